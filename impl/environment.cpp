@@ -1,0 +1,28 @@
+#include "impl/environment.hpp"
+
+#include <cstdio>
+#include <random>
+#include <string>
+
+namespace doublecheck {
+
+EmitterEnvironment EmitterEnvironment::system() { return EmitterEnvironment{}.with_defaults(); }
+
+EmitterEnvironment EmitterEnvironment::with_defaults() && {
+  if (!clock) clock = [] { return std::chrono::system_clock::now(); };
+  if (!random_bits) {
+    random_bits = [] {
+      std::random_device device;
+      return (std::uint64_t{device()} << 32) ^ device();
+    };
+  }
+  if (!diagnostics) {
+    diagnostics = [](std::string_view message) {
+      std::fprintf(stderr, "doublecheck telemetry: %.*s\n", static_cast<int>(message.size()),
+                   message.data());
+    };
+  }
+  return std::move(*this);
+}
+
+}  // namespace doublecheck

@@ -1,0 +1,40 @@
+// Scoped locking for any Sync::Mutex, visible to Clang's thread-safety analysis.
+#pragma once
+
+#include "impl/source_loc.hpp"
+#include "impl/thread_annotations.hpp"
+
+namespace doublecheck {
+
+// Holds `mutex` from construction to the end of the scope (like std::scoped_lock, but it passes
+// the caller's location to the model and tells the analysis which capability it holds).
+template <class Mutex>
+class DC_SCOPED_CAPABILITY ScopedLock {
+ public:
+  explicit ScopedLock(Mutex& mutex, SourceLoc loc = SourceLoc::current()) DC_ACQUIRE(mutex)
+      : mutex_(mutex), loc_(loc) {
+    mutex_.lock(loc_);
+  }
+  ~ScopedLock() DC_RELEASE() { mutex_.unlock(loc_); }
+  ScopedLock(const ScopedLock&) = delete;
+  ScopedLock& operator=(const ScopedLock&) = delete;
+
+ private:
+  Mutex& mutex_;
+  SourceLoc loc_;  // where the lock was taken: the unlock is reported at the same line
+};
+
+// The *absence* of a lock, for the pre-fix variants only (impl/variants/). It tells the analysis
+// that the mutex is held while it is not, so that the pre-fix code compiles under -Werror and can
+// be run by both checkers. tsan/static_negative/ shows the analysis rejecting the same code when
+// nothing lies to it.
+template <class Mutex>
+class DC_SCOPED_CAPABILITY NoLock {
+ public:
+  explicit NoLock([[maybe_unused]] Mutex& mutex, SourceLoc /*loc*/ = SourceLoc::current()) DC_ACQUIRE(mutex) {}
+  ~NoLock() DC_RELEASE() {}
+  NoLock(const NoLock&) = delete;
+  NoLock& operator=(const NoLock&) = delete;
+};
+
+}  // namespace doublecheck

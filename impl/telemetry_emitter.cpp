@@ -1,0 +1,26 @@
+#include "impl/telemetry_emitter.hpp"
+
+namespace doublecheck {
+
+Json to_json(const Metrics& metrics) {
+  Json out;
+  out["tool_calls"] = metrics.tool_calls;
+  out["total_bytes_in"] = metrics.total_bytes_in;
+  out["total_bytes_out"] = metrics.total_bytes_out;
+  out["total_duration_ms"] = metrics.total_duration_ms;
+  out["errors"] = metrics.errors;
+  return out;
+}
+
+Json to_json(const SessionSummary& summary) {
+  Json out;
+  out["session_id"] = summary.session_id;
+  out["metrics"] = to_json(summary.metrics);
+  out["telemetry_file"] =
+      summary.telemetry_file ? Json(summary.telemetry_file->string()) : Json(nullptr);
+  out["enabled"] = summary.enabled;
+  out["write_errors"] = summary.write_errors;
+  return out;
+}
+
+}  // namespace doublecheck

@@ -1,0 +1,248 @@
+// BasicTelemetryEmitter<Sync>: the MCP server's telemetry emitter, written once against the Sync
+// seam (DESIGN.md). TelemetryEmitter (impl/telemetry.hpp) is the production instance; the
+// explorer runs the very same code as BasicTelemetryEmitter<ModelSync>.
+//
+// The RC-002 fix is the metrics mutex: every update of the five counters and every copy of them is
+// made under it (see record_call() and snapshot()). Everything else here is I/O and formatting that
+// shares no mutable state between threads.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "impl/environment.hpp"
+#include "impl/event_sink.hpp"
+#include "impl/file_sink.hpp"
+#include "impl/json_text.hpp"
+#include "impl/metrics_locking.hpp"
+#include "impl/thread_annotations.hpp"
+
+namespace doublecheck {
+
+using Json = nlohmann::ordered_json;  // keeps the golden file's key order
+
+// The five counters of RC-002, as one copy.
+struct Metrics {
+  std::int64_t tool_calls = 0;
+  std::int64_t total_bytes_in = 0;
+  std::int64_t total_bytes_out = 0;
+  std::int64_t total_duration_ms = 0;
+  std::int64_t errors = 0;
+  friend bool operator==(const Metrics&, const Metrics&) = default;
+};
+
+struct SessionSummary {
+  std::string session_id;
+  Metrics metrics;                                      // one consistent copy (P2)
+  std::optional<std::filesystem::path> telemetry_file;  // none when disabled
+  bool enabled = false;
+  std::uint64_t write_errors = 0;  // events the sink could not store
+};
+
+// The original's JSON for a summary: {session_id, metrics, telemetry_file, enabled, write_errors}.
+Json to_json(const SessionSummary& summary);
+Json to_json(const Metrics& metrics);
+
+// One tool call, as emit_tool_call takes it.
+struct ToolCall {
+  std::string_view tool;
+  std::string_view status;  // "error" counts an error
+  std::int64_t duration_ms = 0;
+  std::int64_t bytes_in = 0;
+  std::int64_t bytes_out = 0;
+  std::string_view error;
+  const Json* metadata = nullptr;  // a JSON object or null
+};
+
+template <class Sync, class Locking = LockedMetrics>
+class BasicTelemetryEmitter {
+ public:
+  using Mutex = typename Sync::Mutex;
+
+  // Writes to the daily file in `output_dir` (created with its parents). Throws
+  // std::invalid_argument for an empty `output_dir` (the original's ValueError) and
+  // std::system_error naming the path when it cannot be created or written. A disabled emitter
+  // touches no file and counts nothing.
+  BasicTelemetryEmitter(bool enabled, const std::filesystem::path& output_dir,
+                        EmitterEnvironment env = {})
+      : BasicTelemetryEmitter(enabled, std::move(env).with_defaults(), output_dir) {}
+
+  // Writes to `sink` (models, tests). `output_dir` is kept as configuration only.
+  BasicTelemetryEmitter(bool enabled, std::shared_ptr<EventSink> sink, EmitterEnvironment env = {},
+                        std::filesystem::path output_dir = {})
+      : env_(std::move(env).with_defaults()),
+        session_id_(make_session_id(env_), "emitter.session_id"),
+        enabled_(enabled, "emitter.enabled"),
+        output_dir_(std::move(output_dir), "emitter.output_dir"),
+        sink_(enabled ? std::move(sink) : nullptr) {}
+
+  BasicTelemetryEmitter(const BasicTelemetryEmitter&) = delete;
+  BasicTelemetryEmitter& operator=(const BasicTelemetryEmitter&) = delete;
+
+  // Counts the call (P1) and writes a tool_call event; `error` and `metadata` are left out of the
+  // event when empty. Throws std::invalid_argument for a negative duration or byte count, or
+  // metadata that is not a JSON object, before anything changes.
+  void emit_tool_call(std::string_view tool, std::string_view status, std::int64_t duration_ms,
+                      std::int64_t bytes_in, std::int64_t bytes_out, std::string_view error = {},
+                      const Json& metadata = Json()) {
+    const ToolCall call{tool, status, duration_ms, bytes_in, bytes_out, error, &metadata};
+    validate(call);
+    if (!enabled_.load()) return;
+    record_call(call);
+    if (!sink_->wants_events()) return;
+    Json event = header("tool_call");
+    event["tool"] = call.tool;
+    event["status"] = call.status;
+    event["duration_ms"] = call.duration_ms;
+    event["bytes_in"] = call.bytes_in;
+    event["bytes_out"] = call.bytes_out;
+    if (!call.error.empty()) event["error"] = call.error;
+    if (!call.metadata->empty()) event["metadata"] = *call.metadata;
+    write(event);
+  }
+
+  void emit_server_start(std::string_view version, std::string_view protocol_version) {
+    if (!enabled_.load() || !sink_->wants_events()) return;
+    Json event = header("server_start");
+    event["version"] = version;
+    event["protocol_version"] = protocol_version;
+    write(event);
+  }
+
+  // The stop event carries one consistent snapshot of the metrics, copied under the lock (P3).
+  void emit_server_stop(std::string_view reason = "normal") {
+    if (!enabled_.load()) return;
+    const Metrics metrics = snapshot();
+    if (!sink_->wants_events()) return;
+    Json event = header("server_stop");
+    event["reason"] = reason.empty() ? std::string_view("normal") : reason;
+    event["metrics"] = to_json(metrics);
+    write(event);
+  }
+
+  void emit_handshake(std::int64_t duration_ms, bool success, const Json& client_info = Json()) {
+    if (duration_ms < 0) throw std::invalid_argument("emit_handshake: duration_ms must be >= 0");
+    if (!client_info.is_null() && !client_info.is_object())
+      throw std::invalid_argument("emit_handshake: client_info must be a JSON object");
+    if (!enabled_.load() || !sink_->wants_events()) return;
+    Json event = header("handshake");
+    event["duration_ms"] = duration_ms;
+    event["success"] = success;
+    if (!client_info.empty()) event["client_info"] = client_info;
+    write(event);
+  }
+
+  // A copy of the state; the metrics are one snapshot taken under the lock (P2).
+  [[nodiscard]] SessionSummary get_session_summary() {
+    SessionSummary summary;
+    summary.session_id = session_id_.load();
+    summary.metrics = snapshot();
+    summary.enabled = enabled_.load();
+    if (sink_) {
+      summary.telemetry_file = sink_->path();
+      summary.write_errors = sink_->write_errors();
+    }
+    return summary;
+  }
+
+  [[nodiscard]] const std::string& session_id() const { return session_id_.load(); }
+  [[nodiscard]] bool enabled() const { return enabled_.load(); }
+  [[nodiscard]] const std::filesystem::path& output_dir() const { return output_dir_.load(); }
+
+ private:
+  template <class T>
+  using Shared = typename Sync::template Shared<T>;
+
+  BasicTelemetryEmitter(bool enabled, EmitterEnvironment env, const std::filesystem::path& dir)
+      : BasicTelemetryEmitter(enabled, open_sink(enabled, dir, env), env, dir) {}
+
+  static std::shared_ptr<EventSink> open_sink(bool enabled, const std::filesystem::path& dir,
+                                              const EmitterEnvironment& env) {
+    if (dir.empty()) throw std::invalid_argument("telemetry: output_dir is required");
+    if (!enabled) return nullptr;
+    return std::make_shared<FileSink>(dir, env.clock(), env.diagnostics);
+  }
+
+  static std::string make_session_id(const EmitterEnvironment& env);
+  static void validate(const ToolCall& call);
+
+  // RC-002: the five counters change together, under the metrics mutex.
+  void record_call(const ToolCall& call) {
+    const typename Locking::template UpdateGuard<Mutex> guard(metrics_mutex_);
+    tool_calls_.add(1);
+    total_bytes_in_.add(call.bytes_in);
+    total_bytes_out_.add(call.bytes_out);
+    total_duration_ms_.add(call.duration_ms);
+    if (call.status == "error") errors_.add(1);
+  }
+
+  // RC-002: the five counters are copied together, under the same mutex.
+  Metrics snapshot() {
+    const typename Locking::template ReadGuard<Mutex> guard(metrics_mutex_);
+    return Metrics{tool_calls_.load(), total_bytes_in_.load(), total_bytes_out_.load(),
+                   total_duration_ms_.load(), errors_.load()};
+  }
+
+  Json header(std::string_view event_name) const {
+    const auto now = env_.clock();
+    Json event;
+    event["event"] = event_name;
+    event["session_id"] = session_id_.load();
+    event["timestamp"] = iso8601_utc(now);
+    event["timestamp_ms"] = epoch_ms(now);
+    return event;
+  }
+
+  // One line, one write: ill-formed UTF-8 in any string becomes U+FFFD, so every line parses.
+  void write(const Json& event) {
+    std::string line = event.dump(-1, ' ', false, Json::error_handler_t::replace);
+    line.push_back('\n');
+    sink_->write_line(line);
+  }
+
+  EmitterEnvironment env_;  // immutable after construction
+  // Configuration: written once by the constructor, read by any thread afterwards. Shared (not
+  // const) so the model sees the constructor's writes, and a reader that was handed the emitter
+  // without happens-before (a broken global init, P5) is reported as a race.
+  Shared<std::string> session_id_;
+  Shared<bool> enabled_;
+  Shared<std::filesystem::path> output_dir_;
+  std::shared_ptr<EventSink> sink_;  // null when disabled; the sink is thread-safe itself
+
+  Mutex metrics_mutex_{"metrics_mutex"};
+  Shared<std::int64_t> tool_calls_ DC_GUARDED_BY(metrics_mutex_){0, "metrics.tool_calls"};
+  Shared<std::int64_t> total_bytes_in_ DC_GUARDED_BY(metrics_mutex_){0, "metrics.total_bytes_in"};
+  Shared<std::int64_t> total_bytes_out_ DC_GUARDED_BY(metrics_mutex_){0, "metrics.total_bytes_out"};
+  Shared<std::int64_t> total_duration_ms_ DC_GUARDED_BY(metrics_mutex_){
+      0, "metrics.total_duration_ms"};
+  Shared<std::int64_t> errors_ DC_GUARDED_BY(metrics_mutex_){0, "metrics.errors"};
+};
+
+template <class Sync, class Locking>
+std::string BasicTelemetryEmitter<Sync, Locking>::make_session_id(const EmitterEnvironment& env) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t bits = env.random_bits();
+  std::string id = "tel_";
+  id.resize(4 + 12);
+  for (int i = 15; i >= 4; --i, bits >>= 4) id[static_cast<std::size_t>(i)] = kHex[bits & 0xF];
+  return id;
+}
+
+template <class Sync, class Locking>
+void BasicTelemetryEmitter<Sync, Locking>::validate(const ToolCall& call) {
+  if (call.duration_ms < 0) throw std::invalid_argument("emit_tool_call: duration_ms must be >= 0");
+  if (call.bytes_in < 0) throw std::invalid_argument("emit_tool_call: bytes_in must be >= 0");
+  if (call.bytes_out < 0) throw std::invalid_argument("emit_tool_call: bytes_out must be >= 0");
+  if (!call.metadata->is_null() && !call.metadata->is_object())
+    throw std::invalid_argument("emit_tool_call: metadata must be a JSON object");
+}
+
+}  // namespace doublecheck
