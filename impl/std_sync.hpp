@@ -78,7 +78,9 @@ struct StdSync {
   template <class T>
   class Shared {
    public:
-    explicit Shared(T initial = T{}, std::string_view /*name*/ = {}) : value_(std::move(initial)) {}
+    explicit Shared(T initial = T{}, std::string_view /*name*/ = {},
+                    SourceLoc /*loc*/ = SourceLoc::current())
+        : value_(std::move(initial)) {}
 
     const T& load(SourceLoc /*loc*/ = SourceLoc::current()) const { return value_; }
     void store(T value, SourceLoc /*loc*/ = SourceLoc::current()) { value_ = std::move(value); }

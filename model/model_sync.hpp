@@ -1,0 +1,309 @@
+// ModelSync: the explorer's synchronisation policy for the seam (DESIGN.md). The emitter compiled
+// as BasicTelemetryEmitter<ModelSync> runs inside the explorer: every operation here is a visible
+// operation of the current model thread (model/execution.hpp), with happens-before tracked by
+// vector clocks and every Shared<T> access checked for data races.
+//
+// The interface is StdSync's (impl/std_sync.hpp); so is the meaning, minus weak-memory
+// reorderings: atomics take the values of a sequentially consistent interleaving, and memory
+// orders decide only what happens-before (relaxed orders nothing, release/acquire pairs do).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "impl/source_loc.hpp"
+#include "impl/thread_annotations.hpp"
+#include "model/execution.hpp"
+#include "model/operation.hpp"
+#include "model/race_detector.hpp"
+#include "model/value_text.hpp"
+
+namespace doublecheck::model {
+
+// The failure report for a race on `object`.
+Failure race_failure(const ObjectHeader& object, const Race& race);
+
+// A model assertion: fails the execution with `message` when `condition` is false.
+void check(bool condition, std::string_view message, SourceLoc loc = SourceLoc::current());
+
+// A visible no-op: lets the scheduler switch here (spin loops must yield or they exhaust the
+// step bound).
+void yield(SourceLoc loc = SourceLoc::current());
+
+// A model thread, spawned and joined like std::thread. Destroying it while joinable is reported
+// as a failure (std::thread would call std::terminate).
+class thread {
+ public:
+  template <class F>
+  explicit thread(F&& body, SourceLoc loc = SourceLoc::current())
+      : id_(Execution::current().spawn(std::function<void()>(std::forward<F>(body)), loc)),
+        loc_(loc) {}
+  thread(thread&& other) noexcept
+      : id_(other.id_), loc_(other.loc_), joinable_(std::exchange(other.joinable_, false)) {}
+  thread& operator=(thread&&) = delete;
+  thread(const thread&) = delete;
+  thread& operator=(const thread&) = delete;
+  ~thread();
+
+  void join(SourceLoc loc = SourceLoc::current());
+  [[nodiscard]] bool joinable() const { return joinable_; }
+  [[nodiscard]] ThreadId id() const { return id_; }
+
+ private:
+  ThreadId id_;
+  SourceLoc loc_;  // where it was spawned
+  bool joinable_ = true;
+};
+
+struct ModelSync {
+  class DC_CAPABILITY("mutex") Mutex {
+   public:
+    explicit Mutex(std::string_view name = {});
+    Mutex(const Mutex&) = delete;
+    Mutex& operator=(const Mutex&) = delete;
+
+    void lock(SourceLoc loc = SourceLoc::current()) DC_ACQUIRE();
+    void unlock(SourceLoc loc = SourceLoc::current()) DC_RELEASE();
+    bool try_lock(SourceLoc loc = SourceLoc::current()) DC_TRY_ACQUIRE(true);
+
+   private:
+    MutexState state_;
+  };
+
+  template <class T>
+  class Atomic {
+   public:
+    explicit Atomic(T initial = T{}, std::string_view name = {}) : value_(initial) {
+      state_.kind = "atomic";
+      state_.name = name;
+      Execution::current().register_object(state_);
+    }
+    Atomic(const Atomic&) = delete;
+    Atomic& operator=(const Atomic&) = delete;
+
+    T load(std::memory_order order = std::memory_order_seq_cst,
+           SourceLoc loc = SourceLoc::current()) const {
+      return const_cast<Atomic*>(this)->access(OpKind::kLoad, order, loc, [this] {
+        return std::pair{value_, value_};
+      }).first;
+    }
+    void store(T desired, std::memory_order order = std::memory_order_seq_cst,
+               SourceLoc loc = SourceLoc::current()) {
+      access(OpKind::kStore, order, loc, [&] {
+        value_ = desired;
+        return std::pair{desired, desired};
+      });
+    }
+    T exchange(T desired, std::memory_order order = std::memory_order_seq_cst,
+               SourceLoc loc = SourceLoc::current()) {
+      return access(OpKind::kRmw, order, loc, [&] {
+        return std::pair{std::exchange(value_, desired), desired};
+      }).first;
+    }
+    bool compare_exchange_strong(T& expected, T desired,
+                                 std::memory_order order = std::memory_order_seq_cst,
+                                 SourceLoc loc = SourceLoc::current()) {
+      bool success = false;
+      // A failed CAS is a load, with the failure order the standard derives from `order`.
+      const auto failure_order = order == std::memory_order_acq_rel   ? std::memory_order_acquire
+                                 : order == std::memory_order_release ? std::memory_order_relaxed
+                                                                      : order;
+      Execution& ex = Execution::current();
+      const PendingOp op{OpKind::kRmw, &state_, kNoThread, order, loc};
+      ex.before(op);
+      if (ex.abandoning()) return false;
+      success = value_ == expected;
+      if (success) {
+        rmw_clocks(ex, order);
+        value_ = desired;
+      } else {
+        expected = value_;
+        if (is_acquire(failure_order)) ex.clock().join(state_.released);
+      }
+      ex.after(op, ex.tracing() ? (success ? "cas " + value_text(expected) + " -> " +
+                                                 value_text(desired) + " ok"
+                                           : "cas failed, saw " + value_text(value_)) +
+                                      " (" + std::string(order_name(order)) + ")"
+                                : std::string());
+      return success;
+    }
+    T fetch_add(T delta, std::memory_order order = std::memory_order_seq_cst,
+                SourceLoc loc = SourceLoc::current()) {
+      return access(OpKind::kRmw, order, loc, [&] {
+        const T old = value_;
+        value_ = static_cast<T>(old + delta);
+        return std::pair{old, value_};
+      }).first;
+    }
+    T fetch_sub(T delta, std::memory_order order = std::memory_order_seq_cst,
+                SourceLoc loc = SourceLoc::current()) {
+      return access(OpKind::kRmw, order, loc, [&] {
+        const T old = value_;
+        value_ = static_cast<T>(old - delta);
+        return std::pair{old, value_};
+      }).first;
+    }
+
+   private:
+    // RMWs read the latest value and continue its release sequence.
+    void rmw_clocks(Execution& ex, std::memory_order order) {
+      if (is_acquire(order)) ex.clock().join(state_.released);
+      if (is_release(order)) state_.released.join(ex.clock());
+    }
+
+    // One visible operation: park, apply `effect` (returns {result, value now held}), update
+    // happens-before by `order`, trace.
+    template <class Effect>
+    std::pair<T, T> access(OpKind kind, std::memory_order order, const SourceLoc& loc,
+                           Effect&& effect) {
+      Execution& ex = Execution::current();
+      const PendingOp op{kind, &state_, kNoThread, order, loc};
+      ex.before(op);
+      if (ex.abandoning()) return {value_, value_};
+      const std::pair<T, T> result = effect();
+      switch (kind) {
+        case OpKind::kLoad:
+          if (is_acquire(order)) ex.clock().join(state_.released);
+          break;
+        case OpKind::kStore:
+          // A store heads a new release sequence; a relaxed one publishes nothing.
+          if (is_release(order)) {
+            state_.released = ex.clock();
+          } else {
+            state_.released.clear();
+          }
+          break;
+        default:
+          rmw_clocks(ex, order);
+          break;
+      }
+      if (ex.tracing()) {
+        std::string detail = kind == OpKind::kLoad    ? "= " + value_text(result.first)
+                             : kind == OpKind::kStore ? "= " + value_text(result.second)
+                                                      : value_text(result.first) + " -> " +
+                                                            value_text(result.second);
+        ex.after(op, detail + " (" + std::string(order_name(order)) + ")");
+      } else {
+        ex.after(op);
+      }
+      return result;
+    }
+
+    T value_;
+    AtomicState state_;
+  };
+
+  // Plain data shared between threads: every access is checked for a data race; in symptom mode
+  // every access is also a decision point.
+  template <class T>
+  class Shared {
+   public:
+    explicit Shared(T initial = T{}, std::string_view name = {},
+                    SourceLoc loc = SourceLoc::current())
+        : value_(std::move(initial)) {
+      header_.kind = "shared";
+      header_.name = name;
+      Execution& ex = Execution::current();
+      ex.register_object(header_);
+      access(ex, true, loc, [] {});  // construction writes the value
+    }
+    Shared(const Shared&) = delete;
+    Shared& operator=(const Shared&) = delete;
+
+    const T& load(SourceLoc loc = SourceLoc::current()) const {
+      Execution& ex = Execution::current();
+      const_cast<Shared*>(this)->access(ex, false, loc, [] {});
+      return value_;
+    }
+    void store(T value, SourceLoc loc = SourceLoc::current()) {
+      access(Execution::current(), true, loc, [&] { value_ = std::move(value); });
+    }
+    // The plain `x += d`: a read and then a write, not atomic (two accesses, and in symptom mode
+    // two decision points, so a lost update can be seen).
+    void add(const T& delta, SourceLoc loc = SourceLoc::current()) {
+      Execution& ex = Execution::current();
+      T sum{};
+      access(ex, false, loc, [&] { sum = value_ + delta; });
+      access(ex, true, loc, [&] { value_ = std::move(sum); });
+    }
+
+   private:
+    template <class Effect>
+    void access(Execution& ex, bool write, const SourceLoc& loc, Effect&& effect) {
+      if (ex.abandoning()) {
+        effect();
+        return;
+      }
+      const PendingOp op{write ? OpKind::kWrite : OpKind::kRead, &header_, kNoThread,
+                         std::memory_order_relaxed, loc};
+      if (ex.symptom_mode()) {
+        ex.before(op);
+        if (ex.abandoning()) {
+          effect();
+          return;
+        }
+      }
+      const Epoch epoch{ex.self(), ex.clock()[ex.self()]};
+      const std::uint32_t row = ex.trace_row();
+      effect();
+      std::string detail = ex.tracing() ? "= " + value_text(value_) : std::string();
+      if (ex.symptom_mode()) {
+        ex.after(op, std::move(detail));
+      } else {
+        ex.note_shared_access(header_, write, std::move(detail), loc);
+      }
+      const auto race = write ? history_.on_write(epoch, ex.clock(), loc, row)
+                              : history_.on_read(epoch, ex.clock(), loc, row);
+      if (race) ex.fail(race_failure(header_, *race));
+    }
+
+    T value_;
+    ObjectHeader header_;
+    AccessHistory history_;
+  };
+
+  class OnceFlag {
+   public:
+    OnceFlag();
+    OnceFlag(const OnceFlag&) = delete;
+    OnceFlag& operator=(const OnceFlag&) = delete;
+
+   private:
+    friend struct ModelSync;
+    OnceState state_;
+  };
+
+  // std::call_once: the first caller runs `f` while the others wait; its completion happens
+  // before every call_once on the flag returns. An exception from `f` leaves the flag unset.
+  template <class F>
+  static void call_once(OnceFlag& flag, F&& f, SourceLoc loc = SourceLoc::current()) {
+    Execution& ex = Execution::current();
+    OnceState& state = flag.state_;
+    const PendingOp op{OpKind::kCallOnce, &state, kNoThread, std::memory_order_acq_rel, loc};
+    ex.before(op);
+    if (ex.abandoning()) return;
+    if (state.phase == OnceState::Phase::kDone) {
+      ex.clock().join(state.released);
+      ex.after(op, "already done");
+      return;
+    }
+    state.phase = OnceState::Phase::kRunning;
+    ex.after(op, "runs the initialiser");
+    try {
+      std::forward<F>(f)();
+    } catch (...) {
+      state.phase = OnceState::Phase::kIdle;
+      throw;
+    }
+    ex.before(op);  // completing the initialiser is a release that wakes the waiters
+    if (ex.abandoning()) return;
+    state.phase = OnceState::Phase::kDone;
+    state.released = ex.clock();
+    ex.after(op, "initialiser done");
+  }
+};
+
+}  // namespace doublecheck::model

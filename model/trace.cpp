@@ -1,0 +1,51 @@
+#include "model/trace.hpp"
+
+#include <algorithm>
+
+#include "model/failure.hpp"
+
+namespace doublecheck::model {
+namespace {
+
+constexpr std::size_t kColumnWidth = 46;
+
+std::string fit(std::string text, std::size_t width) {
+  if (text.size() > width) {
+    text.resize(width - 1);
+    text += "~";
+  }
+  text.append(width - text.size(), ' ');
+  return text;
+}
+
+}  // namespace
+
+std::string describe(const TraceEvent& event) {
+  std::string cell(op_name(event.kind));
+  if (!event.object.empty()) cell += " " + event.object;
+  if (!event.detail.empty()) cell += " " + event.detail;
+  if (event.loc.line != 0) cell += "  " + short_location(event.loc);
+  return cell;
+}
+
+std::string Trace::render(std::uint32_t thread_count) const {
+  std::string out = "  step   ";
+  for (ThreadId t = 0; t < thread_count; ++t) {
+    out += fit(t == 0 ? "T0 (main)" : "T" + std::to_string(t), kColumnWidth);
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  out += "\n";
+  for (const TraceEvent& event : events_) {
+    std::string row = event.highlight ? ">> " : "   ";
+    std::string number = std::to_string(event.row);
+    row += std::string(number.size() < 4 ? 4 - number.size() : 0, ' ') + number;
+    row += event.preemption ? " ~ " : "   ";
+    row += std::string(event.thread * kColumnWidth, ' ');
+    row += describe(event);
+    out += row + "\n";
+  }
+  out += "  (one column per thread; >> marks the accesses the failure is about, ~ a preemption)\n";
+  return out;
+}
+
+}  // namespace doublecheck::model
