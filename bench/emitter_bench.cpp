@@ -163,14 +163,14 @@ void BM_ClockAndTimestamps(benchmark::State& state) {
 BENCHMARK(BM_ClockAndTimestamps)->UseRealTime();
 
 // The floor set by the kernel: one O_APPEND write() of a line of the same size, N threads, one fd.
-int g_raw_fd = -1;                 // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
-std::filesystem::path g_raw_dir;   // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+int g_raw_fd = -1;                // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+std::filesystem::path g_raw_dir;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
 void setup_raw_file(const benchmark::State& /*state*/) {
   g_raw_dir = make_run_dir();
   std::filesystem::create_directories(g_raw_dir);
-  g_raw_fd = ::open((g_raw_dir / "raw.jsonl").c_str(),
-                    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  g_raw_fd =
+      ::open((g_raw_dir / "raw.jsonl").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (g_raw_fd < 0) std::abort();
 }
 
