@@ -85,14 +85,18 @@ void Execution::park() {
   throw ExecutionAbandoned{};
 }
 
-bool Execution::enabled(const ModelThread& thread) const {
+bool Execution::enabled(ThreadId id) const {
+  const ModelThread& thread = threads_[id];
   if (!thread.parked) return false;
   const PendingOp& op = thread.pending;
   switch (op.kind) {
     case OpKind::kLock:
       return static_cast<const MutexState*>(op.object)->owner == kNoThread;
-    case OpKind::kCallOnce:
-      return static_cast<const OnceState*>(op.object)->phase != OnceState::Phase::kRunning;
+    case OpKind::kCallOnce: {
+      // Waiters block while another thread runs the initialiser; its own completion step runs.
+      const auto* once = static_cast<const OnceState*>(op.object);
+      return once->phase != OnceState::Phase::kRunning || once->runner == id;
+    }
     case OpKind::kJoin:
       return false;  // woken by wake_joiners(), never a choice
     default:
@@ -103,7 +107,7 @@ bool Execution::enabled(const ModelThread& thread) const {
 ThreadSet Execution::enabled_threads() const {
   ThreadSet set = 0;
   for (ThreadId t = 0; t < thread_count_; ++t) {
-    if (enabled(threads_[t])) set |= single(t);
+    if (enabled(t)) set |= single(t);
   }
   return set;
 }

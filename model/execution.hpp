@@ -36,7 +36,7 @@ struct ExecutionConfig {
   bool continue_past_race = false;  // record a data race and keep executing
   bool tracing = false;             // keep the history (only for a counterexample's replay)
   std::uint64_t max_steps = 100'000;         // decision steps; beyond: kStepBoundExceeded
-  std::uint64_t max_shared_accesses = 10'000'000;  // a loop on plain data only
+  std::uint64_t max_shared_accesses = 1'000'000;  // a loop on plain data only
 };
 
 // Raised in a model thread whose execution is being abandoned, to unwind its stack; never seen
@@ -113,7 +113,7 @@ class Execution {
     bool forgotten = false; // its handle was destroyed unjoined (already reported)
   };
 
-  [[nodiscard]] bool enabled(const ModelThread& thread) const;
+  [[nodiscard]] bool enabled(ThreadId id) const;
   [[nodiscard]] ThreadSet enabled_threads() const;
   void resume(ThreadId thread);
   void park();

@@ -97,7 +97,12 @@ ExploreResult Explorer::run(std::string_view model_name, const std::function<voi
       }
       if (failure.kind == FailureKind::kUsageError) stop = true;
     }
-    if (!execution.failures().empty() && !options_.keep_going) stop = true;
+    // Past a race (continue_past_race) the search goes on to what the race leads to; any other
+    // failure ends it unless keep_going collects them all.
+    for (const Failure& failure : execution.failures()) {
+      const bool race_passed = failure.kind == FailureKind::kDataRace && options_.continue_past_race;
+      if (!race_passed && !options_.keep_going) stop = true;
+    }
     if (stop) {
       result.stopped_by = "failure";
       break;
@@ -158,15 +163,25 @@ std::string format_verdict(const ExploreResult& result) {
   if (result.exhaustive) {
     line += result.search;
   } else if (result.stopped_by == "failure") {
-    line += result.search + " (stopped at the first failure)";
+    line += result.search + " search, stopped at its first failure";
   } else {
     line += result.search + " (bounded: " + result.stopped_by + ")";
   }
   line += "  " + with_thousands(result.executions) + " executions  " +
           with_thousands(result.steps) + " steps  " + seconds;
   if (!result.passed()) {
-    line += "  " + std::string(kind_name(result.failures.front().kind)) + " at " +
-            result.failures.front().location();
+    // Headline: what the race led to, when the search went past it (symptom mode), else the first.
+    const Failure* headline = &result.failures.front();
+    for (const Failure& failure : result.failures) {
+      if (failure.kind != FailureKind::kDataRace) {
+        headline = &failure;
+        break;
+      }
+    }
+    line += "  " + std::string(kind_name(headline->kind)) + " at " + headline->location();
+    if (result.failures.size() > 1) {
+      line += " (+" + std::to_string(result.failures.size() - 1) + " more)";
+    }
   }
   return line;
 }
@@ -187,7 +202,15 @@ std::string format_report(const ExploreResult& result) {
     out += "; preemptions: " + std::to_string(failure.preemptions) + "\n";
     out += "    replay: --replay " + failure.replay_token + "   or   DC_REPLAY='" + result.model +
            "=" + failure.replay_token + "'\n\n";
-    out += failure.trace;
+    // The history is printed once: failures found in the same interleaving point to the first.
+    int same = 0;
+    for (int earlier = 0; earlier + 1 < index && same == 0; ++earlier) {
+      if (result.failures[static_cast<std::size_t>(earlier)].replay_token == failure.replay_token) {
+        same = earlier + 1;
+      }
+    }
+    out += same != 0 ? "    interleaving: as in failure " + std::to_string(same) + " above\n"
+                     : failure.trace;
   }
   return out;
 }

@@ -291,16 +291,19 @@ struct ModelSync {
       return;
     }
     state.phase = OnceState::Phase::kRunning;
+    state.runner = ex.self();
     ex.after(op, "runs the initialiser");
     try {
       std::forward<F>(f)();
     } catch (...) {
       state.phase = OnceState::Phase::kIdle;
+      state.runner = kNoThread;
       throw;
     }
     ex.before(op);  // completing the initialiser is a release that wakes the waiters
     if (ex.abandoning()) return;
     state.phase = OnceState::Phase::kDone;
+    state.runner = kNoThread;
     state.released = ex.clock();
     ex.after(op, "initialiser done");
   }

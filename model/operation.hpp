@@ -56,6 +56,7 @@ struct AtomicState : ObjectHeader {
 struct OnceState : ObjectHeader {
   enum class Phase : std::uint8_t { kIdle, kRunning, kDone };
   Phase phase = Phase::kIdle;
+  ThreadId runner = kNoThread;  // the thread running the initialiser (kRunning)
   VectorClock released;  // the initialiser's clock at its end: every caller acquires it
 };
 

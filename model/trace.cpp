@@ -35,6 +35,9 @@ std::string Trace::render(std::uint32_t thread_count) const {
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   out += "\n";
+  if (!events_.empty() && events_.front().row > 1) {
+    out += "   ... " + std::to_string(events_.front().row - 1) + " earlier steps not shown\n";
+  }
   for (const TraceEvent& event : events_) {
     std::string row = event.highlight ? ">> " : "   ";
     std::string number = std::to_string(event.row);

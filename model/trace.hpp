@@ -3,8 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
-#include <vector>
 
 #include "impl/source_loc.hpp"
 #include "model/operation.hpp"
@@ -22,20 +22,23 @@ struct TraceEvent {
   bool highlight = false;   // one of the accesses the failure is about
 };
 
+// Keeps the last kMaxEvents rows: a livelock's history is millions of steps, and its tail is what
+// shows the loop.
 class Trace {
  public:
+  static constexpr std::size_t kMaxEvents = 400;
+
   void add(TraceEvent event) {
-    event.row = static_cast<std::uint32_t>(events_.size() + 1);
+    event.row = next_row_++;
+    if (events_.size() == kMaxEvents) events_.pop_front();
     events_.push_back(std::move(event));
   }
   void highlight(std::uint32_t row) {
-    if (row >= 1 && row <= events_.size()) events_[row - 1].highlight = true;
+    if (events_.empty() || row < events_.front().row || row >= next_row_) return;
+    events_[row - events_.front().row].highlight = true;
   }
-  [[nodiscard]] std::uint32_t next_row() const {
-    return static_cast<std::uint32_t>(events_.size() + 1);
-  }
-  [[nodiscard]] const std::vector<TraceEvent>& events() const { return events_; }
-  void clear() { events_.clear(); }
+  [[nodiscard]] std::uint32_t next_row() const { return next_row_; }
+  [[nodiscard]] const std::deque<TraceEvent>& events() const { return events_; }
 
   // The swimlane table: a header "T0 (main) | T1 | ...", then one row per event with the cell in
   // its thread's column, e.g. "lock metrics_mutex  telemetry_emitter.hpp:170". Highlighted rows
@@ -43,7 +46,8 @@ class Trace {
   [[nodiscard]] std::string render(std::uint32_t thread_count) const;
 
  private:
-  std::vector<TraceEvent> events_;
+  std::deque<TraceEvent> events_;  // the last kMaxEvents rows
+  std::uint32_t next_row_ = 1;     // rows recorded so far + 1
 };
 
 // The text of one cell: "write metrics.tool_calls = 1  telemetry_emitter.hpp:171".

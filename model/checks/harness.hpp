@@ -1,0 +1,61 @@
+// What the emitter models share: the emitter on the model policy, a deterministic environment,
+// sinks, and checks that format their message only when they fail.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "impl/event_sink.hpp"
+#include "impl/global_telemetry.hpp"
+#include "impl/telemetry_emitter.hpp"
+#include "model/model_sync.hpp"
+#include "model/registry.hpp"
+
+namespace doublecheck::model::checks {
+
+template <class Locking = LockedMetrics>
+using ModelEmitter = BasicTelemetryEmitter<ModelSync, Locking>;
+
+// A fixed clock and session ids from a counter: the same execution gives the same events.
+EmitterEnvironment deterministic_environment(std::uint64_t& next_id);
+
+// Stands for the telemetry file: keeps every line. The kernel orders appends to a real file, so
+// the sink is not a model object; it only records what was written, for the properties to read.
+class RecordingSink final : public EventSink {
+ public:
+  void write_line(std::string_view line) noexcept override;
+  [[nodiscard]] const std::vector<std::string>& lines() const { return lines_; }
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+// The model fails with "<what>: expected <expected>, got <actual>" unless they are equal.
+void check_equal(std::string_view what, std::int64_t actual, std::int64_t expected,
+                 SourceLoc loc = SourceLoc::current());
+
+// P2/P3: a snapshot is a state after a whole number of calls of (1 ms, 10 B in, 20 B out).
+void check_whole_calls(std::string_view what, const Metrics& metrics,
+                       SourceLoc loc = SourceLoc::current());
+
+// The workload unit of the snapshot and stop models: one call of 1 ms, 10 B in, 20 B out.
+template <class Emitter>
+void emit_unit_call(Emitter& emitter) {
+  emitter.emit_tool_call("model_tool", "ok", 1, 10, 20);
+}
+
+// Registration, one function a path (model/checks/<path>.cpp).
+void add_increment_models(Registry& registry);
+void add_snapshot_models(Registry& registry);
+void add_stop_models(Registry& registry);
+void add_init_models(Registry& registry);
+void add_get_models(Registry& registry);
+
+// Options of a model run in symptom mode: Shared accesses are decision points and the search goes
+// past the data race, so the pre-fix code shows the Python symptom itself.
+ExploreOptions symptom_options();
+
+}  // namespace doublecheck::model::checks

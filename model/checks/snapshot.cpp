@@ -1,0 +1,59 @@
+// P2, the snapshot path: every get_session_summary() taken while writers run is the state after a
+// whole number of calls — never torn.
+#include <string>
+#include <vector>
+
+#include "impl/variants/unlocked_snapshot.hpp"
+#include "model/checks/harness.hpp"
+
+namespace doublecheck::model::checks {
+namespace {
+
+template <class Locking>
+std::function<void()> snapshot(int writers, int calls, int snapshots) {
+  return [=] {
+    std::uint64_t ids = 0;
+    ModelEmitter<Locking> emitter(true, std::make_shared<DiscardingSink>(),
+                                  deterministic_environment(ids));
+    std::vector<thread> threads;
+    threads.reserve(static_cast<std::size_t>(writers) + 1);
+    for (int w = 0; w < writers; ++w) {
+      threads.push_back(thread([&emitter, calls] {
+        for (int c = 0; c < calls; ++c) emit_unit_call(emitter);
+      }));
+    }
+    threads.push_back(thread([&emitter, snapshots] {
+      for (int s = 0; s < snapshots; ++s) {
+        check_whole_calls("P2 a snapshot taken while writers run",
+                          emitter.get_session_summary().metrics);
+      }
+    }));
+    for (thread& t : threads) t.join();
+    check_equal("P2 tool_calls after the writers joined",
+                emitter.get_session_summary().metrics.tool_calls, writers * calls);
+  };
+}
+
+}  // namespace
+
+void add_snapshot_models(Registry& registry) {
+  for (const auto& [writers, calls] : {std::pair{2, 1}, {2, 2}, {3, 1}}) {
+    registry.add({"snapshot/fixed/" + std::to_string(writers) + "w" + std::to_string(calls) +
+                      "+1r",
+                  "fixed", "P2",
+                  std::to_string(writers) + " writers x " + std::to_string(calls) +
+                      " calls, 1 reader: no torn snapshot",
+                  {}, Expectation::passes(), snapshot<LockedMetrics>(writers, calls, 1)});
+  }
+  registry.add({"snapshot/unlocked_snapshot/2w1+1r", "unlocked_snapshot", "P6",
+                "snapshot without the lock: a data race on a counter", {},
+                Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
+                                   "return Metrics{tool_calls_.load()"),
+                snapshot<variants::UnlockedSnapshot>(2, 1, 1)});
+  registry.add({"snapshot/unlocked_snapshot/1w1+1r/symptom", "unlocked_snapshot", "P2",
+                "snapshot without the lock, run past the race: a torn snapshot", symptom_options(),
+                Expectation::fails(FailureKind::kAssertion),
+                snapshot<variants::UnlockedSnapshot>(1, 1, 1)});
+}
+
+}  // namespace doublecheck::model::checks

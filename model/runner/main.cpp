@@ -1,0 +1,135 @@
+// dc_model: runs the emitter's models through the explorer and prints one verdict line per model,
+// with the counterexample of every failure. Exit 0 when every model reached its expected verdict.
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <regex>
+#include <string>
+
+#include "model/explorer.hpp"
+#include "model/registry.hpp"
+
+namespace po = boost::program_options;
+using doublecheck::model::describe;
+using doublecheck::model::emitter_models;
+using doublecheck::model::Explorer;
+using doublecheck::model::ExploreOptions;
+using doublecheck::model::format_report;
+using doublecheck::model::format_verdict;
+using doublecheck::model::mismatch;
+
+namespace {
+
+struct Settings {
+  bool list = false;
+  std::string filter;
+  std::string replay;
+  bool traces = false;
+  bool keep_going = false;
+  bool symptom = false;
+  bool continue_past_race = false;
+  std::uint64_t max_steps = 0;
+  std::uint64_t max_executions = 0;
+  double time_limit = 0;
+};
+
+// Parses the command line; returns false (after printing why) when the run should not go on.
+bool parse(int argc, char** argv, Settings& s, int& exit_code) {
+  po::options_description options(
+      "dc_model: exhaustive interleaving exploration of the telemetry emitter's models\n"
+      "Options");
+  options.add_options()
+      ("help,h", "show this help")
+      ("list", po::bool_switch(&s.list), "list the models with their expected verdicts")
+      ("filter", po::value(&s.filter), "run only the models whose name matches this regex")
+      ("replay", po::value(&s.replay),
+       "run exactly the interleaving of this token (from a report) once, with its trace; "
+       "use with --filter naming one model (or set DC_REPLAY='<model>=<token>')")
+      ("traces", po::bool_switch(&s.traces),
+       "print the counterexample of expected failures too (unexpected ones always are)")
+      ("keep-going", po::bool_switch(&s.keep_going),
+       "collect every distinct failure of a model instead of stopping at the first")
+      ("symptom", po::bool_switch(&s.symptom),
+       "make Shared accesses decision points too (with --continue-past-race: lost updates)")
+      ("continue-past-race", po::bool_switch(&s.continue_past_race),
+       "record a data race and keep executing")
+      ("max-steps", po::value(&s.max_steps), "steps per execution before a livelock is reported")
+      ("max-executions", po::value(&s.max_executions), "stop each search after N executions")
+      ("time-limit", po::value(&s.time_limit), "stop each search after S seconds");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, options), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "dc_model: " << e.what() << "\n(see dc_model --help)\n";
+    exit_code = 64;
+    return false;
+  }
+  if (vm.count("help") != 0U) {
+    std::cout << options << "\n";
+    exit_code = 0;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Settings s;
+  int exit_code = 0;
+  if (!parse(argc, argv, s, exit_code)) return exit_code;
+
+  std::regex filter;
+  try {
+    filter = std::regex(s.filter.empty() ? std::string(".*") : s.filter);
+  } catch (const std::regex_error& e) {
+    std::cerr << "dc_model: --filter '" << s.filter << "' is not a regular expression: " << e.what()
+              << "\n";
+    return 64;
+  }
+
+  int selected = 0;
+  int unexpected = 0;
+  for (const auto& spec : emitter_models().models()) {
+    if (!std::regex_search(spec.name, filter)) continue;
+    ++selected;
+    if (s.list) {
+      std::cout << spec.name << "  [" << spec.property << "]  " << spec.summary << "  — "
+                << describe(spec.expected) << "\n";
+      continue;
+    }
+    ExploreOptions options = spec.options;
+    options.keep_going |= s.keep_going;
+    options.symptom_mode |= s.symptom;
+    options.continue_past_race |= s.continue_past_race;
+    if (s.max_steps != 0) options.max_steps = s.max_steps;
+    if (s.max_executions != 0) options.max_executions = s.max_executions;
+    if (s.time_limit != 0) options.time_limit_seconds = s.time_limit;
+    if (!s.replay.empty()) options.replay_token = s.replay;
+
+    Explorer explorer(options);
+    const auto result = explorer.run(spec.name, spec.body);
+    const std::string why = s.replay.empty() ? mismatch(spec.expected, result) : std::string();
+    std::cout << format_verdict(result) << (why.empty() ? "  (as expected)" : "  UNEXPECTED")
+              << "\n";
+    if (!why.empty()) {
+      ++unexpected;
+      std::cout << "  " << why << "\n";
+    }
+    if (!result.passed() && (!why.empty() || s.traces || !s.replay.empty())) {
+      std::cout << format_report(result).substr(format_verdict(result).size() + 1) << "\n";
+    }
+    std::fflush(stdout);
+  }
+  if (selected == 0) {
+    std::cerr << "dc_model: no model matches --filter '" << s.filter << "' (see --list)\n";
+    return 64;
+  }
+  if (!s.list) {
+    std::cout << selected << " models, " << selected - unexpected << " as expected, " << unexpected
+              << " unexpected\n";
+  }
+  return unexpected == 0 ? 0 : 1;
+}
