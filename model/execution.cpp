@@ -42,32 +42,34 @@ Fiber Execution::start_fiber(ThreadId id) {
       // Unwound after a failure elsewhere: nothing to report.
     } catch (const std::exception& e) {
       if (!abandoning_) {
-        failures_.push_back(Failure::make(FailureKind::kUncaughtException,
-                                    "an exception escaped model thread " + thread_name(id) +
-                                        ": " + e.what()));
+        failures_.push_back(Failure::make(
+            FailureKind::kUncaughtException,
+            "an exception escaped model thread " + thread_name(id) + ": " + e.what()));
         stopped_ = true;
       }
     } catch (...) {
       if (!abandoning_) {
-        failures_.push_back(Failure::make(FailureKind::kUncaughtException,
-                                    "an exception of unknown type escaped model thread " +
-                                        thread_name(id)));
+        failures_.push_back(
+            Failure::make(FailureKind::kUncaughtException,
+                          "an exception of unknown type escaped model thread " + thread_name(id)));
         stopped_ = true;
       }
     }
     ModelThread& self = threads_[id];
     self.finished = true;
+    joiner_may_wake_ = true;
     self.parked = false;
     if (config_.tracing && !abandoning_) record(id, OpKind::kFinish, nullptr, {}, SourceLoc{});
     return std::move(self.resumer);
   });
 }
 
-void Execution::resume(ThreadId id) {
+void Execution::resume(ThreadId id, bool from_loop) {
   const ThreadId caller = running_;
   running_ = id;
   ModelThread& thread = threads_[id];
   thread.parked = false;
+  thread.resumed_by_loop = from_loop;
   thread.fiber = std::move(thread.fiber).resume();
   running_ = caller;
 }
@@ -76,6 +78,16 @@ void Execution::park() {
   ModelThread& self = threads_[running_];
   const OpKind pending = self.pending.kind;
   self.parked = true;
+  if (!abandoning_ && self.resumed_by_loop) {
+    // Decide here, on this thread's stack: when the same thread goes on (the common case, and the
+    // only one while it is the sole enabled thread) no context switch is needed at all.
+    const auto next = decide();
+    if (next && *next == running_) {
+      self.parked = false;
+      return;
+    }
+    decided_ = next;
+  }
   self.resumer = std::move(self.resumer).resume();
   if (!abandoning_) return;
   // Resumed only to be unwound. An unlock is usually reached from a destructor (a scoped lock),
@@ -113,6 +125,8 @@ ThreadSet Execution::enabled_threads() const {
 }
 
 void Execution::wake_joiners() {
+  if (!joiner_may_wake_) return;
+  joiner_may_wake_ = false;
   bool woke = true;
   while (woke && !stopped_) {
     woke = false;
@@ -121,7 +135,7 @@ void Execution::wake_joiners() {
       if (thread.parked && thread.pending.kind == OpKind::kJoin &&
           threads_[thread.pending.target].finished) {
         ++steps_;
-        resume(t);
+        resume(t, false);
         woke = true;
       }
     }
@@ -140,77 +154,15 @@ void Execution::run(const std::function<void()>& body) {
   main.clock.tick(0);
   main.joined = true;
   main.fiber = start_fiber(0);
-  resume(0);
 
-  ThreadId last = 0;
-  while (!stopped_) {
-    wake_joiners();
-    if (stopped_) break;
-    const ThreadSet ready = enabled_threads();
-    if (ready == 0) {
-      bool all_finished = true;
-      for (ThreadId t = 0; t < thread_count_; ++t) all_finished &= threads_[t].finished;
-      if (all_finished) break;
-      std::string message = "deadlock: every live thread is blocked —";
-      Failure deadlock = Failure::make(FailureKind::kDeadlock, {});
-      for (ThreadId t = 0; t < thread_count_; ++t) {
-        const ModelThread& thread = threads_[t];
-        if (thread.finished) continue;
-        const PendingOp& op = thread.pending;
-        message += " " + thread_name(t) + " waits to " + std::string(op_name(op.kind)) + " ";
-        if (op.kind == OpKind::kJoin) {
-          message += thread_name(op.target);
-        } else if (op.object != nullptr) {
-          message += display_name(*op.object);
-          if (op.kind == OpKind::kLock) {
-            const auto owner = static_cast<const MutexState*>(op.object)->owner;
-            message += " (held by " + thread_name(owner) + ")";
-          }
-        }
-        message += " at " + short_location(op.loc) + ";";
-        deadlock.accesses.push_back(Access{t, false, op.loc, trace_.next_row()});
-        if (config_.tracing) {
-          record(t, op.kind, op.object, "blocked", op.loc);
-          trace_.highlight(trace_.next_row() - 1);
-        }
-      }
-      message.pop_back();
-      deadlock.message = std::move(message);
-      failures_.push_back(std::move(deadlock));
-      stopped_ = true;
-      break;
-    }
-    if (steps_ >= config_.max_steps) {
-      failures_.push_back(Failure::make(
-          FailureKind::kStepBoundExceeded,
-          "step bound exceeded: " + std::to_string(config_.max_steps) +
-              " steps in one execution — a livelock or an infinite loop (if the model is just "
-              "long, raise --max-steps)"));
-      stopped_ = true;
-      break;
-    }
-    ThreadId next = lowest(ready);
-    if (count(ready) > 1) {
-      const auto picked = scheduler_.pick(ready, last);
-      if (!picked) {
-        failures_.push_back(Failure::make(
-            FailureKind::kUsageError,
-            "the schedule cannot be followed at decision " + std::to_string(choices_.size() + 1) +
-                ": the replay token does not belong to this model, or the model is not "
-                "deterministic (it must not depend on time, addresses or unmodelled threads)"));
-        stopped_ = true;
-        break;
-      }
-      next = *picked;
-      choices_.push_back(next);
-      if (contains(ready, last) && next != last) {
-        ++preemptions_;
-        preempted_ = true;
-      }
-    }
-    ++steps_;
-    last = next;
-    resume(next);
+  // Each thread decides the next step at its own park (see park()) and comes back here only when
+  // another thread is to run; the loop resumes that one, and decides itself when a thread finished.
+  resume(0, true);
+  while (true) {
+    const std::optional<ThreadId> next =
+        decided_ ? std::exchange(decided_, std::nullopt) : decide();
+    if (!next) break;
+    resume(*next, true);
   }
 
   if (!stopped_) finish_checks();
@@ -219,12 +171,88 @@ void Execution::run(const std::function<void()>& body) {
   tl_current = previous_current_;
 }
 
+std::optional<ThreadId> Execution::decide() {
+  if (stopped_) return std::nullopt;
+  wake_joiners();
+  if (stopped_) return std::nullopt;
+  const ThreadSet ready = enabled_threads();
+  if (ready == 0) {
+    bool all_finished = true;
+    for (ThreadId t = 0; t < thread_count_; ++t) all_finished &= threads_[t].finished;
+    if (all_finished) return std::nullopt;
+    report_deadlock();
+    stopped_ = true;
+    return std::nullopt;
+  }
+  if (steps_ >= config_.max_steps) {
+    failures_.push_back(Failure::make(
+        FailureKind::kStepBoundExceeded,
+        "step bound exceeded: " + std::to_string(config_.max_steps) +
+            " steps in one execution — a livelock or an infinite loop (if the model is just "
+            "long, raise --max-steps)"));
+    stopped_ = true;
+    return std::nullopt;
+  }
+  ThreadId next = lowest(ready);
+  if (count(ready) > 1) {
+    const auto picked = scheduler_.pick(ready, last_);
+    if (!picked) {
+      failures_.push_back(Failure::make(
+          FailureKind::kUsageError,
+          "the schedule cannot be followed at decision " + std::to_string(choices_.size() + 1) +
+              ": the replay token does not belong to this model, or the model is not "
+              "deterministic (it must not depend on time, addresses or unmodelled threads)"));
+      stopped_ = true;
+      return std::nullopt;
+    }
+    next = *picked;
+    choices_.push_back(next);
+    if (contains(ready, last_) && next != last_) {
+      ++preemptions_;
+      preempted_ = true;
+    }
+  }
+  ++steps_;
+  last_ = next;
+  return next;
+}
+
+void Execution::report_deadlock() {
+  std::string message = "deadlock: every live thread is blocked —";
+  Failure deadlock = Failure::make(FailureKind::kDeadlock, {});
+  for (ThreadId t = 0; t < thread_count_; ++t) {
+    const ModelThread& thread = threads_[t];
+    if (thread.finished) continue;
+    const PendingOp& op = thread.pending;
+    message += " " + thread_name(t) + " waits to " + std::string(op_name(op.kind)) + " ";
+    if (op.kind == OpKind::kJoin) {
+      message += thread_name(op.target);
+    } else if (op.object != nullptr) {
+      message += display_name(*op.object);
+      if (op.kind == OpKind::kLock) {
+        const auto owner = static_cast<const MutexState*>(op.object)->owner;
+        message += " (held by " + thread_name(owner) + ")";
+      }
+    }
+    message += " at " + short_location(op.loc) + ";";
+    deadlock.accesses.push_back(Access{t, false, op.loc, trace_.next_row()});
+    if (config_.tracing) {
+      record(t, op.kind, op.object, "blocked", op.loc);
+      trace_.highlight(trace_.next_row() - 1);
+    }
+  }
+  message.pop_back();
+  deadlock.message = std::move(message);
+  failures_.push_back(std::move(deadlock));
+  stopped_ = true;
+}
+
 void Execution::finish_checks() {
   for (ThreadId t = 1; t < thread_count_; ++t) {
     const ModelThread& thread = threads_[t];
     if (!thread.joined && !thread.forgotten) {
       failures_.push_back(Failure::make(FailureKind::kThreadNotJoined,
-                                  "model thread " + thread_name(t) + " was never joined"));
+                                        "model thread " + thread_name(t) + " was never joined"));
       stopped_ = true;
     }
   }
@@ -236,7 +264,7 @@ void Execution::abandon_all() {
     ModelThread& thread = threads_[t];
     for (int attempt = 0; !thread.finished && thread.fiber && attempt < kAbandonAttempts;
          ++attempt) {
-      resume(t);
+      resume(t, false);
     }
     if (!thread.finished) thread.fiber = Fiber();  // forced unwind by Boost.Context
   }
@@ -259,11 +287,11 @@ void Execution::note_shared_access(const ObjectHeader& object, bool write, std::
     record(running_, write ? OpKind::kWrite : OpKind::kRead, &object, std::move(detail), loc);
   }
   if (++shared_accesses_ > config_.max_shared_accesses) {
-    fail(Failure::make(FailureKind::kStepBoundExceeded,
-                 "step bound exceeded: " + std::to_string(config_.max_shared_accesses) +
-                     " accesses to shared data in one execution — an infinite loop on plain data",
-                 display_name(object),
-                 {Access{running_, write, loc, trace_.next_row() - 1}}));
+    fail(Failure::make(
+        FailureKind::kStepBoundExceeded,
+        "step bound exceeded: " + std::to_string(config_.max_shared_accesses) +
+            " accesses to shared data in one execution — an infinite loop on plain data",
+        display_name(object), {Access{running_, write, loc, trace_.next_row() - 1}}));
   }
 }
 
@@ -305,9 +333,8 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc) {
   if (abandoning_) throw ExecutionAbandoned{};
   if (thread_count_ == kMaxThreads) {
     fail(Failure::make(FailureKind::kUsageError,
-                 "too many model threads: at most " + std::to_string(kMaxThreads),
-                 {},
-                 {Access{running_, false, loc, trace_.next_row()}}));
+                       "too many model threads: at most " + std::to_string(kMaxThreads), {},
+                       {Access{running_, false, loc, trace_.next_row()}}));
   }
   const ThreadId id = thread_count_++;
   ModelThread& child = threads_[id];
@@ -318,7 +345,7 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc) {
   if (config_.tracing) record(running_, OpKind::kSpawn, nullptr, thread_name(id), loc);
   threads_[running_].clock.tick(running_);
   child.fiber = start_fiber(id);
-  resume(id);
+  resume(id, false);
   if (stopped_) park();  // the child failed before its first operation
   return id;
 }
@@ -327,8 +354,7 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
   if (abandoning_) return;
   if (target >= thread_count_ || target == running_) {
     fail(Failure::make(FailureKind::kUsageError, "join of an invalid thread " + thread_name(target),
-                 {},
-                 {Access{running_, false, loc, trace_.next_row()}}));
+                       {}, {Access{running_, false, loc, trace_.next_row()}}));
     return;
   }
   if (!threads_[target].finished) {
@@ -347,11 +373,10 @@ void Execution::forget_unjoined(ThreadId thread, const SourceLoc& loc) {
   // Reported without parking: this runs in a destructor, which must not throw. The thread goes
   // on to its next operation, where the step loop abandons the execution.
   failures_.push_back(Failure::make(FailureKind::kThreadNotJoined,
-                              "model thread " + thread_name(thread) +
-                                  " was never joined: its handle, created at " +
-                                  short_location(loc) + ", was destroyed while joinable",
-                              {},
-                              {Access{running_, false, loc, trace_.next_row()}}));
+                                    "model thread " + thread_name(thread) +
+                                        " was never joined: its handle, created at " +
+                                        short_location(loc) + ", was destroyed while joinable",
+                                    {}, {Access{running_, false, loc, trace_.next_row()}}));
   stopped_ = true;
 }
 

@@ -32,10 +32,10 @@ namespace doublecheck::model {
 
 // How an execution behaves; set by the explorer's options.
 struct ExecutionConfig {
-  bool symptom_mode = false;        // Shared accesses are decision points too
-  bool continue_past_race = false;  // record a data race and keep executing
-  bool tracing = false;             // keep the history (only for a counterexample's replay)
-  std::uint64_t max_steps = 100'000;         // decision steps; beyond: kStepBoundExceeded
+  bool symptom_mode = false;          // Shared accesses are decision points too
+  bool continue_past_race = false;    // record a data race and keep executing
+  bool tracing = false;               // keep the history (only for a counterexample's replay)
+  std::uint64_t max_steps = 100'000;  // decision steps; beyond: kStepBoundExceeded
   std::uint64_t max_shared_accesses = 1'000'000;  // a loop on plain data only
 };
 
@@ -107,16 +107,19 @@ class Execution {
     std::function<void()> body;
     VectorClock clock;
     PendingOp pending;
-    bool parked = false;    // waiting with `pending`
+    bool parked = false;           // waiting with `pending`
+    bool resumed_by_loop = false;  // parks decide the next step (else they return to the resumer)
     bool finished = false;
-    bool joined = false;    // join() returned (or the thread is the main thread)
-    bool forgotten = false; // its handle was destroyed unjoined (already reported)
+    bool joined = false;     // join() returned (or the thread is the main thread)
+    bool forgotten = false;  // its handle was destroyed unjoined (already reported)
   };
 
   [[nodiscard]] bool enabled(ThreadId id) const;
   [[nodiscard]] ThreadSet enabled_threads() const;
-  void resume(ThreadId thread);
+  void resume(ThreadId thread, bool from_loop);
   void park();
+  std::optional<ThreadId> decide();
+  void report_deadlock();
   void abandon_all();
   void wake_joiners();
   void finish_checks();
@@ -129,12 +132,15 @@ class Execution {
   ExecutionConfig config_;
   std::array<ModelThread, kMaxThreads> threads_;
   std::uint32_t thread_count_ = 0;
-  ThreadId running_ = 0;    // the thread executing now (or that ran the last step)
+  ThreadId running_ = 0;  // the thread executing now
+  ThreadId last_ = 0;     // the thread that ran the last step (a switch away from it preempts)
+  std::optional<ThreadId> decided_;  // chosen at a park, for the loop to resume
+  bool joiner_may_wake_ = false;     // a thread finished since joiners were last looked at
   std::uint32_t next_object_id_ = 1;
   std::uint64_t steps_ = 0;
   std::uint64_t shared_accesses_ = 0;
   std::uint32_t preemptions_ = 0;
-  bool preempted_ = false;  // the step being recorded began with a preemption
+  bool preempted_ = false;         // the step being recorded began with a preemption
   std::vector<ThreadId> choices_;  // who was chosen at each point with two or more enabled
   std::vector<Failure> failures_;
   bool stopped_ = false;     // a stopping failure ended the execution

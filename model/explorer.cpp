@@ -51,10 +51,9 @@ ExploreResult Explorer::run(std::string_view model_name, const std::function<voi
     result.stopped_by = "replay";
     const auto choices = Path::parse_token(*replay);
     if (!choices) {
-      result.failures.push_back(Failure::make(FailureKind::kUsageError,
-                                        "not a replay token: '" + *replay +
-                                            "' (a token looks like dc1:0110)",
-                                        {}, {}));
+      result.failures.push_back(Failure::make(
+          FailureKind::kUsageError,
+          "not a replay token: '" + *replay + "' (a token looks like dc1:0110)", {}, {}));
     } else {
       ReplayScheduler scheduler(*choices);
       config.tracing = true;
@@ -100,7 +99,8 @@ ExploreResult Explorer::run(std::string_view model_name, const std::function<voi
     // Past a race (continue_past_race) the search goes on to what the race leads to; any other
     // failure ends it unless keep_going collects them all.
     for (const Failure& failure : execution.failures()) {
-      const bool race_passed = failure.kind == FailureKind::kDataRace && options_.continue_past_race;
+      const bool race_passed =
+          failure.kind == FailureKind::kDataRace && options_.continue_past_race;
       if (!race_passed && !options_.keep_going) stop = true;
     }
     if (stop) {
@@ -118,8 +118,7 @@ ExploreResult Explorer::run(std::string_view model_name, const std::function<voi
       break;
     }
     if (options_.time_limit_seconds > 0 &&
-        std::chrono::duration<double>(Clock::now() - start).count() >
-            options_.time_limit_seconds) {
+        std::chrono::duration<double>(Clock::now() - start).count() > options_.time_limit_seconds) {
       result.stopped_by = "time limit";
       break;
     }

@@ -28,9 +28,9 @@ struct ExploreOptions {
   bool symptom_mode = false;        // Shared accesses are decision points too (shows lost updates)
   bool continue_past_race = false;  // a data race is recorded and the execution goes on
   bool keep_going = false;          // collect every distinct failure instead of stopping
-  std::uint64_t max_steps = 100'000;   // per execution; more is a livelock / infinite loop
-  std::uint64_t max_executions = 0;    // 0: no limit (a limit makes the search bounded)
-  double time_limit_seconds = 0;       // 0: no limit (a limit makes the search bounded)
+  std::uint64_t max_steps = 100'000;  // per execution; more is a livelock / infinite loop
+  std::uint64_t max_executions = 0;   // 0: no limit (a limit makes the search bounded)
+  double time_limit_seconds = 0;      // 0: no limit (a limit makes the search bounded)
   // Run exactly this interleaving once (a token from a report). Also read from the environment
   // variable DC_REPLAY, as "<model name>=<token>" (or just "<token>" for every model).
   std::optional<std::string> replay_token;

@@ -6,15 +6,24 @@ namespace doublecheck::model {
 
 std::string_view kind_name(FailureKind kind) {
   switch (kind) {
-    case FailureKind::kAssertion: return "assertion failed";
-    case FailureKind::kDataRace: return "data race";
-    case FailureKind::kDeadlock: return "deadlock";
-    case FailureKind::kRelock: return "relock of a non-recursive mutex";
-    case FailureKind::kUnlockNotOwner: return "unlock by a thread that does not hold the mutex";
-    case FailureKind::kThreadNotJoined: return "thread never joined";
-    case FailureKind::kUncaughtException: return "uncaught exception";
-    case FailureKind::kStepBoundExceeded: return "step bound exceeded";
-    case FailureKind::kUsageError: return "usage error";
+    case FailureKind::kAssertion:
+      return "assertion failed";
+    case FailureKind::kDataRace:
+      return "data race";
+    case FailureKind::kDeadlock:
+      return "deadlock";
+    case FailureKind::kRelock:
+      return "relock of a non-recursive mutex";
+    case FailureKind::kUnlockNotOwner:
+      return "unlock by a thread that does not hold the mutex";
+    case FailureKind::kThreadNotJoined:
+      return "thread never joined";
+    case FailureKind::kUncaughtException:
+      return "uncaught exception";
+    case FailureKind::kStepBoundExceeded:
+      return "step bound exceeded";
+    case FailureKind::kUsageError:
+      return "usage error";
   }
   return "?";
 }

@@ -12,15 +12,15 @@
 namespace doublecheck::model {
 
 enum class FailureKind : std::uint8_t {
-  kAssertion,           // a model check() was false
-  kDataRace,            // two Shared accesses, one a write, unordered by happens-before
-  kDeadlock,            // every live thread blocked
-  kRelock,              // a thread locked a non-recursive mutex it holds
-  kUnlockNotOwner,      // unlock by a thread that does not hold the mutex
-  kThreadNotJoined,     // a model thread's handle went away without join()
-  kUncaughtException,   // an exception escaped a model thread
-  kStepBoundExceeded,   // a livelock or an infinite loop
-  kUsageError,          // the model misuses the explorer (too many threads, nondeterminism, ...)
+  kAssertion,          // a model check() was false
+  kDataRace,           // two Shared accesses, one a write, unordered by happens-before
+  kDeadlock,           // every live thread blocked
+  kRelock,             // a thread locked a non-recursive mutex it holds
+  kUnlockNotOwner,     // unlock by a thread that does not hold the mutex
+  kThreadNotJoined,    // a model thread's handle went away without join()
+  kUncaughtException,  // an exception escaped a model thread
+  kStepBoundExceeded,  // a livelock or an infinite loop
+  kUsageError,         // the model misuses the explorer (too many threads, nondeterminism, ...)
 };
 
 // The name a report and verify.json use: "data race", "deadlock", ...
@@ -40,7 +40,7 @@ struct Failure {
   std::string object;            // data race: the variable; deadlock: "" ; relock: the mutex
   std::vector<Access> accesses;  // data race: the earlier and the later access; else the place
   // Filled in for the report of the counterexample:
-  std::string replay_token;   // runs exactly this interleaving again (--replay / DC_REPLAY)
+  std::string replay_token;  // runs exactly this interleaving again (--replay / DC_REPLAY)
   std::uint32_t preemptions = 0;
   std::uint64_t execution = 0;    // which execution found it (1-based)
   std::uint64_t occurrences = 1;  // keep-going: executions that hit the same failure

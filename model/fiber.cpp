@@ -20,8 +20,8 @@ boost::context::stack_context StackPool::allocate() {
     return stack;
   }
   const std::size_t page = 4096;
-  void* base = ::mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                      -1, 0);
+  void* base =
+      ::mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (base == MAP_FAILED) throw std::bad_alloc();
   ::mprotect(base, page, PROT_NONE);  // the guard page, below the stack (stacks grow down)
   boost::context::stack_context stack;
@@ -30,6 +30,8 @@ boost::context::stack_context StackPool::allocate() {
   return stack;
 }
 
-void StackPool::deallocate(boost::context::stack_context& stack) noexcept { free_.push_back(stack); }
+void StackPool::deallocate(boost::context::stack_context& stack) noexcept {
+  free_.push_back(stack);
+}
 
 }  // namespace doublecheck::model

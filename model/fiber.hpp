@@ -4,11 +4,10 @@
 // switch, which would dominate the cost of a step (see scripts/bench, fiber switch row).
 #pragma once
 
-#include <cstddef>
-#include <vector>
-
 #include <boost/context/fiber.hpp>
 #include <boost/context/stack_context.hpp>
+#include <cstddef>
+#include <vector>
 
 namespace doublecheck::model {
 

@@ -33,7 +33,7 @@ void check(bool condition, std::string_view message, SourceLoc loc) {
              "FAILED: " + std::string(message));
   }
   ex.fail(Failure::make(FailureKind::kAssertion, std::string(message), {},
-                  {Access{ex.self(), false, loc, row}}));
+                        {Access{ex.self(), false, loc, row}}));
 }
 
 void yield(SourceLoc loc) {
@@ -70,11 +70,11 @@ void ModelSync::Mutex::lock(SourceLoc loc) {
   if (ex.abandoning()) return;
   const PendingOp op{OpKind::kLock, &state_, kNoThread, std::memory_order_acquire, loc};
   if (state_.owner == ex.self()) {
-    ex.fail(Failure::make(FailureKind::kRelock,
-                    thread_name(ex.self()) + " locks " + display_name(state_) +
-                        ", which it already holds (a non-recursive mutex: this blocks forever)",
-                    display_name(state_),
-                    {Access{ex.self(), false, loc, ex.trace_row()}}));
+    ex.fail(
+        Failure::make(FailureKind::kRelock,
+                      thread_name(ex.self()) + " locks " + display_name(state_) +
+                          ", which it already holds (a non-recursive mutex: this blocks forever)",
+                      display_name(state_), {Access{ex.self(), false, loc, ex.trace_row()}}));
     return;
   }
   ex.before(op);
@@ -88,12 +88,11 @@ void ModelSync::Mutex::unlock(SourceLoc loc) {
   Execution& ex = Execution::current();
   if (ex.abandoning()) return;
   if (state_.owner != ex.self()) {
-    ex.fail(Failure::make(FailureKind::kUnlockNotOwner,
-                    thread_name(ex.self()) + " unlocks " + display_name(state_) + ", held by " +
-                        (state_.owner == kNoThread ? std::string("no thread")
-                                                   : thread_name(state_.owner)),
-                    display_name(state_),
-                    {Access{ex.self(), false, loc, ex.trace_row()}}));
+    ex.fail(Failure::make(
+        FailureKind::kUnlockNotOwner,
+        thread_name(ex.self()) + " unlocks " + display_name(state_) + ", held by " +
+            (state_.owner == kNoThread ? std::string("no thread") : thread_name(state_.owner)),
+        display_name(state_), {Access{ex.self(), false, loc, ex.trace_row()}}));
     return;
   }
   const PendingOp op{OpKind::kUnlock, &state_, kNoThread, std::memory_order_release, loc};
@@ -109,10 +108,9 @@ bool ModelSync::Mutex::try_lock(SourceLoc loc) {
   if (ex.abandoning()) return false;
   if (state_.owner == ex.self()) {
     ex.fail(Failure::make(FailureKind::kRelock,
-                    thread_name(ex.self()) + " try_locks " + display_name(state_) +
-                        ", which it already holds (undefined for a non-recursive mutex)",
-                    display_name(state_),
-                    {Access{ex.self(), false, loc, ex.trace_row()}}));
+                          thread_name(ex.self()) + " try_locks " + display_name(state_) +
+                              ", which it already holds (undefined for a non-recursive mutex)",
+                          display_name(state_), {Access{ex.self(), false, loc, ex.trace_row()}}));
     return false;
   }
   const PendingOp op{OpKind::kTryLock, &state_, kNoThread, std::memory_order_acquire, loc};

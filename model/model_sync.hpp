@@ -86,9 +86,12 @@ struct ModelSync {
 
     T load(std::memory_order order = std::memory_order_seq_cst,
            SourceLoc loc = SourceLoc::current()) const {
-      return const_cast<Atomic*>(this)->access(OpKind::kLoad, order, loc, [this] {
-        return std::pair{value_, value_};
-      }).first;
+      return const_cast<Atomic*>(this)
+          ->access(OpKind::kLoad, order, loc,
+                   [this] {
+                     return std::pair{value_, value_};
+                   })
+          .first;
     }
     void store(T desired, std::memory_order order = std::memory_order_seq_cst,
                SourceLoc loc = SourceLoc::current()) {
@@ -99,9 +102,11 @@ struct ModelSync {
     }
     T exchange(T desired, std::memory_order order = std::memory_order_seq_cst,
                SourceLoc loc = SourceLoc::current()) {
-      return access(OpKind::kRmw, order, loc, [&] {
-        return std::pair{std::exchange(value_, desired), desired};
-      }).first;
+      return access(OpKind::kRmw, order, loc,
+                    [&] {
+                      return std::pair{std::exchange(value_, desired), desired};
+                    })
+          .first;
     }
     bool compare_exchange_strong(T& expected, T desired,
                                  std::memory_order order = std::memory_order_seq_cst,
@@ -132,19 +137,23 @@ struct ModelSync {
     }
     T fetch_add(T delta, std::memory_order order = std::memory_order_seq_cst,
                 SourceLoc loc = SourceLoc::current()) {
-      return access(OpKind::kRmw, order, loc, [&] {
-        const T old = value_;
-        value_ = static_cast<T>(old + delta);
-        return std::pair{old, value_};
-      }).first;
+      return access(OpKind::kRmw, order, loc,
+                    [&] {
+                      const T old = value_;
+                      value_ = static_cast<T>(old + delta);
+                      return std::pair{old, value_};
+                    })
+          .first;
     }
     T fetch_sub(T delta, std::memory_order order = std::memory_order_seq_cst,
                 SourceLoc loc = SourceLoc::current()) {
-      return access(OpKind::kRmw, order, loc, [&] {
-        const T old = value_;
-        value_ = static_cast<T>(old - delta);
-        return std::pair{old, value_};
-      }).first;
+      return access(OpKind::kRmw, order, loc,
+                    [&] {
+                      const T old = value_;
+                      value_ = static_cast<T>(old - delta);
+                      return std::pair{old, value_};
+                    })
+          .first;
     }
 
    private:
@@ -181,10 +190,10 @@ struct ModelSync {
           break;
       }
       if (ex.tracing()) {
-        std::string detail = kind == OpKind::kLoad    ? "= " + value_text(result.first)
-                             : kind == OpKind::kStore ? "= " + value_text(result.second)
-                                                      : value_text(result.first) + " -> " +
-                                                            value_text(result.second);
+        std::string detail = kind == OpKind::kLoad ? "= " + value_text(result.first)
+                             : kind == OpKind::kStore
+                                 ? "= " + value_text(result.second)
+                                 : value_text(result.first) + " -> " + value_text(result.second);
         ex.after(op, detail + " (" + std::string(order_name(order)) + ")");
       } else {
         ex.after(op);

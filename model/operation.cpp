@@ -4,32 +4,52 @@ namespace doublecheck::model {
 
 std::string_view op_name(OpKind kind) {
   switch (kind) {
-    case OpKind::kSpawn: return "spawn";
-    case OpKind::kJoin: return "join";
-    case OpKind::kFinish: return "finish";
-    case OpKind::kLock: return "lock";
-    case OpKind::kTryLock: return "try_lock";
-    case OpKind::kUnlock: return "unlock";
-    case OpKind::kLoad: return "load";
-    case OpKind::kStore: return "store";
-    case OpKind::kRmw: return "rmw";
-    case OpKind::kYield: return "yield";
-    case OpKind::kCallOnce: return "call_once";
-    case OpKind::kRead: return "read";
-    case OpKind::kWrite: return "write";
-    case OpKind::kCheck: return "check";
+    case OpKind::kSpawn:
+      return "spawn";
+    case OpKind::kJoin:
+      return "join";
+    case OpKind::kFinish:
+      return "finish";
+    case OpKind::kLock:
+      return "lock";
+    case OpKind::kTryLock:
+      return "try_lock";
+    case OpKind::kUnlock:
+      return "unlock";
+    case OpKind::kLoad:
+      return "load";
+    case OpKind::kStore:
+      return "store";
+    case OpKind::kRmw:
+      return "rmw";
+    case OpKind::kYield:
+      return "yield";
+    case OpKind::kCallOnce:
+      return "call_once";
+    case OpKind::kRead:
+      return "read";
+    case OpKind::kWrite:
+      return "write";
+    case OpKind::kCheck:
+      return "check";
   }
   return "?";
 }
 
 std::string_view order_name(std::memory_order order) {
   switch (order) {
-    case std::memory_order_relaxed: return "relaxed";
-    case std::memory_order_consume: return "consume";
-    case std::memory_order_acquire: return "acquire";
-    case std::memory_order_release: return "release";
-    case std::memory_order_acq_rel: return "acq_rel";
-    case std::memory_order_seq_cst: return "seq_cst";
+    case std::memory_order_relaxed:
+      return "relaxed";
+    case std::memory_order_consume:
+      return "consume";
+    case std::memory_order_acquire:
+      return "acquire";
+    case std::memory_order_release:
+      return "release";
+    case std::memory_order_acq_rel:
+      return "acq_rel";
+    case std::memory_order_seq_cst:
+      return "seq_cst";
   }
   return "?";
 }

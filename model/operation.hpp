@@ -57,7 +57,7 @@ struct OnceState : ObjectHeader {
   enum class Phase : std::uint8_t { kIdle, kRunning, kDone };
   Phase phase = Phase::kIdle;
   ThreadId runner = kNoThread;  // the thread running the initialiser (kRunning)
-  VectorClock released;  // the initialiser's clock at its end: every caller acquires it
+  VectorClock released;         // the initialiser's clock at its end: every caller acquires it
 };
 
 // The operation a parked thread will perform when it is next chosen. Knowing it before choosing

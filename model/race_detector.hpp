@@ -38,10 +38,10 @@ class AccessHistory {
     std::uint32_t row = 0;  // trace row, for the report
   };
 
-  ThreadId writer_ = 0;   // thread of the last write (valid when last_write_.tick != 0)
+  ThreadId writer_ = 0;  // thread of the last write (valid when last_write_.tick != 0)
   Stamp last_write_;
-  std::uint32_t readers_ = 0;                 // bit t: thread t read since the last write
-  std::array<Stamp, kMaxThreads> reads_{};    // per thread: its last read since the last write
+  std::uint32_t readers_ = 0;               // bit t: thread t read since the last write
+  std::array<Stamp, kMaxThreads> reads_{};  // per thread: its last read since the last write
 };
 
 }  // namespace doublecheck::model

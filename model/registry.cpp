@@ -42,11 +42,11 @@ std::string describe(const Expectation& expected) {
 std::string mismatch(const Expectation& expected, const ExploreResult& result) {
   if (expected.pass) {
     if (!result.passed()) {
-      return "expected to pass, but found " +
-             std::string(kind_name(result.failures.front().kind)) + ": " +
-             result.failures.front().message;
+      return "expected to pass, but found " + std::string(kind_name(result.failures.front().kind)) +
+             ": " + result.failures.front().message;
     }
-    if (!result.exhaustive) return "passed, but the search was not exhaustive (" + result.stopped_by + ")";
+    if (!result.exhaustive)
+      return "passed, but the search was not exhaustive (" + result.stopped_by + ")";
     return {};
   }
   std::string where;

@@ -38,23 +38,27 @@ std::function<void()> get_racing_init() {
 
 template <template <class, class> class Init>
 void add_get(Registry& registry, const std::string& variant, Expectation expected) {
-  registry.add({"get/" + variant + "/1init+1get", variant, "P5",
-                "get_telemetry() racing init_telemetry(): nothing or the whole instance", {},
-                std::move(expected), get_racing_init<Init>()});
+  registry.add({"get/" + variant + "/1init+1get",
+                variant,
+                "P5",
+                "get_telemetry() racing init_telemetry(): nothing or the whole instance",
+                {},
+                std::move(expected),
+                get_racing_init<Init>()});
 }
 
 }  // namespace
 
 void add_get_models(Registry& registry) {
   add_get<MutexInit>(registry, "fixed", Expectation::passes());
-  add_get<variants::NaiveDcl>(registry, "naive_dcl",
-                              Expectation::fails(FailureKind::kDataRace,
-                                                 "impl/variants/naive_dcl.hpp",
-                                                 "Emitter* get() { return instance_.load(); }"));
-  add_get<variants::RelaxedDcl>(registry, "relaxed_dcl",
-                                Expectation::fails(FailureKind::kDataRace,
-                                                   "impl/telemetry_emitter.hpp",
-                                                   "return session_id_.load();"));
+  add_get<variants::NaiveDcl>(
+      registry, "naive_dcl",
+      Expectation::fails(FailureKind::kDataRace, "impl/variants/naive_dcl.hpp",
+                         "Emitter* get() { return instance_.load(); }"));
+  add_get<variants::RelaxedDcl>(
+      registry, "relaxed_dcl",
+      Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
+                         "return session_id_.load();"));
   add_get<variants::AcqRelDcl>(registry, "acq_rel_dcl", Expectation::passes());
   add_get<variants::CallOnceInit>(registry, "call_once", Expectation::passes());
 }

@@ -6,7 +6,9 @@ namespace doublecheck::model::checks {
 
 EmitterEnvironment deterministic_environment(std::uint64_t& next_id) {
   EmitterEnvironment env;
-  env.clock = [] { return std::chrono::system_clock::time_point(std::chrono::seconds(1795702379)); };
+  env.clock = [] {
+    return std::chrono::system_clock::time_point(std::chrono::seconds(1795702379));
+  };
   env.random_bits = [&next_id] { return 0xA11CE0000000ULL + ++next_id; };
   env.diagnostics = [](std::string_view) {};
   return env;
@@ -19,8 +21,7 @@ void RecordingSink::write_line(std::string_view line) noexcept {
   }
 }
 
-void check_equal(std::string_view what, std::int64_t actual, std::int64_t expected,
-                 SourceLoc loc) {
+void check_equal(std::string_view what, std::int64_t actual, std::int64_t expected, SourceLoc loc) {
   if (actual == expected) return;
   check(false,
         std::string(what) + ": expected " + std::to_string(expected) + ", got " +
@@ -35,9 +36,9 @@ void check_whole_calls(std::string_view what, const Metrics& m, SourceLoc loc) {
   }
   check(false,
         std::string(what) + " is torn: tool_calls=" + std::to_string(m.tool_calls) +
-            " but bytes_in=" + std::to_string(m.total_bytes_in) + ", bytes_out=" +
-            std::to_string(m.total_bytes_out) + ", duration_ms=" +
-            std::to_string(m.total_duration_ms) + " (each call adds 10, 20, 1)",
+            " but bytes_in=" + std::to_string(m.total_bytes_in) +
+            ", bytes_out=" + std::to_string(m.total_bytes_out) +
+            ", duration_ms=" + std::to_string(m.total_duration_ms) + " (each call adds 10, 20, 1)",
         loc);
 }
 

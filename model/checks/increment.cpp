@@ -49,17 +49,28 @@ std::string shape(int threads, int calls) {
 
 void add_increment_models(Registry& registry) {
   for (const auto& [threads, calls] : {std::pair{2, 1}, {3, 1}, {4, 1}, {2, 2}, {3, 2}}) {
-    registry.add({"increment/fixed/" + shape(threads, calls), "fixed", "P1",
+    registry.add({"increment/fixed/" + shape(threads, calls),
+                  "fixed",
+                  "P1",
                   std::to_string(threads) + " threads x " + std::to_string(calls) +
                       " ok calls: exact totals",
-                  {}, Expectation::passes(), increment<LockedMetrics>(threads, calls, false)});
+                  {},
+                  Expectation::passes(),
+                  increment<LockedMetrics>(threads, calls, false)});
   }
-  registry.add({"increment/fixed/2x2-mixed", "fixed", "P1",
-                "2 threads x 2 calls, ok and error mixed: exact totals and error count", {},
-                Expectation::passes(), increment<LockedMetrics>(2, 2, true)});
+  registry.add({"increment/fixed/2x2-mixed",
+                "fixed",
+                "P1",
+                "2 threads x 2 calls, ok and error mixed: exact totals and error count",
+                {},
+                Expectation::passes(),
+                increment<LockedMetrics>(2, 2, true)});
 
-  registry.add({"increment/prefix_rc002/2x1", "prefix_rc002", "P6",
-                "pre-fix RC-002 (unlocked updates): a data race on a counter", {},
+  registry.add({"increment/prefix_rc002/2x1",
+                "prefix_rc002",
+                "P6",
+                "pre-fix RC-002 (unlocked updates): a data race on a counter",
+                {},
                 Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
                                    "tool_calls_.add(1)"),
                 increment<variants::PreFixRC002>(2, 1, false)});

@@ -38,15 +38,20 @@ std::function<void()> snapshot(int writers, int calls, int snapshots) {
 
 void add_snapshot_models(Registry& registry) {
   for (const auto& [writers, calls] : {std::pair{2, 1}, {2, 2}, {3, 1}}) {
-    registry.add({"snapshot/fixed/" + std::to_string(writers) + "w" + std::to_string(calls) +
-                      "+1r",
-                  "fixed", "P2",
+    registry.add({"snapshot/fixed/" + std::to_string(writers) + "w" + std::to_string(calls) + "+1r",
+                  "fixed",
+                  "P2",
                   std::to_string(writers) + " writers x " + std::to_string(calls) +
                       " calls, 1 reader: no torn snapshot",
-                  {}, Expectation::passes(), snapshot<LockedMetrics>(writers, calls, 1)});
+                  {},
+                  Expectation::passes(),
+                  snapshot<LockedMetrics>(writers, calls, 1)});
   }
-  registry.add({"snapshot/unlocked_snapshot/2w1+1r", "unlocked_snapshot", "P6",
-                "snapshot without the lock: a data race on a counter", {},
+  registry.add({"snapshot/unlocked_snapshot/2w1+1r",
+                "unlocked_snapshot",
+                "P6",
+                "snapshot without the lock: a data race on a counter",
+                {},
                 Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
                                    "return Metrics{tool_calls_.load()"),
                 snapshot<variants::UnlockedSnapshot>(2, 1, 1)});

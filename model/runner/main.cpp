@@ -1,7 +1,6 @@
 // dc_model: runs the emitter's models through the explorer and prints one verdict line per model,
 // with the counterexample of every failure. Exit 0 when every model reached its expected verdict.
 #include <boost/program_options.hpp>
-
 #include <cstdio>
 #include <iostream>
 #include <regex>
@@ -13,8 +12,8 @@
 namespace po = boost::program_options;
 using doublecheck::model::describe;
 using doublecheck::model::emitter_models;
-using doublecheck::model::Explorer;
 using doublecheck::model::ExploreOptions;
+using doublecheck::model::Explorer;
 using doublecheck::model::format_report;
 using doublecheck::model::format_verdict;
 using doublecheck::model::mismatch;
@@ -39,24 +38,23 @@ bool parse(int argc, char** argv, Settings& s, int& exit_code) {
   po::options_description options(
       "dc_model: exhaustive interleaving exploration of the telemetry emitter's models\n"
       "Options");
-  options.add_options()
-      ("help,h", "show this help")
-      ("list", po::bool_switch(&s.list), "list the models with their expected verdicts")
-      ("filter", po::value(&s.filter), "run only the models whose name matches this regex")
-      ("replay", po::value(&s.replay),
-       "run exactly the interleaving of this token (from a report) once, with its trace; "
-       "use with --filter naming one model (or set DC_REPLAY='<model>=<token>')")
-      ("traces", po::bool_switch(&s.traces),
-       "print the counterexample of expected failures too (unexpected ones always are)")
-      ("keep-going", po::bool_switch(&s.keep_going),
-       "collect every distinct failure of a model instead of stopping at the first")
-      ("symptom", po::bool_switch(&s.symptom),
-       "make Shared accesses decision points too (with --continue-past-race: lost updates)")
-      ("continue-past-race", po::bool_switch(&s.continue_past_race),
-       "record a data race and keep executing")
-      ("max-steps", po::value(&s.max_steps), "steps per execution before a livelock is reported")
-      ("max-executions", po::value(&s.max_executions), "stop each search after N executions")
-      ("time-limit", po::value(&s.time_limit), "stop each search after S seconds");
+  options.add_options()("help,h", "show this help")("list", po::bool_switch(&s.list),
+                                                    "list the models with their expected verdicts")(
+      "filter", po::value(&s.filter), "run only the models whose name matches this regex")(
+      "replay", po::value(&s.replay),
+      "run exactly the interleaving of this token (from a report) once, with its trace; "
+      "use with --filter naming one model (or set DC_REPLAY='<model>=<token>')")(
+      "traces", po::bool_switch(&s.traces),
+      "print the counterexample of expected failures too (unexpected ones always are)")(
+      "keep-going", po::bool_switch(&s.keep_going),
+      "collect every distinct failure of a model instead of stopping at the first")(
+      "symptom", po::bool_switch(&s.symptom),
+      "make Shared accesses decision points too (with --continue-past-race: lost updates)")(
+      "continue-past-race", po::bool_switch(&s.continue_past_race),
+      "record a data race and keep executing")("max-steps", po::value(&s.max_steps),
+                                               "steps per execution before a livelock is reported")(
+      "max-executions", po::value(&s.max_executions), "stop each search after N executions")(
+      "time-limit", po::value(&s.time_limit), "stop each search after S seconds");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, options), vm);

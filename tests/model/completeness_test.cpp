@@ -45,7 +45,8 @@ TEST_P(TwoThreadsOfKOperations, ExploreExactlyTwoKChooseKInterleavings) {
   const auto result = run_independent_stores(2, k);
   EXPECT_TRUE(result.passed());
   EXPECT_TRUE(result.exhaustive);
-  EXPECT_EQ(result.executions, binomial(2 * static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(k)))
+  EXPECT_EQ(result.executions,
+            binomial(2 * static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(k)))
       << "two threads of " << k << " operations interleave in C(2k, k) ways";
 }
 

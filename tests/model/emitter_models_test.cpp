@@ -40,9 +40,9 @@ INSTANTIATE_TEST_SUITE_P(Catalogue, EmitterModel, testing::ValuesIn(all_specs())
 TEST(EmitterModelCatalogue, CoversEveryVariantOfTheMatrix) {
   std::set<std::string> variants;
   for (const ModelSpec& spec : emitter_models().models()) variants.insert(spec.variant);
-  EXPECT_EQ(variants, (std::set<std::string>{"fixed", "prefix_rc002", "unlocked_snapshot",
-                                             "prefix_rc004", "naive_dcl", "relaxed_dcl",
-                                             "acq_rel_dcl", "call_once"}));
+  EXPECT_EQ(variants,
+            (std::set<std::string>{"fixed", "prefix_rc002", "unlocked_snapshot", "prefix_rc004",
+                                   "naive_dcl", "relaxed_dcl", "acq_rel_dcl", "call_once"}));
 }
 
 TEST(EmitterModelCatalogue, TheLostUpdateNeedsOnePreemptionAndTheRaceNone) {
