@@ -36,6 +36,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -115,12 +116,21 @@ def main() -> int:
     env = dict(os.environ)
     if not env.get("TSAN_OPTIONS"):
         env["TSAN_OPTIONS"] = default_tsan_options()
-    tsan_exitcode = int(option_value(env["TSAN_OPTIONS"], "exitcode", "66"))
     print(f"running: {' '.join(command)}")
     print(f"TSAN_OPTIONS={env['TSAN_OPTIONS']}")
 
+    # The program is stopped by TSan mid-test (halt_on_error), so its temporary directories are
+    # never removed by the test: give it a private TMPDIR and remove that instead.
+    with tempfile.TemporaryDirectory(prefix="dc-negative-control-") as scratch:
+        env["TMPDIR"] = scratch
+        return check(command, name, env, expectations, args.timeout)
+
+
+def check(command: list[str], name: str, env: dict[str, str],
+          expectations: list[tuple[str, str, set[int]]], timeout: float) -> int:
+    tsan_exitcode = int(option_value(env["TSAN_OPTIONS"], "exitcode", "66"))
     try:
-        code, output = run(command, env, args.timeout)
+        code, output = run(command, env, timeout)
         if MEMORY_MAPPING in output:
             arch = platform.machine()
             print(f"NOTE: ThreadSanitizer aborted with '{MEMORY_MAPPING}' (this kernel randomises "
@@ -129,13 +139,13 @@ def main() -> int:
             if not shutil.which("setarch"):
                 print("FAIL: setarch is not installed (util-linux), cannot re-run without ASLR.")
                 return 1
-            code, output = run(["setarch", arch, "-R"] + command, env, args.timeout)
+            code, output = run(["setarch", arch, "-R"] + command, env, timeout)
             if MEMORY_MAPPING in output:
                 print("FAIL: ThreadSanitizer cannot map its shadow memory even with ASLR off; "
                       "lower vm.mmap_rnd_bits (sysctl) and re-run.\n" + tail(output))
                 return 1
     except subprocess.TimeoutExpired:
-        print(f"FAIL: {name} did not finish within {args.timeout:.0f} s")
+        print(f"FAIL: {name} did not finish within {timeout:.0f} s")
         return 1
 
     reports = tsan_report.parse_reports(output)

@@ -5,8 +5,8 @@ A report looks like this (LLVM 14; addresses and build ids shortened):
     ==================
     WARNING: ThreadSanitizer: data race (pid=8448)
       Write of size 8 at 0x7b0c00000010 by thread T2:
-        #0 doublecheck::StdSync::Shared<long>::add(...) /src/impl/std_sync.hpp:86:53 (exe+0xd4)
-        #1 doublecheck::BasicTelemetryEmitter<...>::record_call(...) /src/impl/x.hpp:180:17 (exe+0xd4)
+        #0 doublecheck::StdSync::Shared<long>::add /src/impl/std_sync.hpp:86:53 (exe+0xd4)
+        #1 doublecheck::BasicTelemetryEmitter<...>::record_call /src/impl/x.hpp:180:17 (exe+0xd4)
         ...
 
       Previous write of size 8 at 0x7b0c00000010 by thread T1:
