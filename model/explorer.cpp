@@ -66,6 +66,8 @@ ExploreResult Explorer::run(std::string_view model_name, const std::function<voi
         failure.preemptions = execution.preemptions();
         failure.execution = 1;
         failure.trace = execution.render_trace();
+        failure.events.assign(execution.trace().events().begin(), execution.trace().events().end());
+        failure.threads = execution.thread_count();
         result.failures.push_back(std::move(failure));
       }
     }
@@ -151,6 +153,8 @@ void Explorer::add_counterexample(ExploreResult& result, Failure failure, std::u
   failure.preemptions = replay.preemptions();
   failure.execution = execution;
   failure.trace = replay.render_trace();
+  failure.events.assign(replay.trace().events().begin(), replay.trace().events().end());
+  failure.threads = replay.thread_count();
   result.failures.push_back(std::move(failure));
 }
 

@@ -1,13 +1,17 @@
 // dc_model: runs the emitter's models through the explorer and prints one verdict line per model,
 // with the counterexample of every failure. Exit 0 when every model reached its expected verdict.
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <regex>
 #include <string>
 
 #include "model/explorer.hpp"
 #include "model/registry.hpp"
+#include "model/report_json.hpp"
 
 namespace po = boost::program_options;
 using doublecheck::model::describe;
@@ -24,6 +28,7 @@ struct Settings {
   bool list = false;
   std::string filter;
   std::string replay;
+  std::string json;
   bool traces = false;
   bool keep_going = false;
   bool symptom = false;
@@ -38,23 +43,27 @@ bool parse(int argc, char** argv, Settings& s, int& exit_code) {
   po::options_description options(
       "dc_model: exhaustive interleaving exploration of the telemetry emitter's models\n"
       "Options");
-  options.add_options()("help,h", "show this help")("list", po::bool_switch(&s.list),
-                                                    "list the models with their expected verdicts")(
-      "filter", po::value(&s.filter), "run only the models whose name matches this regex")(
-      "replay", po::value(&s.replay),
-      "run exactly the interleaving of this token (from a report) once, with its trace; "
-      "use with --filter naming one model (or set DC_REPLAY='<model>=<token>')")(
-      "traces", po::bool_switch(&s.traces),
-      "print the counterexample of expected failures too (unexpected ones always are)")(
-      "keep-going", po::bool_switch(&s.keep_going),
-      "collect every distinct failure of a model instead of stopping at the first")(
-      "symptom", po::bool_switch(&s.symptom),
-      "make Shared accesses decision points too (with --continue-past-race: lost updates)")(
-      "continue-past-race", po::bool_switch(&s.continue_past_race),
-      "record a data race and keep executing")("max-steps", po::value(&s.max_steps),
-                                               "steps per execution before a livelock is reported")(
-      "max-executions", po::value(&s.max_executions), "stop each search after N executions")(
-      "time-limit", po::value(&s.time_limit), "stop each search after S seconds");
+  auto add = options.add_options();
+  add("help,h", "show this help");
+  add("list", po::bool_switch(&s.list), "list the models with their expected verdicts");
+  add("filter", po::value(&s.filter), "run only the models whose name matches this regex");
+  add("replay", po::value(&s.replay),
+      "run exactly the interleaving of this token (from a report) once, with its trace; use with "
+      "--filter naming one model (or set DC_REPLAY='<model>=<token>')");
+  add("json", po::value(&s.json),
+      "also write every result, with its counterexamples, to this file (schema "
+      "doublecheck-model-run/1)");
+  add("traces", po::bool_switch(&s.traces),
+      "print the counterexample of expected failures too (unexpected ones always are)");
+  add("keep-going", po::bool_switch(&s.keep_going),
+      "collect every distinct failure of a model instead of stopping at the first");
+  add("symptom", po::bool_switch(&s.symptom),
+      "make Shared accesses decision points too (with --continue-past-race: lost updates)");
+  add("continue-past-race", po::bool_switch(&s.continue_past_race),
+      "record a data race and keep executing");
+  add("max-steps", po::value(&s.max_steps), "steps per execution before a livelock is reported");
+  add("max-executions", po::value(&s.max_executions), "stop each search after N executions");
+  add("time-limit", po::value(&s.time_limit), "stop each search after S seconds");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, options), vm);
@@ -88,8 +97,22 @@ int main(int argc, char** argv) {
     return 64;
   }
 
+  // Opened before any model runs, so an unwritable path fails at once and costs no search.
+  std::ofstream json_out;
+  if (!s.json.empty() && !s.list) {
+    json_out.open(s.json);
+    if (!json_out) {
+      std::cerr << "dc_model: cannot open --json file '" << s.json << "': " << std::strerror(errno)
+                << "\n";
+      return 73;
+    }
+  }
+
   int selected = 0;
   int unexpected = 0;
+  nlohmann::ordered_json report;
+  report["schema"] = "doublecheck-model-run/1";
+  report["models"] = nlohmann::ordered_json::array();
   for (const auto& spec : emitter_models().models()) {
     if (!std::regex_search(spec.name, filter)) continue;
     ++selected;
@@ -110,6 +133,7 @@ int main(int argc, char** argv) {
     Explorer explorer(options);
     const auto result = explorer.run(spec.name, spec.body);
     const std::string why = s.replay.empty() ? mismatch(spec.expected, result) : std::string();
+    if (!s.json.empty()) report["models"].push_back(doublecheck::model::to_json(spec, result));
     std::cout << format_verdict(result) << (why.empty() ? "  (as expected)" : "  UNEXPECTED")
               << "\n";
     if (!why.empty()) {
@@ -124,6 +148,15 @@ int main(int argc, char** argv) {
   if (selected == 0) {
     std::cerr << "dc_model: no model matches --filter '" << s.filter << "' (see --list)\n";
     return 64;
+  }
+  if (json_out.is_open()) {
+    json_out << report.dump(1) << "\n";
+    json_out.flush();
+    if (!json_out) {
+      std::cerr << "dc_model: cannot write --json file '" << s.json << "': " << std::strerror(errno)
+                << "\n";
+      return 73;
+    }
   }
   if (!s.list) {
     std::cout << selected << " models, " << selected - unexpected << " as expected, " << unexpected

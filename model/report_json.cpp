@@ -1,0 +1,81 @@
+#include "model/report_json.hpp"
+
+namespace doublecheck::model {
+namespace {
+
+nlohmann::ordered_json location(const SourceLoc& loc) {
+  return {{"file", loc.file}, {"line", loc.line}, {"short", short_location(loc)}};
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const Failure& failure) {
+  nlohmann::ordered_json out;
+  out["kind"] = kind_name(failure.kind);
+  out["message"] = failure.message;
+  out["object"] = failure.object;
+  out["location"] = failure.location();
+  out["accesses"] = nlohmann::ordered_json::array();
+  for (const Access& access : failure.accesses) {
+    nlohmann::ordered_json a = location(access.loc);
+    a["thread"] = access.thread;
+    a["write"] = access.write;
+    a["step"] = access.step;
+    out["accesses"].push_back(std::move(a));
+  }
+  out["preemptions"] = failure.preemptions;
+  out["replay_token"] = failure.replay_token;
+  out["execution"] = failure.execution;
+  out["occurrences"] = failure.occurrences;
+  out["threads"] = failure.threads;
+  out["trace_text"] = failure.trace;
+  out["trace"] = nlohmann::ordered_json::array();
+  for (const TraceEvent& event : failure.events) {
+    nlohmann::ordered_json e;
+    e["row"] = event.row;
+    e["thread"] = event.thread;
+    e["op"] = op_name(event.kind);
+    e["object"] = event.object;
+    e["detail"] = event.detail;
+    e["location"] = event.loc.line == 0 ? nlohmann::ordered_json(nullptr) : location(event.loc);
+    e["highlight"] = event.highlight;
+    e["preemption"] = event.preemption;
+    out["trace"].push_back(std::move(e));
+  }
+  return out;
+}
+
+nlohmann::ordered_json to_json(const ModelSpec& spec, const ExploreResult& result) {
+  nlohmann::ordered_json out;
+  out["name"] = spec.name;
+  out["variant"] = spec.variant;
+  out["property"] = spec.property;
+  out["summary"] = spec.summary;
+  nlohmann::ordered_json expected;
+  expected["verdict"] = spec.expected.pass ? "pass" : "fail";
+  if (!spec.expected.pass) {
+    expected["kind"] = kind_name(spec.expected.kind);
+    expected["location"] =
+        spec.expected.file.empty()
+            ? nlohmann::ordered_json(nullptr)
+            : nlohmann::ordered_json(
+                  locate(spec.expected.file, spec.expected.code).value_or(spec.expected.file));
+  }
+  out["expected"] = expected;
+  const std::string why = mismatch(spec.expected, result);
+  out["verdict"] = result.passed() ? "pass" : "fail";
+  out["as_expected"] = why.empty();
+  out["mismatch"] = why;
+  out["search"] = result.search;
+  out["exhaustive"] = result.exhaustive;
+  out["stopped_by"] = result.stopped_by;
+  out["executions"] = result.executions;
+  out["steps"] = result.steps;
+  out["seconds"] = result.seconds;
+  out["verdict_line"] = format_verdict(result);
+  out["failures"] = nlohmann::ordered_json::array();
+  for (const Failure& failure : result.failures) out["failures"].push_back(to_json(failure));
+  return out;
+}
+
+}  // namespace doublecheck::model
