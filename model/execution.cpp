@@ -195,8 +195,25 @@ std::optional<ThreadId> Execution::decide() {
   }
   ThreadId next = lowest(ready);
   if (count(ready) > 1) {
-    const auto picked = scheduler_.pick(ready, last_);
-    if (!picked) {
+    Choice choice;
+    choice.enabled = ready;
+    choice.previous = last_;
+    choice.preemptions = preemptions_;
+    choice.depth = static_cast<std::uint32_t>(choices_.size());
+    std::array<OpDesc, kMaxThreads> ops{};
+    if (scheduler_.wants_ops()) {
+      for (ThreadSet s = ready; s != 0; s &= s - 1) {
+        ops[lowest(s)] = describe_op(threads_[lowest(s)].pending);
+      }
+      choice.ops = &ops;
+    }
+    const Pick pick = scheduler_.pick(choice);
+    if (pick.kind == Pick::Kind::kRedundant) {
+      pruned_ = true;  // every enabled thread sleeps: an explored class again, not a failure
+      stopped_ = true;
+      return std::nullopt;
+    }
+    if (pick.kind == Pick::Kind::kMismatch) {
       failures_.push_back(Failure::make(
           FailureKind::kUsageError,
           "the schedule cannot be followed at decision " + std::to_string(choices_.size() + 1) +
@@ -205,13 +222,14 @@ std::optional<ThreadId> Execution::decide() {
       stopped_ = true;
       return std::nullopt;
     }
-    next = *picked;
+    next = pick.thread;
     choices_.push_back(next);
     if (contains(ready, last_) && next != last_) {
       ++preemptions_;
       preempted_ = true;
     }
   }
+  scheduler_.on_step(next, describe_op(threads_[next].pending));
   ++steps_;
   last_ = next;
   return next;
@@ -273,6 +291,7 @@ void Execution::abandon_all() {
 void Execution::before(const PendingOp& op) {
   if (abandoning_) return;
   threads_[running_].pending = op;
+  scheduler_.on_park(running_, describe_op(op));
   park();
 }
 
@@ -345,6 +364,7 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc) {
   if (config_.tracing) record(running_, OpKind::kSpawn, nullptr, thread_name(id), loc);
   threads_[running_].clock.tick(running_);
   child.fiber = start_fiber(id);
+  scheduler_.on_spawn(running_, id);
   resume(id, false);
   if (stopped_) park();  // the child failed before its first operation
   return id;
@@ -363,6 +383,7 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
   }
   threads_[running_].clock.join(threads_[target].clock);
   threads_[target].joined = true;
+  scheduler_.on_join(running_, target);
   if (config_.tracing) record(running_, OpKind::kJoin, nullptr, thread_name(target), loc);
   threads_[running_].clock.tick(running_);
 }

@@ -92,6 +92,8 @@ class Execution {
   // --- results ---
   [[nodiscard]] const std::vector<Failure>& failures() const { return failures_; }
   [[nodiscard]] bool stopped() const { return stopped_; }
+  // Cut short by the scheduler as a repeat of an explored execution (partial-order reduction).
+  [[nodiscard]] bool pruned() const { return pruned_; }
   [[nodiscard]] std::uint64_t steps() const { return steps_; }
   [[nodiscard]] std::uint32_t preemptions() const { return preemptions_; }
   [[nodiscard]] const std::vector<ThreadId>& choices() const { return choices_; }
@@ -143,7 +145,8 @@ class Execution {
   bool preempted_ = false;         // the step being recorded began with a preemption
   std::vector<ThreadId> choices_;  // who was chosen at each point with two or more enabled
   std::vector<Failure> failures_;
-  bool stopped_ = false;     // a stopping failure ended the execution
+  bool stopped_ = false;     // a stopping failure (or pruning) ended the execution
+  bool pruned_ = false;      // the scheduler found this execution redundant
   bool abandoning_ = false;  // unwinding the threads of a stopped execution
   Trace trace_;
   Execution* previous_current_ = nullptr;  // restored when this execution ends (nesting)

@@ -24,13 +24,34 @@
 
 namespace doublecheck::model {
 
+enum class Search : std::uint8_t {
+  kDpor,    // exhaustive, one execution per class of equivalent interleavings (the default)
+  kPlain,   // exhaustive, every interleaving
+  kRandom,  // `iterations` executions, each thread chosen uniformly at random
+  kPct,     // `iterations` executions of probabilistic concurrency testing, depth `pct_depth`
+};
+
+std::string_view search_name(Search search);
+
 struct ExploreOptions {
+  Search search = Search::kDpor;
   bool symptom_mode = false;        // Shared accesses are decision points too (shows lost updates)
   bool continue_past_race = false;  // a data race is recorded and the execution goes on
   bool keep_going = false;          // collect every distinct failure instead of stopping
   std::uint64_t max_steps = 100'000;  // per execution; more is a livelock / infinite loop
   std::uint64_t max_executions = 0;   // 0: no limit (a limit makes the search bounded)
   double time_limit_seconds = 0;      // 0: no limit (a limit makes the search bounded)
+  // Plain and DPOR search: at most this many preemptions per execution (makes it bounded).
+  std::optional<std::uint32_t> preemption_bound;
+  // Report each failure with the fewest preemptions that show it (iterative deepening).
+  bool minimize_preemptions = true;
+  std::uint64_t iterations = 1000;  // random and PCT search
+  std::uint64_t seed = 1;           // random and PCT search
+  std::uint32_t pct_depth = 3;      // PCT: the bug depth it aims at
+  std::uint32_t jobs = 1;           // parallel exploration (exhaustive searches)
+  std::uint32_t shard_index = 0;    // this run explores part shard_index of shard_count
+  std::uint32_t shard_count = 1;
+  bool progress = false;  // a progress line on standard error (when it is a terminal)
   // Run exactly this interleaving once (a token from a report). Also read from the environment
   // variable DC_REPLAY, as "<model name>=<token>" (or just "<token>" for every model).
   std::optional<std::string> replay_token;
@@ -38,12 +59,14 @@ struct ExploreOptions {
 
 struct ExploreResult {
   std::string model;
-  std::uint64_t executions = 0;
-  std::uint64_t steps = 0;  // decision steps over all executions
+  std::uint64_t executions = 0;  // complete executions (pruned ones are not counted)
+  std::uint64_t pruned = 0;      // executions cut short as repeats (DPOR sleep sets, shards)
+  std::uint64_t steps = 0;       // decision steps over all executions
   double seconds = 0;
-  bool exhaustive = false;  // every interleaving was explored
-  std::string search;       // "exhaustive", "replay", ...
-  std::string stopped_by;   // "exhausted", "failure", "execution limit", "time limit", "replay"
+  bool exhaustive = false;        // every interleaving (or every class of them) was explored
+  std::string search;             // "dpor", "plain", "random", "pct", "replay"
+  std::string bound;              // why the search is not exhaustive: "preemption bound 2", ...
+  std::string stopped_by;         // "exhausted", "failure", "execution limit", "time limit", ...
   std::vector<Failure> failures;  // distinct failures; each with its counterexample
 
   [[nodiscard]] bool passed() const { return failures.empty(); }
@@ -58,15 +81,10 @@ class Explorer {
   [[nodiscard]] const ExploreOptions& options() const { return options_; }
 
  private:
-  void add_counterexample(ExploreResult& result, Failure failure, std::uint64_t execution,
-                          const std::vector<std::uint32_t>& choices,
-                          const std::function<void()>& body);
-
   ExploreOptions options_;
-  StackPool stacks_;  // fiber stacks, reused by every execution
 };
 
-// The verdict line: "PASS  increment/fixed  exhaustive  1,234 executions  5,678 steps  0.012 s".
+// The verdict line: "PASS  increment/fixed/2x1  dpor, exhaustive  2 executions  15 steps  0.000 s".
 std::string format_verdict(const ExploreResult& result);
 // The verdict line, then for each failure: kind, message, accesses, preemptions, replay token and
 // the interleaving.

@@ -45,6 +45,7 @@ struct Failure {
   std::uint32_t preemptions = 0;
   std::uint64_t execution = 0;     // which execution found it (1-based)
   std::uint64_t occurrences = 1;   // keep-going: executions that hit the same failure
+  std::string found_by;            // random and PCT search: "random seed 7, iteration 41"
   std::string trace;               // the interleaving, one column per thread
   std::vector<TraceEvent> events;  // the same interleaving, one event a row (for reports)
   std::uint32_t threads = 0;       // how many threads the interleaving has

@@ -54,6 +54,38 @@ std::string_view order_name(std::memory_order order) {
   return "?";
 }
 
+OpDesc describe_op(const PendingOp& op) {
+  OpDesc desc;
+  desc.object = op.object != nullptr ? op.object->id : 0;
+  switch (op.kind) {
+    case OpKind::kLoad:
+    case OpKind::kRead:
+      desc.cls = OpClass::kRead;
+      break;
+    case OpKind::kStore:
+    case OpKind::kRmw:
+    case OpKind::kWrite:
+      desc.cls = OpClass::kWrite;
+      break;
+    case OpKind::kLock:
+      desc.cls = OpClass::kLock;
+      break;
+    case OpKind::kTryLock:
+      desc.cls = OpClass::kTryLock;
+      break;
+    case OpKind::kUnlock:
+      desc.cls = OpClass::kUnlock;
+      break;
+    case OpKind::kCallOnce:
+      desc.cls = OpClass::kOnce;
+      break;
+    default:
+      desc.cls = OpClass::kNone;
+      break;
+  }
+  return desc;
+}
+
 std::string display_name(const ObjectHeader& object) {
   if (!object.name.empty()) return std::string(object.name);
   return std::string(object.kind.empty() ? "object" : object.kind) + "#" +

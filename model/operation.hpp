@@ -70,6 +70,41 @@ struct PendingOp {
   SourceLoc loc;
 };
 
+// How an operation conflicts with others, for partial-order reduction: two operations are
+// dependent when they act on the same object and their order can matter.
+enum class OpClass : std::uint8_t {
+  kNone,     // yield, join: commutes with everything
+  kRead,     // atomic load, Shared read
+  kWrite,    // atomic store or read-modify-write, Shared write
+  kLock,     // mutex lock
+  kTryLock,  // mutex try_lock (its result also depends on where the owner's unlock falls)
+  kUnlock,   // mutex unlock
+  kOnce,     // call_once
+};
+
+struct OpDesc {
+  std::uint32_t object = 0;  // ObjectHeader::id
+  OpClass cls = OpClass::kNone;
+};
+
+OpDesc describe_op(const PendingOp& op);
+
+// Whether swapping two adjacent operations of different threads can change the outcome:
+// accesses of one object of which one writes; two acquisitions of one mutex (which critical
+// section comes first); a try_lock and an unlock of one mutex; two call_once of one flag.
+constexpr bool dependent(const OpDesc& a, const OpDesc& b) {
+  if (a.object != b.object || a.cls == OpClass::kNone || b.cls == OpClass::kNone) return false;
+  const auto memory = [](OpClass c) { return c == OpClass::kRead || c == OpClass::kWrite; };
+  const auto acquires = [](OpClass c) { return c == OpClass::kLock || c == OpClass::kTryLock; };
+  if (memory(a.cls) && memory(b.cls)) return a.cls == OpClass::kWrite || b.cls == OpClass::kWrite;
+  if (acquires(a.cls) && acquires(b.cls)) return true;
+  if ((a.cls == OpClass::kTryLock && b.cls == OpClass::kUnlock) ||
+      (a.cls == OpClass::kUnlock && b.cls == OpClass::kTryLock)) {
+    return true;
+  }
+  return a.cls == OpClass::kOnce && b.cls == OpClass::kOnce;
+}
+
 // A weakest-first ranking of memory orders, and whether an order acquires or releases.
 constexpr bool is_acquire(std::memory_order order) {
   return order == std::memory_order_acquire || order == std::memory_order_acq_rel ||

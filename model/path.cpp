@@ -19,6 +19,17 @@ std::optional<ThreadId> Path::choose(ThreadSet enabled, ThreadId previous) {
   return first;
 }
 
+double Path::progress() const {
+  double covered = 0;
+  double weight = 1;
+  for (const Decision& d : decisions_) {
+    const int alternatives = count(d.enabled);
+    covered += weight * (count(d.tried) - 1) / alternatives;
+    weight /= alternatives;
+  }
+  return covered;
+}
+
 bool Path::advance() {
   while (!decisions_.empty()) {
     Decision& last = decisions_.back();

@@ -47,6 +47,8 @@ class Path {
   static std::optional<std::vector<ThreadId>> parse_token(std::string_view token);
 
   [[nodiscard]] std::size_t depth() const { return decisions_.size(); }
+  // An estimate of the share of the tree explored, for the progress line.
+  [[nodiscard]] double progress() const;
 
  private:
   std::vector<Decision> decisions_;  // the current execution's decision points, in order

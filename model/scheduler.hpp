@@ -1,25 +1,61 @@
-// How the next thread is picked at a decision point. The explorer asks the scheduler; the
-// scheduler does not know what the threads do, only who can run.
+// How the next thread is picked at a decision point. The execution asks the scheduler and tells it
+// what happens (steps, spawns, joins); a scheduler knows who can run and what each would do next,
+// never how the model's code works.
 #pragma once
 
-#include <cstddef>
-#include <optional>
+#include <array>
+#include <cstdint>
 #include <vector>
 
+#include "model/operation.hpp"
 #include "model/path.hpp"
 
 namespace doublecheck::model {
+
+// What a scheduler sees at a decision point: two or more threads can run.
+struct Choice {
+  ThreadSet enabled = 0;          // who can run
+  ThreadId previous = 0;          // who ran the last step (choosing another one preempts it)
+  std::uint32_t preemptions = 0;  // preemptions so far in this execution
+  std::uint32_t depth = 0;        // decision points before this one in this execution
+  const std::array<OpDesc, kMaxThreads>* ops = nullptr;  // each enabled thread's next operation
+};
+
+struct Pick {
+  enum class Kind : std::uint8_t {
+    kRun,        // run `thread`
+    kMismatch,   // the scheduler cannot follow this execution (a replay that does not fit)
+    kRedundant,  // every enabled thread is asleep: this execution repeats an explored one (DPOR)
+  };
+  Kind kind = Kind::kRun;
+  ThreadId thread = 0;
+
+  static Pick run(ThreadId t) { return {Kind::kRun, t}; }
+};
 
 class Scheduler {
  public:
   virtual ~Scheduler() = default;
   // Called before each execution.
   virtual void begin_execution() = 0;
-  // The thread to run; nullopt when the scheduler cannot follow this execution (a replay that
-  // does not fit the model).
-  virtual std::optional<ThreadId> pick(ThreadSet enabled, ThreadId previous) = 0;
+  virtual Pick pick(const Choice& choice) = 0;
   // Prepares the next execution; false when the search is over.
   virtual bool next_execution() = 0;
+  // True when some interleaving was left out on purpose (a preemption bound), so a search that
+  // ran out of executions was not exhaustive.
+  [[nodiscard]] virtual bool cut_off() const { return false; }
+  // The share of the search done so far (0..1), or a negative number when unknown.
+  [[nodiscard]] virtual double progress() const { return -1; }
+
+  // What the execution reports as it runs (partial-order reduction needs it; others ignore it).
+  // A thread parked with its next operation.
+  virtual void on_park(ThreadId /*thread*/, const OpDesc& /*op*/) {}
+  // A thread's parked operation runs now (a step).
+  virtual void on_step(ThreadId /*thread*/, const OpDesc& /*op*/) {}
+  virtual void on_spawn(ThreadId /*parent*/, ThreadId /*child*/) {}
+  virtual void on_join(ThreadId /*joiner*/, ThreadId /*target*/) {}
+  // Whether Choice::ops must be filled in.
+  [[nodiscard]] virtual bool wants_ops() const { return false; }
 
  protected:
   Scheduler() = default;
@@ -27,17 +63,22 @@ class Scheduler {
   Scheduler& operator=(const Scheduler&) = default;
 };
 
-// Exhaustive depth-first search over every interleaving.
+// Plain depth-first search over every interleaving, optionally with a preemption bound (CHESS):
+// beyond `bound` preemptions an execution only lets the running thread go on while it can.
 class DfsScheduler final : public Scheduler {
  public:
+  explicit DfsScheduler(std::optional<std::uint32_t> preemption_bound = std::nullopt)
+      : bound_(preemption_bound) {}
   void begin_execution() override { path_.rewind(); }
-  std::optional<ThreadId> pick(ThreadSet enabled, ThreadId previous) override {
-    return path_.choose(enabled, previous);
-  }
+  Pick pick(const Choice& choice) override;
   bool next_execution() override { return path_.advance(); }
+  [[nodiscard]] bool cut_off() const override { return cut_off_; }
+  [[nodiscard]] double progress() const override { return path_.progress(); }
 
  private:
   Path path_;
+  std::optional<std::uint32_t> bound_;  // most preemptions an execution may have
+  bool cut_off_ = false;                // the bound removed a choice somewhere
 };
 
 // Runs one given interleaving (a replay token's choices), then stops. Past the end of the choices
@@ -46,14 +87,7 @@ class ReplayScheduler final : public Scheduler {
  public:
   explicit ReplayScheduler(std::vector<ThreadId> choices) : choices_(std::move(choices)) {}
   void begin_execution() override { position_ = 0; }
-  std::optional<ThreadId> pick(ThreadSet enabled, ThreadId previous) override {
-    if (position_ < choices_.size()) {
-      const ThreadId t = choices_[position_++];
-      if (!contains(enabled, t)) return std::nullopt;
-      return t;
-    }
-    return contains(enabled, previous) ? previous : lowest(enabled);
-  }
+  Pick pick(const Choice& choice) override;
   bool next_execution() override { return false; }
 
  private:

@@ -20,6 +20,7 @@ class VectorClock {
   [[nodiscard]] std::uint32_t operator[](ThreadId t) const { return ticks_[t]; }
 
   void tick(ThreadId t) { ++ticks_[t]; }
+  void set(ThreadId t, std::uint32_t value) { ticks_[t] = value; }
 
   // this := max(this, other), component-wise: everything `other` saw, this now saw.
   void join(const VectorClock& other) {

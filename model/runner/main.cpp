@@ -6,8 +6,11 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <regex>
+#include <sstream>
 #include <string>
+#include <thread>
 
 #include "model/explorer.hpp"
 #include "model/registry.hpp"
@@ -33,6 +36,15 @@ struct Settings {
   bool keep_going = false;
   bool symptom = false;
   bool continue_past_race = false;
+  std::string search = "dpor";
+  std::optional<std::uint32_t> preemption_bound;
+  bool no_minimize = false;
+  std::uint64_t iterations = 0;
+  std::uint64_t seed = 0;
+  std::uint32_t pct_depth = 0;
+  std::uint32_t jobs = 0;
+  std::string shard;
+  bool no_progress = false;
   std::uint64_t max_steps = 0;
   std::uint64_t max_executions = 0;
   double time_limit = 0;
@@ -61,6 +73,23 @@ bool parse(int argc, char** argv, Settings& s, int& exit_code) {
       "make Shared accesses decision points too (with --continue-past-race: lost updates)");
   add("continue-past-race", po::bool_switch(&s.continue_past_race),
       "record a data race and keep executing");
+  add("search", po::value(&s.search),
+      "dpor (default: exhaustive, one execution per class of equivalent interleavings), plain "
+      "(exhaustive, every interleaving), random or pct (sampling, with --iterations and --seed)");
+  add("preemption-bound", po::value<std::uint32_t>(),
+      "explore only executions with at most N preemptions (plain search; the verdict says "
+      "bounded)");
+  add("no-minimize", po::bool_switch(&s.no_minimize),
+      "report the first counterexample found, not the one with the fewest preemptions");
+  add("iterations", po::value(&s.iterations), "random and pct: executions per model (1000)");
+  add("seed", po::value(&s.seed), "random and pct: the seed (1)");
+  add("pct-depth", po::value(&s.pct_depth), "pct: the bug depth d (3)");
+  add("jobs,j", po::value(&s.jobs), "explore on N threads (default: the number of cores)");
+  add("shard", po::value(&s.shard),
+      "explore only part i of n (\"i/n\", 1-based) of each search tree; the parts of 1/n..n/n "
+      "cover it exactly once");
+  add("no-progress", po::bool_switch(&s.no_progress),
+      "no progress line on standard error (it is shown only on a terminal anyway)");
   add("max-steps", po::value(&s.max_steps), "steps per execution before a livelock is reported");
   add("max-executions", po::value(&s.max_executions), "stop each search after N executions");
   add("time-limit", po::value(&s.time_limit), "stop each search after S seconds");
@@ -72,6 +101,9 @@ bool parse(int argc, char** argv, Settings& s, int& exit_code) {
     std::cerr << "dc_model: " << e.what() << "\n(see dc_model --help)\n";
     exit_code = 64;
     return false;
+  }
+  if (vm.count("preemption-bound") != 0U) {
+    s.preemption_bound = vm["preemption-bound"].as<std::uint32_t>();
   }
   if (vm.count("help") != 0U) {
     std::cout << options << "\n";
@@ -108,6 +140,41 @@ int main(int argc, char** argv) {
     }
   }
 
+  ExploreOptions common;
+  if (s.search == "dpor") {
+    common.search = doublecheck::model::Search::kDpor;
+  } else if (s.search == "plain") {
+    common.search = doublecheck::model::Search::kPlain;
+  } else if (s.search == "random") {
+    common.search = doublecheck::model::Search::kRandom;
+  } else if (s.search == "pct") {
+    common.search = doublecheck::model::Search::kPct;
+  } else {
+    std::cerr << "dc_model: --search must be dpor, plain, random or pct, not '" << s.search
+              << "'\n";
+    return 64;
+  }
+  common.preemption_bound = s.preemption_bound;
+  common.minimize_preemptions = !s.no_minimize;
+  if (s.iterations != 0) common.iterations = s.iterations;
+  if (s.seed != 0) common.seed = s.seed;
+  if (s.pct_depth != 0) common.pct_depth = s.pct_depth;
+  common.jobs = s.jobs != 0 ? s.jobs : std::max(1U, std::thread::hardware_concurrency());
+  common.progress = !s.no_progress;
+  if (!s.shard.empty()) {
+    unsigned index = 0;
+    unsigned count = 0;
+    char slash = 0;
+    std::istringstream in(s.shard);
+    if (!(in >> index >> slash >> count) || slash != '/' || count == 0 || index == 0 ||
+        index > count || !in.eof()) {
+      std::cerr << "dc_model: --shard must be i/n with 1 <= i <= n, not '" << s.shard << "'\n";
+      return 64;
+    }
+    common.shard_index = index - 1;
+    common.shard_count = count;
+  }
+
   int selected = 0;
   int unexpected = 0;
   nlohmann::ordered_json report;
@@ -122,6 +189,16 @@ int main(int argc, char** argv) {
       continue;
     }
     ExploreOptions options = spec.options;
+    options.search = common.search;
+    options.preemption_bound = common.preemption_bound;
+    options.minimize_preemptions = common.minimize_preemptions;
+    options.iterations = common.iterations;
+    options.seed = common.seed;
+    options.pct_depth = common.pct_depth;
+    options.jobs = common.jobs;
+    options.progress = common.progress;
+    options.shard_index = common.shard_index;
+    options.shard_count = common.shard_count;
     options.keep_going |= s.keep_going;
     options.symptom_mode |= s.symptom;
     options.continue_past_race |= s.continue_past_race;
