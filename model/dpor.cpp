@@ -1,6 +1,7 @@
 #include "model/dpor.hpp"
 
 #include <utility>
+#include <vector>
 
 namespace doublecheck::model {
 
@@ -8,7 +9,6 @@ void DporScheduler::begin_execution() {
   position_ = 0;
   steps_.clear();
   for (auto& clock : thread_clock_) clock.clear();
-  parked_ = 0;
   for (auto& object : objects_) object = ObjectClocks{};
   sleep_ = 0;
   current_decision_ = -1;
@@ -79,33 +79,78 @@ bool DporScheduler::next_execution() {
   return false;
 }
 
-void DporScheduler::add_backtrack(const Step& step, ThreadId thread) {
-  if (step.decision < 0) return;  // only one thread could run there: nothing else to try
-  Decision& d = decisions_[static_cast<std::size_t>(step.decision)];
-  d.backtrack |= contains(d.enabled, thread) ? single(thread) : d.enabled;
-}
-
-void DporScheduler::on_park(ThreadId thread, const OpDesc& op) {
-  pending_[thread] = op;
-  parked_ |= single(thread);
-  if (op.cls == OpClass::kNone) return;
-  // The latest step this operation races with: dependent, of another thread, not before it.
-  for (std::size_t i = steps_.size(); i-- > 0;) {
-    const Step& step = steps_[i];
-    if (step.thread != thread && dependent(step.op, op) && !happens_before(step, thread)) {
-      add_backtrack(step, thread);
-      break;
-    }
+void DporScheduler::add_backtrack(std::size_t race_index, const Step& later) {
+  const Step& earlier = steps_[race_index];
+  if (earlier.decision < 0) return;  // only one thread could run there: nothing to reverse
+  Decision& d = decisions_[static_cast<std::size_t>(earlier.decision)];
+  // v = the steps after `earlier` that do not happen after it, then `later`: the reversed race
+  // runs them first. Its initials are the threads whose first step in v has no predecessor in v.
+  std::vector<const Step*> v;
+  for (std::size_t i = race_index + 1; i < steps_.size(); ++i) {
+    if (!happens_before(earlier, steps_[i])) v.push_back(&steps_[i]);
+  }
+  v.push_back(&later);
+  ThreadSet initials = 0;
+  ThreadSet seen = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const ThreadId t = v[i]->thread;
+    if (contains(seen, t)) continue;
+    seen |= single(t);
+    bool first = true;
+    for (std::size_t j = 0; j < i && first; ++j) first = !happens_before(*v[j], *v[i]);
+    if (first) initials |= single(t);
+  }
+  if ((initials & d.backtrack) != 0) return;  // a thread that starts v is already tried here
+  const ThreadSet candidates = initials & d.enabled;
+  if (candidates == 0) {
+    d.backtrack |= d.enabled;  // none of them could run here: try everyone (conservative)
+  } else if ((candidates & ~d.asleep) != 0) {
+    d.backtrack |= single(lowest(candidates & ~d.asleep));
+  } else {
+    d.backtrack |= single(lowest(candidates));  // asleep: that class was explored already
   }
 }
 
+std::vector<std::size_t> DporScheduler::races_with(const Step& step) const {
+  // Earlier dependent steps of other threads that do not happen before `step` (whose clock does
+  // not yet include its own dependencies), and are not ordered before it through another such
+  // step: source-DPOR's race relation. A mutex's acquisitions race with each other directly, not
+  // through its unlock (an unlock and a lock are not dependent).
+  std::vector<std::size_t> racing;
+  if (step.op.cls == OpClass::kNone) return racing;
+  for (std::size_t i = steps_.size(); i-- > 0;) {
+    const Step& earlier = steps_[i];
+    if (earlier.thread == step.thread || !dependent(earlier.op, step.op)) continue;
+    if (happens_before(earlier, step)) continue;
+    bool through_another = false;
+    for (const std::size_t later : racing) {
+      through_another |= happens_before(earlier, steps_[later]);
+    }
+    if (!through_another) racing.push_back(i);
+  }
+  return racing;
+}
+
+void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
+  // The execution ended (a deadlock, a failure) with `thread` waiting to run `op`: the operation
+  // never became a step, but its races must be reversed all the same — a lock blocked in a
+  // deadlock is how the other order of two lock acquisitions is found.
+  Step waiting;
+  waiting.thread = thread;
+  waiting.op = op;
+  waiting.clock = thread_clock_[thread];
+  waiting.clock.set(thread, static_cast<std::uint32_t>(steps_.size() + 1));
+  for (const std::size_t i : races_with(waiting)) add_backtrack(i, waiting);
+}
+
 void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
-  parked_ &= ~single(thread);
   Step step;
   step.thread = thread;
   step.op = op;
   step.decision = std::exchange(current_decision_, -1);
-  step.clock = thread_clock_[thread];
+  step.clock = thread_clock_[thread];  // (before this step's own dependencies join in)
+
+  const std::vector<std::size_t> racing = races_with(step);
   if (op.cls != OpClass::kNone) {
     // After the object's last write; a write (or any mutex or once operation) also after the
     // reads since it.
@@ -125,11 +170,7 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   }
   thread_clock_[thread] = step.clock;
 
-  // Threads waiting with an operation this step conflicts with race with it (it is the latest).
-  for (ThreadSet waiting = parked_ & ~single(thread); waiting != 0; waiting &= waiting - 1) {
-    const ThreadId other = lowest(waiting);
-    if (dependent(op, pending_[other]) && !happens_before(step, other)) add_backtrack(step, other);
-  }
+  for (const std::size_t i : racing) add_backtrack(i, step);
   // A sleeping thread whose operation conflicts with this step wakes up.
   for (ThreadSet s = sleep_; s != 0; s &= s - 1) {
     const ThreadId t = lowest(s);

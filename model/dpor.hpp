@@ -1,11 +1,15 @@
-// Dynamic partial-order reduction (Flanagan & Godefroid, POPL 2005) with sleep sets: one execution
-// per equivalence class of interleavings, where two interleavings are equivalent when they order
-// every pair of dependent operations (operation.hpp: dependent()) the same way.
+// Dynamic partial-order reduction with source sets and sleep sets (Abdulla, Aronis, Jonsson and
+// Sagonas, POPL 2014): one execution per equivalence class of interleavings, where two
+// interleavings are equivalent when they order every pair of dependent operations
+// (operation.hpp: dependent()) the same way.
 //
 // The search is the depth-first one of DfsScheduler, but a decision point does not try every
-// enabled thread: it starts with one, and a thread is added to its *backtrack set* only when a
-// later step of the execution races with it — a dependent operation of another thread that is not
-// ordered after it. Sleep sets stop an execution that would only repeat an explored class.
+// enabled thread: it starts with one, and more are added (its *backtrack set*) only when a later
+// step races with the step taken there — a dependent operation of another thread not ordered
+// after it. Reversing the race means running first the steps that do not depend on the earlier
+// one; the thread added is one that can start that sequence (an *initial*), which keeps the
+// search sound together with sleep sets, which stop an execution that only repeats an explored
+// class.
 //
 // Happens-before here is the order the steps' dependencies impose (per-step vector clocks),
 // including a mutex's unlock before its next lock, spawn before the child and the child before
@@ -36,8 +40,8 @@ class DporScheduler final : public Scheduler {
   // An estimate of the share of the search done, for the progress line.
   [[nodiscard]] double progress() const override;
 
-  void on_park(ThreadId thread, const OpDesc& op) override;
   void on_step(ThreadId thread, const OpDesc& op) override;
+  void on_unfinished(ThreadId thread, const OpDesc& op) override;
   void on_spawn(ThreadId parent, ThreadId child) override;
   void on_join(ThreadId joiner, ThreadId target) override;
 
@@ -65,12 +69,14 @@ class DporScheduler final : public Scheduler {
     VectorClock reads;
   };
 
-  [[nodiscard]] bool happens_before(const Step& step, ThreadId thread) const {
-    return step.clock[step.thread] <= thread_clock_[thread][step.thread];
+  [[nodiscard]] static bool happens_before(const Step& a, const Step& b) {
+    return a.clock[a.thread] <= b.clock[a.thread];
   }
-  // `thread`, about to run `op`, races with `step`: try `thread` (or, if it could not run there,
-  // everyone who could) at the step's decision point.
-  void add_backtrack(const Step& step, ThreadId thread);
+  // Step `race_index` races with `later` (the step being taken): make sure the decision point of
+  // the earlier step also tries a thread that lets `later`'s side go first.
+  void add_backtrack(std::size_t race_index, const Step& later);
+  // The earlier steps `step` races with.
+  [[nodiscard]] std::vector<std::size_t> races_with(const Step& step) const;
   ObjectClocks& clocks_of(std::uint32_t object);
 
   std::uint32_t full_depth_ = 0;     // decision points above it branch fully
@@ -80,8 +86,6 @@ class DporScheduler final : public Scheduler {
   // State of the current execution.
   std::vector<Step> steps_;
   std::array<VectorClock, kMaxThreads> thread_clock_{};  // per thread: its last step's clock
-  std::array<OpDesc, kMaxThreads> pending_{};            // per thread: its parked operation
-  ThreadSet parked_ = 0;                                 // threads with a parked operation
   std::vector<ObjectClocks> objects_;                    // by object id
   ThreadSet sleep_ = 0;                                  // threads asleep now
   std::array<OpDesc, kMaxThreads> sleep_ops_{};          // their next operations

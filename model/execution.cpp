@@ -165,6 +165,11 @@ void Execution::run(const std::function<void()>& body) {
     resume(*next, true);
   }
 
+  if (!pruned_) {
+    for (ThreadId t = 0; t < thread_count_; ++t) {
+      if (threads_[t].parked) scheduler_.on_unfinished(t, describe_op(threads_[t].pending));
+    }
+  }
   if (!stopped_) finish_checks();
   if (stopped_) abandon_all();
   for (ThreadId t = 0; t < thread_count_; ++t) threads_[t].body = nullptr;

@@ -209,7 +209,7 @@ Outcome explore(std::string_view model, const ExploreOptions& options,
   const bool exhaustive_search = options.search == Search::kDpor ||
                                  options.search == Search::kPlain || options.preemption_bound;
   const std::uint32_t jobs = exhaustive_search ? std::max<std::uint32_t>(1, options.jobs) : 1;
-  const bool split = exhaustive_search && (jobs > 1 || options.shard_count > 1);
+  const bool split = exhaustive_search && (jobs > 1 || options.shard_count > 0);
   const bool show_progress = options.progress && ::isatty(STDERR_FILENO) == 1;
   Shared shared;
   ClaimRegistry claims;
@@ -219,7 +219,7 @@ Outcome explore(std::string_view model, const ExploreOptions& options,
     if (!split) {
       return explore_part(model, options, *scheduler, nullptr, body, shared, start, show_progress);
     }
-    SubtreeOwner owner(options.shard_index, options.shard_count);
+    SubtreeOwner owner(options.shard_index, std::max<std::uint32_t>(1, options.shard_count));
     if (jobs > 1) owner.claim_with([&claims](const std::string& key) { return claims.claim(key); });
     PartitionedScheduler partition(*scheduler, kSplitDepth, std::move(owner));
     return explore_part(model, options, *scheduler, &partition, body, shared, start,

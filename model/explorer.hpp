@@ -49,8 +49,11 @@ struct ExploreOptions {
   std::uint64_t seed = 1;           // random and PCT search
   std::uint32_t pct_depth = 3;      // PCT: the bug depth it aims at
   std::uint32_t jobs = 1;           // parallel exploration (exhaustive searches)
-  std::uint32_t shard_index = 0;    // this run explores part shard_index of shard_count
-  std::uint32_t shard_count = 1;
+  // Sharding: this run explores part shard_index (0-based) of shard_count. 0 parts: not sharded.
+  // A sharded search (also "1 of 1") splits the tree at its first decision points, where it gives
+  // up reduction (DPOR) so that the parts are independent: their counts add up to "1 of 1".
+  std::uint32_t shard_index = 0;
+  std::uint32_t shard_count = 0;
   bool progress = false;  // a progress line on standard error (when it is a terminal)
   // Run exactly this interleaving once (a token from a report). Also read from the environment
   // variable DC_REPLAY, as "<model name>=<token>" (or just "<token>" for every model).

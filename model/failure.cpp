@@ -1,5 +1,6 @@
 #include "model/failure.hpp"
 
+#include <algorithm>
 #include <string_view>
 
 namespace doublecheck::model {
@@ -40,7 +41,11 @@ std::string short_location(const SourceLoc& loc) {
 std::string Failure::signature() const {
   std::string text(kind_name(kind));
   text += "|" + object;
-  for (const Access& access : accesses) text += "|" + short_location(access.loc);
+  std::vector<std::string> places;
+  for (const Access& access : accesses) places.push_back(short_location(access.loc));
+  // A race between two lines is one race, whichever of the two accesses came first.
+  if (kind == FailureKind::kDataRace) std::sort(places.begin(), places.end());
+  for (const std::string& place : places) text += "|" + place;
   if (accesses.empty()) text += "|" + message;
   return text;
 }

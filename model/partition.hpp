@@ -61,6 +61,7 @@ class PartitionedScheduler final : public Scheduler {
   [[nodiscard]] bool cut_off() const override { return inner_.cut_off(); }
   void on_park(ThreadId t, const OpDesc& op) override { inner_.on_park(t, op); }
   void on_step(ThreadId t, const OpDesc& op) override { inner_.on_step(t, op); }
+  void on_unfinished(ThreadId t, const OpDesc& op) override { inner_.on_unfinished(t, op); }
   void on_spawn(ThreadId p, ThreadId c) override { inner_.on_spawn(p, c); }
   void on_join(ThreadId j, ThreadId t) override { inner_.on_join(j, t); }
   [[nodiscard]] bool wants_ops() const override { return inner_.wants_ops(); }

@@ -52,6 +52,8 @@ class Scheduler {
   virtual void on_park(ThreadId /*thread*/, const OpDesc& /*op*/) {}
   // A thread's parked operation runs now (a step).
   virtual void on_step(ThreadId /*thread*/, const OpDesc& /*op*/) {}
+  // The execution ended with `thread` still waiting to run `op` (blocked, or cut short).
+  virtual void on_unfinished(ThreadId /*thread*/, const OpDesc& /*op*/) {}
   virtual void on_spawn(ThreadId /*parent*/, ThreadId /*child*/) {}
   virtual void on_join(ThreadId /*joiner*/, ThreadId /*target*/) {}
   // Whether Choice::ops must be filled in.

@@ -1,7 +1,7 @@
-// The plain exhaustive search explores every interleaving of the threads' visible operations
-// exactly once. Counting rule (model/execution.hpp): each atomic, mutex, call_once and yield is a
-// decision point; spawn and join are not (the spawned thread runs to its first visible operation,
-// a joiner goes on in the step that finishes its target).
+// The plain exhaustive search (Search::kPlain) explores every interleaving of the threads' visible
+// operations exactly once. Counting rule (model/execution.hpp): each atomic, mutex, call_once and
+// yield is a decision point; spawn and join are not (the spawned thread runs to its first visible
+// operation, a joiner goes on in the step that finishes its target).
 #include <gtest/gtest.h>
 
 #include <set>
@@ -14,9 +14,15 @@
 namespace doublecheck::model {
 namespace {
 
+ExploreOptions plain() {
+  ExploreOptions options;
+  options.search = Search::kPlain;
+  return options;
+}
+
 // `threads` threads, each making `ops` relaxed stores to its own atomic.
 ExploreResult run_independent_stores(int threads, int ops) {
-  Explorer explorer;
+  Explorer explorer(plain());
   return explorer.run("stores", [=] {
     std::vector<std::unique_ptr<ModelSync::Atomic<int>>> cells;
     for (int t = 0; t < threads; ++t) cells.push_back(std::make_unique<ModelSync::Atomic<int>>(0));
@@ -64,7 +70,7 @@ TEST(Completeness, SpawnAndJoinAreNotDecisionPoints) {
 
 TEST(Completeness, NThreadsTakingOneMutexOnceExploreNFactorialOrders) {
   for (const auto& [threads, orders] : {std::pair{2, 2ULL}, {3, 6ULL}, {4, 24ULL}}) {
-    Explorer explorer;
+    Explorer explorer(plain());
     const auto result = explorer.run("mutex", [threads = threads] {
       ModelSync::Mutex mutex("m");
       std::vector<thread> workers;
@@ -82,7 +88,7 @@ TEST(Completeness, NThreadsTakingOneMutexOnceExploreNFactorialOrders) {
 
 TEST(Completeness, EveryOrderOfTwoStoresIsObserved) {
   std::set<std::pair<int, int>> outcomes;
-  Explorer explorer;
+  Explorer explorer(plain());
   explorer.run("observe", [&outcomes] {
     ModelSync::Atomic<int> x(0, "x");
     int seen_by_main = -1;

@@ -51,7 +51,7 @@ TEST(Replay, DcReplayFromTheEnvironmentSelectsTheModelByName) {
   EXPECT_EQ(replayed.search, "replay");
   EXPECT_EQ(replayed.executions, 1U);
   EXPECT_FALSE(replayed.passed());
-  EXPECT_EQ(other.search, "exhaustive") << "DC_REPLAY names one model";
+  EXPECT_EQ(other.search, "dpor") << "DC_REPLAY names one model";
 }
 
 TEST(Replay, ATokenThatDoesNotFitTheModelIsAClearUsageError) {
