@@ -85,7 +85,8 @@ void DporScheduler::add_backtrack(std::size_t race_index, const Step& later) {
   Decision& d = decisions_[static_cast<std::size_t>(earlier.decision)];
   // v = the steps after `earlier` that do not happen after it, then `later`: the reversed race
   // runs them first. Its initials are the threads whose first step in v has no predecessor in v.
-  std::vector<const Step*> v;
+  std::vector<const Step*>& v = reversed_;
+  v.clear();
   for (std::size_t i = race_index + 1; i < steps_.size(); ++i) {
     if (!happens_before(earlier, steps_[i])) v.push_back(&steps_[i]);
   }
@@ -111,24 +112,24 @@ void DporScheduler::add_backtrack(std::size_t race_index, const Step& later) {
   }
 }
 
-std::vector<std::size_t> DporScheduler::races_with(const Step& step) const {
+void DporScheduler::find_races(const Step& step) {
   // Earlier dependent steps of other threads that do not happen before `step` (whose clock does
   // not yet include its own dependencies), and are not ordered before it through another such
   // step: source-DPOR's race relation. A mutex's acquisitions race with each other directly, not
   // through its unlock (an unlock and a lock are not dependent).
-  std::vector<std::size_t> racing;
-  if (step.op.cls == OpClass::kNone) return racing;
-  for (std::size_t i = steps_.size(); i-- > 0;) {
-    const Step& earlier = steps_[i];
+  racing_.clear();
+  if (step.op.cls == OpClass::kNone || step.op.object >= objects_.size()) return;
+  for (std::int32_t i = objects_[step.op.object].last_step; i >= 0;
+       i = steps_[static_cast<std::size_t>(i)].previous_on_object) {
+    const Step& earlier = steps_[static_cast<std::size_t>(i)];
     if (earlier.thread == step.thread || !dependent(earlier.op, step.op)) continue;
     if (happens_before(earlier, step)) continue;
     bool through_another = false;
-    for (const std::size_t later : racing) {
+    for (const std::size_t later : racing_) {
       through_another |= happens_before(earlier, steps_[later]);
     }
-    if (!through_another) racing.push_back(i);
+    if (!through_another) racing_.push_back(static_cast<std::size_t>(i));
   }
-  return racing;
 }
 
 void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
@@ -140,7 +141,9 @@ void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
   waiting.op = op;
   waiting.clock = thread_clock_[thread];
   waiting.clock.set(thread, static_cast<std::uint32_t>(steps_.size() + 1));
-  for (const std::size_t i : races_with(waiting)) add_backtrack(i, waiting);
+  find_races(waiting);
+  const std::vector<std::size_t> racing = racing_;  // add_backtrack reuses the scratch space
+  for (const std::size_t i : racing) add_backtrack(i, waiting);
 }
 
 void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
@@ -150,7 +153,7 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   step.decision = std::exchange(current_decision_, -1);
   step.clock = thread_clock_[thread];  // (before this step's own dependencies join in)
 
-  const std::vector<std::size_t> racing = races_with(step);
+  find_races(step);
   if (op.cls != OpClass::kNone) {
     // After the object's last write; a write (or any mutex or once operation) also after the
     // reads since it.
@@ -161,6 +164,8 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   step.clock.set(thread, static_cast<std::uint32_t>(steps_.size() + 1));
   if (op.cls != OpClass::kNone) {
     ObjectClocks& object = clocks_of(op.object);
+    step.previous_on_object = object.last_step;
+    object.last_step = static_cast<std::int32_t>(steps_.size());
     if (op.cls == OpClass::kRead) {
       object.reads.join(step.clock);
     } else {
@@ -170,7 +175,7 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   }
   thread_clock_[thread] = step.clock;
 
-  for (const std::size_t i : racing) add_backtrack(i, step);
+  for (const std::size_t i : racing_) add_backtrack(i, step);
   // A sleeping thread whose operation conflicts with this step wakes up.
   for (ThreadSet s = sleep_; s != 0; s &= s - 1) {
     const ThreadId t = lowest(s);

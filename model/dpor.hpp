@@ -60,13 +60,15 @@ class DporScheduler final : public Scheduler {
     ThreadId thread = 0;
     OpDesc op;
     std::int32_t decision = -1;  // the decision point it was chosen at, or -1 (only one could run)
-    VectorClock clock;           // the steps that happen before it, and itself
+    std::int32_t previous_on_object = -1;  // the step before it on the same object, or -1
+    VectorClock clock;                     // the steps that happen before it, and itself
   };
 
   // What orders steps on one object: the last write-like step, and the reads since.
   struct ObjectClocks {
     VectorClock last_write;
     VectorClock reads;
+    std::int32_t last_step = -1;  // the latest step on the object (the head of its chain)
   };
 
   [[nodiscard]] static bool happens_before(const Step& a, const Step& b) {
@@ -75,8 +77,8 @@ class DporScheduler final : public Scheduler {
   // Step `race_index` races with `later` (the step being taken): make sure the decision point of
   // the earlier step also tries a thread that lets `later`'s side go first.
   void add_backtrack(std::size_t race_index, const Step& later);
-  // The earlier steps `step` races with.
-  [[nodiscard]] std::vector<std::size_t> races_with(const Step& step) const;
+  // The earlier steps `step` races with, into racing_.
+  void find_races(const Step& step);
   ObjectClocks& clocks_of(std::uint32_t object);
 
   std::uint32_t full_depth_ = 0;     // decision points above it branch fully
@@ -90,6 +92,9 @@ class DporScheduler final : public Scheduler {
   ThreadSet sleep_ = 0;                                  // threads asleep now
   std::array<OpDesc, kMaxThreads> sleep_ops_{};          // their next operations
   std::int32_t current_decision_ = -1;  // the decision point the next step was chosen at
+  // Scratch space, kept to avoid an allocation per step.
+  std::vector<std::size_t> racing_;
+  std::vector<const Step*> reversed_;
 };
 
 }  // namespace doublecheck::model

@@ -54,6 +54,12 @@ void add_stop_models(Registry& registry);
 void add_init_models(Registry& registry);
 void add_get_models(Registry& registry);
 
+// Bodies of any size on the fixed code, for the benchmark's scaling rows.
+std::function<void()> increment_model(int threads, int calls, int readers);
+std::function<void()> snapshot_model(int writers, int calls);  // and one reader
+std::function<void()> mutex_init_model(int threads);
+std::function<void()> acq_rel_dcl_init_model(int threads);
+
 // Options of a model run in symptom mode: Shared accesses are decision points and the search goes
 // past the data race, so the pre-fix code shows the Python symptom itself.
 ExploreOptions symptom_options();

@@ -10,19 +10,28 @@ namespace doublecheck::model::checks {
 namespace {
 
 template <class Locking>
-std::function<void()> increment(int threads, int calls, bool mixed) {
+std::function<void()> increment(int threads, int calls, bool mixed, int readers = 0) {
   return [=] {
     std::uint64_t ids = 0;
     ModelEmitter<Locking> emitter(true, std::make_shared<DiscardingSink>(),
                                   deterministic_environment(ids));
     std::vector<thread> workers;
-    workers.reserve(static_cast<std::size_t>(threads));
+    workers.reserve(static_cast<std::size_t>(threads + readers));
     for (int t = 0; t < threads; ++t) {
       workers.push_back(thread([&emitter, t, calls, mixed] {
         for (int c = 0; c < calls; ++c) {
           const bool error = mixed && (t + c) % 2 == 1;
           emitter.emit_tool_call("model_tool", error ? "error" : "ok", 3, 100, 200);
         }
+      }));
+    }
+    // P2 on the way: a reader's snapshot is a whole number of calls (3 ms, 100 B, 200 B each).
+    for (int r = 0; r < readers; ++r) {
+      workers.push_back(thread([&emitter] {
+        const Metrics m = emitter.get_session_summary().metrics;
+        check(m.total_bytes_in == 100 * m.tool_calls && m.total_bytes_out == 200 * m.tool_calls &&
+                  m.total_duration_ms == 3 * m.tool_calls,
+              "P2 a snapshot taken while writers run is torn");
       }));
     }
     for (thread& worker : workers) worker.join();
@@ -47,6 +56,10 @@ std::string shape(int threads, int calls) {
 
 }  // namespace
 
+std::function<void()> increment_model(int threads, int calls, int readers) {
+  return increment<LockedMetrics>(threads, calls, false, readers);
+}
+
 void add_increment_models(Registry& registry) {
   for (const auto& [threads, calls] : {std::pair{2, 1}, {3, 1}, {4, 1}, {2, 2}, {3, 2}}) {
     registry.add({"increment/fixed/" + shape(threads, calls),
@@ -58,6 +71,9 @@ void add_increment_models(Registry& registry) {
                   Expectation::passes(),
                   increment<LockedMetrics>(threads, calls, false)});
   }
+  registry.add({"increment/fixed/4x2+1r", "fixed", "P1",
+                "4 threads x 2 calls and a snapshot reader: exact totals, whole snapshots", {},
+                Expectation::passes(), increment_model(4, 2, 1)});
   registry.add({"increment/fixed/2x2-mixed",
                 "fixed",
                 "P1",

@@ -76,6 +76,11 @@ void add_init(Registry& registry, const std::string& variant, int threads, Expec
 
 }  // namespace
 
+std::function<void()> mutex_init_model(int threads) { return init<MutexInit>(threads); }
+std::function<void()> acq_rel_dcl_init_model(int threads) {
+  return init<variants::AcqRelDcl>(threads);
+}
+
 void add_init_models(Registry& registry) {
   for (const int threads : {2, 3, 4}) {
     add_init<MutexInit>(registry, "fixed", threads, Expectation::passes());

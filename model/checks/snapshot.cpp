@@ -36,8 +36,12 @@ std::function<void()> snapshot(int writers, int calls, int snapshots) {
 
 }  // namespace
 
+std::function<void()> snapshot_model(int writers, int calls) {
+  return snapshot<LockedMetrics>(writers, calls, 1);
+}
+
 void add_snapshot_models(Registry& registry) {
-  for (const auto& [writers, calls] : {std::pair{2, 1}, {2, 2}, {3, 1}}) {
+  for (const auto& [writers, calls] : {std::pair{2, 1}, {2, 2}, {3, 1}, {4, 1}}) {
     registry.add({"snapshot/fixed/" + std::to_string(writers) + "w" + std::to_string(calls) + "+1r",
                   "fixed",
                   "P2",
