@@ -41,8 +41,8 @@ std::function<void()> concurrent_get(int callers, bool reader) {
     std::vector<model::thread> threads;
     threads.reserve(static_cast<std::size_t>(callers) + 1);
     for (int t = 0; t < callers; ++t) {
-      threads.push_back(model::thread(
-          [&cache, &got, t] { got[static_cast<std::size_t>(t)] = cache.get(); }));
+      threads.push_back(
+          model::thread([&cache, &got, t] { got[static_cast<std::size_t>(t)] = cache.get(); }));
     }
     if (reader) {
       threads.push_back(model::thread([&cache, callers] {
@@ -73,25 +73,35 @@ ExploreOptions past_the_race() {
 void add_config_cache_models(Registry& registry) {
   // The fix: each model must pass, exhaustively (every interleaving, up to DPOR equivalence).
   for (const int callers : {2, 3}) {
-    registry.add({"cache/locked/" + std::to_string(callers), "cache_locked", "C1-C4",
-                  std::to_string(callers) + " threads call get() on a cold cache", {},
-                  Expectation::passes(), concurrent_get<LockedCache>(callers, false)});
+    registry.add({"cache/locked/" + std::to_string(callers),
+                  "cache_locked",
+                  "C1-C4",
+                  std::to_string(callers) + " threads call get() on a cold cache",
+                  {},
+                  Expectation::passes(),
+                  concurrent_get<LockedCache>(callers, false)});
   }
-  registry.add({"cache/locked/2+reader", "cache_locked", "C3",
-                "2 threads call get() while a third reads lookups()", {}, Expectation::passes(),
+  registry.add({"cache/locked/2+reader",
+                "cache_locked",
+                "C3",
+                "2 threads call get() while a third reads lookups()",
+                {},
+                Expectation::passes(),
                 concurrent_get<LockedCache>(2, true)});
 
   // The negative control: the same models against the code without the lock. Each must FAIL, with
   // the kind of failure and the source line said here (the line is found by its text at run time).
-  registry.add({"cache/unlocked/2", "cache_unlocked", "C4",
-                "pre-fix cache (check, then load, no lock): a data race on the flag", {},
+  registry.add({"cache/unlocked/2",
+                "cache_unlocked",
+                "C4",
+                "pre-fix cache (check, then load, no lock): a data race on the flag",
+                {},
                 Expectation::fails(FailureKind::kDataRace, "model/examples/config_cache.hpp",
                                    "if (!loaded_.load()) {"),
                 concurrent_get<UnlockedCache>(2, false)});
   registry.add({"cache/unlocked/2/symptom", "cache_unlocked", "C2, C3",
                 "pre-fix cache run past the race: a lookup count lost, or the loader run twice",
-                past_the_race(),
-                Expectation::fails(FailureKind::kAssertion),
+                past_the_race(), Expectation::fails(FailureKind::kAssertion),
                 concurrent_get<UnlockedCache>(2, false)});
 }
 

@@ -1,0 +1,565 @@
+#!/usr/bin/env python3
+"""Tests of scripts/verify's reports and verdicts (ctest label `verify`, default preset).
+
+Fast: no TSan build is needed. The model results are real: dc_model and dc_examples run here with
+--json; the TSan and static results are a real run's, captured in fixtures/ (refresh them with
+`scripts/verify && cp build/report/results/ctest-*.json tests/verify/fixtures/`). scripts/verify
+--from-results turns them into the four reports, which are checked:
+
+  ReportsTest     verify.json against scripts/verify.schema.json, junit.xml (one testcase per
+                  variant and checker), verify.sarif (SARIF 2.1.0 shape, code flows)
+  HtmlTest        index.html in headless Chromium: the pre-fix RC-002 counterexample's racing line
+                  is in the rendered DOM, and screenshots are not blank
+  VerdictTest     the verifier itself, on fabricated results: a negative control not caught exits
+                  2, a fix not proven exits 1 and names the model, 2 wins, an unwritable report
+                  directory fails early
+
+  verify_reports_test.py --dc-model PROGRAM --dc-examples PROGRAM [unittest args, e.g. HtmlTest]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import html.parser
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+import zlib
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+
+ROOT = Path(__file__).resolve().parents[2]
+VERIFY = ROOT / "scripts" / "verify"
+SCHEMA = ROOT / "scripts" / "verify.schema.json"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DESIGN_VARIANTS = ["fixed", "prefix_rc002", "unlocked_snapshot", "prefix_rc004", "naive_dcl",
+                   "relaxed_dcl", "acq_rel_dcl", "call_once"]
+FIXES = {"fixed", "acq_rel_dcl", "call_once"}
+PROGRAMS: dict[str, str] = {}
+SCRATCH: Path | None = None
+
+
+def rc002_racing_line() -> str:
+    """telemetry_emitter.hpp:<the line of `tool_calls_.add(1)`>, found in the source now."""
+    lines = (ROOT / "impl" / "telemetry_emitter.hpp").read_text().splitlines()
+    numbers = [i for i, text in enumerate(lines, 1) if "tool_calls_.add(1)" in text]
+    assert numbers, "impl/telemetry_emitter.hpp has no `tool_calls_.add(1)`"
+    return f"telemetry_emitter.hpp:{numbers[0]}"
+
+
+def run(cmd: list[str], timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          check=False)
+
+
+def collect_model_results(into: Path) -> None:
+    """Real explorer output: dc_model and dc_examples --json."""
+    into.mkdir(parents=True, exist_ok=True)
+    for label, program in (("emitter", PROGRAMS["dc_model"]),
+                           ("examples", PROGRAMS["dc_examples"])):
+        proc = run([program, "--json", str(into / f"models-{label}.json"), "--jobs", "2"])
+        if proc.returncode != 0:
+            raise AssertionError(f"{program} exited {proc.returncode}:\n{proc.stdout[-3000:]}"
+                                 f"{proc.stderr[-2000:]}")
+    for fixture in FIXTURES.glob("ctest-*.json"):
+        shutil.copy(fixture, into / fixture.name)
+
+
+def verify_from(results: Path, report_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    return run([sys.executable, str(VERIFY), "--from-results", str(results), "--report-dir",
+                str(report_dir), *extra])
+
+
+def setUpModule() -> None:  # noqa: N802 (unittest's name)
+    global SCRATCH
+    SCRATCH = Path(tempfile.mkdtemp(prefix="dc-verify-test-"))
+    collect_model_results(SCRATCH / "results")
+
+
+def tearDownModule() -> None:  # noqa: N802
+    if SCRATCH and not os.environ.get("DC_KEEP_TEST_OUTPUT"):
+        shutil.rmtree(SCRATCH, ignore_errors=True)
+
+
+class RealReports:
+    """The reports of the real results, built once."""
+
+    report_dir: Path | None = None
+    proc: subprocess.CompletedProcess | None = None
+
+    @classmethod
+    def get(cls) -> tuple[Path, subprocess.CompletedProcess]:
+        if cls.report_dir is None:
+            assert SCRATCH is not None
+            cls.report_dir = SCRATCH / "report"
+            cls.proc = verify_from(SCRATCH / "results", cls.report_dir)
+        assert cls.proc is not None
+        return cls.report_dir, cls.proc
+
+
+# --- ReportsTest ----------------------------------------------------------------------------------
+
+
+class ReportsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.dir, cls.proc = RealReports.get()
+        cls.output = cls.proc.stdout + cls.proc.stderr
+
+    def test_verified_with_the_matrix_and_exit_0(self) -> None:
+        self.assertEqual(self.proc.returncode, 0, self.output)
+        self.assertRegex(self.output, r"(?m)^VERIFIED: 3 fixes proven")
+        for variant in DESIGN_VARIANTS:
+            self.assertRegex(self.output, rf"(?m)^  ok   {variant}\s", variant)
+        self.assertIn(f"data race on metrics.tool_calls at {rc002_racing_line()}", self.output)
+
+    def test_verify_json_matches_the_schema(self) -> None:
+        import jsonschema  # python3-jsonschema (scripts/setup)
+
+        schema = json.loads(SCHEMA.read_text())
+        jsonschema.Draft202012Validator.check_schema(schema)
+        validator = jsonschema.Draft202012Validator(schema)
+        report = json.loads((self.dir / "verify.json").read_text())
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(report)]
+        self.assertEqual(errors, [])
+        # The validator is not vacuous: a broken report is rejected.
+        broken = copy.deepcopy(report)
+        broken["variants"][0]["model"]["verdict"] = "maybe"
+        del broken["variants"][1]["tsan"]
+        broken["verdict"] = "VERIFIED"
+        self.assertGreaterEqual(len(list(validator.iter_errors(broken))), 3)
+
+    def test_verify_json_has_each_variant_as_measured(self) -> None:
+        report = json.loads((self.dir / "verify.json").read_text())
+        self.assertEqual(report["verdict"], "verified")
+        by_name = {v["name"]: v for v in report["variants"]}
+        self.assertEqual([v["name"] for v in report["variants"] if v["source"] == "emitter"],
+                         DESIGN_VARIANTS)
+        for name in DESIGN_VARIANTS:
+            v = by_name[name]
+            for checker in ("model", "tsan"):
+                for field in ("verdict", "kind", "executions", "seconds", "location"):
+                    self.assertIn(field, v[checker], f"{name}.{checker}")
+            if name in FIXES:
+                self.assertEqual(v["role"], "fix")
+                self.assertEqual((v["model"]["verdict"], v["model"]["exhaustive"]),
+                                 ("pass", True), name)
+                self.assertEqual(v["tsan"]["verdict"], "clean", name)
+            else:
+                self.assertEqual(v["role"], "negative control")
+                self.assertEqual((v["model"]["verdict"], v["model"]["kind"]),
+                                 ("fail", "data race"), name)
+                self.assertEqual(v["tsan"]["verdict"], "data race", name)
+                self.assertRegex(v["tsan"]["location"] or "", r"^impl/.+:\d+$", name)
+        self.assertEqual(by_name["prefix_rc002"]["model"]["location"], rc002_racing_line())
+        self.assertEqual(by_name["fixed"]["static"]["verdict"], "accepted")
+        self.assertEqual(by_name["prefix_rc002"]["static"]["verdict"], "rejected")
+        # model/examples/ is in the report too.
+        self.assertEqual(by_name["cache_locked"]["model"]["verdict"], "pass")
+        self.assertEqual(by_name["cache_unlocked"]["model"]["kind"], "data race")
+
+    def test_junit_has_one_testcase_per_variant_and_checker(self) -> None:
+        report = json.loads((self.dir / "verify.json").read_text())
+        tree = ET.parse(self.dir / "junit.xml")
+        cases = [(c.get("classname"), c.get("name")) for c in tree.iter("testcase")]
+        expected = [(f"verify.{v['name']}", checker) for checker in ("model", "tsan", "static")
+                    for v in report["variants"]
+                    if v.get(checker) and v[checker]["verdict"] != "not applicable"]
+        self.assertEqual(sorted(cases), sorted(expected))
+        self.assertEqual(len(set(cases)), len(cases), "a (variant, checker) twice")
+        self.assertIn(("verify.prefix_rc002", "model"), cases)
+        self.assertIn(("verify.fixed", "tsan"), cases)
+        self.assertEqual(int(tree.getroot().get("tests")), len(cases))
+        self.assertEqual(len(list(tree.iter("failure"))), 0)
+
+    def test_sarif_is_sarif_2_1_0_with_code_flows(self) -> None:
+        sarif = json.loads((self.dir / "verify.sarif").read_text())
+        self.assertEqual(sarif["version"], "2.1.0")
+        self.assertIn("sarif-2.1.0", sarif["$schema"])
+        run0 = sarif["runs"][0]
+        self.assertEqual(run0["tool"]["driver"]["name"], "doublecheck")
+        rules = {r["id"] for r in run0["tool"]["driver"]["rules"]}
+        results = run0["results"]
+        self.assertTrue(results)
+        model_results = [r for r in results if r["ruleId"].startswith("model/")]
+        tsan_results = [r for r in results if r["ruleId"].startswith("tsan/")]
+        self.assertTrue(model_results and tsan_results)
+        for result in model_results + tsan_results:
+            self.assertIn(result["ruleId"], rules)
+            self.assertIn(result["level"], ("note", "warning", "error"))
+            physical = result["locations"][0]["physicalLocation"]
+            uri = physical["artifactLocation"]["uri"]
+            self.assertFalse(uri.startswith(("/", "file:")), uri)
+            self.assertTrue((ROOT / uri).is_file(), uri)
+            self.assertIsInstance(physical["region"]["startLine"], int)
+            flows = result["codeFlows"][0]["threadFlows"]
+            self.assertTrue(flows)
+            for flow in flows:
+                orders = [loc["executionOrder"] for loc in flow["locations"]]
+                self.assertEqual(orders, sorted(orders), "thread flow not in step order")
+        # The RC-002 counterexample: a data race result at the racing line, one thread flow per
+        # thread of the interleaving, the racing accesses marked essential.
+        file, line = rc002_racing_line().split(":")
+        rc002 = next(r for r in model_results
+                     if r["properties"]["model"] == "increment/prefix_rc002/2x1")
+        self.assertEqual(rc002["ruleId"], "model/data-race")
+        physical = rc002["locations"][0]["physicalLocation"]
+        self.assertEqual(physical["artifactLocation"]["uri"], f"impl/{file}")
+        self.assertEqual(physical["region"]["startLine"], int(line))
+        flows = rc002["codeFlows"][0]["threadFlows"]
+        self.assertEqual([f["id"] for f in flows], ["T0", "T1", "T2"])
+        essential = [loc for f in flows for loc in f["locations"]
+                     if loc.get("importance") == "essential"]
+        self.assertEqual(len(essential), 2)
+        # A fixed model's result would be an error; these are expected negative controls: notes.
+        self.assertTrue(all(r["level"] == "note" for r in model_results))
+
+
+# --- HtmlTest -------------------------------------------------------------------------------------
+
+
+class DomIndex(html.parser.HTMLParser):
+    """The text inside each racing row (tr.race) of each counterexample (div.cx[data-model])."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, dict[str, str]]] = []
+        self.racing_text: dict[str, list[str]] = {}
+        self.body: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "body":
+            self.body = a
+        if tag in ("br", "meta", "col", "input", "img", "link"):
+            return
+        self.stack.append((tag, a))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            open_tag, _ = self.stack.pop()
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        model = next((a.get("data-model") for t, a in reversed(self.stack)
+                      if t == "div" and "data-model" in a), None)
+        in_race = any(t == "tr" and "race" in a.get("class", "").split() for t, a in self.stack)
+        if model and in_race:
+            self.racing_text.setdefault(model, []).append(data)
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    raise AssertionError("headless Chromium is needed (Debian package `chromium`: scripts/setup)")
+
+
+def chromium_run(url: str, *flags: str) -> subprocess.CompletedProcess:
+    with tempfile.TemporaryDirectory(prefix="dc-chromium-") as profile:
+        return subprocess.run(
+            [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+             "--no-first-run", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", f"--user-data-dir={profile}", *flags, url],
+            capture_output=True, text=True, timeout=120, check=False)
+
+
+def png_pixels(path: Path) -> tuple[int, int, list[tuple[int, ...]]]:
+    """Decodes an 8-bit, non-interlaced RGB or RGBA PNG (what Chromium writes)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunk)
+            assert depth == 8 and colour in (2, 6) and interlace == 0, (depth, colour, interlace)
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    previous = bytearray(stride)
+    pixels = []
+    for y in range(height):
+        start = y * (stride + 1)
+        kind = raw[start]
+        line = bytearray(raw[start + 1:start + 1 + stride])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            upleft = previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - upleft
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - upleft)
+                pred = left if pa <= pb and pa <= pc else up if pb <= pc else upleft
+                line[i] = (line[i] + pred) & 255
+        previous = line
+        pixels.extend(tuple(line[i:i + 3]) for i in range(0, stride, channels))
+    return width, height, pixels
+
+
+class HtmlTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.dir, cls.proc = RealReports.get()
+        cls.page = (cls.dir / "index.html").resolve()
+        assert cls.page.is_file(), cls.proc.stdout + cls.proc.stderr
+
+    def test_self_contained(self) -> None:
+        text = self.page.read_text()
+        self.assertNotRegex(text, r"(?i)<(script|link|img|iframe)[^>]+(src|href)="
+                                  r"['\"]?(https?:)?//")
+        self.assertNotRegex(text, r"(?i)@import|url\(\s*['\"]?(https?:)?//")
+
+    def test_rendered_dom_shows_the_rc002_racing_line_in_a_swimlane(self) -> None:
+        proc = chromium_run(self.page.as_uri(), "--dump-dom")
+        self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+        dom = DomIndex()
+        dom.feed(proc.stdout)
+        self.assertGreater(int(dom.body.get("data-rendered", "0")), 0,
+                           "the page's script did not run (no swimlane counted)")
+        racing = " ".join(dom.racing_text.get("increment/prefix_rc002/2x1", []))
+        self.assertIn(rc002_racing_line(), racing)
+        self.assertIn("tool_calls_.add(1);", racing)  # the source line itself
+        self.assertIn("metrics.tool_calls", racing)
+
+    def test_screenshots_are_not_blank(self) -> None:
+        shots = {"page": self.page.as_uri(),
+                 # The projector view: only the RC-002 counterexamples, swimlanes at the top.
+                 "focus": self.page.as_uri() + "?focus=prefix_rc002"}
+        for what, url in shots.items():
+            with self.subTest(what):
+                png = self.dir / f"screenshot-{what}.png"
+                png.unlink(missing_ok=True)
+                proc = chromium_run(url, f"--screenshot={png}", "--window-size=1200,2000")
+                self.assertTrue(png.is_file(), proc.stderr[-2000:])
+                width, height, pixels = png_pixels(png)
+                self.assertEqual((width, height), (1200, 2000))
+                counts: dict[tuple[int, ...], int] = {}
+                for pixel in pixels:
+                    counts[pixel] = counts.get(pixel, 0) + 1
+                dominant = max(counts.values()) / len(pixels)
+                self.assertGreater(len(counts), 64, "too few colours: blank?")
+                self.assertLess(dominant, 0.85, "one colour covers the page: blank?")
+                if what == "focus":
+                    # The racing rows' highlight (#ffd8d3) is on screen: the swimlane was drawn
+                    # (a row's worth of pixels, more than the legend's sample of the colour).
+                    self.assertGreater(counts.get((0xFF, 0xD8, 0xD3), 0), 5000)
+                else:
+                    # The green VERIFIED banner.
+                    top = pixels[: width * 60]
+                    greens = sum(1 for r, g, b in top if g > r + 40 and g > b + 20)
+                    self.assertGreater(greens, width * 10)
+
+
+# --- VerdictTest ----------------------------------------------------------------------------------
+
+
+class VerdictTest(unittest.TestCase):
+    """scripts/verify on fabricated results: every way the verdict can go."""
+
+    def setUp(self) -> None:
+        assert SCRATCH is not None
+        self.dir = Path(tempfile.mkdtemp(prefix="case-", dir=SCRATCH))
+        shutil.copytree(SCRATCH / "results", self.dir / "results")
+
+    def edit(self, name: str, change) -> None:
+        path = self.dir / "results" / name
+        data = json.loads(path.read_text())
+        change(data)
+        path.write_text(json.dumps(data))
+
+    def verify(self, *extra: str) -> tuple[int, str, dict]:
+        proc = verify_from(self.dir / "results", self.dir / "report", *extra)
+        text = proc.stdout + proc.stderr
+        report_file = self.dir / "report" / "verify.json"
+        report = json.loads(report_file.read_text()) if report_file.exists() else {}
+        return proc.returncode, text, report
+
+    @staticmethod
+    def model(data: dict, name: str) -> dict:
+        return next(m for m in data["models"] if m["name"] == name)
+
+    def test_untouched_results_verify(self) -> None:  # the baseline the others change
+        code, text, report = self.verify()
+        self.assertEqual(code, 0, text)
+        self.assertEqual(report["verdict"], "verified")
+
+    def test_model_missing_a_negative_control_exits_2(self) -> None:
+        def blind(data: dict) -> None:
+            m = self.model(data, "increment/prefix_rc002/2x1")
+            m.update(verdict="pass", as_expected=False, exhaustive=True, stopped_by="exhausted",
+                     failures=[], mismatch="expected fails: data race at telemetry_emitter.hpp:1,"
+                                           " but found no failure (exhausted)")
+        self.edit("models-emitter.json", blind)
+        code, text, report = self.verify()
+        self.assertEqual(code, 2, text)
+        self.assertRegex(text, r"(?m)^NOT VERIFIED: a checker failed to catch a known bug: "
+                               r"prefix_rc002 model: increment/prefix_rc002/2x1")
+        self.assertEqual(report["exit_code"], 2)
+        self.assertFalse(next(v for v in report["variants"]
+                              if v["name"] == "prefix_rc002")["model"]["ok"])
+
+    def test_tsan_missing_a_negative_control_exits_2(self) -> None:
+        def blind(data: dict) -> None:
+            t = next(t for t in data["tests"]
+                     if t["name"] == "TsanCatchesNaiveDcl.ConcurrentInitCreatesSingleInstance")
+            t.update(passed=False, status="***Failed",
+                     output="FAIL: dc_race_negative_controls exited 0 with no ThreadSanitizer "
+                            "report: the race went undetected\n")
+        self.edit("ctest-tsan-negative.json", blind)
+        code, text, _ = self.verify()
+        self.assertEqual(code, 2, text)
+        self.assertIn("naive_dcl tsan: TsanCatchesNaiveDcl.ConcurrentInitCreatesSingleInstance",
+                      text)
+        self.assertIn("the race went undetected", text)
+
+    def test_a_variant_with_no_negative_control_exits_2(self) -> None:
+        self.edit("models-emitter.json", lambda data: data.update(
+            models=[m for m in data["models"] if m["variant"] != "relaxed_dcl"]))
+        code, text, _ = self.verify()
+        self.assertEqual(code, 2, text)
+        self.assertRegex(text, r"(?m)^NOT VERIFIED: a checker failed to catch a known bug: "
+                               r".*relaxed_dcl model")
+
+    def test_a_failing_fixed_model_is_not_proven_exit_1(self) -> None:
+        def broken(data: dict) -> None:
+            good = self.model(data, "increment/prefix_rc002/2x1")
+            m = self.model(data, "increment/fixed/2x1")
+            m.update(verdict="fail", as_expected=False, exhaustive=False, stopped_by="failure",
+                     failures=copy.deepcopy(good["failures"]),
+                     mismatch="expected to pass, but found data race")
+        self.edit("models-emitter.json", broken)
+        code, text, report = self.verify()
+        self.assertEqual(code, 1, text)
+        self.assertRegex(text, r"(?m)^NOT VERIFIED: a fix is not proven: fixed model: "
+                               r"increment/fixed/2x1")
+        self.assertEqual(report["verdict"], "not verified")
+        # The reports say so too: a junit failure, a SARIF error.
+        junit = ET.parse(self.dir / "report" / "junit.xml")
+        failed = [(c.get("classname"), c.get("name")) for c in junit.iter("testcase")
+                  if c.find("failure") is not None]
+        self.assertEqual(failed, [("verify.fixed", "model")])
+        sarif = json.loads((self.dir / "report" / "verify.sarif").read_text())
+        errors = [r for r in sarif["runs"][0]["results"] if r["level"] == "error"]
+        self.assertEqual([r["properties"]["model"] for r in errors], ["increment/fixed/2x1"])
+
+    def test_a_fixed_model_not_explored_exhaustively_is_not_proven(self) -> None:
+        def cut(data: dict) -> None:
+            self.model(data, "init/fixed/4").update(exhaustive=False, stopped_by="time limit",
+                                                    as_expected=False)
+        self.edit("models-emitter.json", cut)
+        code, text, _ = self.verify()
+        self.assertEqual(code, 1, text)
+        self.assertIn("init/fixed/4 passed, but its search was not exhaustive (time limit)", text)
+        # ... which --quick accepts, and marks as bounded.
+        code, text, report = self.verify("--quick")
+        self.assertEqual(code, 0, text)
+        self.assertTrue(report["bounded"])
+        self.assertIn("BOUNDED", text)
+
+    def test_a_race_test_reporting_on_the_fix_is_not_proven(self) -> None:
+        negative = json.loads((self.dir / "results" / "ctest-tsan-negative.json").read_text())
+        report_text = negative["tests"][0]["output"]
+
+        def raced(data: dict) -> None:
+            t = next(t for t in data["tests"]
+                     if t["name"] == "RC002MetricsLock.ConcurrentErrorIncrements")
+            t.update(passed=False, status="***Failed", output=report_text)
+        self.edit("ctest-race.json", raced)
+        code, text, report = self.verify()
+        self.assertEqual(code, 1, text)
+        self.assertIn("fixed tsan: RC002MetricsLock.ConcurrentErrorIncrements", text)
+        fixed = next(v for v in report["variants"] if v["name"] == "fixed")
+        self.assertEqual(fixed["tsan"]["kind"], "data race")
+        self.assertRegex(fixed["tsan"]["location"], r"^impl/telemetry_emitter\.hpp:\d+$")
+
+    def test_blind_checker_wins_over_unproven_fix(self) -> None:
+        def both(data: dict) -> None:
+            self.model(data, "init/fixed/2").update(verdict="fail", as_expected=False)
+            self.model(data, "init/naive_dcl/2").update(verdict="pass", failures=[],
+                                                        as_expected=False, mismatch="missed")
+        self.edit("models-emitter.json", both)
+        code, text, _ = self.verify()
+        self.assertEqual(code, 2, text)
+        self.assertIn("a checker failed to catch a known bug (and a fix is not proven)", text)
+        self.assertIn("init/fixed/2", text)
+        self.assertIn("init/naive_dcl/2", text)
+
+    def test_a_negative_control_caught_at_another_line(self) -> None:
+        def moved(data: dict) -> None:
+            m = self.model(data, "snapshot/unlocked_snapshot/2w1+1r")
+            m.update(as_expected=False, mismatch="expected fails: data race at "
+                                                 "telemetry_emitter.hpp:1, but found data race at "
+                                                 "telemetry_emitter.hpp:2")
+        self.edit("models-emitter.json", moved)
+        # With every fix proven, the expectation is stale: the harness is broken.
+        code, text, _ = self.verify()
+        self.assertEqual(code, 2, text)
+        self.assertIn("snapshot/unlocked_snapshot/2w1+1r caught a data race, but not at the "
+                      "expected line", text)
+        # With a fix broken too (its code is shared with the variants): a consequence, exit 1.
+        self.edit("models-emitter.json", lambda data: self.model(
+            data, "increment/fixed/2x1").update(verdict="fail", as_expected=False))
+        code, text, report = self.verify()
+        self.assertEqual(code, 1, text)
+        self.assertRegex(text, r"(?m)^  ELSEWHERE    unlocked_snapshot \(model\)")
+        self.assertEqual(len(report["caught_elsewhere"]), 1)
+
+    def test_the_examples_negative_control_counts_too(self) -> None:
+        self.edit("models-examples.json", lambda data: self.model(
+            data, "cache/unlocked/2").update(verdict="pass", failures=[], as_expected=False,
+                                             mismatch="missed"))
+        code, text, _ = self.verify()
+        self.assertEqual(code, 2, text)
+        self.assertIn("cache_unlocked model: cache/unlocked/2", text)
+
+    def test_an_unwritable_report_dir_fails_before_anything_runs(self) -> None:
+        blocker = self.dir / "a-file"
+        blocker.write_text("not a directory\n")
+        started = self.dir / "report-under-a-file"
+        proc = run([sys.executable, str(VERIFY), "--report-dir", str(blocker / "report")])
+        self.assertEqual(proc.returncode, 73, proc.stdout + proc.stderr)
+        self.assertIn("cannot write the report directory", proc.stderr)
+        self.assertIn("Nothing was run", proc.stderr)
+        self.assertEqual(proc.stdout, "", "a stage started before the check")
+        self.assertFalse(started.exists())
+
+    def test_usage_errors_exit_64_not_2(self) -> None:
+        proc = run([sys.executable, str(VERIFY), "--no-such-option"])
+        self.assertEqual(proc.returncode, 64, proc.stderr)
+        proc = run([sys.executable, str(VERIFY), "--models", "no-equals-sign"])
+        self.assertEqual(proc.returncode, 64, proc.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--dc-model", required=True)
+    parser.add_argument("--dc-examples", required=True)
+    args, rest = parser.parse_known_args()
+    PROGRAMS.update(dc_model=args.dc_model, dc_examples=args.dc_examples)
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
