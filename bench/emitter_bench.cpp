@@ -4,9 +4,10 @@
 // the same thread count (../shared/golden/README.md: 54,000/s on 1 thread, 26,000/s on 8 threads,
 // 20,500/s for 10 x 100).
 //
-// The breakdown benchmarks below the main ones split one call into its parts (formatting into a
-// sink that drops the line, the clock and timestamp text, the bare write() of a line of the same
-// size), so a missed target can be pinned on one of them with a number.
+// The breakdown benchmarks below the main ones split one call into its parts (the call into a
+// sink that drops the line, the line's formatting alone, the clock and timestamp text, the bare
+// write() of a line of the same size), so a missed target can be pinned on one of them with a
+// number.
 //
 // Run (README.md, "Benchmark"):
 //   build/default/bench/emitter_bench --benchmark_repetitions=5
@@ -28,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "impl/event_format.hpp"
 #include "impl/json_text.hpp"
 #include "impl/telemetry.hpp"
 
@@ -135,7 +137,7 @@ BENCHMARK(BM_TenThreadsHundredCalls_File)
 // --- the breakdown ------------------------------------------------------------------------------
 
 // Wants every event, keeps none: emit_tool_call minus the write() syscall (validation, the
-// metrics lock, the clock, the JSON object and its dump).
+// metrics lock, the clock, the line's formatting).
 class DroppingSink final : public EventSink {
  public:
   void write_line(std::string_view line) noexcept override {
@@ -149,6 +151,19 @@ void BM_EmitToolCall_NoWrite(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_EmitToolCall_NoWrite)->UseRealTime();
+
+// The line alone (impl/event_format.hpp): what the emitter formats for one_call(), at a fixed time.
+void BM_FormatToolCall(benchmark::State& state) {
+  const doublecheck::Json no_metadata;
+  const doublecheck::ToolCall call{"connections_list", "ok", 41, 120, 2048, {}, &no_metadata};
+  const doublecheck::EventHeader header{"tel_0123456789ab", std::chrono::system_clock::now()};
+  for (auto _ : state) {
+    std::string line = doublecheck::format_tool_call(header, call);
+    benchmark::DoNotOptimize(line.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FormatToolCall)->UseRealTime();
 
 // The clock and the two timestamp fields.
 void BM_ClockAndTimestamps(benchmark::State& state) {

@@ -1,26 +1,59 @@
 #include "impl/json_text.hpp"
 
-#include <cstdio>
-#include <ctime>
+#include <cstdint>
 
 namespace doublecheck {
 
-std::string iso8601_utc(std::chrono::system_clock::time_point t) {
-  using namespace std::chrono;
-  const auto since_epoch = duration_cast<microseconds>(t.time_since_epoch());
-  auto seconds_part = duration_cast<seconds>(since_epoch);
-  auto micros = since_epoch - seconds_part;
-  if (micros.count() < 0) {  // floor for times before 1970
-    seconds_part -= seconds(1);
-    micros += seconds(1);
+namespace {
+
+// `value` in decimal with at least `width` characters, zero-padded after the sign (printf's
+// "%0<width>d").
+void append_decimal(std::string& out, std::int64_t value, int width) {
+  if (value < 0) {
+    out += '-';
+    --width;
   }
-  const std::time_t secs = seconds_part.count();
-  std::tm utc{};
-  gmtime_r(&secs, &utc);
-  char text[128];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06lld+00:00",
-                utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                utc.tm_sec, static_cast<long long>(micros.count()));
+  char digits[24];
+  int count = 0;
+  auto magnitude =
+      value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  do {
+    digits[count++] = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude > 0 || count < width);
+  while (count > 0) out += digits[--count];
+}
+
+}  // namespace
+
+void append_iso8601_utc(std::string& out, std::chrono::system_clock::time_point t) {
+  using namespace std::chrono;
+  // Whole microseconds toward zero; the day and the time of day are floored, so a time before
+  // 1970 reads as gmtime() tells it.
+  const auto micros = duration_cast<microseconds>(t.time_since_epoch());
+  const auto day = floor<days>(micros);
+  const year_month_day date{sys_days{day}};
+  const hh_mm_ss time_of_day{micros - day};
+  append_decimal(out, int{date.year()}, 4);
+  out += '-';
+  append_decimal(out, unsigned{date.month()}, 2);
+  out += '-';
+  append_decimal(out, unsigned{date.day()}, 2);
+  out += 'T';
+  append_decimal(out, time_of_day.hours().count(), 2);
+  out += ':';
+  append_decimal(out, time_of_day.minutes().count(), 2);
+  out += ':';
+  append_decimal(out, time_of_day.seconds().count(), 2);
+  out += '.';
+  append_decimal(out, time_of_day.subseconds().count(), 6);
+  out += "+00:00";
+}
+
+std::string iso8601_utc(std::chrono::system_clock::time_point t) {
+  std::string text;
+  text.reserve(32);
+  append_iso8601_utc(text, t);
   return text;
 }
 

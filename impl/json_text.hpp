@@ -1,5 +1,5 @@
-// Text helpers of the event schema: timestamps and the payload preview. (UTF-8 repair is done by
-// the JSON library when a line is written: Json::error_handler_t::replace.)
+// Text helpers of the event schema: timestamps and the payload preview. (UTF-8 repair is done
+// when a line is written: append_json_string in impl/event_format.hpp.)
 #pragma once
 
 #include <chrono>
@@ -9,8 +9,11 @@
 
 namespace doublecheck {
 
-// ISO 8601, UTC, microseconds, "+00:00" (the golden file's `timestamp`).
+// ISO 8601, UTC, microseconds, "+00:00" (the golden file's `timestamp`), e.g.
+// "2026-11-26T15:12:00.123456+00:00". The time is cut to whole microseconds toward zero.
 std::string iso8601_utc(std::chrono::system_clock::time_point t);
+// The same text appended to `out` (no allocation of its own: the event lines use this one).
+void append_iso8601_utc(std::string& out, std::chrono::system_clock::time_point t);
 // Unix epoch milliseconds (the golden file's `timestamp_ms`).
 std::int64_t epoch_ms(std::chrono::system_clock::time_point t);
 

@@ -3,8 +3,8 @@
 // explorer runs the very same code as BasicTelemetryEmitter<ModelSync>.
 //
 // The RC-002 fix is the metrics mutex: every update of the five counters and every copy of them is
-// made under it (see record_call() and snapshot()). Everything else here is I/O and formatting that
-// shares no mutable state between threads.
+// made under it (see record_call() and snapshot()). Everything else here is I/O and formatting
+// (impl/event_format.hpp) that shares no mutable state between threads.
 #pragma once
 
 #include <cstdint>
@@ -16,28 +16,14 @@
 #include <string_view>
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
 #include "impl/environment.hpp"
+#include "impl/event_format.hpp"
 #include "impl/event_sink.hpp"
 #include "impl/file_sink.hpp"
-#include "impl/json_text.hpp"
 #include "impl/metrics_locking.hpp"
 #include "impl/thread_annotations.hpp"
 
 namespace doublecheck {
-
-using Json = nlohmann::ordered_json;  // keeps the golden file's key order
-
-// The five counters of RC-002, as one copy.
-struct Metrics {
-  std::int64_t tool_calls = 0;
-  std::int64_t total_bytes_in = 0;
-  std::int64_t total_bytes_out = 0;
-  std::int64_t total_duration_ms = 0;
-  std::int64_t errors = 0;
-  friend bool operator==(const Metrics&, const Metrics&) = default;
-};
 
 struct SessionSummary {
   std::string session_id;
@@ -50,17 +36,6 @@ struct SessionSummary {
 // The original's JSON for a summary: {session_id, metrics, telemetry_file, enabled, write_errors}.
 Json to_json(const SessionSummary& summary);
 Json to_json(const Metrics& metrics);
-
-// One tool call, as emit_tool_call takes it.
-struct ToolCall {
-  std::string_view tool;
-  std::string_view status;  // "error" counts an error
-  std::int64_t duration_ms = 0;
-  std::int64_t bytes_in = 0;
-  std::int64_t bytes_out = 0;
-  std::string_view error;
-  const Json* metadata = nullptr;  // a JSON object or null
-};
 
 template <class Sync, class Locking = LockedMetrics>
 class BasicTelemetryEmitter {
@@ -98,23 +73,12 @@ class BasicTelemetryEmitter {
     if (!enabled_.load()) return;
     record_call(call);
     if (!sink_->wants_events()) return;
-    Json event = header("tool_call");
-    event["tool"] = call.tool;
-    event["status"] = call.status;
-    event["duration_ms"] = call.duration_ms;
-    event["bytes_in"] = call.bytes_in;
-    event["bytes_out"] = call.bytes_out;
-    if (!call.error.empty()) event["error"] = call.error;
-    if (!call.metadata->empty()) event["metadata"] = *call.metadata;
-    write(event);
+    write(format_tool_call(header(), call));
   }
 
   void emit_server_start(std::string_view version, std::string_view protocol_version) {
     if (!enabled_.load() || !sink_->wants_events()) return;
-    Json event = header("server_start");
-    event["version"] = version;
-    event["protocol_version"] = protocol_version;
-    write(event);
+    write(format_server_start(header(), version, protocol_version));
   }
 
   // The stop event carries one consistent snapshot of the metrics, copied under the lock (P3).
@@ -122,10 +86,8 @@ class BasicTelemetryEmitter {
     if (!enabled_.load()) return;
     const Metrics metrics = snapshot();
     if (!sink_->wants_events()) return;
-    Json event = header("server_stop");
-    event["reason"] = reason.empty() ? std::string_view("normal") : reason;
-    event["metrics"] = to_json(metrics);
-    write(event);
+    write(format_server_stop(header(), reason.empty() ? std::string_view("normal") : reason,
+                             metrics));
   }
 
   void emit_handshake(std::int64_t duration_ms, bool success, const Json& client_info = Json()) {
@@ -133,11 +95,7 @@ class BasicTelemetryEmitter {
     if (!client_info.is_null() && !client_info.is_object())
       throw std::invalid_argument("emit_handshake: client_info must be a JSON object");
     if (!enabled_.load() || !sink_->wants_events()) return;
-    Json event = header("handshake");
-    event["duration_ms"] = duration_ms;
-    event["success"] = success;
-    if (!client_info.empty()) event["client_info"] = client_info;
-    write(event);
+    write(format_handshake(header(), duration_ms, success, client_info));
   }
 
   // A copy of the state; the metrics are one snapshot taken under the lock (P2).
@@ -191,22 +149,15 @@ class BasicTelemetryEmitter {
                    total_duration_ms_.load(), errors_.load()};
   }
 
-  Json header(std::string_view event_name) const {
+  // The session and the time every event starts with.
+  EventHeader header() const {
     const auto now = env_.clock();
-    Json event;
-    event["event"] = event_name;
-    event["session_id"] = session_id_.load();
-    event["timestamp"] = iso8601_utc(now);
-    event["timestamp_ms"] = epoch_ms(now);
-    return event;
+    return EventHeader{session_id_.load(), now};
   }
 
-  // One line, one write: ill-formed UTF-8 in any string becomes U+FFFD, so every line parses.
-  void write(const Json& event) {
-    std::string line = event.dump(-1, ' ', false, Json::error_handler_t::replace);
-    line.push_back('\n');
-    sink_->write_line(line);
-  }
+  // One line, one write. The formatting replaces ill-formed UTF-8 in any string with U+FFFD, so
+  // every line parses.
+  void write(const std::string& line) { sink_->write_line(line); }
 
   EmitterEnvironment env_;  // immutable after construction
   // Configuration: written once by the constructor, read by any thread afterwards. Shared (not

@@ -1,0 +1,228 @@
+#include "impl/event_format.hpp"
+
+#include <charconv>
+#include <cstddef>
+#include <iterator>
+#include <utility>
+
+#include "impl/json_text.hpp"
+
+namespace doublecheck {
+namespace {
+
+constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
+
+// The UTF-8 sequence that starts at text[at], a byte >= 0x80: how many bytes it spans and whether
+// it is well-formed (Unicode, table 3-7). An ill-formed one spans its maximal subpart: the lead
+// byte and the continuation bytes that still fit it, at least one byte. That is where nlohmann's
+// decoder (a Hoehrmann DFA) rejects, and what its replace handler turns into one U+FFFD before
+// it reads the rejected byte again.
+struct Utf8Sequence {
+  std::size_t length;
+  bool well_formed;
+};
+
+Utf8Sequence utf8_sequence_at(std::string_view text, std::size_t at) {
+  const auto lead = static_cast<unsigned char>(text[at]);
+  std::size_t continuations = 0;
+  unsigned char low = 0x80;  // the range of the first continuation byte
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    continuations = 1;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    continuations = 2;
+    if (lead == 0xE0) low = 0xA0;   // no overlong 3-byte forms
+    if (lead == 0xED) high = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    continuations = 3;
+    if (lead == 0xF0) low = 0x90;   // no overlong 4-byte forms
+    if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return {1, false};  // a continuation byte, C0, C1 or F5..FF: never a lead
+  }
+  for (std::size_t k = 1; k <= continuations; ++k) {
+    if (at + k >= text.size()) return {k, false};  // cut short by the end of the text
+    const auto byte = static_cast<unsigned char>(text[at + k]);
+    if (byte < low || byte > high) return {k, false};
+    low = 0x80;
+    high = 0xBF;
+  }
+  return {continuations + 1, true};
+}
+
+// An ASCII byte that JSON does not allow as it is: `"`, `\` or a control character.
+void append_escape(std::string& out, unsigned char byte) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  switch (byte) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    default:
+      out += "\\u00";
+      out += kHex[byte >> 4U];
+      out += kHex[byte & 0xFU];
+  }
+}
+
+// One event line, written field by field in the golden file's key order.
+class LineBuilder {
+ public:
+  LineBuilder(std::string_view event, const EventHeader& header, std::size_t text_size) {
+    line_.reserve(kFixedPartSize + text_size);
+    line_ += '{';
+    string_field("event", event);
+    string_field("session_id", header.session_id);
+    key("timestamp");
+    line_ += '"';
+    append_iso8601_utc(line_, header.time);
+    line_ += '"';
+    number_field("timestamp_ms", epoch_ms(header.time));
+  }
+
+  void string_field(std::string_view name, std::string_view value) {
+    key(name);
+    append_json_string(line_, value);
+  }
+
+  void number_field(std::string_view name, std::int64_t value) {
+    key(name);
+    char digits[24];
+    const auto result = std::to_chars(std::begin(digits), std::end(digits), value);
+    line_.append(std::begin(digits), result.ptr);
+  }
+
+  void bool_field(std::string_view name, bool value) {
+    key(name);
+    line_ += value ? "true" : "false";
+  }
+
+  // A caller's object, dumped by nlohmann with the flags the whole line used to be dumped with.
+  void json_field(std::string_view name, const Json& value) {
+    key(name);
+    line_ += value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+
+  void begin_object(std::string_view name) {
+    key(name);
+    line_ += '{';
+  }
+  void end_object() { line_ += '}'; }
+
+  std::string finish() && {
+    line_ += "}\n";
+    return std::move(line_);
+  }
+
+ private:
+  // Room for the longest event's fixed part (tool_call with large numbers) plus its strings.
+  static constexpr std::size_t kFixedPartSize = 320;
+
+  // Names are the schema's own, plain ASCII: they need no escaping.
+  void key(std::string_view name) {
+    if (line_.back() != '{') line_ += ',';
+    line_ += '"';
+    line_ += name;
+    line_ += "\":";
+  }
+
+  std::string line_;
+};
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  std::size_t copied = 0;  // text[copied, at) is waiting to be copied as it is
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[at]);
+    if (byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\') {
+      ++at;
+      continue;
+    }
+    if (byte >= 0x80) {
+      const Utf8Sequence sequence = utf8_sequence_at(text, at);
+      if (sequence.well_formed) {
+        at += sequence.length;
+        continue;
+      }
+      out.append(text, copied, at - copied);
+      out += kReplacementCharacter;
+      at += sequence.length;
+    } else {
+      out.append(text, copied, at - copied);
+      append_escape(out, byte);
+      ++at;
+    }
+    copied = at;
+  }
+  out.append(text, copied);
+  out += '"';
+}
+
+std::string format_tool_call(const EventHeader& header, const ToolCall& call) {
+  LineBuilder line(
+      "tool_call", header,
+      header.session_id.size() + call.tool.size() + call.status.size() + call.error.size());
+  line.string_field("tool", call.tool);
+  line.string_field("status", call.status);
+  line.number_field("duration_ms", call.duration_ms);
+  line.number_field("bytes_in", call.bytes_in);
+  line.number_field("bytes_out", call.bytes_out);
+  if (!call.error.empty()) line.string_field("error", call.error);
+  if (call.metadata != nullptr && !call.metadata->empty())
+    line.json_field("metadata", *call.metadata);
+  return std::move(line).finish();
+}
+
+std::string format_server_start(const EventHeader& header, std::string_view version,
+                                std::string_view protocol_version) {
+  LineBuilder line("server_start", header,
+                   header.session_id.size() + version.size() + protocol_version.size());
+  line.string_field("version", version);
+  line.string_field("protocol_version", protocol_version);
+  return std::move(line).finish();
+}
+
+std::string format_server_stop(const EventHeader& header, std::string_view reason,
+                               const Metrics& metrics) {
+  LineBuilder line("server_stop", header, header.session_id.size() + reason.size());
+  line.string_field("reason", reason);
+  line.begin_object("metrics");
+  line.number_field("tool_calls", metrics.tool_calls);
+  line.number_field("total_bytes_in", metrics.total_bytes_in);
+  line.number_field("total_bytes_out", metrics.total_bytes_out);
+  line.number_field("total_duration_ms", metrics.total_duration_ms);
+  line.number_field("errors", metrics.errors);
+  line.end_object();
+  return std::move(line).finish();
+}
+
+std::string format_handshake(const EventHeader& header, std::int64_t duration_ms, bool success,
+                             const Json& client_info) {
+  LineBuilder line("handshake", header, header.session_id.size());
+  line.number_field("duration_ms", duration_ms);
+  line.bool_field("success", success);
+  if (!client_info.empty()) line.json_field("client_info", client_info);
+  return std::move(line).finish();
+}
+
+}  // namespace doublecheck
