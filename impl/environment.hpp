@@ -14,9 +14,9 @@ struct EmitterEnvironment {
   using RandomBits = std::function<std::uint64_t()>;
   using Diagnostics = std::function<void(std::string_view message)>;
 
-  Clock clock;               // wall time of each event (UTC); default: the system clock
-  RandomBits random_bits;    // session-id source, low 48 bits used; default: std::random_device
-  Diagnostics diagnostics;   // one line per report; default: standard error
+  Clock clock;              // wall time of each event (UTC); default: the system clock
+  RandomBits random_bits;   // session-id source, low 48 bits used; default: std::random_device
+  Diagnostics diagnostics;  // one line per report; default: standard error
 
   // The production environment: system clock, OS randomness, standard error.
   static EmitterEnvironment system();

@@ -46,6 +46,8 @@ FileSink::FileSink(const std::filesystem::path& dir, std::chrono::system_clock::
                    EmitterEnvironment::Diagnostics diagnostics)
     : path_(dir / file_name_for(now)), diagnostics_(std::move(diagnostics)) {
   create_directories_private(dir);
+  // Not a member initializer: the file can only be opened once its directory exists (above).
+  // NOLINTNEXTLINE(cppcoreguidelines-prefer-member-initializer)
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd_ < 0) throw path_error(errno, "cannot open telemetry file for appending", path_);
 }

@@ -40,11 +40,10 @@ class MutexInit {
  private:
   typename Sync::Mutex mutex_{"global.init_mutex"};
   typename Sync::template Shared<Emitter*> instance_ DC_GUARDED_BY(mutex_){nullptr,
-                                                                            "global.instance"};
+                                                                           "global.instance"};
 };
 
-template <class Sync, template <class, class> class Init = MutexInit,
-          class Locking = LockedMetrics>
+template <class Sync, template <class, class> class Init = MutexInit, class Locking = LockedMetrics>
 class BasicGlobalTelemetry {
  public:
   using Emitter = BasicTelemetryEmitter<Sync, Locking>;

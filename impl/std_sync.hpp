@@ -2,7 +2,8 @@
 //
 // The emitter is written once against a policy with this shape:
 //   Sync::Mutex                  lock / unlock / try_lock (a Clang capability)
-//   Sync::Atomic<T>              load / store / exchange / compare_exchange_strong / fetch_add / fetch_sub
+//   Sync::Atomic<T>              load / store / exchange / compare_exchange_strong /
+//                                fetch_add / fetch_sub
 //   Sync::Shared<T>              plain data shared between threads: load / store / add
 //   Sync::OnceFlag, Sync::call_once
 // Every operation takes a trailing SourceLoc defaulted to the caller's location; the model's policy

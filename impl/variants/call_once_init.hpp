@@ -14,7 +14,8 @@ class CallOnceInit {
  public:
   template <class Make>
   Emitter& init(EmitterStore<Sync, Emitter>& store, Make&& make) {
-    Sync::call_once(once_, [&] { instance_.store(store.adopt(make()), std::memory_order_release); });
+    Sync::call_once(once_,
+                    [&] { instance_.store(store.adopt(make()), std::memory_order_release); });
     return *instance_.load(std::memory_order_relaxed);  // ordered by call_once
   }
 

@@ -14,8 +14,8 @@ class ReplaceEveryCall {
     // The store keeps replaced instances alive (as the Python garbage collector did); its mutex
     // is taken before the racy store below, so it orders nothing that matters here.
     Emitter* fresh = store.adopt(make());
-    instance_.store(fresh);     // racy write of the global
-    return *instance_.load();   // may already be another caller's instance
+    instance_.store(fresh);    // racy write of the global
+    return *instance_.load();  // may already be another caller's instance
   }
 
   Emitter* get() { return instance_.load(); }  // racy read of the global
