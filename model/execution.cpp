@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "model/mutation.hpp"
+
 namespace doublecheck::model {
 namespace {
 
@@ -16,7 +18,10 @@ constexpr int kAbandonAttempts = 1000;
 }  // namespace
 
 Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config)
-    : stacks_(stacks), scheduler_(scheduler), config_(config) {}
+    : stacks_(stacks),
+      scheduler_(scheduler),
+      config_(config),
+      observing_(config.sites != nullptr || config.mutant != nullptr) {}
 
 Execution::~Execution() = default;
 
@@ -404,6 +409,45 @@ void Execution::forget_unjoined(ThreadId thread, const SourceLoc& loc) {
                                         short_location(loc) + ", was destroyed while joinable",
                                     {}, {Access{running_, false, loc, trace_.next_row()}}));
   stopped_ = true;
+}
+
+bool Execution::skips_lock(SiteOp op, const MutexState& mutex, const SourceLoc& loc) {
+  if (config_.sites != nullptr) config_.sites->note(op, mutex, loc, std::memory_order_seq_cst);
+  if (config_.mutant == nullptr || !config_.mutant->removes_lock(op, mutex, loc)) return false;
+  skipped_locks_.emplace_back(running_, &mutex);
+  if (config_.tracing) {
+    record(running_, op == SiteOp::kTryLock ? OpKind::kTryLock : OpKind::kLock, &mutex,
+           "skipped (mutant: no lock)", loc);
+  }
+  return true;
+}
+
+bool Execution::skips_unlock(const MutexState& mutex, const SourceLoc& loc) {
+  // The most recent lock of `mutex` this thread skipped pairs with this unlock.
+  for (auto it = skipped_locks_.rbegin(); it != skipped_locks_.rend(); ++it) {
+    if (it->first == running_ && it->second == &mutex) {
+      skipped_locks_.erase(std::next(it).base());
+      if (config_.tracing) {
+        record(running_, OpKind::kUnlock, &mutex, "skipped (mutant: no lock)", loc);
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+Execution::AtomicMutation Execution::mutate_atomic(SiteOp op, const ObjectHeader& object,
+                                                   const SourceLoc& loc, std::memory_order order) {
+  if (config_.sites != nullptr) config_.sites->note(op, object, loc, order);
+  if (config_.mutant == nullptr) return {order, false};
+  return {config_.mutant->order_at(op, object, loc, order),
+          config_.mutant->splits(op, object, loc, order)};
+}
+
+void Execution::note_once(const ObjectHeader& once, const SourceLoc& loc) {
+  if (config_.sites != nullptr) {
+    config_.sites->note(SiteOp::kCallOnce, once, loc, std::memory_order_seq_cst);
+  }
 }
 
 std::string Execution::token() const {

@@ -18,6 +18,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/failure.hpp"
@@ -30,6 +31,11 @@
 
 namespace doublecheck::model {
 
+// Fix-necessity mutation (model/mutation.hpp).
+enum class SiteOp : std::uint8_t;
+class SiteLog;
+struct Mutant;
+
 // How an execution behaves; set by the explorer's options.
 struct ExecutionConfig {
   bool symptom_mode = false;          // Shared accesses are decision points too
@@ -37,6 +43,8 @@ struct ExecutionConfig {
   bool tracing = false;               // keep the history (only for a counterexample's replay)
   std::uint64_t max_steps = 100'000;  // decision steps; beyond: kStepBoundExceeded
   std::uint64_t max_shared_accesses = 1'000'000;  // a loop on plain data only
+  SiteLog* sites = nullptr;                       // opt-in: record every synchronisation site met
+  const Mutant* mutant = nullptr;                 // opt-in: weaken this one synchronisation site
 };
 
 // Raised in a model thread whose execution is being abandoned, to unwind its stack; never seen
@@ -62,6 +70,26 @@ class Execution {
   [[nodiscard]] bool tracing() const { return config_.tracing; }
   // True while threads are being unwound after a failure: operations must do nothing.
   [[nodiscard]] bool abandoning() const { return abandoning_; }
+
+  // Mutation (model/mutation.hpp). Only when observing() — sites are recorded or a mutant is
+  // active — does the policy call the rest, so an ordinary run pays one test of a flag per
+  // synchronisation operation.
+  [[nodiscard]] bool observing() const { return observing_; }
+  // A lock or try_lock at `loc`: records its site; true when the mutant removes it (the thread
+  // then skips it and the unlock paired with it).
+  bool skips_lock(SiteOp op, const MutexState& mutex, const SourceLoc& loc);
+  // An unlock: true when it pairs with a lock this thread skipped (it is skipped too).
+  bool skips_unlock(const MutexState& mutex, const SourceLoc& loc);
+  // An atomic operation written with `order` at `loc`: records its site; the order it runs with,
+  // and whether it runs split (an RMW as a load and a store).
+  struct AtomicMutation {
+    std::memory_order order;
+    bool split = false;
+  };
+  AtomicMutation mutate_atomic(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
+                               std::memory_order order);
+  // A call_once at `loc`: records its site.
+  void note_once(const ObjectHeader& once, const SourceLoc& loc);
 
   // A new object's header (id in creation order).
   void register_object(ObjectHeader& object) { object.id = next_object_id_++; }
@@ -148,6 +176,9 @@ class Execution {
   bool stopped_ = false;     // a stopping failure (or pruning) ended the execution
   bool pruned_ = false;      // the scheduler found this execution redundant
   bool abandoning_ = false;  // unwinding the threads of a stopped execution
+  bool observing_ = false;   // config_.sites or config_.mutant is set
+  // Locks skipped under the mutant, by thread: their unlocks are skipped too.
+  std::vector<std::pair<ThreadId, const MutexState*>> skipped_locks_;
   Trace trace_;
   Execution* previous_current_ = nullptr;  // restored when this execution ends (nesting)
 };

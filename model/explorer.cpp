@@ -11,6 +11,7 @@
 
 #include "model/dpor.hpp"
 #include "model/execution.hpp"
+#include "model/mutation.hpp"
 #include "model/partition.hpp"
 #include "model/path.hpp"
 #include "model/random_scheduler.hpp"
@@ -56,6 +57,7 @@ ExecutionConfig config_of(const ExploreOptions& options) {
   config.symptom_mode = options.symptom_mode;
   config.continue_past_race = options.continue_past_race;
   config.max_steps = options.max_steps;
+  config.mutant = options.mutant.get();
   return config;
 }
 
@@ -150,7 +152,9 @@ Outcome explore_part(std::string_view model, const ExploreOptions& options, Sche
                      PartitionedScheduler* partition, const std::function<void()>& body,
                      Shared& shared, Clock::time_point start, bool show_progress) {
   StackPool stacks;
-  const ExecutionConfig config = config_of(options);
+  ExecutionConfig config = config_of(options);
+  SiteLog sites;  // this job's, when the search records them
+  if (options.record_sites) config.sites = &sites;
   Scheduler& driver = partition != nullptr ? static_cast<Scheduler&>(*partition) : scheduler;
   Outcome outcome;
   auto last_progress = Clock::now();
@@ -200,6 +204,7 @@ Outcome explore_part(std::string_view model, const ExploreOptions& options, Sche
     }
   }
   outcome.cut_off = driver.cut_off();
+  if (options.record_sites) options.record_sites->add(sites);
   return outcome;
 }
 

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,9 @@
 #include "model/fiber.hpp"
 
 namespace doublecheck::model {
+
+struct Mutant;       // model/mutation.hpp
+class SiteRecorder;  // model/mutation.hpp
 
 enum class Search : std::uint8_t {
   kDpor,    // exhaustive, one execution per class of equivalent interleavings (the default)
@@ -58,6 +62,10 @@ struct ExploreOptions {
   // Run exactly this interleaving once (a token from a report). Also read from the environment
   // variable DC_REPLAY, as "<model name>=<token>" (or just "<token>" for every model).
   std::optional<std::string> replay_token;
+  // Fix-necessity mutation (model/mutation.hpp): every execution runs with this one site weakened.
+  std::shared_ptr<const Mutant> mutant;
+  // Records every synchronisation site the executions meet (each job its own log, merged here).
+  std::shared_ptr<SiteRecorder> record_sites;
 };
 
 struct ExploreResult {

@@ -68,6 +68,9 @@ ModelSync::Mutex::Mutex(std::string_view name) {
 void ModelSync::Mutex::lock(SourceLoc loc) {
   Execution& ex = Execution::current();
   if (ex.abandoning()) return;
+  if (ex.observing()) [[unlikely]] {
+    if (ex.skips_lock(SiteOp::kLock, state_, loc)) return;
+  }
   const PendingOp op{OpKind::kLock, &state_, kNoThread, std::memory_order_acquire, loc};
   if (state_.owner == ex.self()) {
     ex.fail(
@@ -87,6 +90,9 @@ void ModelSync::Mutex::lock(SourceLoc loc) {
 void ModelSync::Mutex::unlock(SourceLoc loc) {
   Execution& ex = Execution::current();
   if (ex.abandoning()) return;
+  if (ex.observing()) [[unlikely]] {
+    if (ex.skips_unlock(state_, loc)) return;
+  }
   if (state_.owner != ex.self()) {
     ex.fail(Failure::make(
         FailureKind::kUnlockNotOwner,
@@ -106,6 +112,9 @@ void ModelSync::Mutex::unlock(SourceLoc loc) {
 bool ModelSync::Mutex::try_lock(SourceLoc loc) {
   Execution& ex = Execution::current();
   if (ex.abandoning()) return false;
+  if (ex.observing()) [[unlikely]] {
+    if (ex.skips_lock(SiteOp::kTryLock, state_, loc)) return true;  // "acquired", unprotected
+  }
   if (state_.owner == ex.self()) {
     ex.fail(Failure::make(FailureKind::kRelock,
                           thread_name(ex.self()) + " try_locks " + display_name(state_) +

@@ -17,6 +17,7 @@
 #include "impl/source_loc.hpp"
 #include "impl/thread_annotations.hpp"
 #include "model/execution.hpp"
+#include "model/mutation.hpp"
 #include "model/operation.hpp"
 #include "model/race_detector.hpp"
 #include "model/value_text.hpp"
@@ -86,37 +87,49 @@ struct ModelSync {
 
     T load(std::memory_order order = std::memory_order_seq_cst,
            SourceLoc loc = SourceLoc::current()) const {
-      return const_cast<Atomic*>(this)
-          ->access(OpKind::kLoad, order, loc,
-                   [this] {
-                     return std::pair{value_, value_};
-                   })
-          .first;
+      auto* self = const_cast<Atomic*>(this);
+      Execution& ex = Execution::current();
+      if (ex.observing()) [[unlikely]] {
+        order = ex.mutate_atomic(SiteOp::kLoad, state_, loc, order).order;
+      }
+      return self->load_step(ex, order, loc);
     }
     void store(T desired, std::memory_order order = std::memory_order_seq_cst,
                SourceLoc loc = SourceLoc::current()) {
-      access(OpKind::kStore, order, loc, [&] {
-        value_ = desired;
-        return std::pair{desired, desired};
-      });
+      Execution& ex = Execution::current();
+      if (ex.observing()) [[unlikely]] {
+        order = ex.mutate_atomic(SiteOp::kStore, state_, loc, order).order;
+      }
+      store_step(ex, desired, order, loc);
     }
     T exchange(T desired, std::memory_order order = std::memory_order_seq_cst,
                SourceLoc loc = SourceLoc::current()) {
-      return access(OpKind::kRmw, order, loc,
-                    [&] {
-                      return std::pair{std::exchange(value_, desired), desired};
-                    })
-          .first;
+      return rmw(SiteOp::kExchange, order, loc, [&](const T&) { return desired; });
     }
     bool compare_exchange_strong(T& expected, T desired,
                                  std::memory_order order = std::memory_order_seq_cst,
                                  SourceLoc loc = SourceLoc::current()) {
+      Execution& ex = Execution::current();
+      if (ex.observing()) [[unlikely]] {
+        const auto mutation = ex.mutate_atomic(SiteOp::kCompareExchange, state_, loc, order);
+        if (mutation.split) {
+          // Mutant: a load, then (when it saw `expected`) a store — another thread can step in.
+          const T seen = load_step(ex, split_load_order(order), loc);
+          if (ex.abandoning()) return false;
+          if (!(seen == expected)) {
+            expected = seen;
+            return false;
+          }
+          store_step(ex, desired, split_store_order(order), loc);
+          return true;
+        }
+        order = mutation.order;
+      }
       bool success = false;
       // A failed CAS is a load, with the failure order the standard derives from `order`.
       const auto failure_order = order == std::memory_order_acq_rel   ? std::memory_order_acquire
                                  : order == std::memory_order_release ? std::memory_order_relaxed
                                                                       : order;
-      Execution& ex = Execution::current();
       const PendingOp op{OpKind::kRmw, &state_, kNoThread, order, loc};
       ex.before(op);
       if (ex.abandoning()) return false;
@@ -137,23 +150,13 @@ struct ModelSync {
     }
     T fetch_add(T delta, std::memory_order order = std::memory_order_seq_cst,
                 SourceLoc loc = SourceLoc::current()) {
-      return access(OpKind::kRmw, order, loc,
-                    [&] {
-                      const T old = value_;
-                      value_ = static_cast<T>(old + delta);
-                      return std::pair{old, value_};
-                    })
-          .first;
+      return rmw(SiteOp::kFetchAdd, order, loc,
+                 [&](const T& old) { return static_cast<T>(old + delta); });
     }
     T fetch_sub(T delta, std::memory_order order = std::memory_order_seq_cst,
                 SourceLoc loc = SourceLoc::current()) {
-      return access(OpKind::kRmw, order, loc,
-                    [&] {
-                      const T old = value_;
-                      value_ = static_cast<T>(old - delta);
-                      return std::pair{old, value_};
-                    })
-          .first;
+      return rmw(SiteOp::kFetchSub, order, loc,
+                 [&](const T& old) { return static_cast<T>(old - delta); });
     }
 
    private:
@@ -163,12 +166,50 @@ struct ModelSync {
       if (is_release(order)) state_.released.join(ex.clock());
     }
 
+    T load_step(Execution& ex, std::memory_order order, const SourceLoc& loc) {
+      return access(ex, OpKind::kLoad, order, loc,
+                    [this] {
+                      return std::pair{value_, value_};
+                    })
+          .first;
+    }
+    void store_step(Execution& ex, const T& desired, std::memory_order order,
+                    const SourceLoc& loc) {
+      access(ex, OpKind::kStore, order, loc, [&] {
+        value_ = desired;
+        return std::pair{desired, desired};
+      });
+    }
+
+    // A read-modify-write: one visible operation that replaces the value with next(old) and
+    // returns old — or, under a mutant that splits it, a load and then a store (two operations).
+    template <class Next>
+    T rmw(SiteOp site, std::memory_order order, const SourceLoc& loc, Next&& next) {
+      Execution& ex = Execution::current();
+      if (ex.observing()) [[unlikely]] {
+        const auto mutation = ex.mutate_atomic(site, state_, loc, order);
+        if (mutation.split) {
+          const T old = load_step(ex, split_load_order(order), loc);
+          if (ex.abandoning()) return old;
+          store_step(ex, next(old), split_store_order(order), loc);
+          return old;
+        }
+        order = mutation.order;
+      }
+      return access(ex, OpKind::kRmw, order, loc,
+                    [&] {
+                      const T old = value_;
+                      value_ = next(old);
+                      return std::pair{old, value_};
+                    })
+          .first;
+    }
+
     // One visible operation: park, apply `effect` (returns {result, value now held}), update
     // happens-before by `order`, trace.
     template <class Effect>
-    std::pair<T, T> access(OpKind kind, std::memory_order order, const SourceLoc& loc,
-                           Effect&& effect) {
-      Execution& ex = Execution::current();
+    std::pair<T, T> access(Execution& ex, OpKind kind, std::memory_order order,
+                           const SourceLoc& loc, Effect&& effect) {
       const PendingOp op{kind, &state_, kNoThread, order, loc};
       ex.before(op);
       if (ex.abandoning()) return {value_, value_};
@@ -292,6 +333,9 @@ struct ModelSync {
     Execution& ex = Execution::current();
     OnceState& state = flag.state_;
     const PendingOp op{OpKind::kCallOnce, &state, kNoThread, std::memory_order_acq_rel, loc};
+    if (ex.observing()) [[unlikely]] {
+      ex.note_once(state, loc);
+    }
     ex.before(op);
     if (ex.abandoning()) return;
     if (state.phase == OnceState::Phase::kDone) {

@@ -1,6 +1,7 @@
 #include "model/registry.hpp"
 
 #include <fstream>
+#include <utility>
 
 namespace doublecheck::model {
 
@@ -9,6 +10,21 @@ const ModelSpec* Registry::find(std::string_view name) const {
     if (spec.name == name) return &spec;
   }
   return nullptr;
+}
+
+void Registry::set_fix_objects(std::string variant, std::vector<std::string> objects) {
+  fix_objects_.emplace_back(std::move(variant), std::move(objects));
+}
+
+bool Registry::in_fix(std::string_view variant, std::string_view object) const {
+  for (const auto& [name, objects] : fix_objects_) {
+    if (name != variant) continue;
+    for (const std::string& fix : objects) {
+      if (fix == object) return true;
+    }
+    return false;
+  }
+  return true;
 }
 
 std::optional<std::string> locate(const std::string& file, const std::string& code,

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/explorer.hpp"
@@ -44,8 +45,15 @@ class Registry {
   [[nodiscard]] const std::vector<ModelSpec>& models() const { return models_; }
   [[nodiscard]] const ModelSpec* find(std::string_view name) const;
 
+  // The objects whose synchronisation makes `variant`'s fix (dc_model --mutate): a mutant of one of
+  // their sites that no model kills means the fix is not shown necessary. Sites of other objects
+  // (bookkeeping) are still mutated and reported. A variant without an entry: every object.
+  void set_fix_objects(std::string variant, std::vector<std::string> objects);
+  [[nodiscard]] bool in_fix(std::string_view variant, std::string_view object) const;
+
  private:
   std::vector<ModelSpec> models_;
+  std::vector<std::pair<std::string, std::vector<std::string>>> fix_objects_;
 };
 
 // Every model of the emitter (model/checks/).

@@ -78,4 +78,60 @@ nlohmann::ordered_json to_json(const ModelSpec& spec, const ExploreResult& resul
   return out;
 }
 
+nlohmann::ordered_json to_json(const ModelSpec& spec, const MutantResult& result, bool in_fix) {
+  const Mutant& mutant = result.mutant;
+  nlohmann::ordered_json out;
+  out["model"] = spec.name;
+  out["variant"] = spec.variant;
+  out["site"] = mutant.site.describe();
+  out["weakening"] = mutant.weakening_text();
+  out["verdict"] = verdict_name(result.verdict);
+  out["killed_by"] = result.killed_by ? nlohmann::ordered_json(result.killed_by_text())
+                                      : nlohmann::ordered_json(nullptr);
+  out["executions"] = result.executions;
+  if (result.killed_by) {
+    out["replay"] = {{"mutant", mutant.id()},
+                     {"token", result.killed_by->replay_token},
+                     {"arguments", replay_arguments(spec.name, result)}};
+  } else {
+    out["replay"] = nullptr;
+  }
+  out["id"] = mutant.id();
+  out["site_detail"] = {
+      {"op", site_op_name(mutant.site.op)},
+      {"object", mutant.site.object},
+      {"file", mutant.site.file},
+      {"line", mutant.site.line},
+      {"location", mutant.site.where()},
+      {"order", is_atomic_op(mutant.site.op) ? nlohmann::ordered_json(order_name(mutant.site.order))
+                                             : nlohmann::ordered_json(nullptr)}};
+  out["in_fix"] = in_fix;
+  out["reason"] = result.reason;
+  out["search"] = result.search;
+  out["exhaustive"] = result.exhaustive;
+  out["memory_model"] = kMemoryModel;
+  out["counterexample"] =
+      result.killed_by ? to_json(*result.killed_by) : nlohmann::ordered_json(nullptr);
+  return out;
+}
+
+nlohmann::ordered_json to_json(const MutationSummary& summary) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const MutantSummary& entry : summary.entries()) {
+    nlohmann::ordered_json e;
+    e["variant"] = entry.variant;
+    e["site"] = entry.mutant.site.describe();
+    e["weakening"] = entry.mutant.weakening_text();
+    e["id"] = entry.mutant.id();
+    e["in_fix"] = entry.in_fix;
+    e["verdict"] = verdict_name(entry.verdict);
+    e["killed_in"] = entry.killed_in;
+    e["survived_in"] = entry.survived_in;
+    e["not_judged_in"] = entry.not_judged_in;
+    e["memory_model"] = kMemoryModel;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 }  // namespace doublecheck::model

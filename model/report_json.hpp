@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/explorer.hpp"
+#include "model/mutation_run.hpp"
 #include "model/registry.hpp"
 
 namespace doublecheck::model {
@@ -16,5 +17,13 @@ nlohmann::ordered_json to_json(const Failure& failure);
 // One model's run: its spec (name, variant, property, expected verdict), the verdict reached, the
 // search statistics and the failures.
 nlohmann::ordered_json to_json(const ModelSpec& spec, const ExploreResult& result);
+
+// One mutant of a model (dc_model --mutate, the top-level "mutants" list): model, variant, site,
+// weakening, verdict (killed | survived | not judged), killed_by (the failure kind and location),
+// executions, replay (the mutant id and token that replay the counterexample), and more.
+nlohmann::ordered_json to_json(const ModelSpec& spec, const MutantResult& result, bool in_fix);
+
+// Each mutant over every model of its variant ("mutation_summary"): the models that killed it.
+nlohmann::ordered_json to_json(const MutationSummary& summary);
 
 }  // namespace doublecheck::model

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -13,6 +14,8 @@
 #include <thread>
 
 #include "model/explorer.hpp"
+#include "model/mutation.hpp"
+#include "model/mutation_run.hpp"
 #include "model/registry.hpp"
 #include "model/report_json.hpp"
 
@@ -48,6 +51,8 @@ struct Settings {
   std::uint64_t max_steps = 0;
   std::uint64_t max_executions = 0;
   double time_limit = 0;
+  bool mutate = false;
+  std::string mutant;
 };
 
 // Parses the command line; returns false (after printing why) when the run should not go on.
@@ -93,6 +98,14 @@ bool parse(int argc, char** argv, Settings& s, int& exit_code) {
   add("max-steps", po::value(&s.max_steps), "steps per execution before a livelock is reported");
   add("max-executions", po::value(&s.max_executions), "stop each search after N executions");
   add("time-limit", po::value(&s.time_limit), "stop each search after S seconds");
+  add("mutate", po::bool_switch(&s.mutate),
+      "fix-necessity mutation: for each model that passes, weaken each synchronisation site it "
+      "met, one at a time (no lock; a memory order one level down; an RMW split), run the same "
+      "search, and print the mutants' verdicts (killed / survived / not judged); exits non-zero "
+      "when a mutant of the fixed emitter's fix survives every model");
+  add("mutant", po::value(&s.mutant),
+      "run the models with this one mutant (an id from a --mutate report); with --replay, replays "
+      "the counterexample that killed it");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, options), vm);
@@ -175,11 +188,31 @@ int main(int argc, char** argv) {
     common.shard_count = count;
   }
 
+  std::shared_ptr<const doublecheck::model::Mutant> mutant;
+  if (!s.mutant.empty()) {
+    std::string error;
+    auto parsed = doublecheck::model::Mutant::parse(s.mutant, &error);
+    if (!parsed) {
+      std::cerr << "dc_model: --mutant: " << error << "\n";
+      return 64;
+    }
+    if (s.mutate) {
+      std::cerr << "dc_model: --mutant runs one mutant; --mutate runs them all: give one of them\n";
+      return 64;
+    }
+    mutant = std::make_shared<const doublecheck::model::Mutant>(std::move(*parsed));
+  }
+  // A replay, or a run under a mutant, shows what happens; it is not compared with the catalogue.
+  const bool as_catalogue = s.replay.empty() && !mutant;
+
   int selected = 0;
   int unexpected = 0;
   nlohmann::ordered_json report;
   report["schema"] = "doublecheck-model-run/1";
   report["models"] = nlohmann::ordered_json::array();
+  nlohmann::ordered_json mutants_json = nlohmann::ordered_json::array();
+  doublecheck::model::MutationSummary summary;
+  std::size_t mutant_runs = 0;
   for (const auto& spec : emitter_models().models()) {
     if (!std::regex_search(spec.name, filter)) continue;
     ++selected;
@@ -206,25 +239,64 @@ int main(int argc, char** argv) {
     if (s.max_executions != 0) options.max_executions = s.max_executions;
     if (s.time_limit != 0) options.time_limit_seconds = s.time_limit;
     if (!s.replay.empty()) options.replay_token = s.replay;
+    options.mutant = mutant;
+    std::shared_ptr<doublecheck::model::SiteRecorder> sites;
+    if (s.mutate) {
+      sites = std::make_shared<doublecheck::model::SiteRecorder>();
+      options.record_sites = sites;
+    }
 
+    if (mutant) {
+      std::cout << "mutant " << mutant->id() << ": " << mutant->site.describe() << ", "
+                << mutant->weakening_text() << "\n";
+    }
     Explorer explorer(options);
     const auto result = explorer.run(spec.name, spec.body);
-    const std::string why = s.replay.empty() ? mismatch(spec.expected, result) : std::string();
+    const std::string why = as_catalogue ? mismatch(spec.expected, result) : std::string();
     if (!s.json.empty()) report["models"].push_back(doublecheck::model::to_json(spec, result));
-    std::cout << format_verdict(result) << (why.empty() ? "  (as expected)" : "  UNEXPECTED")
+    std::cout << format_verdict(result)
+              << (!as_catalogue ? ""
+                  : why.empty() ? "  (as expected)"
+                                : "  UNEXPECTED")
               << "\n";
     if (!why.empty()) {
       ++unexpected;
       std::cout << "  " << why << "\n";
     }
-    if (!result.passed() && (!why.empty() || s.traces || !s.replay.empty())) {
+    if (!result.passed() && (!why.empty() || s.traces || !as_catalogue)) {
       std::cout << format_report(result).substr(format_verdict(result).size() + 1) << "\n";
+    }
+    if (s.mutate && result.passed() && why.empty()) {
+      options.record_sites = nullptr;
+      const auto site_list = sites->sites();
+      const auto results = doublecheck::model::run_mutants(
+          spec.name, spec.body, options, doublecheck::model::mutants_of(site_list), common.jobs);
+      std::cout << doublecheck::model::format_mutation_table(spec.name, site_list, results);
+      mutant_runs += results.size();
+      for (const auto& r : results) {
+        const bool in_fix = emitter_models().in_fix(spec.variant, r.mutant.site.object);
+        summary.add(spec.name, spec.variant, in_fix, r);
+        mutants_json.push_back(doublecheck::model::to_json(spec, r, in_fix));
+      }
     }
     std::fflush(stdout);
   }
   if (selected == 0) {
     std::cerr << "dc_model: no model matches --filter '" << s.filter << "' (see --list)\n";
     return 64;
+  }
+  int not_shown = 0;
+  if (s.mutate && !s.list) {
+    std::cout << "\n" << summary.format();
+    // The fixed emitter's fix: each of its mutants must be killed by some model.
+    for (const auto* entry : summary.not_shown_necessary("fixed")) {
+      ++not_shown;
+      std::cout << "fix not shown necessary: " << entry->mutant.site.describe() << " ("
+                << entry->mutant.weakening_text() << " survives every model that meets it)\n";
+    }
+    std::cout << "\n";
+    report["mutants"] = std::move(mutants_json);
+    report["mutation_summary"] = doublecheck::model::to_json(summary);
   }
   if (json_out.is_open()) {
     json_out << report.dump(1) << "\n";
@@ -237,7 +309,13 @@ int main(int argc, char** argv) {
   }
   if (!s.list) {
     std::cout << selected << " models, " << selected - unexpected << " as expected, " << unexpected
-              << " unexpected\n";
+              << " unexpected";
+    if (s.mutate) {
+      std::cout << "; " << summary.entries().size() << " mutants (" << mutant_runs
+                << " mutant runs), " << not_shown
+                << " of the fixed emitter's fix not shown necessary";
+    }
+    std::cout << "\n";
   }
-  return unexpected == 0 ? 0 : 1;
+  return unexpected == 0 && not_shown == 0 ? 0 : 1;
 }

@@ -1,0 +1,176 @@
+// Fix-necessity mutation (issue 6): a passing model shows a fix is *sufficient*; its mutants show
+// each synchronisation site of it is *necessary*. While a model passes, the explorer records every
+// synchronisation site it meets (a Site); each mutant (a Mutant) then weakens exactly one site
+// through the Sync policy — no source is edited — and the model is run again: a mutant the model
+// then fails is killed (model/mutation_run.hpp runs them and reports).
+//
+// The weakenings, one site at a time:
+//   - a mutex site: its lock (and the unlock paired with it) become no-ops, the critical section
+//     runs unprotected;
+//   - an atomic operation: its memory order steps down one level (seq_cst -> acq_rel for an RMW,
+//     acquire for a load, release for a store; acq_rel -> acquire and -> release; acquire, release,
+//     consume -> relaxed);
+//   - an atomic read-modify-write: split into a load and a store, two visible operations (two
+//     decision points), no longer atomic.
+//
+// A site is keyed by what the source says at it: the operation, the object's name, the file and
+// line of the call (the caller's SourceLoc) and, for atomics, the order written there. A mutex
+// site is the lock's line: a ScopedLock passes it to its unlock as well, and an unlock at another
+// line pairs with a removed lock through the thread's own record of the locks it skipped.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "impl/source_loc.hpp"
+#include "model/operation.hpp"
+
+namespace doublecheck::model {
+
+// What the source does at a synchronisation site.
+enum class SiteOp : std::uint8_t {
+  kLock,
+  kTryLock,
+  kLoad,
+  kStore,
+  kExchange,
+  kCompareExchange,
+  kFetchAdd,
+  kFetchSub,
+  kCallOnce,
+};
+
+std::string_view site_op_name(SiteOp op);  // "lock", "load", "fetch_add", ...
+constexpr bool is_mutex_op(SiteOp op) { return op == SiteOp::kLock || op == SiteOp::kTryLock; }
+constexpr bool is_rmw_op(SiteOp op) {
+  return op == SiteOp::kExchange || op == SiteOp::kCompareExchange || op == SiteOp::kFetchAdd ||
+         op == SiteOp::kFetchSub;
+}
+constexpr bool is_atomic_op(SiteOp op) {
+  return op == SiteOp::kLoad || op == SiteOp::kStore || is_rmw_op(op);
+}
+
+// One synchronisation site: an operation on one object at one line of the source.
+struct Site {
+  SiteOp op = SiteOp::kLock;
+  std::string object;  // the object's display name: "metrics_mutex", "global.instance", "once#4"
+  std::string file;    // the base name: "telemetry_emitter.hpp"
+  std::uint32_t line = 0;
+  std::memory_order order = std::memory_order_seq_cst;  // atomics only (else seq_cst)
+
+  // "telemetry_emitter.hpp:150"
+  [[nodiscard]] std::string where() const;
+  // "lock metrics_mutex at telemetry_emitter.hpp:150", "load(acquire) global.instance at ..."
+  [[nodiscard]] std::string describe() const;
+  // The stable, shell-safe key: "metrics_mutex@telemetry_emitter.hpp:150:lock",
+  // "global.instance@acq_rel_dcl.hpp:18:load.acquire".
+  [[nodiscard]] std::string key() const;
+
+  friend bool operator==(const Site&, const Site&) = default;
+  friend bool operator<(const Site& a, const Site& b);
+};
+
+// The sites one thread's executions met (recording is opt-in: ExecutionConfig::sites). Noting a
+// site already seen costs a short scan and no allocation.
+class SiteLog {
+ public:
+  void note(SiteOp op, const ObjectHeader& object, const SourceLoc& loc, std::memory_order order);
+  // Every distinct site, sorted.
+  [[nodiscard]] std::vector<Site> sites() const;
+
+ private:
+  struct Raw {
+    SiteOp op;
+    std::memory_order order;
+    std::uint32_t line;
+    const char* file;  // as the compiler spelled it (a literal: compared by address first)
+    std::string_view kind;
+    std::string_view name;  // a literal too; empty for an unnamed object (then `id` names it)
+    std::uint32_t id;
+  };
+  std::vector<Raw> raw_;
+};
+
+// The sites every job of a search met: each job keeps its own SiteLog and adds it here at its end.
+class SiteRecorder {
+ public:
+  void add(const SiteLog& log);
+  // Every distinct site, sorted.
+  [[nodiscard]] std::vector<Site> sites() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Site> sites_;
+};
+
+// How a mutant weakens its site.
+enum class Weakening : std::uint8_t {
+  kNoLock,  // a mutex site: lock and its paired unlock do nothing
+  kOrder,   // an atomic site: the memory order steps down one level (to `Mutant::to`)
+  kSplit,   // an atomic RMW site: a load and then a store, two visible operations
+};
+
+// One weakened site. ModelSync asks, through the Execution, whether an operation falls under it.
+struct Mutant {
+  Site site;
+  Weakening weakening = Weakening::kNoLock;
+  std::memory_order to = std::memory_order_relaxed;  // kOrder: the weaker order
+
+  // The identifier a replay takes (dc_model --mutant <id> --replay <token>): the site's key, '/',
+  // and "no-lock", "split" or the weaker order: "metrics_mutex@telemetry_emitter.hpp:150:lock/
+  // no-lock", "global.instance@acq_rel_dcl.hpp:18:load.acquire/relaxed".
+  [[nodiscard]] std::string id() const;
+  // "lock/unlock -> no-op", "acquire -> relaxed", "RMW -> load + store".
+  [[nodiscard]] std::string weakening_text() const;
+  // Parses id(); nullopt (with `error` set) when it is not one.
+  static std::optional<Mutant> parse(std::string_view id, std::string* error = nullptr);
+
+  // A seq_cst -> acquire/release/acq_rel step: the explorer runs sequentially consistent
+  // interleavings and orders by happens-before, where seq_cst and acquire/release agree, so such a
+  // mutant can only be judged by its happens-before effect (none): a survivor is "not judged".
+  [[nodiscard]] bool judged_by_happens_before_only() const;
+
+  // --- the check ModelSync consults (through Execution) ---
+  // Whether the lock (or try_lock) of `mutex` at `loc` is removed.
+  [[nodiscard]] bool removes_lock(SiteOp op, const ObjectHeader& mutex, const SourceLoc& loc) const;
+  // The order an atomic operation written with `order` runs with (weaker when it is the site).
+  [[nodiscard]] std::memory_order order_at(SiteOp op, const ObjectHeader& object,
+                                           const SourceLoc& loc, std::memory_order order) const;
+  // Whether the RMW at `loc` (written with `order`) runs as a load and a store.
+  [[nodiscard]] bool splits(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
+                            std::memory_order order) const;
+
+  // Whether the operation is at this mutant's site.
+  [[nodiscard]] bool at_site(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
+                             std::memory_order order) const;
+};
+
+// Every mutant of `sites`, in the sites' order: one no-lock per mutex site, one per one-level
+// order step of an atomic site (two for acq_rel), one split per RMW site. call_once sites and
+// relaxed loads and stores have none.
+std::vector<Mutant> mutants_of(const std::vector<Site>& sites);
+
+// The parts of a split RMW: the load keeps the order's acquire half, the store its release half.
+constexpr std::memory_order split_load_order(std::memory_order order) {
+  if (order == std::memory_order_acq_rel) return std::memory_order_acquire;
+  if (order == std::memory_order_release) return std::memory_order_relaxed;
+  return order;
+}
+constexpr std::memory_order split_store_order(std::memory_order order) {
+  if (order == std::memory_order_acq_rel) return std::memory_order_release;
+  if (order == std::memory_order_acquire || order == std::memory_order_consume) {
+    return std::memory_order_relaxed;
+  }
+  return order;
+}
+
+// The memory model every verdict is reached in.
+inline constexpr std::string_view kMemoryModel =
+    "sequentially consistent interleavings, memory orders judged by happens-before (vector clocks)";
+
+}  // namespace doublecheck::model
