@@ -7,12 +7,16 @@ Fast: no TSan build is needed. The model results are real: dc_model and dc_examp
 --from-results turns them into the four reports, which are checked:
 
   ReportsTest     verify.json against scripts/verify.schema.json, junit.xml (one testcase per
-                  variant and checker), verify.sarif (SARIF 2.1.0 shape, code flows)
+                  variant and checker, and per mutant of the fix), verify.sarif (SARIF 2.1.0
+                  shape, code flows); the mutants (dc_model --mutate) in the output and in
+                  verify.json: every lock site of the fixed emitter's fix, each mutant killed
   HtmlTest        index.html in headless Chromium: the pre-fix RC-002 counterexample's racing line
-                  is in the rendered DOM, and screenshots are not blank
+                  is in the rendered DOM, the mutants table lists every site of the fix, killed,
+                  and screenshots are not blank
   VerdictTest     the verifier itself, on fabricated results: a negative control not caught exits
-                  2, a fix not proven exits 1 and names the model, 2 wins, an unwritable report
-                  directory fails early
+                  2, a fix not proven exits 1 and names the model, a mutant of the fix that
+                  survives exits 1 ("fix not shown necessary" naming its site), 2 wins, an
+                  unwritable report directory fails early
 
   verify_reports_test.py --dc-model PROGRAM --dc-examples PROGRAM [unittest args, e.g. HtmlTest]
 """
@@ -56,17 +60,33 @@ def rc002_racing_line() -> str:
     return f"telemetry_emitter.hpp:{numbers[0]}"
 
 
+def fix_sites() -> list[str]:
+    """The lock sites of the fixed emitter's fix, found in the source now (not in the explorer's
+    output): the metrics mutex in emit_tool_call and in snapshot() (get_session_summary,
+    emit_server_stop), and the init mutex of init_telemetry() and get_telemetry()."""
+    sites = []
+    for file, marker, name in (("telemetry_emitter.hpp", "guard(metrics_mutex_)", "metrics_mutex"),
+                               ("global_telemetry.hpp", "guard(mutex_)", "global.init_mutex")):
+        lines = (ROOT / "impl" / file).read_text().splitlines()
+        found = [i for i, text in enumerate(lines, 1) if marker in text]
+        assert found, f"impl/{file} has no `{marker}`"
+        sites += [f"lock {name} at {file}:{n}" for n in found]
+    assert len(sites) == 4, sites
+    return sites
+
+
 def run(cmd: list[str], timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           check=False)
 
 
 def collect_model_results(into: Path) -> None:
-    """Real explorer output: dc_model and dc_examples --json."""
+    """Real explorer output, as scripts/verify collects it: dc_model --mutate and dc_examples
+    (which has no --mutate) --json."""
     into.mkdir(parents=True, exist_ok=True)
-    for label, program in (("emitter", PROGRAMS["dc_model"]),
-                           ("examples", PROGRAMS["dc_examples"])):
-        proc = run([program, "--json", str(into / f"models-{label}.json"), "--jobs", "2"])
+    for label, program, extra in (("emitter", PROGRAMS["dc_model"], ["--mutate"]),
+                                  ("examples", PROGRAMS["dc_examples"], [])):
+        proc = run([program, "--json", str(into / f"models-{label}.json"), "--jobs", "2", *extra])
         if proc.returncode != 0:
             raise AssertionError(f"{program} exited {proc.returncode}:\n{proc.stdout[-3000:]}"
                                  f"{proc.stderr[-2000:]}")
@@ -137,6 +157,16 @@ class ReportsTest(unittest.TestCase):
         del broken["variants"][1]["tsan"]
         broken["verdict"] = "VERIFIED"
         self.assertGreaterEqual(len(list(validator.iter_errors(broken))), 3)
+        # ... and so is a broken mutants section.
+        self.assertTrue(report["mutants"])
+        broken = copy.deepcopy(report)
+        broken["mutants"][0]["verdict"] = "maybe"
+        del broken["mutants"][1]["killed_by"]
+        broken["mutants"][2]["executions"] = "many"
+        paths = {tuple(e.absolute_path)[:2] for e in validator.iter_errors(broken)}
+        self.assertEqual(paths, {("mutants", 0), ("mutants", 1), ("mutants", 2)})
+        del broken["mutants"]
+        self.assertTrue(list(validator.iter_errors(broken)), "mutants is not required")
 
     def test_verify_json_has_each_variant_as_measured(self) -> None:
         report = json.loads((self.dir / "verify.json").read_text())
@@ -170,7 +200,8 @@ class ReportsTest(unittest.TestCase):
     def test_junit_has_one_testcase_per_variant_and_checker(self) -> None:
         report = json.loads((self.dir / "verify.json").read_text())
         tree = ET.parse(self.dir / "junit.xml")
-        cases = [(c.get("classname"), c.get("name")) for c in tree.iter("testcase")]
+        cases = [(c.get("classname"), c.get("name")) for s in tree.iter("testsuite")
+                 if s.get("name") != "mutation" for c in s.iter("testcase")]
         expected = [(f"verify.{v['name']}", checker) for checker in ("model", "tsan", "static")
                     for v in report["variants"]
                     if v.get(checker) and v[checker]["verdict"] != "not applicable"]
@@ -178,8 +209,78 @@ class ReportsTest(unittest.TestCase):
         self.assertEqual(len(set(cases)), len(cases), "a (variant, checker) twice")
         self.assertIn(("verify.prefix_rc002", "model"), cases)
         self.assertIn(("verify.fixed", "tsan"), cases)
-        self.assertEqual(int(tree.getroot().get("tests")), len(cases))
+        mutation = [(c.get("classname"), c.get("name")) for c in tree.iter("testcase")
+                    if c.get("classname", "").endswith(".mutants")]
+        self.assertEqual(int(tree.getroot().get("tests")), len(cases) + len(mutation))
         self.assertEqual(len(list(tree.iter("failure"))), 0)
+
+    def test_junit_has_one_testcase_per_mutant_of_the_fix(self) -> None:
+        tree = ET.parse(self.dir / "junit.xml")
+        suite = next(s for s in tree.iter("testsuite") if s.get("name") == "mutation")
+        cases = [(c.get("classname"), c.get("name")) for c in suite.iter("testcase")]
+        self.assertEqual(sorted(cases), sorted(("verify.fixed.mutants",
+                                                f"{site}: lock/unlock -> no-op")
+                                               for site in fix_sites()))
+        self.assertEqual(int(suite.get("tests")), 4)
+        self.assertEqual(int(suite.get("failures")), 0)
+        for case in suite.iter("testcase"):
+            self.assertRegex(case.findtext("system-out") or "", r"killed by \S+: ")
+
+    def test_the_mutants_section_lists_every_site_of_the_fix_killed(self) -> None:
+        section = self.output.split("\nMutants: ", 1)
+        self.assertEqual(len(section), 2, "no mutants section after the matrix")
+        self.assertLess(self.output.index("Verdict matrix"), self.output.index("\nMutants: "))
+        rows = [line for line in section[1].splitlines() if line.startswith("  fixed ")]
+        sites = fix_sites()
+        # The fixed emitter's fix first: its four sites are the first rows, each killed by a model.
+        self.assertEqual(len(rows), 5, section[1])
+        for row in rows[:4]:
+            self.assertRegex(row, r"lock/unlock -> no-op\s+killed\s+[1-9]\d*/\d+\s+\d+\s+"
+                                  r"\S+/fixed/\S+: data race at ")
+        self.assertEqual({s for s in sites for row in rows[:4] if f" {s} " in row}, set(sites))
+        self.assertRegex(rows[4], r"global\.store_mutex .*\(not the fix\).* survived .*"
+                                  r"not counted")
+        self.assertRegex(self.output, r"(?m)^  ok   the fixed emitter's fix shown necessary: 4 "
+                                      r"mutants of the fix at 4 sites, all killed")
+        self.assertRegex(self.output, r"(?m)^                          mutants 4 mutants of the "
+                                      r"fix at 4 sites, all killed")
+        self.assertRegex(self.output, r"(?m)^VERIFIED: .*; every mutant of the fixed emitter's "
+                                      r"fix killed \(4 mutants at 4 sites\)$")
+
+    def test_verify_json_has_the_mutants(self) -> None:
+        report = json.loads((self.dir / "verify.json").read_text())
+        mutants = report["mutants"]
+        counted = [m for m in mutants if m["counted"]]
+        # Every lock site of the fix, one mutant each (no lock), all killed, listed first.
+        self.assertEqual(mutants[:len(counted)], counted)
+        self.assertEqual(sorted(m["site"] for m in counted), sorted(fix_sites()))
+        for m in counted:
+            with self.subTest(m["site"]):
+                self.assertEqual((m["variant"], m["weakening"], m["verdict"], m["in_fix"]),
+                                 ("fixed", "lock/unlock -> no-op", "killed", True))
+                self.assertRegex(m["killed_by"], r"^[a-z]+/fixed/")
+                self.assertIn(m["killed_by"], m["killed_in"])
+                self.assertGreater(m["executions"], 0)
+                self.assertEqual(m["counterexample"]["kind"], "data race")
+                self.assertRegex(m["counterexample"]["file"], r"^impl/")
+                self.assertIn(f"--mutant '{m['id']}' --replay ", m["replay"])
+                self.assertEqual(m["site_location"]["file"],
+                                 "impl/" + m["site"].rsplit(" at ", 1)[1].split(":")[0])
+        # The emitter store's mutex is bookkeeping, not the fix: listed, survives, not counted.
+        store = [m for m in mutants if "global.store_mutex" in m["site"]]
+        self.assertTrue(store)
+        self.assertTrue(all(not m["in_fix"] and not m["counted"] and m["verdict"] == "survived"
+                            and m["killed_by"] is None for m in store))
+        # The acquire/release DCL: stepping the load or the store down to relaxed is killed.
+        dcl = {m["site"].split(" ")[0]: m["verdict"] for m in mutants
+               if m["variant"] == "acq_rel_dcl" and m["weakening"].endswith("-> relaxed")}
+        self.assertEqual(dcl, {"load(acquire)": "killed", "store(release)": "killed"})
+        fixed = next(v for v in report["variants"] if v["name"] == "fixed")
+        self.assertEqual((fixed["mutation"]["verdict"], fixed["mutation"]["ok"],
+                          fixed["mutation"]["mutants"], fixed["mutation"]["killed"]),
+                         ("killed", True, 4, 4))
+        self.assertEqual(report["mutation"]["not_shown_necessary"], [])
+        self.assertEqual(report["mutation"]["ran"], {"emitter": True, "examples": False})
 
     def test_sarif_is_sarif_2_1_0_with_code_flows(self) -> None:
         sarif = json.loads((self.dir / "verify.sarif").read_text())
@@ -256,6 +357,37 @@ class DomIndex(html.parser.HTMLParser):
         in_race = any(t == "tr" and "race" in a.get("class", "").split() for t, a in self.stack)
         if model and in_race:
             self.racing_text.setdefault(model, []).append(data)
+
+
+class MutantRows(html.parser.HTMLParser):
+    """The rows of the mutants table (table.mutants tr.mutant): their data-* attributes and the
+    text of each cell."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict] = []
+        self.in_table = 0
+        self.row: dict | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "table" and "mutants" in a.get("class", "").split():
+            self.in_table += 1
+        elif tag == "tr" and self.in_table and "mutant" in a.get("class", "").split():
+            self.row = {"attrs": a, "cells": []}
+            self.rows.append(self.row)
+        elif tag == "td" and self.row is not None:
+            self.row["cells"].append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self.in_table:
+            self.in_table -= 1
+        elif tag == "tr":
+            self.row = None
+
+    def handle_data(self, data: str) -> None:
+        if self.row is not None and self.row["cells"]:
+            self.row["cells"][-1] += data
 
 
 def chromium() -> str:
@@ -342,6 +474,30 @@ class HtmlTest(unittest.TestCase):
         self.assertIn(rc002_racing_line(), racing)
         self.assertIn("tool_calls_.add(1);", racing)  # the source line itself
         self.assertIn("metrics.tool_calls", racing)
+
+    def test_rendered_dom_shows_the_mutants_table_with_every_site_of_the_fix(self) -> None:
+        proc = chromium_run(self.page.as_uri(), "--dump-dom")
+        self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+        table = MutantRows()
+        table.feed(proc.stdout)
+        self.assertTrue(table.rows, "no mutants table in the rendered page")
+        fix = [r for r in table.rows if r["attrs"].get("data-counted") == "true"]
+        self.assertEqual(sorted(r["attrs"]["data-site"] for r in fix), sorted(fix_sites()))
+        self.assertEqual(table.rows[:len(fix)], fix, "the fixed emitter's fix is not first")
+        for row in fix:
+            with self.subTest(row["attrs"]["data-site"]):
+                variant, site, weakening, verdict, killed_in, killed_by, where, _ = row["cells"]
+                self.assertEqual((variant, verdict), ("fixed", "killed"))
+                self.assertIn(row["attrs"]["data-site"], site)
+                self.assertIn("guard(", site)  # the site's source line
+                self.assertEqual(weakening, "lock/unlock -> no-op")
+                self.assertRegex(killed_by, r"^\S+/fixed/\S+data race at ")
+                # The killing counterexample's location, with its source line.
+                self.assertRegex(where, r"^impl/[a-z_]+\.hpp:\d+\S")
+        self.assertTrue(any(r["attrs"].get("data-in-fix") == "false" and
+                            "not the fix" in r["cells"][1] for r in table.rows))
+        # Each killing counterexample can be opened as a swimlane.
+        self.assertGreaterEqual(proc.stdout.count("class=\"mutant-cx\""), len(fix))
 
     def test_screenshots_are_not_blank(self) -> None:
         shots = {"page": self.page.as_uri(),
@@ -493,6 +649,101 @@ class VerdictTest(unittest.TestCase):
         fixed = next(v for v in report["variants"] if v["name"] == "fixed")
         self.assertEqual(fixed["tsan"]["kind"], "data race")
         self.assertRegex(fixed["tsan"]["location"], r"^impl/telemetry_emitter\.hpp:\d+$")
+
+    @staticmethod
+    def survive(data: dict, variant: str, site: str) -> int:
+        """Makes every model's run of the mutants of `site` (in `variant`) survive."""
+        count = 0
+        for m in data["mutants"]:
+            if m["variant"] == variant and m["site"] == site:
+                # As dc_model writes a survivor: no counterexample, no replay.
+                m.update(verdict="survived", killed_by=None, counterexample=None, replay=None,
+                         exhaustive=True, search="dpor, exhaustive",
+                         reason="not necessary (fabricated)")
+                count += 1
+        assert count, f"no mutant of {variant} at {site}"
+        return count
+
+    def test_a_mutant_of_the_fix_that_survives_is_fix_not_shown_necessary_exit_1(self) -> None:
+        site = fix_sites()[0]  # the metrics lock in emit_tool_call
+        self.edit("models-emitter.json", lambda data: self.survive(data, "fixed", site))
+        code, text, report = self.verify()
+        self.assertEqual(code, 1, text)
+        self.assertIn(f"  NOT PROVEN   fixed (mutation): fix not shown necessary: {site} "
+                      "(lock/unlock -> no-op survives", text)
+        self.assertRegex(text, rf"(?m)^NOT VERIFIED: a fix is not proven: fixed mutation: fix not "
+                               rf"shown necessary: {re.escape(site)}$")
+        self.assertRegex(text, rf"(?m)^  fixed +{re.escape(site)} +lock/unlock -> no-op +"
+                               r"SURVIVED +0/\d+ ")
+        self.assertRegex(text, r"(?m)^  FAIL fixed +\[fix\]")
+        self.assertEqual((report["verdict"], report["exit_code"]), ("not verified", 1))
+        self.assertEqual(report["mutation"]["not_shown_necessary"],
+                         [f"{site} (lock/unlock -> no-op)"])
+        entry = next(m for m in report["mutants"] if m["site"] == site)
+        self.assertEqual((entry["verdict"], entry["counted"], entry["killed_by"]),
+                         ("survived", True, None))
+        # junit: that mutant's testcase fails, and only it; SARIF: an error at the site.
+        junit = ET.parse(self.dir / "report" / "junit.xml")
+        failed = [(c.get("classname"), c.get("name")) for c in junit.iter("testcase")
+                  if c.find("failure") is not None]
+        self.assertEqual(failed, [("verify.fixed.mutants", f"{site}: lock/unlock -> no-op")])
+        sarif = json.loads((self.dir / "report" / "verify.sarif").read_text())
+        errors = [r for r in sarif["runs"][0]["results"] if r["level"] == "error"]
+        self.assertEqual([r["ruleId"] for r in errors], ["mutation/fix-not-shown-necessary"])
+        file, line = site.rsplit(" at ", 1)[1].split(":")
+        physical = errors[0]["locations"][0]["physicalLocation"]
+        self.assertEqual((physical["artifactLocation"]["uri"], physical["region"]["startLine"]),
+                         (f"impl/{file}", int(line)))
+        # The page says so at the top.
+        page = (self.dir / "report" / "index.html").read_text()
+        self.assertIn(f"fix not shown necessary: {html.escape(site)}", page)
+
+    def test_a_mutant_killed_in_one_model_of_several_is_killed(self) -> None:
+        # The snapshot lock: the increment models survive it, the snapshot and stop models kill it.
+        site = fix_sites()[1]
+
+        def keep_one(data: dict) -> None:
+            killed = [m for m in data["mutants"] if m["variant"] == "fixed"
+                      and m["site"] == site and m["verdict"] == "killed"]
+            self.assertGreater(len(killed), 1)
+            for m in killed[1:]:
+                m.update(verdict="survived", killed_by=None, counterexample=None, replay=None)
+        self.edit("models-emitter.json", keep_one)
+        code, text, _ = self.verify()
+        self.assertEqual(code, 0, text)
+        # ... and with that one made to survive too, the site is not shown necessary.
+        self.edit("models-emitter.json", lambda data: self.survive(data, "fixed", site))
+        code, text, _ = self.verify()
+        self.assertEqual(code, 1, text)
+        self.assertIn(f"fix not shown necessary: {site}", text)
+
+    def test_survivors_outside_the_fixed_emitters_fix_are_listed_not_counted(self) -> None:
+        def survive_others(data: dict) -> None:
+            site = next(m["site"] for m in data["mutants"] if m["variant"] == "acq_rel_dcl"
+                        and m["site"].startswith("store(release)"))
+            self.survive(data, "acq_rel_dcl", site)
+        self.edit("models-emitter.json", survive_others)
+        code, text, report = self.verify()
+        self.assertEqual(code, 0, text)
+        self.assertRegex(text, r"(?m)^  acq_rel_dcl +store\(release\) .* survived +0/\d+ .*"
+                               r"not counted")
+        self.assertNotIn("fix not shown necessary:", text)
+        acq = next(v for v in report["variants"] if v["name"] == "acq_rel_dcl")
+        self.assertEqual((acq["mutation"]["survived"], acq["mutation"]["ok"]), (1, True))
+
+    def test_no_mutation_results_is_fix_not_shown_necessary(self) -> None:
+        def drop(data: dict) -> None:
+            del data["mutants"]
+            del data["mutation_summary"]
+        self.edit("models-emitter.json", drop)
+        code, text, report = self.verify()
+        self.assertEqual(code, 1, text)
+        self.assertIn("fixed (mutation): fix not shown necessary: no mutation results", text)
+        self.assertEqual(report["mutants"], [])
+        junit = ET.parse(self.dir / "report" / "junit.xml")
+        failed = [(c.get("classname"), c.get("name")) for c in junit.iter("testcase")
+                  if c.find("failure") is not None]
+        self.assertEqual(failed, [("verify.fixed.mutants", "mutation")])
 
     def test_blind_checker_wins_over_unproven_fix(self) -> None:
         def both(data: dict) -> None:
