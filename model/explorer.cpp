@@ -277,7 +277,7 @@ Failure counterexample(const ExploreOptions& options, const Found& found,
   failure.execution = found.execution;
   failure.found_by = found.found_by;
   failure.trace = replay.render_trace();
-  failure.events.assign(replay.trace().events().begin(), replay.trace().events().end());
+  failure.events = replay.trace().events();
   failure.threads = replay.thread_count();
   return failure;
 }

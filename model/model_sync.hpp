@@ -353,12 +353,14 @@ struct ModelSync {
       state.runner = kNoThread;
       throw;
     }
-    ex.before(op);  // completing the initialiser is a release that wakes the waiters
+    // Completing the initialiser is a release that wakes the waiters.
+    const PendingOp done{OpKind::kOnceDone, &state, kNoThread, std::memory_order_release, loc};
+    ex.before(done);
     if (ex.abandoning()) return;
     state.phase = OnceState::Phase::kDone;
     state.runner = kNoThread;
     state.released = ex.clock();
-    ex.after(op, "initialiser done");
+    ex.after(done, "initialiser done");
   }
 };
 

@@ -25,6 +25,7 @@ std::string_view op_name(OpKind kind) {
     case OpKind::kYield:
       return "yield";
     case OpKind::kCallOnce:
+    case OpKind::kOnceDone:
       return "call_once";
     case OpKind::kRead:
       return "read";
@@ -78,6 +79,11 @@ OpDesc describe_op(const PendingOp& op) {
       break;
     case OpKind::kCallOnce:
       desc.cls = OpClass::kOnce;
+      break;
+    // Not dependent with call_once (as an unlock is not with lock): the race to reverse is between
+    // the two callers, not between a waiter and the completion that let it through.
+    case OpKind::kOnceDone:
+      desc.cls = OpClass::kUnlock;
       break;
     default:
       desc.cls = OpClass::kNone;

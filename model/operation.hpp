@@ -25,9 +25,10 @@ enum class OpKind : std::uint8_t {
   kRmw,  // exchange, compare_exchange, fetch_add, fetch_sub
   kYield,
   kCallOnce,
-  kRead,   // a Shared<T> read
-  kWrite,  // a Shared<T> write
-  kCheck,  // a model assertion (only traced when it fails)
+  kOnceDone,  // call_once: the initialiser finished (a release, like an unlock)
+  kRead,      // a Shared<T> read
+  kWrite,     // a Shared<T> write
+  kCheck,     // a model assertion (only traced when it fails)
 };
 
 // The verb the trace prints for an operation.
@@ -78,7 +79,7 @@ enum class OpClass : std::uint8_t {
   kWrite,    // atomic store or read-modify-write, Shared write
   kLock,     // mutex lock
   kTryLock,  // mutex try_lock (its result also depends on where the owner's unlock falls)
-  kUnlock,   // mutex unlock
+  kUnlock,   // mutex unlock, or call_once's completion: orders what follows, races with no acquire
   kOnce,     // call_once
 };
 

@@ -28,17 +28,28 @@ std::string describe(const TraceEvent& event) {
   return cell;
 }
 
+std::vector<TraceEvent> Trace::events() const {
+  if (ring_.size() < kMaxEvents) return ring_;
+  std::vector<TraceEvent> ordered;
+  ordered.reserve(ring_.size());
+  const std::size_t oldest = (next_row_ - 1) % kMaxEvents;
+  for (std::size_t i = 0; i < ring_.size(); ++i)
+    ordered.push_back(ring_[(oldest + i) % kMaxEvents]);
+  return ordered;
+}
+
 std::string Trace::render(std::uint32_t thread_count) const {
+  const std::vector<TraceEvent> kept = events();
   std::string out = "  step   ";
   for (ThreadId t = 0; t < thread_count; ++t) {
     out += fit(t == 0 ? "T0 (main)" : "T" + std::to_string(t), kColumnWidth);
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   out += "\n";
-  if (!events_.empty() && events_.front().row > 1) {
-    out += "   ... " + std::to_string(events_.front().row - 1) + " earlier steps not shown\n";
+  if (!kept.empty() && kept.front().row > 1) {
+    out += "   ... " + std::to_string(kept.front().row - 1) + " earlier steps not shown\n";
   }
-  for (const TraceEvent& event : events_) {
+  for (const TraceEvent& event : kept) {
     std::string row = event.highlight ? ">> " : "   ";
     std::string number = std::to_string(event.row);
     row += std::string(number.size() < 4 ? 4 - number.size() : 0, ' ') + number;

@@ -3,8 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
+#include <vector>
 
 #include "impl/source_loc.hpp"
 #include "model/operation.hpp"
@@ -30,15 +30,19 @@ class Trace {
 
   void add(TraceEvent event) {
     event.row = next_row_++;
-    if (events_.size() == kMaxEvents) events_.pop_front();
-    events_.push_back(std::move(event));
+    if (ring_.size() < kMaxEvents) {
+      ring_.push_back(std::move(event));
+    } else {
+      ring_[(event.row - 1) % kMaxEvents] = std::move(event);  // overwrite the oldest
+    }
   }
   void highlight(std::uint32_t row) {
-    if (events_.empty() || row < events_.front().row || row >= next_row_) return;
-    events_[row - events_.front().row].highlight = true;
+    if (row == 0 || row >= next_row_ || next_row_ - row > ring_.size()) return;
+    ring_[(row - 1) % kMaxEvents].highlight = true;
   }
   [[nodiscard]] std::uint32_t next_row() const { return next_row_; }
-  [[nodiscard]] const std::deque<TraceEvent>& events() const { return events_; }
+  // The kept rows, oldest first.
+  [[nodiscard]] std::vector<TraceEvent> events() const;
 
   // The swimlane table: a header "T0 (main) | T1 | ...", then one row per event with the cell in
   // its thread's column, e.g. "lock metrics_mutex  telemetry_emitter.hpp:170". Highlighted rows
@@ -46,8 +50,10 @@ class Trace {
   [[nodiscard]] std::string render(std::uint32_t thread_count) const;
 
  private:
-  std::deque<TraceEvent> events_;  // the last kMaxEvents rows
-  std::uint32_t next_row_ = 1;     // rows recorded so far + 1
+  // The last kMaxEvents rows, as a ring: row r is at (r - 1) % kMaxEvents. A vector, not a
+  // deque: an execution that is not traced must not pay for an allocation.
+  std::vector<TraceEvent> ring_;
+  std::uint32_t next_row_ = 1;  // rows recorded so far + 1
 };
 
 // The text of one cell: "write metrics.tool_calls = 1  telemetry_emitter.hpp:171".
