@@ -32,6 +32,10 @@ class AccessHistory {
                                std::uint32_t row);
 
  private:
+  // The race of `access` (by epoch.thread) with the last write, if that write is not before it.
+  [[nodiscard]] std::optional<Race> with_last_write(Epoch epoch, const VectorClock& clock,
+                                                    const Access& access) const;
+
   struct Stamp {
     std::uint32_t tick = 0;  // the accessing thread's clock at the access; 0: no access
     SourceLoc loc;

@@ -7,19 +7,12 @@
 #include "model/explorer.hpp"
 #include "model/model_sync.hpp"
 #include "model/registry.hpp"
+#include "tests/model/small_models.hpp"
 
 namespace doublecheck::model {
 namespace {
 
-// Fails only when the writer runs between main's two loads: one preemption.
-void torn_read_model() {
-  ModelSync::Atomic<int> x(0, "x");
-  thread writer([&] { x.store(1); });
-  const int first = x.load();
-  const int second = x.load();
-  writer.join();
-  check(first == second, "x changed between two loads");
-}
+using test_models::torn_read;
 
 ExploreResult run_spec(const std::string& name, ExploreOptions options) {
   const ModelSpec* spec = emitter_models().find(name);
@@ -37,7 +30,7 @@ ExploreResult run_spec(const std::string& name, ExploreOptions options) {
 TEST(PreemptionBound, ABugNeedingOnePreemptionIsMissedUnderBoundZeroAndTheVerdictSaysBounded) {
   ExploreOptions options;
   options.preemption_bound = 0;
-  const auto result = Explorer(options).run("torn", torn_read_model);
+  const auto result = Explorer(options).run("torn", torn_read);
   EXPECT_TRUE(result.passed());
   EXPECT_FALSE(result.exhaustive);
   EXPECT_EQ(result.bound, "preemption bound 0");
@@ -47,7 +40,7 @@ TEST(PreemptionBound, ABugNeedingOnePreemptionIsMissedUnderBoundZeroAndTheVerdic
 TEST(PreemptionBound, BoundOneFindsIt) {
   ExploreOptions options;
   options.preemption_bound = 1;
-  const auto result = Explorer(options).run("torn", torn_read_model);
+  const auto result = Explorer(options).run("torn", torn_read);
   ASSERT_FALSE(result.passed());
   EXPECT_EQ(result.failures.front().preemptions, 1U);
 }
@@ -107,13 +100,13 @@ TEST(RandomSearch, FindsTheRaceAndItsTokenReplaysIt) {
     options.search = search;
     options.iterations = 500;
     options.seed = 7;
-    const auto found = Explorer(options).run("torn", torn_read_model);
+    const auto found = Explorer(options).run("torn", torn_read);
     ASSERT_FALSE(found.passed()) << search_name(search);
     EXPECT_FALSE(found.exhaustive);
     EXPECT_NE(found.failures.front().found_by.find("seed 7"), std::string::npos);
     ExploreOptions replay;
     replay.replay_token = found.failures.front().replay_token;
-    const auto again = Explorer(replay).run("torn", torn_read_model);
+    const auto again = Explorer(replay).run("torn", torn_read);
     ASSERT_FALSE(again.passed());
     EXPECT_EQ(again.failures.front().signature(), found.failures.front().signature());
   }
@@ -125,8 +118,8 @@ TEST(RandomSearch, TheSameSeedGivesTheSameRun) {
   options.iterations = 50;
   options.seed = 3;
   options.minimize_preemptions = false;
-  const auto a = Explorer(options).run("torn", torn_read_model);
-  const auto b = Explorer(options).run("torn", torn_read_model);
+  const auto a = Explorer(options).run("torn", torn_read);
+  const auto b = Explorer(options).run("torn", torn_read);
   ASSERT_EQ(a.passed(), b.passed());
   if (!a.passed()) {
     EXPECT_EQ(a.failures.front().replay_token, b.failures.front().replay_token);

@@ -5,23 +5,16 @@
 
 #include "model/explorer.hpp"
 #include "model/model_sync.hpp"
+#include "tests/model/small_models.hpp"
 
 namespace doublecheck::model {
 namespace {
 
-// Fails only when the writer runs between main's two loads (one preemption).
-void torn_read_model() {
-  ModelSync::Atomic<int> x(0, "x");
-  thread writer([&] { x.store(1); });
-  const int first = x.load();
-  const int second = x.load();
-  writer.join();
-  check(first == second, "x changed between two loads");
-}
+using test_models::torn_read;
 
 TEST(Replay, TheTokenOfAFailureReproducesIt) {
   Explorer search;
-  const auto found = search.run("torn", torn_read_model);
+  const auto found = search.run("torn", torn_read);
   ASSERT_EQ(found.failures.size(), 1U);
   const Failure& original = found.failures.front();
   EXPECT_EQ(original.preemptions, 1U);
@@ -29,7 +22,7 @@ TEST(Replay, TheTokenOfAFailureReproducesIt) {
   ExploreOptions replay;
   replay.replay_token = original.replay_token;
   Explorer replayer(replay);
-  const auto again = replayer.run("torn", torn_read_model);
+  const auto again = replayer.run("torn", torn_read);
   EXPECT_EQ(again.executions, 1U);
   EXPECT_EQ(again.search, "replay");
   ASSERT_EQ(again.failures.size(), 1U);
@@ -39,14 +32,14 @@ TEST(Replay, TheTokenOfAFailureReproducesIt) {
 
 TEST(Replay, DcReplayFromTheEnvironmentSelectsTheModelByName) {
   Explorer search;
-  const auto found = search.run("torn", torn_read_model);
+  const auto found = search.run("torn", torn_read);
   ASSERT_FALSE(found.passed());
   const std::string token = found.failures.front().replay_token;
 
   ::setenv("DC_REPLAY", ("torn=" + token).c_str(), 1);
   Explorer replayer;
-  const auto replayed = replayer.run("torn", torn_read_model);
-  const auto other = replayer.run("another model", torn_read_model);
+  const auto replayed = replayer.run("torn", torn_read);
+  const auto other = replayer.run("another model", torn_read);
   ::unsetenv("DC_REPLAY");
   EXPECT_EQ(replayed.search, "replay");
   EXPECT_EQ(replayed.executions, 1U);
@@ -58,7 +51,7 @@ TEST(Replay, ATokenThatDoesNotFitTheModelIsAClearUsageError) {
   ExploreOptions replay;
   replay.replay_token = "dc1:7";
   Explorer replayer(replay);
-  const auto result = replayer.run("torn", torn_read_model);
+  const auto result = replayer.run("torn", torn_read);
   ASSERT_FALSE(result.passed());
   EXPECT_EQ(result.failures.front().kind, FailureKind::kUsageError);
   EXPECT_NE(result.failures.front().message.find("does not belong to this model"),
@@ -69,7 +62,7 @@ TEST(Replay, GarbageIsNotAToken) {
   ExploreOptions replay;
   replay.replay_token = "hello";
   Explorer replayer(replay);
-  const auto result = replayer.run("torn", torn_read_model);
+  const auto result = replayer.run("torn", torn_read);
   ASSERT_FALSE(result.passed());
   EXPECT_NE(result.failures.front().message.find("not a replay token"), std::string::npos);
 }
