@@ -209,7 +209,6 @@ std::optional<ThreadId> Execution::decide() {
     choice.enabled = ready;
     choice.previous = last_;
     choice.preemptions = preemptions_;
-    choice.depth = static_cast<std::uint32_t>(choices_.size());
     std::array<OpDesc, kMaxThreads> ops{};
     if (scheduler_.wants_ops()) {
       for (ThreadSet s = ready; s != 0; s &= s - 1) {
@@ -301,7 +300,6 @@ void Execution::abandon_all() {
 void Execution::before(const PendingOp& op) {
   if (abandoning_) return;
   threads_[running_].pending = op;
-  scheduler_.on_park(running_, describe_op(op));
   park();
 }
 

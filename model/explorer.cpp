@@ -361,8 +361,8 @@ ExploreResult Explorer::run(std::string_view model_name, const std::function<voi
   result.stopped_by = outcome.stopped_by;
   const bool exhaustive_search =
       options_.search == Search::kDpor || options_.search == Search::kPlain;
-  result.exhaustive =
-      exhaustive_search && outcome.finished && !outcome.cut_off && options_.shard_count <= 1;
+  result.part_exhausted = exhaustive_search && outcome.finished && !outcome.cut_off;
+  result.exhaustive = result.part_exhausted && options_.shard_count <= 1;
   if (!result.exhaustive) {
     if (options_.shard_count > 1) {
       result.bound = "shard " + std::to_string(options_.shard_index + 1) + " of " +

@@ -74,10 +74,11 @@ struct ExploreResult {
   std::uint64_t pruned = 0;      // executions cut short as repeats (DPOR sleep sets, shards)
   std::uint64_t steps = 0;       // decision steps over all executions
   double seconds = 0;
-  bool exhaustive = false;        // every interleaving (or every class of them) was explored
-  std::string search;             // "dpor", "plain", "random", "pct", "replay"
-  std::string bound;              // why the search is not exhaustive: "preemption bound 2", ...
-  std::string stopped_by;         // "exhausted", "failure", "execution limit", "time limit", ...
+  bool exhaustive = false;      // every interleaving (or every class of them) was explored
+  bool part_exhausted = false;  // the part searched (the tree, or this shard's share) was finished
+  std::string search;           // "dpor", "plain", "random", "pct", "replay"
+  std::string bound;            // why the search is not exhaustive: "preemption bound 2", ...
+  std::string stopped_by;       // "exhausted", "failure", "execution limit", "time limit", ...
   std::vector<Failure> failures;  // distinct failures; each with its counterexample
 
   [[nodiscard]] bool passed() const { return failures.empty(); }

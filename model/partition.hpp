@@ -59,7 +59,6 @@ class PartitionedScheduler final : public Scheduler {
   Pick pick(const Choice& choice) override;
   bool next_execution() override { return inner_.next_execution(); }
   [[nodiscard]] bool cut_off() const override { return inner_.cut_off(); }
-  void on_park(ThreadId t, const OpDesc& op) override { inner_.on_park(t, op); }
   void on_step(ThreadId t, const OpDesc& op) override { inner_.on_step(t, op); }
   void on_unfinished(ThreadId t, const OpDesc& op) override { inner_.on_unfinished(t, op); }
   void on_spawn(ThreadId p, ThreadId c) override { inner_.on_spawn(p, c); }

@@ -46,7 +46,6 @@ class Path {
   // is not a token. Tokens are written by Execution::token().
   static std::optional<std::vector<ThreadId>> parse_token(std::string_view token);
 
-  [[nodiscard]] std::size_t depth() const { return decisions_.size(); }
   // An estimate of the share of the tree explored, for the progress line.
   [[nodiscard]] double progress() const;
 

@@ -62,9 +62,7 @@ std::string mismatch(const Expectation& expected, const ExploreResult& result) {
              ": " + result.failures.front().message;
     }
     // One shard of a sharded search is complete when it explored its whole part.
-    const bool whole_shard =
-        result.bound.rfind("shard", 0) == 0 && result.stopped_by == "exhausted";
-    if (!result.exhaustive && !whole_shard) {
+    if (!result.part_exhausted) {
       return "passed, but the search was not exhaustive (" + result.bound + ")";
     }
     return {};

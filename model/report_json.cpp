@@ -69,6 +69,8 @@ nlohmann::ordered_json to_json(const ModelSpec& spec, const ExploreResult& resul
   out["search"] = result.search;
   out["exhaustive"] = result.exhaustive;
   out["stopped_by"] = result.stopped_by;
+  out["bound"] = result.bound;
+  out["pruned"] = result.pruned;
   out["executions"] = result.executions;
   out["steps"] = result.steps;
   out["seconds"] = result.seconds;

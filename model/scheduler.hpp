@@ -17,7 +17,6 @@ struct Choice {
   ThreadSet enabled = 0;          // who can run
   ThreadId previous = 0;          // who ran the last step (choosing another one preempts it)
   std::uint32_t preemptions = 0;  // preemptions so far in this execution
-  std::uint32_t depth = 0;        // decision points before this one in this execution
   const std::array<OpDesc, kMaxThreads>* ops = nullptr;  // each enabled thread's next operation
 };
 
@@ -48,8 +47,6 @@ class Scheduler {
   [[nodiscard]] virtual double progress() const { return -1; }
 
   // What the execution reports as it runs (partial-order reduction needs it; others ignore it).
-  // A thread parked with its next operation.
-  virtual void on_park(ThreadId /*thread*/, const OpDesc& /*op*/) {}
   // A thread's parked operation runs now (a step).
   virtual void on_step(ThreadId /*thread*/, const OpDesc& /*op*/) {}
   // The execution ended with `thread` still waiting to run `op` (blocked, or cut short).
