@@ -21,15 +21,21 @@ namespace doublecheck {
 
 // The RC-004 fix: one module-level mutex; inside it the emitter is created only while the global
 // is still empty, so the first call wins (P4). get() reads under the same mutex: in C++ a plain
-// read racing with the initialising write is a data race (P5), unlike in Python.
+// read racing with the initialising write is a data race (P5), unlike in Python. The pointer is
+// read once: every access in the section is one the fix needs (dc_model --mutate cuts the section
+// at each access and moves each out of it, and every such mutant must break a property).
 template <class Sync, class Emitter>
 class MutexInit {
  public:
   template <class Make>
   Emitter& init(EmitterStore<Sync, Emitter>& store, Make&& make) {
     const ScopedLock guard(mutex_);
-    if (instance_.load() == nullptr) instance_.store(store.adopt(make()));
-    return *instance_.load();
+    Emitter* current = instance_.load();
+    if (current == nullptr) {
+      current = store.adopt(make());
+      instance_.store(current);
+    }
+    return *current;
   }
 
   Emitter* get() {
@@ -64,12 +70,25 @@ class BasicGlobalTelemetry {
   // The global emitter, or null before the first init().
   Emitter* get() { return state_->init.get(); }
 
-  // Emitters constructed since the last reset (exactly one after any number of init()s: P4).
-  std::size_t constructed() { return state_->store.size(); }
+  // Emitters the strategy kept since the last reset. P4 is about emitters *constructed*, which
+  // this cannot see (a strategy may build one per caller and keep the first): the tests count the
+  // factory's runs instead (reset_for_testing).
+  std::size_t adopted() { return state_->store.size(); }
 
-  // Forgets the global and destroys the emitters it made. For tests only: it must not run
-  // concurrently with init() or get(), and references handed out before it dangle after it.
-  void reset_for_testing() { state_ = std::make_unique<State>(); }
+  // Forgets the global and destroys the emitters it made; later init()s build with `make`. For
+  // tests only: it must not run concurrently with init() or get(), and references handed out
+  // before it dangle after it.
+  void reset_for_testing(Factory make = default_factory()) {
+    state_ = std::make_unique<State>();
+    make_ = std::move(make);
+  }
+
+  // The factory init() uses by default: a file-writing emitter.
+  static Factory default_factory() {
+    return [](bool enabled, const std::filesystem::path& dir) {
+      return std::make_unique<Emitter>(enabled, dir);
+    };
+  }
 
  private:
   struct State {
@@ -77,13 +96,7 @@ class BasicGlobalTelemetry {
     Init<Sync, Emitter> init;
   };
 
-  static Factory default_factory() {
-    return [](bool enabled, const std::filesystem::path& dir) {
-      return std::make_unique<Emitter>(enabled, dir);
-    };
-  }
-
-  Factory make_;                  // immutable after construction
+  Factory make_;                  // replaced only by reset_for_testing()
   std::unique_ptr<State> state_;  // replaced only by reset_for_testing()
 };
 

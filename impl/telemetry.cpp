@@ -1,5 +1,7 @@
 #include "impl/telemetry.hpp"
 
+#include <utility>
+
 namespace doublecheck {
 namespace {
 
@@ -19,6 +21,8 @@ TelemetryEmitter& init_telemetry(bool enabled, const std::filesystem::path& outp
 
 TelemetryEmitter* get_telemetry() { return global().get(); }
 
-void reset_telemetry_for_testing() { global().reset_for_testing(); }
+void reset_telemetry_for_testing(GlobalTelemetry::Factory make) {
+  global().reset_for_testing(std::move(make));
+}
 
 }  // namespace doublecheck

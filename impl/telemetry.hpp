@@ -16,7 +16,9 @@ using GlobalTelemetry = BasicGlobalTelemetry<StdSync>;
 TelemetryEmitter& init_telemetry(bool enabled, const std::filesystem::path& output_dir);
 // The global emitter, or null before init_telemetry(). Safe to call concurrently with it.
 TelemetryEmitter* get_telemetry();
-// Test-only: forgets the global (see BasicGlobalTelemetry::reset_for_testing).
-void reset_telemetry_for_testing();
+// Test-only: forgets the global; later inits build with `make` (see
+// BasicGlobalTelemetry::reset_for_testing).
+void reset_telemetry_for_testing(
+    GlobalTelemetry::Factory make = GlobalTelemetry::default_factory());
 
 }  // namespace doublecheck

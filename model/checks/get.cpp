@@ -21,17 +21,21 @@ std::function<void()> get_racing_init() {
       return std::make_unique<Emitter>(enabled, std::make_shared<DiscardingSink>(),
                                        deterministic_environment(ids), dir);
     });
-    std::string initialised_id;
-    thread initialiser([&] { initialised_id = global.init(true, "/m/init").session_id(); });
+    const auto observe = [](const Emitter& emitter) {
+      return properties::Seen{&emitter, emitter.session_id(), emitter.enabled(),
+                              emitter.output_dir()};
+    };
+    properties::Seen initialised;
+    properties::Seen got;  // stays empty when get() returned nothing
+    thread initialiser([&] { initialised = observe(global.init(true, "/m/init")); });
     thread getter([&] {
-      if (Emitter* emitter = global.get()) {
-        check(emitter->session_id().rfind("tel_", 0) == 0,
-              "P5 get_telemetry() returned an emitter that is not fully constructed");
-      }
+      if (Emitter* emitter = global.get()) got = observe(*emitter);
     });
     initialiser.join();
     getter.join();
-    check(global.get() != nullptr && global.get()->session_id() == initialised_id,
+    require(properties::check_published(got, initialised));
+    Emitter* after = global.get();
+    check(after != nullptr && after == initialised.instance,
           "P5 after init, get_telemetry() returns the initialised instance");
   };
 }

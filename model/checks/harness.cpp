@@ -29,17 +29,8 @@ void check_equal(std::string_view what, std::int64_t actual, std::int64_t expect
         loc);
 }
 
-void check_whole_calls(std::string_view what, const Metrics& m, SourceLoc loc) {
-  if (m.total_bytes_in == 10 * m.tool_calls && m.total_bytes_out == 20 * m.tool_calls &&
-      m.total_duration_ms == m.tool_calls) {
-    return;
-  }
-  check(false,
-        std::string(what) + " is torn: tool_calls=" + std::to_string(m.tool_calls) +
-            " but bytes_in=" + std::to_string(m.total_bytes_in) +
-            ", bytes_out=" + std::to_string(m.total_bytes_out) +
-            ", duration_ms=" + std::to_string(m.total_duration_ms) + " (each call adds 10, 20, 1)",
-        loc);
+void require(const properties::Verdict& verdict, SourceLoc loc) {
+  if (verdict) check(false, verdict->text(), loc);
 }
 
 ExploreOptions symptom_options() {

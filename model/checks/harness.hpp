@@ -13,6 +13,7 @@
 #include "impl/telemetry_emitter.hpp"
 #include "model/model_sync.hpp"
 #include "model/registry.hpp"
+#include "properties/emitter_properties.hpp"
 
 namespace doublecheck::model::checks {
 
@@ -37,15 +38,8 @@ class RecordingSink final : public EventSink {
 void check_equal(std::string_view what, std::int64_t actual, std::int64_t expected,
                  SourceLoc loc = SourceLoc::current());
 
-// P2/P3: a snapshot is a state after a whole number of calls of (1 ms, 10 B in, 20 B out).
-void check_whole_calls(std::string_view what, const Metrics& metrics,
-                       SourceLoc loc = SourceLoc::current());
-
-// The workload unit of the snapshot and stop models: one call of 1 ms, 10 B in, 20 B out.
-template <class Emitter>
-void emit_unit_call(Emitter& emitter) {
-  emitter.emit_tool_call("model_tool", "ok", 1, 10, 20);
-}
+// The model fails with the violation's text ("P2 ...") when a property (properties/) is broken.
+void require(const properties::Verdict& verdict, SourceLoc loc = SourceLoc::current());
 
 // Registration, one function a path (model/checks/<path>.cpp).
 void add_increment_models(Registry& registry);

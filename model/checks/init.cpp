@@ -2,6 +2,7 @@
 // the first call's configuration; exactly one emitter is constructed. P6: no race on the global.
 #include <array>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,20 +19,13 @@ namespace {
 template <template <class, class> class Init>
 using ModelGlobal = BasicGlobalTelemetry<ModelSync, Init>;
 
-// What each caller saw; written by its own thread, read by the main thread after join.
-struct Seen {
-  const void* instance = nullptr;
-  std::string session_id;
-  std::filesystem::path output_dir;
-};
-
 template <template <class, class> class Init>
 std::function<void()> init(int threads) {
   return [=] {
     using Global = ModelGlobal<Init>;
     using Emitter = typename Global::Emitter;
     std::uint64_t ids = 0;
-    int constructed = 0;
+    std::size_t constructed = 0;  // factory runs: every emitter built, kept or not
     std::filesystem::path created_with;
     Global global([&](bool enabled, const std::filesystem::path& dir) {
       ++constructed;
@@ -39,30 +33,20 @@ std::function<void()> init(int threads) {
       return std::make_unique<Emitter>(enabled, std::make_shared<DiscardingSink>(),
                                        deterministic_environment(ids), dir);
     });
-    std::array<Seen, kMaxThreads> seen{};
+    // What each caller saw; written by its own thread, read by the main thread after join.
+    std::array<properties::Seen, kMaxThreads> seen{};
     std::vector<thread> callers;
     callers.reserve(static_cast<std::size_t>(threads));
     for (int t = 0; t < threads; ++t) {
       callers.push_back(thread([&global, &seen, t] {
         Emitter& emitter = global.init(true, "/m/" + std::to_string(t));
-        Seen& mine = seen[static_cast<std::size_t>(t)];
-        mine.instance = &emitter;
-        mine.session_id = emitter.session_id();
-        mine.output_dir = emitter.output_dir();
+        seen[static_cast<std::size_t>(t)] = properties::Seen{
+            &emitter, emitter.session_id(), emitter.enabled(), emitter.output_dir()};
       }));
     }
     for (thread& caller : callers) caller.join();
-
-    check_equal("P4 emitters constructed", constructed, 1);
-    for (int t = 1; t < threads; ++t) {
-      const Seen& mine = seen[static_cast<std::size_t>(t)];
-      check(mine.instance == seen[0].instance, "P4 two callers got different instances");
-      check(mine.session_id == seen[0].session_id, "P4 two callers saw different session ids");
-    }
-    for (int t = 0; t < threads; ++t) {
-      check(seen[static_cast<std::size_t>(t)].output_dir == created_with,
-            "P4 a caller's instance does not carry the first call's configuration");
-    }
+    require(properties::check_single_instance(
+        std::span(seen.data(), static_cast<std::size_t>(threads)), constructed, created_with));
   };
 }
 

@@ -1,5 +1,5 @@
-// P2, the snapshot path: every get_session_summary() taken while writers run is the state after a
-// whole number of calls — never torn.
+// P2, the snapshot path: every get_session_summary() taken while writers run is the metrics of
+// exactly a set of whole calls, a prefix of each writer's (properties/) — never torn.
 #include <string>
 #include <vector>
 
@@ -12,25 +12,29 @@ namespace {
 template <class Locking>
 std::function<void()> snapshot(int writers, int calls, int snapshots) {
   return [=] {
+    const properties::CallPlan plan(writers, calls);
     std::uint64_t ids = 0;
     ModelEmitter<Locking> emitter(true, std::make_shared<DiscardingSink>(),
                                   deterministic_environment(ids));
     std::vector<thread> threads;
     threads.reserve(static_cast<std::size_t>(writers) + 1);
     for (int w = 0; w < writers; ++w) {
-      threads.push_back(thread([&emitter, calls] {
-        for (int c = 0; c < calls; ++c) emit_unit_call(emitter);
-      }));
+      threads.push_back(thread([&emitter, &plan, w] { properties::make_calls(emitter, plan, w); }));
     }
-    threads.push_back(thread([&emitter, snapshots] {
+    threads.push_back(thread([&emitter, &plan, snapshots] {
+      Metrics previous;
       for (int s = 0; s < snapshots; ++s) {
-        check_whole_calls("P2 a snapshot taken while writers run",
-                          emitter.get_session_summary().metrics);
+        const Metrics m = emitter.get_session_summary().metrics;
+        require(properties::check_snapshot(properties::Property::kP2, plan, m,
+                                           "a get_session_summary() taken while writers run"));
+        require(properties::check_snapshots_grow(plan, previous, m, "the reader's snapshots"));
+        previous = m;
       }
     }));
     for (thread& t : threads) t.join();
-    check_equal("P2 tool_calls after the writers joined",
-                emitter.get_session_summary().metrics.tool_calls, writers * calls);
+    require(properties::check_totals(properties::Property::kP1, plan,
+                                     emitter.get_session_summary().metrics,
+                                     "get_session_summary() after the writers joined"));
   };
 }
 
@@ -46,7 +50,7 @@ void add_snapshot_models(Registry& registry) {
                   "fixed",
                   "P2",
                   std::to_string(writers) + " writers x " + std::to_string(calls) +
-                      " calls, 1 reader: no torn snapshot",
+                      " mixed calls, 1 reader: no torn snapshot",
                   {},
                   Expectation::passes(),
                   snapshot<LockedMetrics>(writers, calls, 1)});

@@ -12,13 +12,15 @@ namespace {
 template <class Locking>
 std::function<void()> stop(int writers) {
   return [=] {
+    const properties::CallPlan plan(writers, 1);
     std::uint64_t ids = 0;
     auto sink = std::make_shared<RecordingSink>();
     ModelEmitter<Locking> emitter(true, sink, deterministic_environment(ids));
     std::vector<thread> threads;
     threads.reserve(static_cast<std::size_t>(writers) + 1);
-    for (int w = 0; w < writers; ++w)
-      threads.push_back(thread([&emitter] { emit_unit_call(emitter); }));
+    for (int w = 0; w < writers; ++w) {
+      threads.push_back(thread([&emitter, &plan, w] { properties::make_calls(emitter, plan, w); }));
+    }
     threads.push_back(thread([&emitter] { emitter.emit_server_stop("racing"); }));
     for (thread& t : threads) t.join();
     emitter.emit_server_stop();
@@ -27,13 +29,14 @@ std::function<void()> stop(int writers) {
     for (const std::string& line : sink->lines()) {
       const Json event = Json::parse(line);
       if (event["event"] != "server_stop") continue;
-      const Json& j = event["metrics"];
-      const Metrics m{j["tool_calls"].get<std::int64_t>(), j["total_bytes_in"].get<std::int64_t>(),
-                      j["total_bytes_out"].get<std::int64_t>(),
-                      j["total_duration_ms"].get<std::int64_t>(), j["errors"].get<std::int64_t>()};
-      check_whole_calls("P3 the server_stop event's metrics", m);
-      if (event["reason"] == "normal")
-        check_equal("P3 final server_stop tool_calls", m.tool_calls, writers);
+      const Metrics m = properties::metrics_of_event(event);
+      if (event["reason"] == "normal") {
+        require(properties::check_totals(properties::Property::kP3, plan, m,
+                                         "the server_stop event emitted after the join"));
+      } else {
+        require(properties::check_snapshot(properties::Property::kP3, plan, m,
+                                           "the server_stop event emitted while writers run"));
+      }
       ++stops;
     }
     check_equal("P3 server_stop events in the file", stops, 2);
@@ -43,13 +46,14 @@ std::function<void()> stop(int writers) {
 }  // namespace
 
 void add_stop_models(Registry& registry) {
-  registry.add({"stop/fixed/2w+stop",
-                "fixed",
-                "P3",
-                "2 writers and a racing emit_server_stop: consistent, then exact, stop metrics",
-                {},
-                Expectation::passes(),
-                stop<LockedMetrics>(2)});
+  registry.add(
+      {"stop/fixed/2w+stop",
+       "fixed",
+       "P3",
+       "2 writers (ok, error) and a racing emit_server_stop: whole, then exact, stop metrics",
+       {},
+       Expectation::passes(),
+       stop<LockedMetrics>(2)});
   registry.add({"stop/unlocked_snapshot/2w+stop",
                 "unlocked_snapshot",
                 "P6",
