@@ -25,17 +25,17 @@ class DC_SCOPED_CAPABILITY ScopedLock {
 };
 
 // The *absence* of a lock, for the pre-fix variants only (impl/variants/). It tells the analysis
-// that the mutex is held while it is not, so that the pre-fix code compiles under -Werror and can
-// be run by both checkers. tsan/static_negative/ shows the analysis rejecting the same code when
-// nothing lies to it.
+// that the mutex is held while it is not (DC_VARIANT_ACQUIRE, the lie), so that the pre-fix code
+// compiles under -Werror and can be run by both checkers. Compiled with DC_HONEST_VARIANTS it
+// claims nothing, and tsan/static_negative/ shows the analysis rejecting the very same code.
 template <class Mutex>
 class DC_SCOPED_CAPABILITY NoLock {
  public:
   explicit NoLock([[maybe_unused]] Mutex& mutex, SourceLoc /*loc*/ = SourceLoc::current())
-      DC_ACQUIRE(mutex) {}
+      DC_VARIANT_ACQUIRE(mutex) {}
   // Not `= default`: Clang accepts the attribute there, but a defaulted destructor is trivial, so
   // the analysis never sees it run and reports the mutex as still held at the end of every scope.
-  ~NoLock() DC_RELEASE() {}  // NOLINT(modernize-use-equals-default): see above
+  ~NoLock() DC_VARIANT_RELEASE() {}  // NOLINT(modernize-use-equals-default): see above
   NoLock(const NoLock&) = delete;
   NoLock& operator=(const NoLock&) = delete;
 };

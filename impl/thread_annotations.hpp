@@ -20,3 +20,23 @@
 #define DC_TRY_ACQUIRE(...) DC_THREAD_ANNOTATION(try_acquire_capability(__VA_ARGS__))
 #define DC_EXCLUDES(...) DC_THREAD_ANNOTATION(locks_excluded(__VA_ARGS__))
 #define DC_NO_THREAD_SAFETY_ANALYSIS DC_THREAD_ANNOTATION(no_thread_safety_analysis)
+
+// The annotation lies of the pre-fix variants (impl/variants/), and only theirs: the attributes
+// that let code with the fix taken out compile under -Wthread-safety -Werror, so that the model
+// and ThreadSanitizer can run it.
+//   DC_VARIANT_ACQUIRE / DC_VARIANT_RELEASE  NoLock (impl/scoped_lock.hpp) claims the mutex it
+//                                            does not take
+//   DC_VARIANT_UNCHECKED                     a function that reads a guarded field without the
+//                                            lock on purpose (the naive DCL's fast path)
+// A translation unit compiled with -DDC_HONEST_VARIANTS gets no lies: these expand to nothing, and
+// the analysis sees the variants as they are. tsan/static_negative/ compiles the variants that way
+// and expects them rejected at their racing lines.
+#if defined(DC_HONEST_VARIANTS)
+#define DC_VARIANT_ACQUIRE(...)
+#define DC_VARIANT_RELEASE(...)
+#define DC_VARIANT_UNCHECKED
+#else
+#define DC_VARIANT_ACQUIRE(...) DC_ACQUIRE(__VA_ARGS__)
+#define DC_VARIANT_RELEASE(...) DC_RELEASE(__VA_ARGS__)
+#define DC_VARIANT_UNCHECKED DC_NO_THREAD_SAFETY_ANALYSIS
+#endif

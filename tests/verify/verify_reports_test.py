@@ -14,9 +14,10 @@ Fast: no TSan build is needed. The model results are real: dc_model and dc_examp
                   is in the rendered DOM, the mutants table lists every site of the fix, killed,
                   and screenshots are not blank
   VerdictTest     the verifier itself, on fabricated results: a negative control not caught exits
-                  2, a fix not proven exits 1 and names the model, a mutant of the fix that
-                  survives exits 1 ("fix not shown necessary" naming its site), 2 wins, an
-                  unwritable report directory fails early
+                  2 (a static one rejected at another line, or a static check that cannot fail,
+                  too), a fix not proven exits 1 and names the model (or the static check), a
+                  mutant of the fix that survives exits 1 ("fix not shown necessary" naming its
+                  site), 2 wins, an unwritable report directory fails early
 
   verify_reports_test.py --dc-model PROGRAM --dc-examples PROGRAM [unittest args, e.g. HtmlTest]
 """
@@ -58,6 +59,26 @@ def rc002_racing_line() -> str:
     numbers = [i for i, text in enumerate(lines, 1) if "tool_calls_.add(1)" in text]
     assert numbers, "impl/telemetry_emitter.hpp has no `tool_calls_.add(1)`"
     return f"telemetry_emitter.hpp:{numbers[0]}"
+
+
+STATIC_CHECKS = {  # tsan/CMakeLists.txt's static tests, by the matrix row that claims them
+    "fixed": ["ThreadSafetyAnalysis.AcceptsTheFixedEmitter",
+              "ThreadSafetyAnalysis.AcceptsTheFixedInit"],
+    "prefix_rc002": ["ThreadSafetyAnalysis.RejectsMetricsUpdatedWithoutTheLock",
+                     "StaticCheck.FailsWhenTheErrorIsNotAtTheExpectedLine"],
+    "unlocked_snapshot": ["ThreadSafetyAnalysis.RejectsMetricsCopiedWithoutTheLock"],
+    "naive_dcl": ["ThreadSafetyAnalysis.RejectsTheNaiveDclUnlockedRead"],
+}
+
+
+def diagnosed_source_line(output: str, location: str) -> str:
+    """The source line clang echoed under its error at `location` (file:line) in `output`."""
+    file, line = location.rsplit(":", 1)
+    lines = output.splitlines()
+    for i, text in enumerate(lines[:-1]):
+        if re.match(rf"^\S*{re.escape(file)}:{line}:\d+: error: ", text):
+            return lines[i + 1]
+    return ""
 
 
 def fix_sites() -> list[str]:
@@ -192,7 +213,26 @@ class ReportsTest(unittest.TestCase):
                 self.assertRegex(v["tsan"]["location"] or "", r"^impl/.+:\d+$", name)
         self.assertEqual(by_name["prefix_rc002"]["model"]["location"], rc002_racing_line())
         self.assertEqual(by_name["fixed"]["static"]["verdict"], "accepted")
-        self.assertEqual(by_name["prefix_rc002"]["static"]["verdict"], "rejected")
+        # Each static negative control rejected at its racing line, as check.cmake found it (the
+        # fixture's own output: the line clang echoed under the error at that location).
+        fixture = json.loads((FIXTURES / "ctest-static.json").read_text())
+        outputs = {t["name"]: t["output"] for t in fixture["tests"]}
+        for name, file, text in (("prefix_rc002", "impl/telemetry_emitter.hpp", "tool_calls_.add("),
+                                 ("unlocked_snapshot", "impl/telemetry_emitter.hpp",
+                                  "tool_calls_.load()"),
+                                 ("naive_dcl", "impl/variants/naive_dcl.hpp",
+                                  "if (Emitter* ready = instance_.load()) return *ready;")):
+            static = by_name[name]["static"]
+            self.assertEqual((static["verdict"], static["kind"], static["ok"]),
+                             ("rejected", "thread-safety", True), name)
+            self.assertRegex(static["location"], rf"^{re.escape(file)}:\d+$", name)
+            self.assertIn(text, diagnosed_source_line(outputs[STATIC_CHECKS[name][0]],
+                                                      static["location"]), name)
+            self.assertEqual(by_name[name]["expected"]["static"], "rejected by -Wthread-safety")
+        self.assertIn("requires holding mutex 'mutex_'", by_name["naive_dcl"]["static"]["summary"])
+        for name, tests in STATIC_CHECKS.items():
+            self.assertEqual([t["name"] for t in by_name[name]["static"]["tests"]], tests, name)
+        self.assertNotIn("static", by_name["relaxed_dcl"])
         # model/examples/ is in the report too.
         self.assertEqual(by_name["cache_locked"]["model"]["verdict"], "pass")
         self.assertEqual(by_name["cache_unlocked"]["model"]["kind"], "data race")
@@ -323,6 +363,18 @@ class ReportsTest(unittest.TestCase):
         self.assertEqual(len(essential), 2)
         # A fixed model's result would be an error; these are expected negative controls: notes.
         self.assertTrue(all(r["level"] == "note" for r in model_results))
+        # The static negative controls' errors are notes at their files; the check of the check
+        # (the same code with a wrong expectation on purpose) adds none.
+        static_results = [r for r in results if r["ruleId"].startswith("static/")]
+        self.assertTrue(static_results)
+        self.assertTrue(all(r["level"] == "note" for r in static_results))
+        self.assertEqual({r["properties"]["test"] for r in static_results},
+                         {"ThreadSafetyAnalysis.RejectsMetricsUpdatedWithoutTheLock",
+                          "ThreadSafetyAnalysis.RejectsMetricsCopiedWithoutTheLock",
+                          "ThreadSafetyAnalysis.RejectsTheNaiveDclUnlockedRead"})
+        self.assertIn("impl/variants/naive_dcl.hpp",
+                      {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                       for r in static_results})
 
 
 # --- HtmlTest -------------------------------------------------------------------------------------
@@ -649,6 +701,63 @@ class VerdictTest(unittest.TestCase):
         fixed = next(v for v in report["variants"] if v["name"] == "fixed")
         self.assertEqual(fixed["tsan"]["kind"], "data race")
         self.assertRegex(fixed["tsan"]["location"], r"^impl/telemetry_emitter\.hpp:\d+$")
+
+    def edit_static(self, name: str, output: str) -> None:
+        def failed(data: dict) -> None:
+            t = next(t for t in data["tests"] if t["name"] == name)
+            t.update(passed=False, status="Failed", output=output)
+        self.edit("ctest-static.json", failed)
+
+    def test_a_static_control_rejected_at_another_line_exits_2(self) -> None:
+        # check.cmake's failure when the error is elsewhere (every fix proven: a stale
+        # expectation, so the static check is blind to the bug it was meant to show).
+        self.edit_static(
+            "ThreadSafetyAnalysis.RejectsTheNaiveDclUnlockedRead",
+            "compiling: clang++ ...\nFAIL: the thread-safety analysis rejected the global with "
+            "NaiveDcl with \"requires holding mutex 'mutex_'\", but not at the expected line: "
+            "expected it at impl/variants/naive_dcl.hpp:{20} (the lines matching /x/); the "
+            "diagnostics were instead at:\n  impl/variants/naive_dcl.hpp:26: reading variable "
+            "'instance_' requires holding mutex 'mutex_'\n")
+        code, text, report = self.verify()
+        self.assertEqual(code, 2, text)
+        self.assertRegex(text, r"(?m)^NOT VERIFIED: a checker failed to catch a known bug: "
+                               r"naive_dcl static: "
+                               r"ThreadSafetyAnalysis\.RejectsTheNaiveDclUnlockedRead")
+        static = next(v for v in report["variants"] if v["name"] == "naive_dcl")["static"]
+        self.assertFalse(static["ok"])
+        self.assertEqual(len(static["elsewhere"]), 1)
+        self.assertIn("not at the expected line", static["elsewhere"][0])
+
+    def test_a_static_check_that_cannot_fail_exits_2(self) -> None:
+        # fails_with.cmake: check.cmake passed although its expected line was wrong.
+        self.edit_static(
+            "StaticCheck.FailsWhenTheErrorIsNotAtTheExpectedLine",
+            "running: cmake ...\nPASS: the thread-safety analysis rejected ...\nFAIL: the check "
+            "passed (status 0) although its expectation is wrong: it cannot fail, so its passing "
+            "proves nothing.\n")
+        code, text, _ = self.verify()
+        self.assertEqual(code, 2, text)
+        self.assertIn("prefix_rc002 static: StaticCheck.FailsWhenTheErrorIsNotAtTheExpectedLine",
+                      text)
+
+    def test_a_fix_rejected_by_the_static_check_is_not_proven_exit_1(self) -> None:
+        self.edit_static(
+            "ThreadSafetyAnalysis.AcceptsTheFixedInit",
+            "compiling: clang++ ...\nFAIL: the fixed init did not compile under -Wthread-safety "
+            "-Werror (status 1), expected no diagnostics:\n/work/main/impl/global_telemetry.hpp:"
+            "41:12: error: reading variable 'instance_' requires holding mutex 'mutex_' "
+            "[-Werror,-Wthread-safety-analysis]\n")
+        code, text, report = self.verify()
+        self.assertEqual(code, 1, text)
+        self.assertRegex(text, r"(?m)^NOT VERIFIED: a fix is not proven: fixed static: "
+                               r"ThreadSafetyAnalysis.AcceptsTheFixedInit")
+        static = next(v for v in report["variants"] if v["name"] == "fixed")["static"]
+        self.assertEqual((static["verdict"], static["location"]),
+                         ("rejected", "impl/global_telemetry.hpp:41"))
+        sarif = json.loads((self.dir / "report" / "verify.sarif").read_text())
+        errors = [r for r in sarif["runs"][0]["results"] if r["level"] == "error"]
+        self.assertEqual([(r["ruleId"], r["properties"]["test"]) for r in errors],
+                         [("static/thread-safety", "ThreadSafetyAnalysis.AcceptsTheFixedInit")])
 
     @staticmethod
     def survive(data: dict, variant: str, site: str) -> int:
