@@ -21,7 +21,8 @@ Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig co
     : stacks_(stacks),
       scheduler_(scheduler),
       config_(config),
-      observing_(config.sites != nullptr || config.mutant != nullptr) {}
+      observing_(config.sites != nullptr || config.mutant != nullptr),
+      sections_(config.mutant) {}
 
 Execution::~Execution() = default;
 
@@ -446,6 +447,19 @@ void Execution::note_once(const ObjectHeader& once, const SourceLoc& loc) {
   if (config_.sites != nullptr) {
     config_.sites->note(SiteOp::kCallOnce, once, loc, std::memory_order_seq_cst);
   }
+}
+
+void Execution::entered_section(SiteOp op, MutexState& mutex, const SourceLoc& loc) {
+  if (abandoning_) return;
+  sections_.entered(running_, op, mutex, loc, next_object_id_);
+}
+
+void Execution::left_section(const MutexState& mutex) { sections_.left(running_, mutex); }
+
+SectionCut Execution::section_access(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
+                                     std::memory_order order) {
+  if (abandoning_) return {};
+  return sections_.access(running_, op, object, loc, order, config_.sites);
 }
 
 std::string Execution::token() const {

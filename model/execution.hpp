@@ -26,6 +26,7 @@
 #include "model/operation.hpp"
 #include "model/path.hpp"
 #include "model/scheduler.hpp"
+#include "model/section_cut.hpp"
 #include "model/trace.hpp"
 #include "model/vector_clock.hpp"
 
@@ -90,6 +91,15 @@ class Execution {
                                std::memory_order order);
   // A call_once at `loc`: records its site.
   void note_once(const ObjectHeader& once, const SourceLoc& loc);
+  // Critical sections, for the split and exclude mutants (model/section_cut.hpp). The calling
+  // thread took `mutex` by `op` at `loc` (a lock the mutant did not skip); it unlocks `mutex`.
+  void entered_section(SiteOp op, MutexState& mutex, const SourceLoc& loc);
+  void left_section(const MutexState& mutex);
+  // The calling thread reaches an access unit (`op` on `object` at `loc`, written with `order`):
+  // records the section points it is at; returns the cut the mutant makes there, for the policy
+  // to perform (nothing while abandoning).
+  SectionCut section_access(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
+                            std::memory_order order);
 
   // A new object's header (id in creation order).
   void register_object(ObjectHeader& object) { object.id = next_object_id_++; }
@@ -179,6 +189,7 @@ class Execution {
   bool observing_ = false;   // config_.sites or config_.mutant is set
   // Locks skipped under the mutant, by thread: their unlocks are skipped too.
   std::vector<std::pair<ThreadId, const MutexState*>> skipped_locks_;
+  SectionTracker sections_;  // the sections each thread holds (only when observing)
   Trace trace_;
   Execution* previous_current_ = nullptr;  // restored when this execution ends (nesting)
 };

@@ -59,6 +59,68 @@ void thread::join(SourceLoc loc) {
   ex.join(id_, loc);
 }
 
+bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc, std::string detail) {
+  if (ex.abandoning()) return false;
+  if (mutex.owner == ex.self()) {
+    ex.fail(
+        Failure::make(FailureKind::kRelock,
+                      thread_name(ex.self()) + " locks " + display_name(mutex) +
+                          ", which it already holds (a non-recursive mutex: this blocks forever)",
+                      display_name(mutex), {Access{ex.self(), false, loc, ex.trace_row()}}));
+    return false;
+  }
+  const PendingOp op{OpKind::kLock, &mutex, kNoThread, std::memory_order_acquire, loc};
+  ex.before(op);
+  if (ex.abandoning()) return false;
+  mutex.owner = ex.self();
+  ex.clock().join(mutex.released);
+  ex.after(op, std::move(detail));
+  return true;
+}
+
+void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
+                        std::string detail) {
+  if (ex.abandoning()) return;
+  if (mutex.owner != ex.self()) {
+    ex.fail(Failure::make(
+        FailureKind::kUnlockNotOwner,
+        thread_name(ex.self()) + " unlocks " + display_name(mutex) + ", held by " +
+            (mutex.owner == kNoThread ? std::string("no thread") : thread_name(mutex.owner)),
+        display_name(mutex), {Access{ex.self(), false, loc, ex.trace_row()}}));
+    return;
+  }
+  const PendingOp op{OpKind::kUnlock, &mutex, kNoThread, std::memory_order_release, loc};
+  ex.before(op);
+  if (ex.abandoning()) return;
+  mutex.released = ex.clock();
+  mutex.owner = kNoThread;
+  ex.after(op, std::move(detail));
+}
+
+SectionCut begin_access(Execution& ex, SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
+                        std::memory_order order) {
+  const SectionCut cut = ex.section_access(op, object, loc, order);
+  switch (cut.kind) {
+    case SectionCut::Kind::kNone:
+      break;
+    case SectionCut::Kind::kSplit:
+      // Both visible: between them the other threads may take the mutex.
+      unlock_mutex_state(ex, *cut.mutex, loc, "mutant: split");
+      lock_mutex_state(ex, *cut.mutex, loc, "mutant: split");
+      return {};
+    case SectionCut::Kind::kExclude:
+      unlock_mutex_state(ex, *cut.mutex, loc, "mutant: exclude");
+      break;
+  }
+  return cut;
+}
+
+void end_access(Execution& ex, const SectionCut& cut, const SourceLoc& loc) {
+  if (cut.kind == SectionCut::Kind::kExclude) {
+    lock_mutex_state(ex, *cut.mutex, loc, "mutant: exclude");
+  }
+}
+
 ModelSync::Mutex::Mutex(std::string_view name) {
   state_.kind = "mutex";
   state_.name = name;
@@ -69,22 +131,11 @@ void ModelSync::Mutex::lock(SourceLoc loc) {
   Execution& ex = Execution::current();
   if (ex.abandoning()) return;
   if (ex.observing()) [[unlikely]] {
-    if (ex.skips_lock(SiteOp::kLock, state_, loc)) return;
-  }
-  const PendingOp op{OpKind::kLock, &state_, kNoThread, std::memory_order_acquire, loc};
-  if (state_.owner == ex.self()) {
-    ex.fail(
-        Failure::make(FailureKind::kRelock,
-                      thread_name(ex.self()) + " locks " + display_name(state_) +
-                          ", which it already holds (a non-recursive mutex: this blocks forever)",
-                      display_name(state_), {Access{ex.self(), false, loc, ex.trace_row()}}));
+    if (ex.skips_lock(SiteOp::kLock, state_, loc)) return;  // a skipped lock is no section
+    if (lock_mutex_state(ex, state_, loc)) ex.entered_section(SiteOp::kLock, state_, loc);
     return;
   }
-  ex.before(op);
-  if (ex.abandoning()) return;
-  state_.owner = ex.self();
-  ex.clock().join(state_.released);
-  ex.after(op);
+  lock_mutex_state(ex, state_, loc);
 }
 
 void ModelSync::Mutex::unlock(SourceLoc loc) {
@@ -92,21 +143,9 @@ void ModelSync::Mutex::unlock(SourceLoc loc) {
   if (ex.abandoning()) return;
   if (ex.observing()) [[unlikely]] {
     if (ex.skips_unlock(state_, loc)) return;
+    ex.left_section(state_);
   }
-  if (state_.owner != ex.self()) {
-    ex.fail(Failure::make(
-        FailureKind::kUnlockNotOwner,
-        thread_name(ex.self()) + " unlocks " + display_name(state_) + ", held by " +
-            (state_.owner == kNoThread ? std::string("no thread") : thread_name(state_.owner)),
-        display_name(state_), {Access{ex.self(), false, loc, ex.trace_row()}}));
-    return;
-  }
-  const PendingOp op{OpKind::kUnlock, &state_, kNoThread, std::memory_order_release, loc};
-  ex.before(op);
-  if (ex.abandoning()) return;
-  state_.released = ex.clock();
-  state_.owner = kNoThread;
-  ex.after(op);
+  unlock_mutex_state(ex, state_, loc);
 }
 
 bool ModelSync::Mutex::try_lock(SourceLoc loc) {
@@ -131,6 +170,9 @@ bool ModelSync::Mutex::try_lock(SourceLoc loc) {
     ex.clock().join(state_.released);
   }
   ex.after(op, acquired ? "acquired" : "busy");
+  if (acquired && ex.observing()) [[unlikely]] {
+    ex.entered_section(SiteOp::kTryLock, state_, loc);
+  }
   return acquired;
 }
 

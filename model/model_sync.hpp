@@ -34,6 +34,24 @@ void check(bool condition, std::string_view message, SourceLoc loc = SourceLoc::
 // step bound).
 void yield(SourceLoc loc = SourceLoc::current());
 
+// The lock and the unlock of a mutex, one visible operation each: the bodies of Mutex::lock and
+// Mutex::unlock, and what the cut of a split or exclude mutant performs (`detail`, for the trace,
+// says so). lock_mutex_state returns whether it took the mutex (not while abandoning, nor on a
+// relock, which fails the execution).
+bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
+                      std::string detail = {});
+void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
+                        std::string detail = {});
+
+// Around one access unit, only when observing: the Execution decides whether the active mutant
+// cuts the section the access is in (model/section_cut.hpp), and these perform it. begin_access
+// runs before the access (a split: unlock and lock again; an exclude: unlock) and returns what
+// end_access, after the access, completes (an exclude: lock again). Explicit calls, not a guard
+// object: a lock is a visible operation that may unwind the thread, never to run in a destructor.
+SectionCut begin_access(Execution& ex, SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
+                        std::memory_order order);
+void end_access(Execution& ex, const SectionCut& cut, const SourceLoc& loc);
+
 // A model thread, spawned and joined like std::thread. Destroying it while joinable is reported
 // as a failure (std::thread would call std::terminate).
 class thread {
@@ -90,7 +108,11 @@ struct ModelSync {
       auto* self = const_cast<Atomic*>(this);
       Execution& ex = Execution::current();
       if (ex.observing()) [[unlikely]] {
-        order = ex.mutate_atomic(SiteOp::kLoad, state_, loc, order).order;
+        const auto mutation = ex.mutate_atomic(SiteOp::kLoad, state_, loc, order);
+        const SectionCut cut = begin_access(ex, SiteOp::kLoad, state_, loc, order);
+        const T value = self->load_step(ex, mutation.order, loc);
+        end_access(ex, cut, loc);
+        return value;
       }
       return self->load_step(ex, order, loc);
     }
@@ -98,7 +120,11 @@ struct ModelSync {
                SourceLoc loc = SourceLoc::current()) {
       Execution& ex = Execution::current();
       if (ex.observing()) [[unlikely]] {
-        order = ex.mutate_atomic(SiteOp::kStore, state_, loc, order).order;
+        const auto mutation = ex.mutate_atomic(SiteOp::kStore, state_, loc, order);
+        const SectionCut cut = begin_access(ex, SiteOp::kStore, state_, loc, order);
+        store_step(ex, desired, mutation.order, loc);
+        end_access(ex, cut, loc);
+        return;
       }
       store_step(ex, desired, order, loc);
     }
@@ -112,41 +138,13 @@ struct ModelSync {
       Execution& ex = Execution::current();
       if (ex.observing()) [[unlikely]] {
         const auto mutation = ex.mutate_atomic(SiteOp::kCompareExchange, state_, loc, order);
-        if (mutation.split) {
-          // Mutant: a load, then (when it saw `expected`) a store — another thread can step in.
-          const T seen = load_step(ex, split_load_order(order), loc);
-          if (ex.abandoning()) return false;
-          if (!(seen == expected)) {
-            expected = seen;
-            return false;
-          }
-          store_step(ex, desired, split_store_order(order), loc);
-          return true;
-        }
-        order = mutation.order;
+        const SectionCut cut = begin_access(ex, SiteOp::kCompareExchange, state_, loc, order);
+        const bool success = mutation.split ? split_cas_step(ex, expected, desired, order, loc)
+                                            : cas_step(ex, expected, desired, mutation.order, loc);
+        end_access(ex, cut, loc);
+        return success;
       }
-      bool success = false;
-      // A failed CAS is a load, with the failure order the standard derives from `order`.
-      const auto failure_order = order == std::memory_order_acq_rel   ? std::memory_order_acquire
-                                 : order == std::memory_order_release ? std::memory_order_relaxed
-                                                                      : order;
-      const PendingOp op{OpKind::kRmw, &state_, kNoThread, order, loc};
-      ex.before(op);
-      if (ex.abandoning()) return false;
-      success = value_ == expected;
-      if (success) {
-        rmw_clocks(ex, order);
-        value_ = desired;
-      } else {
-        expected = value_;
-        if (is_acquire(failure_order)) ex.clock().join(state_.released);
-      }
-      ex.after(op, ex.tracing() ? (success ? "cas " + value_text(expected) + " -> " +
-                                                 value_text(desired) + " ok"
-                                           : "cas failed, saw " + value_text(value_)) +
-                                      " (" + std::string(order_name(order)) + ")"
-                                : std::string());
-      return success;
+      return cas_step(ex, expected, desired, order, loc);
     }
     T fetch_add(T delta, std::memory_order order = std::memory_order_seq_cst,
                 SourceLoc loc = SourceLoc::current()) {
@@ -184,18 +182,25 @@ struct ModelSync {
     // A read-modify-write: one visible operation that replaces the value with next(old) and
     // returns old — or, under a mutant that splits it, a load and then a store (two operations).
     template <class Next>
-    T rmw(SiteOp site, std::memory_order order, const SourceLoc& loc, Next&& next) {
+    T rmw(SiteOp site, std::memory_order order, const SourceLoc& loc, const Next& next) {
       Execution& ex = Execution::current();
       if (ex.observing()) [[unlikely]] {
         const auto mutation = ex.mutate_atomic(site, state_, loc, order);
+        const SectionCut cut = begin_access(ex, site, state_, loc, order);
+        T old{};
         if (mutation.split) {
-          const T old = load_step(ex, split_load_order(order), loc);
-          if (ex.abandoning()) return old;
-          store_step(ex, next(old), split_store_order(order), loc);
-          return old;
+          old = load_step(ex, split_load_order(order), loc);
+          if (!ex.abandoning()) store_step(ex, next(old), split_store_order(order), loc);
+        } else {
+          old = rmw_step(ex, mutation.order, loc, next);
         }
-        order = mutation.order;
+        end_access(ex, cut, loc);
+        return old;
       }
+      return rmw_step(ex, order, loc, next);
+    }
+    template <class Next>
+    T rmw_step(Execution& ex, std::memory_order order, const SourceLoc& loc, const Next& next) {
       return access(ex, OpKind::kRmw, order, loc,
                     [&] {
                       const T old = value_;
@@ -203,6 +208,43 @@ struct ModelSync {
                       return std::pair{old, value_};
                     })
           .first;
+    }
+
+    bool cas_step(Execution& ex, T& expected, const T& desired, std::memory_order order,
+                  const SourceLoc& loc) {
+      // A failed CAS is a load, with the failure order the standard derives from `order`.
+      const auto failure_order = order == std::memory_order_acq_rel   ? std::memory_order_acquire
+                                 : order == std::memory_order_release ? std::memory_order_relaxed
+                                                                      : order;
+      const PendingOp op{OpKind::kRmw, &state_, kNoThread, order, loc};
+      ex.before(op);
+      if (ex.abandoning()) return false;
+      const bool success = value_ == expected;
+      if (success) {
+        rmw_clocks(ex, order);
+        value_ = desired;
+      } else {
+        expected = value_;
+        if (is_acquire(failure_order)) ex.clock().join(state_.released);
+      }
+      ex.after(op, ex.tracing() ? (success ? "cas " + value_text(expected) + " -> " +
+                                                 value_text(desired) + " ok"
+                                           : "cas failed, saw " + value_text(value_)) +
+                                      " (" + std::string(order_name(order)) + ")"
+                                : std::string());
+      return success;
+    }
+    // Mutant: a load, then (when it saw `expected`) a store — another thread can step in.
+    bool split_cas_step(Execution& ex, T& expected, const T& desired, std::memory_order order,
+                        const SourceLoc& loc) {
+      const T seen = load_step(ex, split_load_order(order), loc);
+      if (ex.abandoning()) return false;
+      if (!(seen == expected)) {
+        expected = seen;
+        return false;
+      }
+      store_step(ex, desired, split_store_order(order), loc);
+      return true;
     }
 
     // One visible operation: park, apply `effect` (returns {result, value now held}), update
@@ -263,24 +305,45 @@ struct ModelSync {
     Shared(const Shared&) = delete;
     Shared& operator=(const Shared&) = delete;
 
+    // Under an exclude mutant the relock (a decision point) comes before the caller copies the
+    // value: a write another thread makes in that gap races with this read and is reported.
     const T& load(SourceLoc loc = SourceLoc::current()) const {
-      Execution& ex = Execution::current();
-      const_cast<Shared*>(this)->access(ex, false, loc, [] {});
+      auto* self = const_cast<Shared*>(this);
+      self->unit(
+          Execution::current(), SiteOp::kRead, loc,
+          [self](Execution& ex, const SourceLoc& at) { self->access(ex, false, at, [] {}); });
       return value_;
     }
     void store(T value, SourceLoc loc = SourceLoc::current()) {
-      access(Execution::current(), true, loc, [&] { value_ = std::move(value); });
+      unit(Execution::current(), SiteOp::kWrite, loc, [&](Execution& ex, const SourceLoc& at) {
+        access(ex, true, at, [&] { value_ = std::move(value); });
+      });
     }
     // The plain `x += d`: a read and then a write, not atomic (two accesses, and in symptom mode
-    // two decision points, so a lost update can be seen).
+    // two decision points, so a lost update can be seen); one access unit: no mutant cuts a
+    // section inside it, as no source can put an unlock inside `x += d`.
     void add(const T& delta, SourceLoc loc = SourceLoc::current()) {
-      Execution& ex = Execution::current();
-      T sum{};
-      access(ex, false, loc, [&] { sum = value_ + delta; });
-      access(ex, true, loc, [&] { value_ = std::move(sum); });
+      unit(Execution::current(), SiteOp::kAdd, loc, [&](Execution& ex, const SourceLoc& at) {
+        T sum{};
+        access(ex, false, at, [&] { sum = value_ + delta; });
+        access(ex, true, at, [&] { value_ = std::move(sum); });
+      });
     }
 
    private:
+    // One access unit: `body(ex, loc)`. Only when observing can a split or exclude mutant cut the
+    // section it is in around it; otherwise this costs one predictable branch.
+    template <class Body>
+    void unit(Execution& ex, SiteOp op, const SourceLoc& loc, const Body& body) {
+      if (ex.observing()) [[unlikely]] {
+        const SectionCut cut = begin_access(ex, op, header_, loc, std::memory_order_seq_cst);
+        body(ex, loc);
+        end_access(ex, cut, loc);
+        return;
+      }
+      body(ex, loc);
+    }
+
     template <class Effect>
     void access(Execution& ex, bool write, const SourceLoc& loc, Effect&& effect) {
       if (ex.abandoning()) {

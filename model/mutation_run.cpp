@@ -157,9 +157,10 @@ MutationRun mutate(std::string_view model, const std::function<void()>& body,
   options.mutant = nullptr;
   run.model = Explorer(options).run(model, body);
   run.sites = recorder->sites();
+  run.points = recorder->points();
   options.record_sites = nullptr;
   if (run.model.passed()) {
-    run.mutants = run_mutants(model, body, options, mutants_of(run.sites), jobs);
+    run.mutants = run_mutants(model, body, options, mutants_of(run.sites, run.points), jobs);
   }
   return run;
 }

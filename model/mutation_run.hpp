@@ -37,10 +37,12 @@ struct MutantResult {
   [[nodiscard]] std::string killed_by_text() const;
 };
 
-// One model's mutation: its own (recording) run, the sites it met, and its mutants' verdicts.
+// One model's mutation: its own (recording) run, the sites and section points it met, and its
+// mutants' verdicts.
 struct MutationRun {
   ExploreResult model;
   std::vector<Site> sites;
+  std::vector<SectionPoint> points;
   std::vector<MutantResult> mutants;  // empty when the model did not pass
 };
 
@@ -53,7 +55,8 @@ std::vector<MutantResult> run_mutants(std::string_view model, const std::functio
                                       const ExploreOptions& options,
                                       const std::vector<Mutant>& mutants, std::uint32_t jobs);
 
-// Runs the model recording its sites; when it passes, runs every mutant of them (run_mutants).
+// Runs the model recording its sites and section points; when it passes, runs every mutant of
+// them (run_mutants).
 MutationRun mutate(std::string_view model, const std::function<void()>& body,
                    ExploreOptions options, std::uint32_t jobs);
 

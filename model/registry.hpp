@@ -47,7 +47,9 @@ class Registry {
 
   // The objects whose synchronisation makes `variant`'s fix (dc_model --mutate): a mutant of one of
   // their sites that no model kills means the fix is not shown necessary. Sites of other objects
-  // (bookkeeping) are still mutated and reported. A variant without an entry: every object.
+  // (bookkeeping) are still mutated and reported. A variant without an entry: every object. A
+  // split or exclude mutant's site is its section's lock site, so it belongs to the fix when that
+  // mutex is a fix object, whatever the object of the access it cuts at.
   void set_fix_objects(std::string variant, std::vector<std::string> objects);
   [[nodiscard]] bool in_fix(std::string_view variant, std::string_view object) const;
 

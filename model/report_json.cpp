@@ -7,6 +7,24 @@ nlohmann::ordered_json location(const SourceLoc& loc) {
   return {{"file", loc.file}, {"line", loc.line}, {"short", short_location(loc)}};
 }
 
+// A section operator's access ("add metrics.total_bytes_in at telemetry_emitter.hpp:139"), else
+// null.
+nlohmann::ordered_json access_json(const Mutant& mutant) {
+  return cuts_section(mutant.weakening) ? nlohmann::ordered_json(mutant.access.describe())
+                                        : nlohmann::ordered_json(nullptr);
+}
+
+// A site's parts: operation, object, file, line, "file:line", the order of an atomic (else null).
+nlohmann::ordered_json site_json(const Site& site) {
+  return {{"op", site_op_name(site.op)},
+          {"object", site.object},
+          {"file", site.file},
+          {"line", site.line},
+          {"location", site.where()},
+          {"order", is_atomic_op(site.op) ? nlohmann::ordered_json(order_name(site.order))
+                                          : nlohmann::ordered_json(nullptr)}};
+}
+
 }  // namespace
 
 nlohmann::ordered_json to_json(const Failure& failure) {
@@ -87,6 +105,7 @@ nlohmann::ordered_json to_json(const ModelSpec& spec, const MutantResult& result
   out["variant"] = spec.variant;
   out["site"] = mutant.site.describe();
   out["weakening"] = mutant.weakening_text();
+  out["access"] = access_json(mutant);
   out["verdict"] = verdict_name(result.verdict);
   out["killed_by"] = result.killed_by ? nlohmann::ordered_json(result.killed_by_text())
                                       : nlohmann::ordered_json(nullptr);
@@ -99,14 +118,10 @@ nlohmann::ordered_json to_json(const ModelSpec& spec, const MutantResult& result
     out["replay"] = nullptr;
   }
   out["id"] = mutant.id();
-  out["site_detail"] = {
-      {"op", site_op_name(mutant.site.op)},
-      {"object", mutant.site.object},
-      {"file", mutant.site.file},
-      {"line", mutant.site.line},
-      {"location", mutant.site.where()},
-      {"order", is_atomic_op(mutant.site.op) ? nlohmann::ordered_json(order_name(mutant.site.order))
-                                             : nlohmann::ordered_json(nullptr)}};
+  out["site_detail"] = site_json(mutant.site);
+  // A section operator's access, where it cuts (the report's source line for it).
+  out["access_detail"] =
+      cuts_section(mutant.weakening) ? site_json(mutant.access) : nlohmann::ordered_json(nullptr);
   out["in_fix"] = in_fix;
   out["reason"] = result.reason;
   out["search"] = result.search;
@@ -124,6 +139,7 @@ nlohmann::ordered_json to_json(const MutationSummary& summary) {
     e["variant"] = entry.variant;
     e["site"] = entry.mutant.site.describe();
     e["weakening"] = entry.mutant.weakening_text();
+    e["access"] = access_json(entry.mutant);
     e["id"] = entry.mutant.id();
     e["in_fix"] = entry.in_fix;
     e["verdict"] = verdict_name(entry.verdict);

@@ -100,9 +100,10 @@ bool parse(int argc, char** argv, Settings& s, int& exit_code) {
   add("time-limit", po::value(&s.time_limit), "stop each search after S seconds");
   add("mutate", po::bool_switch(&s.mutate),
       "fix-necessity mutation: for each model that passes, weaken each synchronisation site it "
-      "met, one at a time (no lock; a memory order one level down; an RMW split), run the same "
-      "search, and print the mutants' verdicts (killed / survived / not judged); exits non-zero "
-      "when a mutant of the fixed emitter's fix survives every model");
+      "met, one at a time (no lock; a memory order one level down; an RMW split; a critical "
+      "section split before one of its accesses; one access run outside its section's lock), run "
+      "the same search, and print the mutants' verdicts (killed / survived / not judged); exits "
+      "non-zero when a mutant of the fixed emitter's fix survives every model");
   add("mutant", po::value(&s.mutant),
       "run the models with this one mutant (an id from a --mutate report); with --replay, replays "
       "the counterexample that killed it");
@@ -270,7 +271,8 @@ int main(int argc, char** argv) {
       options.record_sites = nullptr;
       const auto site_list = sites->sites();
       const auto results = doublecheck::model::run_mutants(
-          spec.name, spec.body, options, doublecheck::model::mutants_of(site_list), common.jobs);
+          spec.name, spec.body, options, doublecheck::model::mutants_of(site_list, sites->points()),
+          common.jobs);
       std::cout << doublecheck::model::format_mutation_table(spec.name, site_list, results);
       mutant_runs += results.size();
       for (const auto& r : results) {

@@ -206,8 +206,8 @@ TEST(MutationNoLock, KilledWhereTheLockProtectsSharedData) {
     check(counter.load() == 2, "both increments counted");
   };
   const auto run = mutate_model(body);
-  ASSERT_EQ(run.mutants.size(), 1U);
-  const MutantResult& r = run.mutants[0];
+  ASSERT_EQ(run.mutants.size(), 2U);  // the no-lock, and the exclude of the section's one access
+  const MutantResult& r = only(run, "m", Weakening::kNoLock);
   EXPECT_EQ(r.verdict, Verdict::kKilled);
   ASSERT_TRUE(r.killed_by);
   EXPECT_EQ(r.killed_by->kind, FailureKind::kDataRace);
@@ -441,6 +441,425 @@ TEST(MutationSplit, SurvivesWhereOnlyOneThreadWrites) {
   EXPECT_EQ(only(run, "counter", Weakening::kSplit).verdict, Verdict::kSurvived);
 }
 
+// --- critical sections: split and exclude ------------------------------------------------------
+
+// The one result of `run` with mutant id `id`.
+const MutantResult& by_id(const MutationRun& run, const std::string& id) {
+  for (const MutantResult& r : run.mutants) {
+    if (r.mutant.id() == id) return r;
+  }
+  static const MutantResult kNone;
+  std::string ids;
+  for (const MutantResult& r : run.mutants) ids += "\n  " + r.mutant.id();
+  ADD_FAILURE() << "no mutant " << id << "; mutants:" << ids;
+  return kNone;
+}
+
+std::vector<std::string> ids_of(const MutationRun& run) {
+  std::vector<std::string> ids;
+  ids.reserve(run.mutants.size());
+  for (const MutantResult& r : run.mutants) ids.push_back(r.mutant.id());
+  return ids;
+}
+
+// "<object>@mutation_test.cpp:<line>:<op>": a key of this file.
+std::string key(const std::string& object, std::uint32_t line, const std::string& op) {
+  return object + "@mutation_test.cpp:" + std::to_string(line) + ":" + op;
+}
+
+// Lines of the two-counter model below.
+std::uint32_t writer_lock_line = 0;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+std::uint32_t writer_a_line = 0;     // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+std::uint32_t writer_b_line = 0;     // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+std::uint32_t reader_lock_line = 0;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+std::uint32_t reader_a_line = 0;     // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+std::uint32_t reader_b_line = 0;     // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+// A writer adds 1 to two counters in one critical section; a reader reads both under the same
+// mutex and checks they are equal — or, `checks_both` false (a property too weak), only that the
+// first is a whole count.
+std::function<void()> two_counters(bool checks_both) {
+  return [=] {
+    ModelSync::Mutex mutex("m");
+    ModelSync::Shared<int> a(0, "a");
+    ModelSync::Shared<int> b(0, "b");
+    thread writer([&] {
+      // clang-format off
+      writer_lock_line = __LINE__; const ScopedLock guard(mutex);
+      writer_a_line = __LINE__; a.add(1);
+      writer_b_line = __LINE__; b.add(1);
+      // clang-format on
+    });
+    thread reader([&] {
+      // clang-format off
+      reader_lock_line = __LINE__; const ScopedLock guard(mutex);
+      reader_a_line = __LINE__; const int first = a.load();
+      reader_b_line = __LINE__; const int second = b.load();
+      // clang-format on
+      if (checks_both) {
+        check(first == second, "the counters move together");
+      } else {
+        check(first == 0 || first == 1, "the first counter is a whole count");
+      }
+    });
+    writer.join();
+    reader.join();
+  };
+}
+
+TEST(MutationSection, SplitBetweenTwoUpdatesIsKilledByTheReaderThatComparesThem) {
+  const auto run = mutate_model(two_counters(true));
+  const std::string writer = key("m", writer_lock_line, "lock");
+  const MutantResult& split =
+      by_id(run, writer + "/split-before:" + key("b", writer_b_line, "add"));
+  EXPECT_EQ(split.mutant.weakening, Weakening::kSplitBefore);
+  EXPECT_EQ(split.mutant.weakening_text(),
+            "unlock/relock before add b at mutation_test.cpp:" + std::to_string(writer_b_line));
+  EXPECT_FALSE(split.mutant.judged_by_happens_before_only());
+  EXPECT_EQ(split.verdict, Verdict::kKilled);
+  ASSERT_TRUE(split.killed_by);
+  EXPECT_EQ(split.killed_by->kind, FailureKind::kAssertion);
+  EXPECT_EQ(split.killed_by->message, "the counters move together");
+  // The reader's section split between its two reads is killed the same way.
+  const MutantResult& reader_split = by_id(
+      run, key("m", reader_lock_line, "lock") + "/split-before:" + key("b", reader_b_line, "read"));
+  EXPECT_EQ(reader_split.verdict, Verdict::kKilled);
+  ASSERT_TRUE(reader_split.killed_by);
+  EXPECT_EQ(reader_split.killed_by->message, "the counters move together");
+}
+
+TEST(MutationSection, EitherUpdateRunOutsideTheLockIsKilledAsADataRace) {
+  const auto run = mutate_model(two_counters(true));
+  const std::string writer = key("m", writer_lock_line, "lock");
+  for (const auto& [object, line] :
+       {std::pair{"a", writer_a_line}, std::pair{"b", writer_b_line}}) {
+    const MutantResult& exclude = by_id(run, writer + "/exclude:" + key(object, line, "add"));
+    EXPECT_EQ(exclude.mutant.weakening_text(), "add " + std::string(object) +
+                                                   " at mutation_test.cpp:" + std::to_string(line) +
+                                                   " outside the lock");
+    EXPECT_EQ(exclude.verdict, Verdict::kKilled) << exclude.mutant.id();
+    ASSERT_TRUE(exclude.killed_by);
+    EXPECT_EQ(exclude.killed_by->kind, FailureKind::kDataRace);
+    EXPECT_EQ(exclude.killed_by->object, object);
+  }
+}
+
+TEST(MutationSection, ATooWeakPropertyLetsTheSplitSurvive) {
+  // Negative control: the reader checks only the first counter, so nothing sees the two updates
+  // come apart; the split survives (while every exclude is still a data race).
+  const auto run = mutate_model(two_counters(false));
+  const std::string writer = key("m", writer_lock_line, "lock");
+  const MutantResult& split =
+      by_id(run, writer + "/split-before:" + key("b", writer_b_line, "add"));
+  EXPECT_EQ(split.verdict, Verdict::kSurvived) << split.killed_by_text();
+  EXPECT_TRUE(split.exhaustive);
+  EXPECT_NE(split.reason.find("not necessary for the checked properties"), std::string::npos);
+  EXPECT_EQ(by_id(run, writer + "/exclude:" + key("b", writer_b_line, "add")).verdict,
+            Verdict::kKilled);
+}
+
+TEST(MutationSection, ReplayOfAKilledSplitReproducesItsFailure) {
+  const auto body = two_counters(true);
+  const auto run = mutate_model(body);
+  const MutantResult& split = by_id(
+      run, key("m", writer_lock_line, "lock") + "/split-before:" + key("b", writer_b_line, "add"));
+  ASSERT_TRUE(split.killed_by);
+  // As dc_model --mutant <id> --replay <token> runs it.
+  std::string error;
+  const auto parsed = Mutant::parse(split.mutant.id(), &error);
+  ASSERT_TRUE(parsed) << error;
+  ExploreOptions replay;
+  replay.mutant = std::make_shared<const Mutant>(*parsed);
+  replay.replay_token = split.killed_by->replay_token;
+  const auto again = Explorer(replay).run("mutation test", body);
+  ASSERT_FALSE(again.passed());
+  EXPECT_EQ(again.failures.front().signature(), split.killed_by->signature());
+  EXPECT_EQ(again.failures.front().message, "the counters move together");
+  // The cut is a real unlock, at b's add, and the reader's section runs in the gap (the writer
+  // waits to take the mutex again when the reader's check fails).
+  const Failure& failure = again.failures.front();
+  const auto& events = failure.events;
+  const auto cut = std::find_if(events.begin(), events.end(),
+                                [](const TraceEvent& e) { return e.detail == "mutant: split"; });
+  ASSERT_NE(cut, events.end()) << failure.trace;
+  EXPECT_EQ(cut->kind, OpKind::kUnlock);
+  EXPECT_EQ(cut->object, "m");
+  EXPECT_EQ(cut->loc.line, writer_b_line);
+  const auto reader_lock = std::find_if(cut, events.end(), [&](const TraceEvent& e) {
+    return e.kind == OpKind::kLock && e.thread != cut->thread;
+  });
+  ASSERT_NE(reader_lock, events.end()) << failure.trace;
+  EXPECT_EQ(reader_lock->loc.line, reader_lock_line);
+  // Without the mutant the same interleaving passes.
+  ExploreOptions plain;
+  plain.replay_token = split.killed_by->replay_token;
+  EXPECT_TRUE(Explorer(plain).run("mutation test", body).passed());
+}
+
+TEST(MutationSection, ASectionWithOneAccessHasAnExcludeButNoSplit) {
+  static std::uint32_t lock_line = 0;
+  static std::uint32_t add_line = 0;
+  const auto run = mutate_model([] {
+    ModelSync::Mutex mutex("m");
+    ModelSync::Shared<int> counter(0, "counter");
+    auto increment = [&] {
+      // clang-format off
+      lock_line = __LINE__; const ScopedLock guard(mutex);
+      add_line = __LINE__; counter.add(1);
+      // clang-format on
+    };
+    thread other(increment);
+    increment();
+    other.join();
+  });
+  const std::string lock = key("m", lock_line, "lock");
+  EXPECT_EQ(ids_of(run),
+            (std::vector<std::string>{lock + "/no-lock",
+                                      lock + "/exclude:" + key("counter", add_line, "add")}));
+  ASSERT_EQ(run.points.size(), 1U);
+  EXPECT_FALSE(run.points[0].split_point);
+}
+
+TEST(MutationSection, AccessesToObjectsCreatedInsideTheSectionAreNoPoints) {
+  // Like the fields of an emitter constructed inside the init lock: private to the section. They
+  // do not count as its units either, so `counter`'s add is still the first: no split.
+  static std::uint32_t lock_line = 0;
+  static std::uint32_t add_line = 0;
+  static std::uint32_t flag_line = 0;
+  const auto run = mutate_model([] {
+    ModelSync::Mutex mutex("m");
+    ModelSync::Shared<int> counter(0, "counter");
+    ModelSync::Atomic<int> flag(0, "flag");
+    auto work = [&] {
+      // clang-format off
+      lock_line = __LINE__; const ScopedLock guard(mutex);
+      ModelSync::Shared<int> local(0, "local");
+      ModelSync::Atomic<int> local_flag(0, "local_flag");
+      local.store(1);
+      local.add(1);
+      local_flag.store(local.load(), std::memory_order_relaxed);
+      add_line = __LINE__; counter.add(local_flag.load(std::memory_order_relaxed));
+      // clang-format on
+    };
+    thread other(work);
+    work();
+    other.join();
+    // clang-format off
+    flag_line = __LINE__; (void)flag.load();  // outside any section: a site, no point
+    // clang-format on
+  });
+  const std::string lock = key("m", lock_line, "lock");
+  EXPECT_EQ(ids_of(run),
+            (std::vector<std::string>{lock + "/no-lock",
+                                      lock + "/exclude:" + key("counter", add_line, "add"),
+                                      key("flag", flag_line, "load.seq_cst") + "/acquire"}));
+  for (const SectionPoint& point : run.points) {
+    EXPECT_EQ(point.access.object.rfind("local", 0), std::string::npos) << point.access.describe();
+  }
+}
+
+TEST(MutationSection, SplittingAnOuterSectionWhileAnInnerOneIsHeldCanDeadlock) {
+  // A takes outer, then inner; cut before its access under inner, it takes outer again while it
+  // holds inner: against B (outer, then inner) a lock order inversion.
+  static std::uint32_t outer_line = 0;
+  static std::uint32_t inner_line = 0;
+  static std::uint32_t y_line = 0;
+  const auto run = mutate_model([] {
+    ModelSync::Mutex outer("outer");
+    ModelSync::Mutex inner("inner");
+    ModelSync::Shared<int> x(0, "x");
+    ModelSync::Shared<int> y(0, "y");
+    thread a([&] {
+      // clang-format off
+      outer_line = __LINE__; const ScopedLock o(outer);
+      x.add(1);
+      inner_line = __LINE__; const ScopedLock i(inner);
+      y_line = __LINE__; y.add(1);
+      // clang-format on
+    });
+    thread b([&] {
+      const ScopedLock o(outer);
+      const ScopedLock i(inner);
+      check(x.load() == y.load(), "x and y move together");
+    });
+    a.join();
+    b.join();
+  });
+  const std::string outer = key("outer", outer_line, "lock");
+  const std::string inner = key("inner", inner_line, "lock");
+  const std::string y_add = key("y", y_line, "add");
+  // y's add is in both sections: the outer's second unit, the inner's first.
+  EXPECT_EQ(by_id(run, outer + "/split-before:" + y_add).mutant.access.line, y_line);
+  const auto ids = ids_of(run);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), inner + "/split-before:" + y_add), 0);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), inner + "/exclude:" + y_add), 1);
+  const MutantResult& split = by_id(run, outer + "/split-before:" + y_add);
+  EXPECT_EQ(split.verdict, Verdict::kKilled);
+  ASSERT_TRUE(split.killed_by);
+  EXPECT_EQ(split.killed_by->kind, FailureKind::kDeadlock) << split.killed_by->message;
+}
+
+TEST(MutationSection, RecordingListsEachSectionsAccessesWithTheirLines) {
+  static std::uint32_t lock_line = 0;
+  static std::uint32_t add_line = 0;
+  static std::uint32_t load_line = 0;
+  static std::uint32_t inner_line = 0;
+  static std::uint32_t store_line = 0;
+  const auto run = mutate_model([] {
+    ModelSync::Mutex mutex("m");
+    ModelSync::Mutex inner("inner");
+    ModelSync::Shared<int> counter(0, "counter");
+    ModelSync::Atomic<int> flag(0, "flag");
+    thread other([&] {
+      // clang-format off
+      lock_line = __LINE__; mutex.lock();
+      add_line = __LINE__; counter.add(1);
+      load_line = __LINE__; (void)flag.load(std::memory_order_acquire);
+      {
+        inner_line = __LINE__; const ScopedLock guard(inner);
+        store_line = __LINE__; counter.store(5);
+      }
+      mutex.unlock();
+      counter.store(6);  // after the unlock: in no section
+      // clang-format on
+    });
+    other.join();
+  });
+  const std::string file = "mutation_test.cpp";
+  const Order none = std::memory_order_seq_cst;
+  const Site m{SiteOp::kLock, "m", file, lock_line, none};
+  const Site i{SiteOp::kLock, "inner", file, inner_line, none};
+  const Site add{SiteOp::kAdd, "counter", file, add_line, none};
+  const Site load{SiteOp::kLoad, "flag", file, load_line, std::memory_order_acquire};
+  const Site store{SiteOp::kWrite, "counter", file, store_line, none};
+  const std::vector<SectionPoint> expected{
+      {m, add, false}, {m, load, true}, {m, store, true}, {i, store, false}};
+  EXPECT_EQ(run.points, expected);
+  EXPECT_EQ(store.describe(), "write counter at mutation_test.cpp:" + std::to_string(store_line));
+  EXPECT_EQ(load.key(), key("flag", load_line, "load.acquire"));
+}
+
+TEST(MutationSection, PointsOfEveryJobAreMergedAndASplitPointInAnyWins) {
+  const Site lock{SiteOp::kLock, "m", "f.hpp", 3, std::memory_order_seq_cst};
+  const Site a{SiteOp::kRead, "a", "f.hpp", 4, std::memory_order_seq_cst};
+  const Site b{SiteOp::kAdd, "b", "f.hpp", 5, std::memory_order_seq_cst};
+  const std::vector<SectionPoint> one{{lock, a, false}, {lock, b, false}};
+  const std::vector<SectionPoint> two{{lock, b, true}};
+  EXPECT_EQ(merge_points(one, two), (std::vector<SectionPoint>{{lock, a, false}, {lock, b, true}}));
+  EXPECT_EQ(merge_points(two, one), merge_points(one, two));
+}
+
+TEST(MutationList, SectionMutantsFollowTheirLockSitesNoLockSplitsFirst) {
+  const Site lock{SiteOp::kLock, "m", "f.hpp", 3, std::memory_order_seq_cst};
+  const Site other{SiteOp::kLock, "n", "f.hpp", 9, std::memory_order_seq_cst};
+  const Site a{SiteOp::kRead, "a", "f.hpp", 4, std::memory_order_seq_cst};
+  const Site b{SiteOp::kAdd, "b", "f.hpp", 5, std::memory_order_seq_cst};
+  const Site c{SiteOp::kStore, "c", "f.hpp", 6, std::memory_order_release};
+  const auto mutants = mutants_of(
+      {lock, c, other}, {{lock, a, false}, {lock, b, true}, {lock, c, true}, {other, a, false}});
+  std::vector<std::string> texts;
+  texts.reserve(mutants.size());
+  for (const Mutant& m : mutants) texts.push_back(m.site.object + ": " + m.weakening_text());
+  EXPECT_EQ(texts, (std::vector<std::string>{
+                       "m: lock/unlock -> no-op",
+                       "m: unlock/relock before add b at f.hpp:5",
+                       "m: unlock/relock before store(release) c at f.hpp:6",
+                       "m: read a at f.hpp:4 outside the lock",
+                       "m: add b at f.hpp:5 outside the lock",
+                       "m: store(release) c at f.hpp:6 outside the lock",
+                       "c: release -> relaxed",
+                       "n: lock/unlock -> no-op",
+                       "n: read a at f.hpp:4 outside the lock",
+                   }));
+}
+
+TEST(MutationList, SectionMutantIdsParseBackEvenWithDotsSlashesAndAtsInNames) {
+  const Site metrics{SiteOp::kLock, "metrics_mutex", "telemetry_emitter.hpp", 137,
+                     std::memory_order_seq_cst};
+  const Site bytes{SiteOp::kAdd, "metrics.total_bytes_in", "telemetry_emitter.hpp", 139,
+                   std::memory_order_seq_cst};
+  const Site init{SiteOp::kTryLock, "global.init_mutex", "acq_rel_dcl.hpp", 16,
+                  std::memory_order_seq_cst};
+  const Site instance{SiteOp::kLoad, "global.instance", "acq_rel_dcl.hpp", 18,
+                      std::memory_order_relaxed};
+  const Site odd_lock{SiteOp::kLock, "pool/slot@2", "a b.cpp", 7, std::memory_order_seq_cst};
+  const Site odd_access{SiteOp::kCompareExchange, "x/exclude:y@z", "a b.cpp", 8,
+                        std::memory_order_acq_rel};
+  const std::vector<Mutant> mutants{
+      {metrics, Weakening::kSplitBefore, std::memory_order_relaxed, bytes},
+      {metrics, Weakening::kExclude, std::memory_order_relaxed, bytes},
+      {init, Weakening::kExclude, std::memory_order_relaxed, instance},
+      {odd_lock, Weakening::kSplitBefore, std::memory_order_relaxed, odd_access},
+      {odd_lock, Weakening::kExclude, std::memory_order_relaxed, odd_access},
+  };
+  EXPECT_EQ(mutants[0].id(),
+            "metrics_mutex@telemetry_emitter.hpp:137:lock/split-before:"
+            "metrics.total_bytes_in@telemetry_emitter.hpp:139:add");
+  EXPECT_EQ(mutants[1].id(),
+            "metrics_mutex@telemetry_emitter.hpp:137:lock/exclude:"
+            "metrics.total_bytes_in@telemetry_emitter.hpp:139:add");
+  EXPECT_EQ(mutants[2].id(),
+            "global.init_mutex@acq_rel_dcl.hpp:16:try_lock/exclude:"
+            "global.instance@acq_rel_dcl.hpp:18:load.relaxed");
+  EXPECT_EQ(mutants[1].weakening_text(),
+            "add metrics.total_bytes_in at telemetry_emitter.hpp:139 outside the lock");
+  for (const Mutant& m : mutants) {
+    std::string error;
+    const auto parsed = Mutant::parse(m.id(), &error);
+    ASSERT_TRUE(parsed) << m.id() << ": " << error;
+    EXPECT_EQ(parsed->id(), m.id());
+    EXPECT_EQ(parsed->site, m.site) << m.id();
+    EXPECT_EQ(parsed->weakening, m.weakening) << m.id();
+    EXPECT_EQ(parsed->access, m.access) << m.id();
+  }
+  for (const char* bad : {
+           "m@f.cpp:1:lock/split-before:",                     // no access
+           "m@f.cpp:1:lock/split-before",                      // no ':<access>'
+           "x@f.cpp:1:load.acquire/exclude:y@f.cpp:2:read",    // not a lock site
+           "m@f.cpp:1:lock/exclude:once#3@f.cpp:2:call_once",  // not an access
+           "m@f.cpp:1:lock/exclude:y@f.cpp:2:load",            // an atomic access needs its order
+           "m@f.cpp:1:lock/split-before:y@f.cpp:2:read.relaxed",  // a Shared read has none
+           "m@f.cpp:1:lock/exclude:y@f.cpp:x:read",               // the line is not a number
+           "y@f.cpp:2:read/no-lock",                              // no-lock of an access
+       }) {
+    std::string error;
+    EXPECT_FALSE(Mutant::parse(bad, &error)) << bad;
+    EXPECT_NE(error.find("not a mutant id"), std::string::npos) << bad;
+  }
+}
+
+TEST(MutationReport, JsonEntryOfASectionMutantNamesItsAccess) {
+  const auto run = mutate_model(two_counters(true));
+  ModelSpec spec;
+  spec.name = "counters";
+  spec.variant = "fixed";
+  const std::string writer = key("m", writer_lock_line, "lock");
+  const MutantResult& split =
+      by_id(run, writer + "/split-before:" + key("b", writer_b_line, "add"));
+  const auto json = to_json(spec, split, true);
+  EXPECT_EQ(json["access"], "add b at mutation_test.cpp:" + std::to_string(writer_b_line));
+  EXPECT_EQ(json["site"], "lock m at mutation_test.cpp:" + std::to_string(writer_lock_line));
+  EXPECT_EQ(json["id"], split.mutant.id());
+  EXPECT_EQ(json["replay"]["mutant"], split.mutant.id());
+  EXPECT_EQ(json["site_detail"]["op"], "lock");
+  EXPECT_EQ(json["verdict"], "killed");
+  EXPECT_TRUE(to_json(spec, by_id(run, writer + "/no-lock"), true)["access"].is_null());
+
+  MutationSummary summary;
+  summary.add("counters", "fixed", true, split);
+  const auto entries = to_json(summary);
+  ASSERT_EQ(entries.size(), 1U);
+  EXPECT_EQ(entries[0]["access"], json["access"]);
+  EXPECT_NE(summary.format().find("unlock/relock before add b at mutation_test.cpp:"),
+            std::string::npos)
+      << summary.format();
+  const std::string table = format_mutation_table("counters", run.sites, run.mutants);
+  EXPECT_NE(table.find("add a at mutation_test.cpp:" + std::to_string(writer_a_line) +
+                       " outside the lock"),
+            std::string::npos)
+      << table;
+}
+
 // --- reports -----------------------------------------------------------------------------------
 
 TEST(MutationReport, JsonEntryHasTheAgreedFields) {
@@ -482,8 +901,10 @@ TEST(MutationReport, TableNamesEverySiteAndTheMemoryModel) {
 }
 
 TEST(MutationReport, AFixMutantIsShownNecessaryWhenAnyModelKillsIt) {
-  Mutant m{Site{SiteOp::kLock, "m", "f.hpp", 3, std::memory_order_seq_cst}, Weakening::kNoLock,
-           std::memory_order_relaxed};
+  Mutant m{Site{SiteOp::kLock, "m", "f.hpp", 3, std::memory_order_seq_cst},
+           Weakening::kNoLock,
+           std::memory_order_relaxed,
+           {}};
   Mutant bookkeeping = m;
   bookkeeping.site.object = "store";
   MutantResult survived{m, Verdict::kSurvived, std::nullopt, 2, true, "dpor", "not needed"};
@@ -558,7 +979,10 @@ TEST(MutationEmitter, EveryMutantOfTheFixedEmittersFixIsKilled) {
     }
     const std::string site = entry.mutant.site.object + "@" + entry.mutant.site.where();
     listed.insert(site);
-    EXPECT_EQ(entry.mutant.weakening, Weakening::kNoLock);
+    // A lock site's mutants: its no-lock, and the splits and excludes of its section.
+    EXPECT_TRUE(entry.mutant.weakening == Weakening::kNoLock ||
+                cuts_section(entry.mutant.weakening))
+        << entry.mutant.id();
     EXPECT_EQ(entry.verdict, Verdict::kKilled) << entry.mutant.id();
   }
   EXPECT_EQ(listed, expected);

@@ -96,6 +96,44 @@ def fix_sites() -> list[str]:
     return sites
 
 
+COUNTERS = ("tool_calls", "total_bytes_in", "total_bytes_out", "total_duration_ms", "errors")
+
+
+def fix_mutants() -> list[tuple[str, str]]:
+    """Every mutant of the fixed emitter's fix, as (site, weakening), found in the source now: per
+    lock site of fix_sites() the no-lock, a split before each access of its section but the first,
+    and an exclude of each access. The sections' accesses: the five counters in record_call() (add)
+    and in snapshot() (read), and global.instance in MutexInit's init() (read, write) and get()
+    (read)."""
+    def lines_of(file: str) -> list[str]:
+        return (ROOT / "impl" / file).read_text().splitlines()
+
+    def after(lines: list[str], start: int, text: str) -> int:
+        """The number of the first line after line `start` that holds `text`."""
+        return next(n for n, line in enumerate(lines, 1) if n > start and text in line)
+
+    emitter, init = lines_of("telemetry_emitter.hpp"), lines_of("global_telemetry.hpp")
+    update, copy, init_site, get_site = (int(site.rsplit(":", 1)[1]) for site in fix_sites())
+    sections = [  # (lock line, file, [(what, object, line)])
+        (update, "telemetry_emitter.hpp",
+         [("add", f"metrics.{c}", after(emitter, update, f"{c}_.add(")) for c in COUNTERS]),
+        (copy, "telemetry_emitter.hpp",
+         [("read", f"metrics.{c}", after(emitter, copy, f"{c}_.load()")) for c in COUNTERS]),
+        (init_site, "global_telemetry.hpp",
+         [("read", "global.instance", after(init, init_site, "instance_.load()")),
+          ("write", "global.instance", after(init, init_site, "instance_.store("))]),
+        (get_site, "global_telemetry.hpp",
+         [("read", "global.instance", after(init, get_site, "instance_.load()"))]),
+    ]
+    mutants = []
+    for site, (_, file, accesses) in zip(fix_sites(), sections):
+        mutants.append((site, "lock/unlock -> no-op"))
+        described = [f"{what} {obj} at {file}:{line}" for what, obj, line in accesses]
+        mutants += [(site, f"unlock/relock before {a}") for a in described[1:]]
+        mutants += [(site, f"{a} outside the lock") for a in described]
+    return mutants
+
+
 def run(cmd: list[str], timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           check=False)
@@ -258,54 +296,73 @@ class ReportsTest(unittest.TestCase):
         tree = ET.parse(self.dir / "junit.xml")
         suite = next(s for s in tree.iter("testsuite") if s.get("name") == "mutation")
         cases = [(c.get("classname"), c.get("name")) for c in suite.iter("testcase")]
-        self.assertEqual(sorted(cases), sorted(("verify.fixed.mutants",
-                                                f"{site}: lock/unlock -> no-op")
-                                               for site in fix_sites()))
-        self.assertEqual(int(suite.get("tests")), 4)
+        self.assertEqual(sorted(cases), sorted(("verify.fixed.mutants", f"{site}: {weakening}")
+                                               for site, weakening in fix_mutants()))
+        self.assertEqual(int(suite.get("tests")), len(fix_mutants()))
         self.assertEqual(int(suite.get("failures")), 0)
         for case in suite.iter("testcase"):
             self.assertRegex(case.findtext("system-out") or "", r"killed by \S+: ")
 
-    def test_the_mutants_section_lists_every_site_of_the_fix_killed(self) -> None:
+    def test_the_mutants_section_lists_every_mutant_of_the_fix_killed(self) -> None:
         section = self.output.split("\nMutants: ", 1)
         self.assertEqual(len(section), 2, "no mutants section after the matrix")
         self.assertLess(self.output.index("Verdict matrix"), self.output.index("\nMutants: "))
         rows = [line for line in section[1].splitlines() if line.startswith("  fixed ")]
-        sites = fix_sites()
-        # The fixed emitter's fix first: its four sites are the first rows, each killed by a model.
-        self.assertEqual(len(rows), 5, section[1])
-        for row in rows[:4]:
-            self.assertRegex(row, r"lock/unlock -> no-op\s+killed\s+[1-9]\d*/\d+\s+\d+\s+"
-                                  r"\S+/fixed/\S+: data race at ")
-        self.assertEqual({s for s in sites for row in rows[:4] if f" {s} " in row}, set(sites))
-        self.assertRegex(rows[4], r"global\.store_mutex .*\(not the fix\).* survived .*"
-                                  r"not counted")
-        self.assertRegex(self.output, r"(?m)^  ok   the fixed emitter's fix shown necessary: 4 "
+        expected = fix_mutants()
+        # The fixed emitter's fix first: its mutants are the first rows, each killed by a model;
+        # the no-lock ones by a data race, the splits by a broken property (a torn snapshot, two
+        # emitters constructed), the excludes by a race or a property.
+        self.assertEqual(len(rows), len(expected) + 1, section[1])
+        for row in rows[:len(expected)]:
+            self.assertRegex(row, r"killed\s+[1-9]\d*/\d+\s+\d+\s+\S+/fixed/\S+: "
+                                  r"(data race|assertion failed) at ")
+            if "lock/unlock -> no-op" in row:
+                self.assertRegex(row, r"\S+/fixed/\S+: data race at ")
+            if "unlock/relock before" in row:
+                self.assertRegex(row, r"\S+/fixed/\S+: assertion failed at ")
+        for site, weakening in expected:
+            self.assertTrue(any(f" {site} " in row and f" {weakening} " in row
+                                for row in rows[:len(expected)]), f"{site}: {weakening}")
+        self.assertRegex(rows[-1], r"global\.store_mutex .*\(not the fix\).* survived .*"
+                                   r"not counted")
+        n = len(expected)
+        self.assertRegex(self.output, rf"(?m)^  ok   the fixed emitter's fix shown necessary: {n} "
                                       r"mutants of the fix at 4 sites, all killed")
-        self.assertRegex(self.output, r"(?m)^                          mutants 4 mutants of the "
+        self.assertRegex(self.output, rf"(?m)^                          mutants {n} mutants of the "
                                       r"fix at 4 sites, all killed")
         self.assertRegex(self.output, r"(?m)^VERIFIED: .*; every mutant of the fixed emitter's "
-                                      r"fix killed \(4 mutants at 4 sites\)$")
+                                      rf"fix killed \({n} mutants at 4 sites\)$")
 
     def test_verify_json_has_the_mutants(self) -> None:
         report = json.loads((self.dir / "verify.json").read_text())
         mutants = report["mutants"]
         counted = [m for m in mutants if m["counted"]]
-        # Every lock site of the fix, one mutant each (no lock), all killed, listed first.
+        # Every mutant of the fix (no lock, split, exclude), all killed, listed first.
         self.assertEqual(mutants[:len(counted)], counted)
-        self.assertEqual(sorted(m["site"] for m in counted), sorted(fix_sites()))
+        self.assertEqual(sorted((m["site"], m["weakening"]) for m in counted),
+                         sorted(fix_mutants()))
         for m in counted:
-            with self.subTest(m["site"]):
-                self.assertEqual((m["variant"], m["weakening"], m["verdict"], m["in_fix"]),
-                                 ("fixed", "lock/unlock -> no-op", "killed", True))
+            with self.subTest(f"{m['site']}: {m['weakening']}"):
+                self.assertEqual((m["variant"], m["verdict"], m["in_fix"]),
+                                 ("fixed", "killed", True))
                 self.assertRegex(m["killed_by"], r"^[a-z]+/fixed/")
                 self.assertIn(m["killed_by"], m["killed_in"])
                 self.assertGreater(m["executions"], 0)
-                self.assertEqual(m["counterexample"]["kind"], "data race")
-                self.assertRegex(m["counterexample"]["file"], r"^impl/")
+                self.assertIn(m["counterexample"]["kind"], ("data race", "assertion failed"))
+                self.assertRegex(m["counterexample"]["file"], r"^(impl|model)/")
                 self.assertIn(f"--mutant '{m['id']}' --replay ", m["replay"])
                 self.assertEqual(m["site_location"]["file"],
                                  "impl/" + m["site"].rsplit(" at ", 1)[1].split(":")[0])
+                if m["weakening"] == "lock/unlock -> no-op":
+                    self.assertEqual(m["counterexample"]["kind"], "data race")
+                    self.assertIsNone(m["access"])
+                    self.assertIsNone(m["access_location"])
+                else:
+                    # split and exclude name the access they cut at, and where it is.
+                    self.assertIn(m["access"], m["weakening"])
+                    file, line = m["access"].rsplit(" at ", 1)[1].split(":")
+                    self.assertEqual((m["access_location"]["file"], m["access_location"]["line"]),
+                                     (f"impl/{file}", int(line)))
         # The emitter store's mutex is bookkeeping, not the fix: listed, survives, not counted.
         store = [m for m in mutants if "global.store_mutex" in m["site"]]
         self.assertTrue(store)
@@ -316,9 +373,10 @@ class ReportsTest(unittest.TestCase):
                if m["variant"] == "acq_rel_dcl" and m["weakening"].endswith("-> relaxed")}
         self.assertEqual(dcl, {"load(acquire)": "killed", "store(release)": "killed"})
         fixed = next(v for v in report["variants"] if v["name"] == "fixed")
+        n = len(fix_mutants())
         self.assertEqual((fixed["mutation"]["verdict"], fixed["mutation"]["ok"],
                           fixed["mutation"]["mutants"], fixed["mutation"]["killed"]),
-                         ("killed", True, 4, 4))
+                         ("killed", True, n, n))
         self.assertEqual(report["mutation"]["not_shown_necessary"], [])
         self.assertEqual(report["mutation"]["ran"], {"emitter": True, "examples": False})
 
@@ -527,25 +585,34 @@ class HtmlTest(unittest.TestCase):
         self.assertIn("tool_calls_.add(1);", racing)  # the source line itself
         self.assertIn("metrics.tool_calls", racing)
 
-    def test_rendered_dom_shows_the_mutants_table_with_every_site_of_the_fix(self) -> None:
+    def test_rendered_dom_shows_the_mutants_table_with_every_mutant_of_the_fix(self) -> None:
         proc = chromium_run(self.page.as_uri(), "--dump-dom")
         self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
         table = MutantRows()
         table.feed(proc.stdout)
         self.assertTrue(table.rows, "no mutants table in the rendered page")
         fix = [r for r in table.rows if r["attrs"].get("data-counted") == "true"]
-        self.assertEqual(sorted(r["attrs"]["data-site"] for r in fix), sorted(fix_sites()))
+        self.assertEqual({r["attrs"]["data-site"] for r in fix}, set(fix_sites()))
+        self.assertEqual(len(fix), len(fix_mutants()))
         self.assertEqual(table.rows[:len(fix)], fix, "the fixed emitter's fix is not first")
+        seen = set()
         for row in fix:
             with self.subTest(row["attrs"]["data-site"]):
                 variant, site, weakening, verdict, killed_in, killed_by, where, _ = row["cells"]
                 self.assertEqual((variant, verdict), ("fixed", "killed"))
                 self.assertIn(row["attrs"]["data-site"], site)
                 self.assertIn("guard(", site)  # the site's source line
-                self.assertEqual(weakening, "lock/unlock -> no-op")
-                self.assertRegex(killed_by, r"^\S+/fixed/\S+data race at ")
+                expected = max((w for s, w in fix_mutants()
+                                if s == row["attrs"]["data-site"] and weakening.startswith(w)),
+                               key=len)
+                seen.add((row["attrs"]["data-site"], expected))
+                if expected != "lock/unlock -> no-op":
+                    # A split or exclude shows the source line of the access it cuts at.
+                    self.assertIn("_.", weakening[len(expected):])
+                self.assertRegex(killed_by, r"^\S+/fixed/\S+(data race|assertion failed) at ")
                 # The killing counterexample's location, with its source line.
-                self.assertRegex(where, r"^impl/[a-z_]+\.hpp:\d+\S")
+                self.assertRegex(where, r"^(impl|model)/[a-z_/]+\.(hpp|cpp):\d+\S")
+        self.assertEqual(seen, set(fix_mutants()))
         self.assertTrue(any(r["attrs"].get("data-in-fix") == "false" and
                             "not the fix" in r["cells"][1] for r in table.rows))
         # Each killing counterexample can be opened as a swimlane.
@@ -760,11 +827,13 @@ class VerdictTest(unittest.TestCase):
                          [("static/thread-safety", "ThreadSafetyAnalysis.AcceptsTheFixedInit")])
 
     @staticmethod
-    def survive(data: dict, variant: str, site: str) -> int:
-        """Makes every model's run of the mutants of `site` (in `variant`) survive."""
+    def survive(data: dict, variant: str, site: str, weakening: str | None = None) -> int:
+        """Makes every model's run of the mutants of `site` (in `variant`; those of `weakening`
+        only, when given) survive."""
         count = 0
         for m in data["mutants"]:
-            if m["variant"] == variant and m["site"] == site:
+            if m["variant"] == variant and m["site"] == site and weakening in (None,
+                                                                               m["weakening"]):
                 # As dc_model writes a survivor: no counterexample, no replay.
                 m.update(verdict="survived", killed_by=None, counterexample=None, replay=None,
                          exhaustive=True, search="dpor, exhaustive",
@@ -775,7 +844,8 @@ class VerdictTest(unittest.TestCase):
 
     def test_a_mutant_of_the_fix_that_survives_is_fix_not_shown_necessary_exit_1(self) -> None:
         site = fix_sites()[0]  # the metrics lock in emit_tool_call
-        self.edit("models-emitter.json", lambda data: self.survive(data, "fixed", site))
+        self.edit("models-emitter.json",
+                  lambda data: self.survive(data, "fixed", site, "lock/unlock -> no-op"))
         code, text, report = self.verify()
         self.assertEqual(code, 1, text)
         self.assertIn(f"  NOT PROVEN   fixed (mutation): fix not shown necessary: {site} "
@@ -788,7 +858,8 @@ class VerdictTest(unittest.TestCase):
         self.assertEqual((report["verdict"], report["exit_code"]), ("not verified", 1))
         self.assertEqual(report["mutation"]["not_shown_necessary"],
                          [f"{site} (lock/unlock -> no-op)"])
-        entry = next(m for m in report["mutants"] if m["site"] == site)
+        entry = next(m for m in report["mutants"]
+                     if m["site"] == site and m["weakening"] == "lock/unlock -> no-op")
         self.assertEqual((entry["verdict"], entry["counted"], entry["killed_by"]),
                          ("survived", True, None))
         # junit: that mutant's testcase fails, and only it; SARIF: an error at the site.
@@ -807,16 +878,43 @@ class VerdictTest(unittest.TestCase):
         page = (self.dir / "report" / "index.html").read_text()
         self.assertIn(f"fix not shown necessary: {html.escape(site)}", page)
 
+    def test_a_surviving_split_of_the_fix_names_its_access_exit_1(self) -> None:
+        site, weakening = next((s, w) for s, w in fix_mutants() if "unlock/relock before" in w
+                               and "metrics.errors" in w)  # the errors update cut off
+        self.edit("models-emitter.json",
+                  lambda data: self.survive(data, "fixed", site, weakening))
+        code, text, report = self.verify()
+        self.assertEqual(code, 1, text)
+        self.assertIn(f"fix not shown necessary: {site} ({weakening} survives", text)
+        self.assertEqual(report["mutation"]["not_shown_necessary"], [f"{site} ({weakening})"])
+        junit = ET.parse(self.dir / "report" / "junit.xml")
+        failed = [(c.get("classname"), c.get("name")) for c in junit.iter("testcase")
+                  if c.find("failure") is not None]
+        self.assertEqual(failed, [("verify.fixed.mutants", f"{site}: {weakening}")])
+        # SARIF: an error at the access the section was cut at, not at the lock.
+        sarif = json.loads((self.dir / "report" / "verify.sarif").read_text())
+        errors = [r for r in sarif["runs"][0]["results"] if r["level"] == "error"]
+        self.assertEqual([r["ruleId"] for r in errors], ["mutation/fix-not-shown-necessary"])
+        file, line = weakening.rsplit(" at ", 1)[1].split(":")
+        physical = errors[0]["locations"][0]["physicalLocation"]
+        self.assertEqual((physical["artifactLocation"]["uri"], physical["region"]["startLine"]),
+                         (f"impl/{file}", int(line)))
+
     def test_a_mutant_killed_in_one_model_of_several_is_killed(self) -> None:
         # The snapshot lock: the increment models survive it, the snapshot and stop models kill it.
         site = fix_sites()[1]
 
         def keep_one(data: dict) -> None:
-            killed = [m for m in data["mutants"] if m["variant"] == "fixed"
-                      and m["site"] == site and m["verdict"] == "killed"]
-            self.assertGreater(len(killed), 1)
-            for m in killed[1:]:
-                m.update(verdict="survived", killed_by=None, counterexample=None, replay=None)
+            by_mutant: dict[str, list[dict]] = {}
+            for m in data["mutants"]:
+                if m["variant"] == "fixed" and m["site"] == site and m["verdict"] == "killed":
+                    by_mutant.setdefault(m["id"], []).append(m)
+            self.assertTrue(by_mutant)
+            self.assertTrue(all(len(killed) > 1 for killed in by_mutant.values()))
+            for killed in by_mutant.values():
+                for m in killed[1:]:
+                    m.update(verdict="survived", killed_by=None, counterexample=None,
+                             replay=None)
         self.edit("models-emitter.json", keep_one)
         code, text, _ = self.verify()
         self.assertEqual(code, 0, text)
