@@ -86,6 +86,15 @@ int first_non_prefix_writer(const CallPlan& plan, std::uint64_t calls) {
   return -1;
 }
 
+// Adds one call to `m`, as record_call() does.
+void count(Metrics& m, const PlannedCall& call) {
+  m.tool_calls += 1;
+  m.total_bytes_in += call.bytes_in;
+  m.total_bytes_out += call.bytes_out;
+  m.total_duration_ms += call.duration_ms;
+  m.errors += call.error ? 1 : 0;
+}
+
 Violation violation(Property property, std::string message) {
   return Violation{property, std::move(message)};
 }
@@ -123,12 +132,7 @@ Metrics CallPlan::totals() const {
   Metrics m;
   for (int w = 0; w < writers_; ++w) {
     for (int c = 0; c < calls_; ++c) {
-      const PlannedCall call = this->call(w, c);
-      m.tool_calls += 1;
-      m.total_bytes_in += call.bytes_in;
-      m.total_bytes_out += call.bytes_out;
-      m.total_duration_ms += call.duration_ms;
-      m.errors += call.error ? 1 : 0;
+      count(m, call(w, c));
     }
   }
   return m;
@@ -144,12 +148,7 @@ Metrics CallPlan::metrics_of(std::uint64_t calls) const {
   Metrics m;
   for (int k = 0; k < size(); ++k) {
     if ((calls >> k & 1U) == 0) continue;
-    const PlannedCall call = this->call(k / calls_, k % calls_);
-    m.tool_calls += 1;
-    m.total_bytes_in += call.bytes_in;
-    m.total_bytes_out += call.bytes_out;
-    m.total_duration_ms += call.duration_ms;
-    m.errors += call.error ? 1 : 0;
+    count(m, call(k / calls_, k % calls_));
   }
   return m;
 }

@@ -34,18 +34,8 @@ if(NOT SUBJECT)
   list(JOIN DEFINES " " SUBJECT)
 endif()
 
-# Fails the check with the concatenated arguments (taken one by one: any may hold a ';'), printed
-# as they are: message(FATAL_ERROR) would re-wrap them at 80 columns, splitting the words a reader
-# (or fails_with.cmake, or scripts/verify) looks for.
-function(dc_fail)
-  set(text "")
-  math(EXPR last "${ARGC} - 1")
-  foreach(i RANGE ${last})
-    string(APPEND text "${ARGV${i}}")
-  endforeach()
-  message("${text}")
-  message(FATAL_ERROR "check.cmake: the check failed (the FAIL line above says why)")
-endfunction()
+set(DC_FAIL_SUMMARY "check.cmake: the check failed (the FAIL line above says why)")
+include(${CMAKE_CURRENT_LIST_DIR}/fail.cmake)
 
 # Source text as a CMake list of lines. A list cannot hold ';' (the separator) and splits oddly
 # at unbalanced '[' ']', so those are escaped in the list and restored by dc_line().

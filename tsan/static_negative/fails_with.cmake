@@ -7,17 +7,8 @@ cmake_minimum_required(VERSION 3.25)  # the policies of the project (IN_LIST, ..
 if(NOT DEFINED MESSAGE OR MESSAGE STREQUAL "")
   message(FATAL_ERROR "fails_with.cmake: -DMESSAGE=... is required")
 endif()
-# Fails with the concatenated arguments, printed as they are (message(FATAL_ERROR) would re-wrap
-# them at 80 columns).
-function(dc_fail)
-  set(text "")
-  math(EXPR last "${ARGC} - 1")
-  foreach(i RANGE ${last})
-    string(APPEND text "${ARGV${i}}")
-  endforeach()
-  message("${text}")
-  message(FATAL_ERROR "fails_with.cmake: the check did not fail as it must (see FAIL above)")
-endfunction()
+set(DC_FAIL_SUMMARY "fails_with.cmake: the check did not fail as it must (see FAIL above)")
+include(${CMAKE_CURRENT_LIST_DIR}/fail.cmake)
 
 set(command "")
 set(after_separator FALSE)
