@@ -197,13 +197,13 @@ Metrics metrics_of_event(const Json& event) {
                  field("total_duration_ms"), field("errors")};
 }
 
-Verdict check_snapshots_grow(const CallPlan& plan, const Metrics& earlier, const Metrics& later,
-                             std::string_view what) {
+Verdict check_snapshots_grow(Property property, const CallPlan& plan, const Metrics& earlier,
+                             const Metrics& later, std::string_view what) {
   const auto before = static_cast<std::uint64_t>(earlier.total_bytes_in);
   const auto after = static_cast<std::uint64_t>(later.total_bytes_in);
   if ((before & ~after) == 0) return std::nullopt;
-  return violation(Property::kP2, std::string(what) + " went backwards: " + describe(plan, before) +
-                                      ", then " + describe(plan, after));
+  return violation(property, std::string(what) + " went backwards: " + describe(plan, before) +
+                                 ", then " + describe(plan, after));
 }
 
 Verdict check_single_instance(std::span<const Seen> callers, std::size_t constructor_runs,

@@ -111,9 +111,9 @@ Verdict check_snapshot(Property property, const CallPlan& plan, const Metrics& m
 // The metrics a server_stop event carries (its "metrics" object).
 Metrics metrics_of_event(const Json& event);
 
-// P2: a later snapshot by the same reader counts every call an earlier one counted.
-Verdict check_snapshots_grow(const CallPlan& plan, const Metrics& earlier, const Metrics& later,
-                             std::string_view what);
+// P2/P3: a later snapshot by the same reader counts every call an earlier one counted.
+Verdict check_snapshots_grow(Property property, const CallPlan& plan, const Metrics& earlier,
+                             const Metrics& later, std::string_view what);
 
 // ---------------------------------------------------------------------------------------------
 // P4, P5: the global emitter.

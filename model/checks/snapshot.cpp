@@ -27,7 +27,8 @@ std::function<void()> snapshot(int writers, int calls, int snapshots) {
         const Metrics m = emitter.get_session_summary().metrics;
         require(properties::check_snapshot(properties::Property::kP2, plan, m,
                                            "a get_session_summary() taken while writers run"));
-        require(properties::check_snapshots_grow(plan, previous, m, "the reader's snapshots"));
+        require(properties::check_snapshots_grow(properties::Property::kP2, plan, previous, m,
+                                                 "the reader's snapshots"));
         previous = m;
       }
     }));

@@ -166,8 +166,10 @@ TEST(P2Snapshot, ASnapshotThatLosesACallOfAnEarlierOneWentBackwards) {
   const CallPlan plan(2, 2);
   const Metrics earlier = plan.metrics_of(prefix_calls(plan, {1, 1}));
   const Metrics later = plan.metrics_of(prefix_calls(plan, {2, 0}));
-  EXPECT_FALSE(check_snapshots_grow(plan, earlier, plan.totals(), "reader"));
-  EXPECT_TRUE(check_snapshots_grow(plan, earlier, later, "reader"));
+  EXPECT_FALSE(check_snapshots_grow(Property::kP2, plan, earlier, plan.totals(), "reader"));
+  const Verdict verdict = check_snapshots_grow(Property::kP3, plan, earlier, later, "stops");
+  ASSERT_TRUE(verdict);
+  EXPECT_EQ(verdict->property, Property::kP3);
 }
 
 TEST(P2Snapshot, ReadsTheMetricsOfAStopEvent) {

@@ -72,7 +72,8 @@ inline void expect_whole_snapshots(Property property, const CallPlan& plan,
     const std::string name =
         std::string(what) + " " + std::to_string(i + 1) + " of " + std::to_string(snapshots.size());
     auto verdict = properties::check_snapshot(property, plan, snapshots[i], name);
-    if (!verdict) verdict = properties::check_snapshots_grow(plan, previous, snapshots[i], name);
+    if (!verdict)
+      verdict = properties::check_snapshots_grow(property, plan, previous, snapshots[i], name);
     if (verdict) {
       ++broken;
       if (!first) first = std::move(verdict);
