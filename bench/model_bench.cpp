@@ -21,9 +21,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/checks/harness.hpp"
-#include "model/explorer.hpp"
-#include "model/registry.hpp"
+#include "model/emitter/harness.hpp"
+#include "model/engine/explorer.hpp"
+#include "model/catalogue/registry.hpp"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #include <memory>
 #include <vector>
 
-#include "impl/scoped_lock.hpp"
-#include "impl/thread_annotations.hpp"
+#include "seam/scoped_lock.hpp"
+#include "seam/thread_annotations.hpp"
 
 namespace doublecheck {
 

@@ -13,9 +13,9 @@
 #include <utility>
 
 #include "impl/emitter_store.hpp"
-#include "impl/scoped_lock.hpp"
+#include "seam/scoped_lock.hpp"
 #include "impl/telemetry_emitter.hpp"
-#include "impl/thread_annotations.hpp"
+#include "seam/thread_annotations.hpp"
 
 namespace doublecheck {
 

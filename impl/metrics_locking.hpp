@@ -2,7 +2,7 @@
 // impl/variants/ can take apart one site at a time (same template, fix removed).
 #pragma once
 
-#include "impl/scoped_lock.hpp"
+#include "seam/scoped_lock.hpp"
 
 namespace doublecheck {
 

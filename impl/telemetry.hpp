@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "impl/global_telemetry.hpp"
-#include "impl/std_sync.hpp"
+#include "seam/std_sync.hpp"
 #include "impl/telemetry_emitter.hpp"
 
 namespace doublecheck {

@@ -21,7 +21,7 @@
 #include "impl/event_sink.hpp"
 #include "impl/file_sink.hpp"
 #include "impl/metrics_locking.hpp"
-#include "impl/thread_annotations.hpp"
+#include "seam/thread_annotations.hpp"
 
 namespace doublecheck {
 

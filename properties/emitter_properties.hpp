@@ -1,5 +1,5 @@
 // The emitter's properties P1-P6 (DESIGN.md), written once. Both checkers read them from here: the
-// explorer's models (model/checks/, through model::check) and the race suite (tests/race/, through
+// explorer's models (model/emitter/, through model::check) and the race suite (tests/race/, through
 // GoogleTest), so a property cannot be strong in one checker and weak in the other.
 //
 // A property is a function of what the threads observed that returns the violation, if any, with

@@ -5,7 +5,7 @@ A report looks like this (LLVM 14; addresses and build ids shortened):
     ==================
     WARNING: ThreadSanitizer: data race (pid=8448)
       Write of size 8 at 0x7b0c00000010 by thread T2:
-        #0 doublecheck::StdSync::Shared<long>::add /src/impl/std_sync.hpp:86:53 (exe+0xd4)
+        #0 doublecheck::StdSync::Shared<long>::add /src/seam/std_sync.hpp:86:53 (exe+0xd4)
         #1 doublecheck::BasicTelemetryEmitter<...>::record_call /src/impl/x.hpp:180:17 (exe+0xd4)
         ...
 
@@ -18,7 +18,7 @@ A report looks like this (LLVM 14; addresses and build ids shortened):
       Thread T2 (tid=8470, running) created by main thread at:
         #0 pthread_create <null> (exe+0x5342d)
 
-    SUMMARY: ThreadSanitizer: data race /src/impl/std_sync.hpp:86:53 in ...
+    SUMMARY: ThreadSanitizer: data race /src/seam/std_sync.hpp:86:53 in ...
     ==================
 
 The sections that describe the racing *accesses* ("Write of size", "Previous read of size",

@@ -4,8 +4,8 @@
 #pragma once
 
 #include "impl/emitter_store.hpp"
-#include "impl/scoped_lock.hpp"
-#include "impl/thread_annotations.hpp"
+#include "seam/scoped_lock.hpp"
+#include "seam/thread_annotations.hpp"
 
 namespace doublecheck::variants {
 

@@ -2,7 +2,7 @@
 // snapshot still takes the lock, so this variant isolates the update site.
 #pragma once
 
-#include "impl/scoped_lock.hpp"
+#include "seam/scoped_lock.hpp"
 
 namespace doublecheck::variants {
 

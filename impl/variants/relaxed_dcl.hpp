@@ -6,7 +6,7 @@
 #include <atomic>
 
 #include "impl/emitter_store.hpp"
-#include "impl/scoped_lock.hpp"
+#include "seam/scoped_lock.hpp"
 
 namespace doublecheck::variants {
 

@@ -2,7 +2,7 @@
 // no lock while updates run under it (a torn snapshot: bytes of one call without its count).
 #pragma once
 
-#include "impl/scoped_lock.hpp"
+#include "seam/scoped_lock.hpp"
 
 namespace doublecheck::variants {
 

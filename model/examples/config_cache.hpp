@@ -22,9 +22,9 @@
 #include <string>
 #include <utility>
 
-#include "impl/scoped_lock.hpp"
-#include "impl/std_sync.hpp"
-#include "impl/thread_annotations.hpp"
+#include "seam/scoped_lock.hpp"
+#include "seam/std_sync.hpp"
+#include "seam/thread_annotations.hpp"
 
 namespace doublecheck::examples {
 

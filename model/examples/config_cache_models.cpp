@@ -1,6 +1,6 @@
 // The models of the example class (config_cache.hpp): its properties, proved for every
 // interleaving of 2-3 threads, and the negative control that shows the checker failing on the
-// code without the fix. Registered like model/checks/ registers the emitter's models.
+// code without the fix. Registered like model/emitter/ registers the emitter's models.
 //
 // Properties (write yours down the same way: each is a check() in the model body):
 //   C1  every caller of get() gets the loaded value
@@ -12,7 +12,7 @@
 
 #include "model/examples/config_cache.hpp"
 #include "model/examples/examples.hpp"
-#include "model/model_sync.hpp"
+#include "model/engine/model_sync.hpp"
 
 namespace doublecheck::examples {
 namespace {

@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "model/examples/examples.hpp"
-#include "model/explorer.hpp"
-#include "model/report_json.hpp"
+#include "model/engine/explorer.hpp"
+#include "model/catalogue/report_json.hpp"
 
 namespace po = boost::program_options;
 namespace model = doublecheck::model;

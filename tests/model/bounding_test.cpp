@@ -4,9 +4,9 @@
 
 #include <set>
 
-#include "model/explorer.hpp"
-#include "model/model_sync.hpp"
-#include "model/registry.hpp"
+#include "model/engine/explorer.hpp"
+#include "model/engine/model_sync.hpp"
+#include "model/catalogue/registry.hpp"
 #include "tests/model/small_models.hpp"
 
 namespace doublecheck::model {

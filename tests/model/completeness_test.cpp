@@ -1,5 +1,5 @@
 // The plain exhaustive search (Search::kPlain) explores every interleaving of the threads' visible
-// operations exactly once. Counting rule (model/execution.hpp): each atomic, mutex, call_once and
+// operations exactly once. Counting rule (model/engine/execution.hpp): each atomic, mutex, call_once and
 // yield is a decision point; spawn and join are not (the spawned thread runs to its first visible
 // operation, a joiner goes on in the step that finishes its target).
 #include <gtest/gtest.h>
@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "model/explorer.hpp"
-#include "model/model_sync.hpp"
+#include "model/engine/explorer.hpp"
+#include "model/engine/model_sync.hpp"
 
 namespace doublecheck::model {
 namespace {

@@ -1,12 +1,12 @@
-// The emitter's models (model/checks/) against the fixed emitter and every variant reach the
+// The emitter's models (model/emitter/) against the fixed emitter and every variant reach the
 // verdicts of DESIGN.md's matrix: the fixed code passes exhaustively, each variant fails with the
 // expected kind on the expected source line.
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "model/explorer.hpp"
-#include "model/registry.hpp"
+#include "model/engine/explorer.hpp"
+#include "model/catalogue/registry.hpp"
 
 namespace doublecheck::model {
 namespace {

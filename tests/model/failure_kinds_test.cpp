@@ -3,8 +3,8 @@
 
 #include <stdexcept>
 
-#include "model/explorer.hpp"
-#include "model/model_sync.hpp"
+#include "model/engine/explorer.hpp"
+#include "model/engine/model_sync.hpp"
 
 namespace doublecheck::model {
 namespace {

@@ -4,8 +4,8 @@
 #include <set>
 #include <utility>
 
-#include "model/explorer.hpp"
-#include "model/model_sync.hpp"
+#include "model/engine/explorer.hpp"
+#include "model/engine/model_sync.hpp"
 
 namespace doublecheck::model {
 namespace {

@@ -1,7 +1,7 @@
-// Fix-necessity mutation (model/mutation.hpp, model/mutation_run.hpp): the sites a passing model
+// Fix-necessity mutation (model/mutation/mutation.hpp, model/mutation/mutation_run.hpp): the sites a passing model
 // meets are recorded; each kind of weakening is killed where the site is needed and survives where
 // it is not; the emitter's fix has every site listed and every mutant killed.
-#include "model/mutation.hpp"
+#include "model/mutation/mutation.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,13 +12,13 @@
 #include <string>
 #include <vector>
 
-#include "impl/scoped_lock.hpp"
-#include "model/execution.hpp"
-#include "model/explorer.hpp"
-#include "model/model_sync.hpp"
-#include "model/mutation_run.hpp"
-#include "model/registry.hpp"
-#include "model/report_json.hpp"
+#include "seam/scoped_lock.hpp"
+#include "model/engine/execution.hpp"
+#include "model/engine/explorer.hpp"
+#include "model/engine/model_sync.hpp"
+#include "model/mutation/mutation_run.hpp"
+#include "model/catalogue/registry.hpp"
+#include "model/catalogue/report_json.hpp"
 
 namespace doublecheck::model {
 namespace {

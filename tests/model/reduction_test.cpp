@@ -7,9 +7,9 @@
 #include <set>
 #include <vector>
 
-#include "model/explorer.hpp"
-#include "model/model_sync.hpp"
-#include "model/registry.hpp"
+#include "model/engine/explorer.hpp"
+#include "model/engine/model_sync.hpp"
+#include "model/catalogue/registry.hpp"
 
 namespace doublecheck::model {
 namespace {

@@ -3,8 +3,8 @@
 
 #include <cstdlib>
 
-#include "model/explorer.hpp"
-#include "model/model_sync.hpp"
+#include "model/engine/explorer.hpp"
+#include "model/engine/model_sync.hpp"
 #include "tests/model/small_models.hpp"
 
 namespace doublecheck::model {

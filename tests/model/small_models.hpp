@@ -1,7 +1,7 @@
 // Small models the explorer's tests share.
 #pragma once
 
-#include "model/model_sync.hpp"
+#include "model/engine/model_sync.hpp"
 
 namespace doublecheck::model::test_models {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <type_traits>
 
-#include "impl/std_sync.hpp"
+#include "seam/std_sync.hpp"
 #include "impl/telemetry_emitter.hpp"
 #include "impl/variants/naive_dcl.hpp"
 #include "impl/variants/prefix_rc002.hpp"

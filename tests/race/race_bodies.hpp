@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "impl/global_telemetry.hpp"
-#include "impl/source_loc.hpp"
-#include "impl/std_sync.hpp"
+#include "seam/source_loc.hpp"
+#include "seam/std_sync.hpp"
 #include "impl/telemetry.hpp"
 #include "properties/emitter_properties.hpp"
 #include "tests/impl/test_support.hpp"

@@ -1,6 +1,6 @@
 // The static negative controls (DESIGN.md, checker 4): the pre-fix variants of impl/variants/,
 // their own source, with nothing lying to Clang's thread-safety analysis. The variants compile
-// under -Wthread-safety -Werror only thanks to the annotation lies of impl/thread_annotations.hpp
+// under -Wthread-safety -Werror only thanks to the annotation lies of seam/thread_annotations.hpp
 // (NoLock claims the mutex it does not take; DC_VARIANT_UNCHECKED switches the analysis off where
 // a guarded field is read unlocked on purpose). check.cmake compiles this file with
 // -DDC_HONEST_VARIANTS, under which those lies expand to nothing, and one subject:
@@ -18,7 +18,7 @@
 // snapshot()) of the emitter; init() and get() of the global.
 #include "impl/global_telemetry.hpp"
 #include "impl/metrics_locking.hpp"
-#include "impl/std_sync.hpp"
+#include "seam/std_sync.hpp"
 #include "impl/telemetry_emitter.hpp"
 #include "impl/variants/naive_dcl.hpp"
 #include "impl/variants/prefix_rc002.hpp"

@@ -1,0 +1,70 @@
+// P5, the get path: get_telemetry() racing with init_telemetry() returns either nothing or the
+// fully constructed instance (reading its fields is ordered after their construction).
+#include <string>
+
+#include "impl/variants/acq_rel_dcl.hpp"
+#include "impl/variants/call_once_init.hpp"
+#include "impl/variants/naive_dcl.hpp"
+#include "impl/variants/relaxed_dcl.hpp"
+#include "model/emitter/harness.hpp"
+
+namespace doublecheck::model::checks {
+namespace {
+
+template <template <class, class> class Init>
+std::function<void()> get_racing_init() {
+  return [] {
+    using Global = BasicGlobalTelemetry<ModelSync, Init>;
+    using Emitter = typename Global::Emitter;
+    std::uint64_t ids = 0;
+    Global global([&](bool enabled, const std::filesystem::path& dir) {
+      return std::make_unique<Emitter>(enabled, std::make_shared<DiscardingSink>(),
+                                       deterministic_environment(ids), dir);
+    });
+    const auto observe = [](const Emitter& emitter) {
+      return properties::Seen{&emitter, emitter.session_id(), emitter.enabled(),
+                              emitter.output_dir()};
+    };
+    properties::Seen initialised;
+    properties::Seen got;  // stays empty when get() returned nothing
+    thread initialiser([&] { initialised = observe(global.init(true, "/m/init")); });
+    thread getter([&] {
+      if (Emitter* emitter = global.get()) got = observe(*emitter);
+    });
+    initialiser.join();
+    getter.join();
+    require(properties::check_published(got, initialised));
+    Emitter* after = global.get();
+    check(after != nullptr && after == initialised.instance,
+          "P5 after init, get_telemetry() returns the initialised instance");
+  };
+}
+
+template <template <class, class> class Init>
+void add_get(Registry& registry, const std::string& variant, Expectation expected) {
+  registry.add({"get/" + variant + "/1init+1get",
+                variant,
+                "P5",
+                "get_telemetry() racing init_telemetry(): nothing or the whole instance",
+                {},
+                std::move(expected),
+                get_racing_init<Init>()});
+}
+
+}  // namespace
+
+void add_get_models(Registry& registry) {
+  add_get<MutexInit>(registry, "fixed", Expectation::passes());
+  add_get<variants::NaiveDcl>(
+      registry, "naive_dcl",
+      Expectation::fails(FailureKind::kDataRace, "impl/variants/naive_dcl.hpp",
+                         "Emitter* get() { return instance_.load(); }"));
+  add_get<variants::RelaxedDcl>(
+      registry, "relaxed_dcl",
+      Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
+                         "return session_id_.load();"));
+  add_get<variants::AcqRelDcl>(registry, "acq_rel_dcl", Expectation::passes());
+  add_get<variants::CallOnceInit>(registry, "call_once", Expectation::passes());
+}
+
+}  // namespace doublecheck::model::checks

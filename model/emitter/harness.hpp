@@ -1,0 +1,61 @@
+// What the emitter models share: the emitter on the model policy, a deterministic environment,
+// sinks, and checks that format their message only when they fail.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "impl/event_sink.hpp"
+#include "impl/global_telemetry.hpp"
+#include "impl/telemetry_emitter.hpp"
+#include "model/engine/model_sync.hpp"
+#include "model/catalogue/registry.hpp"
+#include "properties/emitter_properties.hpp"
+
+namespace doublecheck::model::checks {
+
+template <class Locking = LockedMetrics>
+using ModelEmitter = BasicTelemetryEmitter<ModelSync, Locking>;
+
+// A fixed clock and session ids from a counter: the same execution gives the same events.
+EmitterEnvironment deterministic_environment(std::uint64_t& next_id);
+
+// Stands for the telemetry file: keeps every line. The kernel orders appends to a real file, so
+// the sink is not a model object; it only records what was written, for the properties to read.
+class RecordingSink final : public EventSink {
+ public:
+  void write_line(std::string_view line) noexcept override;
+  [[nodiscard]] const std::vector<std::string>& lines() const { return lines_; }
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+// The model fails with "<what>: expected <expected>, got <actual>" unless they are equal.
+void check_equal(std::string_view what, std::int64_t actual, std::int64_t expected,
+                 SourceLoc loc = SourceLoc::current());
+
+// The model fails with the violation's text ("P2 ...") when a property (properties/) is broken.
+void require(const properties::Verdict& verdict, SourceLoc loc = SourceLoc::current());
+
+// Registration, one function a path (model/emitter/<path>.cpp).
+void add_increment_models(Registry& registry);
+void add_snapshot_models(Registry& registry);
+void add_stop_models(Registry& registry);
+void add_init_models(Registry& registry);
+void add_get_models(Registry& registry);
+
+// Bodies of any size on the fixed code, for the benchmark's scaling rows.
+std::function<void()> increment_model(int threads, int calls, int readers);
+std::function<void()> snapshot_model(int writers, int calls);  // and one reader
+std::function<void()> mutex_init_model(int threads);
+std::function<void()> acq_rel_dcl_init_model(int threads);
+
+// Options of a model run in symptom mode: Shared accesses are decision points and the search goes
+// past the data race, so the pre-fix code shows the Python symptom itself.
+ExploreOptions symptom_options();
+
+}  // namespace doublecheck::model::checks

@@ -1,0 +1,83 @@
+// P1, the increment path: after N threads x K calls join, each metric is the exact sum and
+// `errors` counts exactly the status=="error" calls (one in three of a plan's calls).
+#include <string>
+#include <vector>
+
+#include "impl/variants/prefix_rc002.hpp"
+#include "model/emitter/harness.hpp"
+
+namespace doublecheck::model::checks {
+namespace {
+
+// N writers x K calls of a decodable plan (properties/: values that name each call, one in three
+// an error); `readers` threads take a snapshot while they run.
+template <class Locking>
+std::function<void()> increment(int threads, int calls, int readers = 0) {
+  return [=] {
+    const properties::CallPlan plan(threads, calls);
+    std::uint64_t ids = 0;
+    ModelEmitter<Locking> emitter(true, std::make_shared<DiscardingSink>(),
+                                  deterministic_environment(ids));
+    std::vector<thread> workers;
+    workers.reserve(static_cast<std::size_t>(threads + readers));
+    for (int t = 0; t < threads; ++t) {
+      workers.push_back(thread([&emitter, &plan, t] { properties::make_calls(emitter, plan, t); }));
+    }
+    for (int r = 0; r < readers; ++r) {
+      workers.push_back(thread([&emitter, &plan] {
+        require(properties::check_snapshot(properties::Property::kP2, plan,
+                                           emitter.get_session_summary().metrics,
+                                           "a get_session_summary() taken while writers run"));
+      }));
+    }
+    for (thread& worker : workers) worker.join();
+    require(properties::check_totals(properties::Property::kP1, plan,
+                                     emitter.get_session_summary().metrics,
+                                     "get_session_summary()"));
+  };
+}
+
+std::string shape(int threads, int calls) {
+  return std::to_string(threads) + "x" + std::to_string(calls);
+}
+
+}  // namespace
+
+std::function<void()> increment_model(int threads, int calls, int readers) {
+  return increment<LockedMetrics>(threads, calls, readers);
+}
+
+void add_increment_models(Registry& registry) {
+  for (const auto& [threads, calls] : {std::pair{2, 1}, {3, 1}, {4, 1}, {2, 2}, {3, 2}}) {
+    registry.add({"increment/fixed/" + shape(threads, calls),
+                  "fixed",
+                  "P1",
+                  std::to_string(threads) + " threads x " + std::to_string(calls) +
+                      " calls, ok and error mixed: exact totals",
+                  {},
+                  Expectation::passes(),
+                  increment<LockedMetrics>(threads, calls)});
+  }
+  registry.add({"increment/fixed/4x2+1r",
+                "fixed",
+                "P1",
+                "4 threads x 2 mixed calls and a snapshot reader: exact totals, whole snapshots",
+                {},
+                Expectation::passes(),
+                increment_model(4, 2, 1)});
+
+  registry.add({"increment/prefix_rc002/2x1",
+                "prefix_rc002",
+                "P6",
+                "pre-fix RC-002 (unlocked updates): a data race on a counter",
+                {},
+                Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
+                                   "tool_calls_.add(1)"),
+                increment<variants::PreFixRC002>(2, 1)});
+  registry.add({"increment/prefix_rc002/2x1/symptom", "prefix_rc002", "P1",
+                "pre-fix RC-002 run past the race: the lost update itself", symptom_options(),
+                Expectation::fails(FailureKind::kAssertion),
+                increment<variants::PreFixRC002>(2, 1)});
+}
+
+}  // namespace doublecheck::model::checks

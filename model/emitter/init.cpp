@@ -1,0 +1,93 @@
+// P4, the init path: all concurrent init_telemetry() callers get one instance, one session id and
+// the first call's configuration; exactly one emitter is constructed. P6: no race on the global.
+#include <array>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "impl/variants/acq_rel_dcl.hpp"
+#include "impl/variants/call_once_init.hpp"
+#include "impl/variants/naive_dcl.hpp"
+#include "impl/variants/prefix_rc004.hpp"
+#include "impl/variants/relaxed_dcl.hpp"
+#include "model/emitter/harness.hpp"
+
+namespace doublecheck::model::checks {
+namespace {
+
+template <template <class, class> class Init>
+using ModelGlobal = BasicGlobalTelemetry<ModelSync, Init>;
+
+template <template <class, class> class Init>
+std::function<void()> init(int threads) {
+  return [=] {
+    using Global = ModelGlobal<Init>;
+    using Emitter = typename Global::Emitter;
+    std::uint64_t ids = 0;
+    std::size_t constructed = 0;  // factory runs: every emitter built, kept or not
+    std::filesystem::path created_with;
+    Global global([&](bool enabled, const std::filesystem::path& dir) {
+      ++constructed;
+      created_with = dir;
+      return std::make_unique<Emitter>(enabled, std::make_shared<DiscardingSink>(),
+                                       deterministic_environment(ids), dir);
+    });
+    // What each caller saw; written by its own thread, read by the main thread after join.
+    std::array<properties::Seen, kMaxThreads> seen{};
+    std::vector<thread> callers;
+    callers.reserve(static_cast<std::size_t>(threads));
+    for (int t = 0; t < threads; ++t) {
+      callers.push_back(thread([&global, &seen, t] {
+        Emitter& emitter = global.init(true, "/m/" + std::to_string(t));
+        seen[static_cast<std::size_t>(t)] = properties::Seen{
+            &emitter, emitter.session_id(), emitter.enabled(), emitter.output_dir()};
+      }));
+    }
+    for (thread& caller : callers) caller.join();
+    require(properties::check_single_instance(
+        std::span(seen.data(), static_cast<std::size_t>(threads)), constructed, created_with));
+  };
+}
+
+template <template <class, class> class Init>
+void add_init(Registry& registry, const std::string& variant, int threads, Expectation expected,
+              ExploreOptions options = {}, const std::string& suffix = {}) {
+  registry.add({"init/" + variant + "/" + std::to_string(threads) + suffix, variant, "P4",
+                std::to_string(threads) + " threads race init_telemetry()", std::move(options),
+                std::move(expected), init<Init>(threads)});
+}
+
+}  // namespace
+
+std::function<void()> mutex_init_model(int threads) { return init<MutexInit>(threads); }
+std::function<void()> acq_rel_dcl_init_model(int threads) {
+  return init<variants::AcqRelDcl>(threads);
+}
+
+void add_init_models(Registry& registry) {
+  for (const int threads : {2, 3, 4}) {
+    add_init<MutexInit>(registry, "fixed", threads, Expectation::passes());
+  }
+  add_init<variants::ReplaceEveryCall>(
+      registry, "prefix_rc004", 2,
+      Expectation::fails(FailureKind::kDataRace, "impl/variants/prefix_rc004.hpp",
+                         "instance_.store(fresh);"));
+  add_init<variants::ReplaceEveryCall>(registry, "prefix_rc004", 2,
+                                       Expectation::fails(FailureKind::kAssertion),
+                                       symptom_options(), "/symptom");
+  add_init<variants::NaiveDcl>(
+      registry, "naive_dcl", 2,
+      Expectation::fails(FailureKind::kDataRace, "impl/variants/naive_dcl.hpp",
+                         "if (Emitter* ready = instance_.load()) return *ready;"));
+  add_init<variants::RelaxedDcl>(
+      registry, "relaxed_dcl", 2,
+      Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
+                         "return session_id_.load();"));
+  for (const int threads : {2, 3, 4}) {
+    add_init<variants::AcqRelDcl>(registry, "acq_rel_dcl", threads, Expectation::passes());
+    add_init<variants::CallOnceInit>(registry, "call_once", threads, Expectation::passes());
+  }
+}
+
+}  // namespace doublecheck::model::checks

@@ -1,0 +1,73 @@
+// P2, the snapshot path: every get_session_summary() taken while writers run is the metrics of
+// exactly a set of whole calls, a prefix of each writer's (properties/) — never torn.
+#include <string>
+#include <vector>
+
+#include "impl/variants/unlocked_snapshot.hpp"
+#include "model/emitter/harness.hpp"
+
+namespace doublecheck::model::checks {
+namespace {
+
+template <class Locking>
+std::function<void()> snapshot(int writers, int calls, int snapshots) {
+  return [=] {
+    const properties::CallPlan plan(writers, calls);
+    std::uint64_t ids = 0;
+    ModelEmitter<Locking> emitter(true, std::make_shared<DiscardingSink>(),
+                                  deterministic_environment(ids));
+    std::vector<thread> threads;
+    threads.reserve(static_cast<std::size_t>(writers) + 1);
+    for (int w = 0; w < writers; ++w) {
+      threads.push_back(thread([&emitter, &plan, w] { properties::make_calls(emitter, plan, w); }));
+    }
+    threads.push_back(thread([&emitter, &plan, snapshots] {
+      Metrics previous;
+      for (int s = 0; s < snapshots; ++s) {
+        const Metrics m = emitter.get_session_summary().metrics;
+        require(properties::check_snapshot(properties::Property::kP2, plan, m,
+                                           "a get_session_summary() taken while writers run"));
+        require(properties::check_snapshots_grow(properties::Property::kP2, plan, previous, m,
+                                                 "the reader's snapshots"));
+        previous = m;
+      }
+    }));
+    for (thread& t : threads) t.join();
+    require(properties::check_totals(properties::Property::kP1, plan,
+                                     emitter.get_session_summary().metrics,
+                                     "get_session_summary() after the writers joined"));
+  };
+}
+
+}  // namespace
+
+std::function<void()> snapshot_model(int writers, int calls) {
+  return snapshot<LockedMetrics>(writers, calls, 1);
+}
+
+void add_snapshot_models(Registry& registry) {
+  for (const auto& [writers, calls] : {std::pair{2, 1}, {2, 2}, {3, 1}, {4, 1}}) {
+    registry.add({"snapshot/fixed/" + std::to_string(writers) + "w" + std::to_string(calls) + "+1r",
+                  "fixed",
+                  "P2",
+                  std::to_string(writers) + " writers x " + std::to_string(calls) +
+                      " mixed calls, 1 reader: no torn snapshot",
+                  {},
+                  Expectation::passes(),
+                  snapshot<LockedMetrics>(writers, calls, 1)});
+  }
+  registry.add({"snapshot/unlocked_snapshot/2w1+1r",
+                "unlocked_snapshot",
+                "P6",
+                "snapshot without the lock: a data race on a counter",
+                {},
+                Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
+                                   "return Metrics{tool_calls_.load()"),
+                snapshot<variants::UnlockedSnapshot>(2, 1, 1)});
+  registry.add({"snapshot/unlocked_snapshot/1w1+1r/symptom", "unlocked_snapshot", "P2",
+                "snapshot without the lock, run past the race: a torn snapshot", symptom_options(),
+                Expectation::fails(FailureKind::kAssertion),
+                snapshot<variants::UnlockedSnapshot>(1, 1, 1)});
+}
+
+}  // namespace doublecheck::model::checks

@@ -1,0 +1,67 @@
+// P3, the stop path: a server_stop event emitted while writers run carries a consistent snapshot;
+// the one emitted after they joined carries the exact totals.
+#include <string>
+#include <vector>
+
+#include "impl/variants/unlocked_snapshot.hpp"
+#include "model/emitter/harness.hpp"
+
+namespace doublecheck::model::checks {
+namespace {
+
+template <class Locking>
+std::function<void()> stop(int writers) {
+  return [=] {
+    const properties::CallPlan plan(writers, 1);
+    std::uint64_t ids = 0;
+    auto sink = std::make_shared<RecordingSink>();
+    ModelEmitter<Locking> emitter(true, sink, deterministic_environment(ids));
+    std::vector<thread> threads;
+    threads.reserve(static_cast<std::size_t>(writers) + 1);
+    for (int w = 0; w < writers; ++w) {
+      threads.push_back(thread([&emitter, &plan, w] { properties::make_calls(emitter, plan, w); }));
+    }
+    threads.push_back(thread([&emitter] { emitter.emit_server_stop("racing"); }));
+    for (thread& t : threads) t.join();
+    emitter.emit_server_stop();
+
+    int stops = 0;
+    for (const std::string& line : sink->lines()) {
+      const Json event = Json::parse(line);
+      if (event["event"] != "server_stop") continue;
+      const Metrics m = properties::metrics_of_event(event);
+      if (event["reason"] == "normal") {
+        require(properties::check_totals(properties::Property::kP3, plan, m,
+                                         "the server_stop event emitted after the join"));
+      } else {
+        require(properties::check_snapshot(properties::Property::kP3, plan, m,
+                                           "the server_stop event emitted while writers run"));
+      }
+      ++stops;
+    }
+    check_equal("P3 server_stop events in the file", stops, 2);
+  };
+}
+
+}  // namespace
+
+void add_stop_models(Registry& registry) {
+  registry.add(
+      {"stop/fixed/2w+stop",
+       "fixed",
+       "P3",
+       "2 writers (ok, error) and a racing emit_server_stop: whole, then exact, stop metrics",
+       {},
+       Expectation::passes(),
+       stop<LockedMetrics>(2)});
+  registry.add({"stop/unlocked_snapshot/2w+stop",
+                "unlocked_snapshot",
+                "P6",
+                "server_stop copying the metrics without the lock: a data race",
+                {},
+                Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
+                                   "return Metrics{tool_calls_.load()"),
+                stop<variants::UnlockedSnapshot>(2)});
+}
+
+}  // namespace doublecheck::model::checks

@@ -1,0 +1,472 @@
+#include "model/engine/execution.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+#include "model/mutation/mutation.hpp"
+
+namespace doublecheck::model {
+namespace {
+
+thread_local Execution* tl_current = nullptr;  // the execution of this OS thread's model run
+
+std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
+
+// How many times an abandoned thread is resumed to unwind before it is torn down by force.
+constexpr int kAbandonAttempts = 1000;
+
+}  // namespace
+
+Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config)
+    : stacks_(stacks),
+      scheduler_(scheduler),
+      config_(config),
+      observing_(config.sites != nullptr || config.mutant != nullptr),
+      sections_(config.mutant) {}
+
+Execution::~Execution() = default;
+
+Execution& Execution::current() {
+  if (tl_current == nullptr) {
+    throw std::logic_error(
+        "doublecheck: a ModelSync object or model operation was used outside a model run; create "
+        "model objects inside the body passed to Explorer::run");
+  }
+  return *tl_current;
+}
+
+Execution* Execution::current_or_null() { return tl_current; }
+
+Fiber Execution::start_fiber(ThreadId id) {
+  return Fiber(std::allocator_arg, PooledStack(stacks_), [this, id](Fiber&& resumer) {
+    threads_[id].resumer = std::move(resumer);
+    try {
+      threads_[id].body();
+    } catch (const boost::context::detail::forced_unwind&) {
+      throw;  // Boost.Context tearing the fiber down: must reach its entry
+    } catch (const ExecutionAbandoned&) {
+      // Unwound after a failure elsewhere: nothing to report.
+    } catch (const std::exception& e) {
+      if (!abandoning_) {
+        failures_.push_back(Failure::make(
+            FailureKind::kUncaughtException,
+            "an exception escaped model thread " + thread_name(id) + ": " + e.what()));
+        stopped_ = true;
+      }
+    } catch (...) {
+      if (!abandoning_) {
+        failures_.push_back(
+            Failure::make(FailureKind::kUncaughtException,
+                          "an exception of unknown type escaped model thread " + thread_name(id)));
+        stopped_ = true;
+      }
+    }
+    ModelThread& self = threads_[id];
+    self.finished = true;
+    joiner_may_wake_ = true;
+    self.parked = false;
+    if (config_.tracing && !abandoning_) record(id, OpKind::kFinish, nullptr, {}, SourceLoc{});
+    return std::move(self.resumer);
+  });
+}
+
+void Execution::resume(ThreadId id, bool from_loop) {
+  const ThreadId caller = running_;
+  running_ = id;
+  ModelThread& thread = threads_[id];
+  thread.parked = false;
+  thread.resumed_by_loop = from_loop;
+  thread.fiber = std::move(thread.fiber).resume();
+  running_ = caller;
+}
+
+void Execution::park() {
+  ModelThread& self = threads_[running_];
+  const OpKind pending = self.pending.kind;
+  self.parked = true;
+  if (!abandoning_ && self.resumed_by_loop) {
+    // Decide here, on this thread's stack: when the same thread goes on (the common case, and the
+    // only one while it is the sole enabled thread) no context switch is needed at all.
+    const auto next = decide();
+    if (next && *next == running_) {
+      self.parked = false;
+      return;
+    }
+    decided_ = next;
+  }
+  self.resumer = std::move(self.resumer).resume();
+  if (!abandoning_) return;
+  // Resumed only to be unwound. An unlock is usually reached from a destructor (a scoped lock),
+  // where an exception would terminate the program, and nothing may throw while unwinding: there
+  // the operation does nothing and the thread unwinds at its next operation instead.
+  if (pending == OpKind::kUnlock || std::uncaught_exceptions() > 0) return;
+  throw ExecutionAbandoned{};
+}
+
+bool Execution::enabled(ThreadId id) const {
+  const ModelThread& thread = threads_[id];
+  if (!thread.parked) return false;
+  const PendingOp& op = thread.pending;
+  switch (op.kind) {
+    case OpKind::kLock:
+      return static_cast<const MutexState*>(op.object)->owner == kNoThread;
+    case OpKind::kCallOnce: {
+      // Waiters block while another thread runs the initialiser; its own completion step runs.
+      const auto* once = static_cast<const OnceState*>(op.object);
+      return once->phase != OnceState::Phase::kRunning || once->runner == id;
+    }
+    case OpKind::kJoin:
+      return false;  // woken by wake_joiners(), never a choice
+    default:
+      return true;
+  }
+}
+
+ThreadSet Execution::enabled_threads() const {
+  ThreadSet set = 0;
+  for (ThreadId t = 0; t < thread_count_; ++t) {
+    if (enabled(t)) set |= single(t);
+  }
+  return set;
+}
+
+void Execution::wake_joiners() {
+  if (!joiner_may_wake_) return;
+  joiner_may_wake_ = false;
+  bool woke = true;
+  while (woke && !stopped_) {
+    woke = false;
+    for (ThreadId t = 0; t < thread_count_ && !stopped_; ++t) {
+      const ModelThread& thread = threads_[t];
+      if (thread.parked && thread.pending.kind == OpKind::kJoin &&
+          threads_[thread.pending.target].finished) {
+        ++steps_;
+        resume(t, false);
+        woke = true;
+      }
+    }
+  }
+}
+
+void Execution::run(const std::function<void()>& body) {
+  previous_current_ = tl_current;
+  tl_current = this;
+  scheduler_.begin_execution();
+
+  thread_count_ = 1;
+  ModelThread& main = threads_[0];
+  main.body = body;
+  main.clock.clear();
+  main.clock.tick(0);
+  main.joined = true;
+  main.fiber = start_fiber(0);
+
+  // Each thread decides the next step at its own park (see park()) and comes back here only when
+  // another thread is to run; the loop resumes that one, and decides itself when a thread finished.
+  resume(0, true);
+  while (true) {
+    const std::optional<ThreadId> next =
+        decided_ ? std::exchange(decided_, std::nullopt) : decide();
+    if (!next) break;
+    resume(*next, true);
+  }
+
+  if (!pruned_) {
+    for (ThreadId t = 0; t < thread_count_; ++t) {
+      if (threads_[t].parked) scheduler_.on_unfinished(t, describe_op(threads_[t].pending));
+    }
+  }
+  if (!stopped_) finish_checks();
+  if (stopped_) abandon_all();
+  for (ThreadId t = 0; t < thread_count_; ++t) threads_[t].body = nullptr;
+  tl_current = previous_current_;
+}
+
+std::optional<ThreadId> Execution::decide() {
+  if (stopped_) return std::nullopt;
+  wake_joiners();
+  if (stopped_) return std::nullopt;
+  const ThreadSet ready = enabled_threads();
+  if (ready == 0) {
+    bool all_finished = true;
+    for (ThreadId t = 0; t < thread_count_; ++t) all_finished &= threads_[t].finished;
+    if (all_finished) return std::nullopt;
+    report_deadlock();
+    stopped_ = true;
+    return std::nullopt;
+  }
+  if (steps_ >= config_.max_steps) {
+    failures_.push_back(Failure::make(
+        FailureKind::kStepBoundExceeded,
+        "step bound exceeded: " + std::to_string(config_.max_steps) +
+            " steps in one execution — a livelock or an infinite loop (if the model is just "
+            "long, raise --max-steps)"));
+    stopped_ = true;
+    return std::nullopt;
+  }
+  ThreadId next = lowest(ready);
+  if (count(ready) > 1) {
+    Choice choice;
+    choice.enabled = ready;
+    choice.previous = last_;
+    choice.preemptions = preemptions_;
+    std::array<OpDesc, kMaxThreads> ops{};
+    if (scheduler_.wants_ops()) {
+      for (ThreadSet s = ready; s != 0; s &= s - 1) {
+        ops[lowest(s)] = describe_op(threads_[lowest(s)].pending);
+      }
+      choice.ops = &ops;
+    }
+    const Pick pick = scheduler_.pick(choice);
+    if (pick.kind == Pick::Kind::kRedundant) {
+      pruned_ = true;  // every enabled thread sleeps: an explored class again, not a failure
+      stopped_ = true;
+      return std::nullopt;
+    }
+    if (pick.kind == Pick::Kind::kMismatch) {
+      failures_.push_back(Failure::make(
+          FailureKind::kUsageError,
+          "the schedule cannot be followed at decision " + std::to_string(choices_.size() + 1) +
+              ": the replay token does not belong to this model, or the model is not "
+              "deterministic (it must not depend on time, addresses or unmodelled threads)"));
+      stopped_ = true;
+      return std::nullopt;
+    }
+    next = pick.thread;
+    choices_.push_back(next);
+    if (contains(ready, last_) && next != last_) {
+      ++preemptions_;
+      preempted_ = true;
+    }
+  }
+  scheduler_.on_step(next, describe_op(threads_[next].pending));
+  ++steps_;
+  last_ = next;
+  return next;
+}
+
+void Execution::report_deadlock() {
+  std::string message = "deadlock: every live thread is blocked —";
+  Failure deadlock = Failure::make(FailureKind::kDeadlock, {});
+  for (ThreadId t = 0; t < thread_count_; ++t) {
+    const ModelThread& thread = threads_[t];
+    if (thread.finished) continue;
+    const PendingOp& op = thread.pending;
+    message += " " + thread_name(t) + " waits to " + std::string(op_name(op.kind)) + " ";
+    if (op.kind == OpKind::kJoin) {
+      message += thread_name(op.target);
+    } else if (op.object != nullptr) {
+      message += display_name(*op.object);
+      if (op.kind == OpKind::kLock) {
+        const auto owner = static_cast<const MutexState*>(op.object)->owner;
+        message += " (held by " + thread_name(owner) + ")";
+      }
+    }
+    message += " at " + short_location(op.loc) + ";";
+    deadlock.accesses.push_back(Access{t, false, op.loc, trace_.next_row()});
+    if (config_.tracing) {
+      record(t, op.kind, op.object, "blocked", op.loc);
+      trace_.highlight(trace_.next_row() - 1);
+    }
+  }
+  message.pop_back();
+  deadlock.message = std::move(message);
+  failures_.push_back(std::move(deadlock));
+  stopped_ = true;
+}
+
+void Execution::finish_checks() {
+  for (ThreadId t = 1; t < thread_count_; ++t) {
+    const ModelThread& thread = threads_[t];
+    if (!thread.joined && !thread.forgotten) {
+      failures_.push_back(Failure::make(FailureKind::kThreadNotJoined,
+                                        "model thread " + thread_name(t) + " was never joined"));
+      stopped_ = true;
+    }
+  }
+}
+
+void Execution::abandon_all() {
+  abandoning_ = true;
+  for (ThreadId t = thread_count_; t-- > 0;) {
+    ModelThread& thread = threads_[t];
+    for (int attempt = 0; !thread.finished && thread.fiber && attempt < kAbandonAttempts;
+         ++attempt) {
+      resume(t, false);
+    }
+    if (!thread.finished) thread.fiber = Fiber();  // forced unwind by Boost.Context
+  }
+}
+
+void Execution::before(const PendingOp& op) {
+  if (abandoning_) return;
+  threads_[running_].pending = op;
+  park();
+}
+
+void Execution::after(const PendingOp& op, std::string detail) {
+  if (config_.tracing) record(running_, op.kind, op.object, std::move(detail), op.loc);
+  threads_[running_].clock.tick(running_);
+}
+
+void Execution::note_shared_access(const ObjectHeader& object, bool write, std::string detail,
+                                   const SourceLoc& loc) {
+  if (config_.tracing) {
+    record(running_, write ? OpKind::kWrite : OpKind::kRead, &object, std::move(detail), loc);
+  }
+  if (++shared_accesses_ > config_.max_shared_accesses) {
+    fail(Failure::make(
+        FailureKind::kStepBoundExceeded,
+        "step bound exceeded: " + std::to_string(config_.max_shared_accesses) +
+            " accesses to shared data in one execution — an infinite loop on plain data",
+        display_name(object), {Access{running_, write, loc, trace_.next_row() - 1}}));
+  }
+}
+
+void Execution::record(ThreadId thread, OpKind kind, const ObjectHeader* object, std::string detail,
+                       const SourceLoc& loc) {
+  TraceEvent event;
+  event.thread = thread;
+  event.kind = kind;
+  if (object != nullptr) event.object = display_name(*object);
+  event.detail = std::move(detail);
+  event.loc = loc;
+  event.preemption = std::exchange(preempted_, false);
+  trace_.add(std::move(event));
+}
+
+void Execution::fail(Failure failure) {
+  if (abandoning_) return;
+  if (failure.kind == FailureKind::kDataRace) {
+    const std::string signature = failure.signature();
+    for (const Failure& known : failures_) {
+      if (known.signature() == signature) return;  // the same race again, past the first
+    }
+  }
+  if (config_.tracing) {
+    for (const Access& access : failure.accesses) trace_.highlight(access.step);
+  }
+  const bool stops = !(failure.kind == FailureKind::kDataRace && config_.continue_past_race);
+  // An unlock by a non-owner is met in a scoped lock's destructor: its thread must not be unwound
+  // by an exception there (see park()).
+  threads_[running_].pending.kind =
+      failure.kind == FailureKind::kUnlockNotOwner ? OpKind::kUnlock : OpKind::kCheck;
+  failures_.push_back(std::move(failure));
+  if (!stops) return;
+  stopped_ = true;
+  park();  // back to the step loop, which abandons the execution
+}
+
+ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc) {
+  if (abandoning_) throw ExecutionAbandoned{};
+  if (thread_count_ == kMaxThreads) {
+    fail(Failure::make(FailureKind::kUsageError,
+                       "too many model threads: at most " + std::to_string(kMaxThreads), {},
+                       {Access{running_, false, loc, trace_.next_row()}}));
+  }
+  const ThreadId id = thread_count_++;
+  ModelThread& child = threads_[id];
+  child = ModelThread{};
+  child.body = std::move(body);
+  child.clock = threads_[running_].clock;  // everything the parent did happens before the child
+  child.clock.tick(id);
+  if (config_.tracing) record(running_, OpKind::kSpawn, nullptr, thread_name(id), loc);
+  threads_[running_].clock.tick(running_);
+  child.fiber = start_fiber(id);
+  scheduler_.on_spawn(running_, id);
+  resume(id, false);
+  if (stopped_) park();  // the child failed before its first operation
+  return id;
+}
+
+void Execution::join(ThreadId target, const SourceLoc& loc) {
+  if (abandoning_) return;
+  if (target >= thread_count_ || target == running_) {
+    fail(Failure::make(FailureKind::kUsageError, "join of an invalid thread " + thread_name(target),
+                       {}, {Access{running_, false, loc, trace_.next_row()}}));
+    return;
+  }
+  if (!threads_[target].finished) {
+    before(PendingOp{OpKind::kJoin, nullptr, target, std::memory_order_seq_cst, loc});
+    if (abandoning_) return;
+  }
+  threads_[running_].clock.join(threads_[target].clock);
+  threads_[target].joined = true;
+  scheduler_.on_join(running_, target);
+  if (config_.tracing) record(running_, OpKind::kJoin, nullptr, thread_name(target), loc);
+  threads_[running_].clock.tick(running_);
+}
+
+void Execution::forget_unjoined(ThreadId thread, const SourceLoc& loc) {
+  if (abandoning_ || stopped_) return;
+  threads_[thread].forgotten = true;
+  // Reported without parking: this runs in a destructor, which must not throw. The thread goes
+  // on to its next operation, where the step loop abandons the execution.
+  failures_.push_back(Failure::make(FailureKind::kThreadNotJoined,
+                                    "model thread " + thread_name(thread) +
+                                        " was never joined: its handle, created at " +
+                                        short_location(loc) + ", was destroyed while joinable",
+                                    {}, {Access{running_, false, loc, trace_.next_row()}}));
+  stopped_ = true;
+}
+
+bool Execution::skips_lock(SiteOp op, const MutexState& mutex, const SourceLoc& loc) {
+  if (config_.sites != nullptr) config_.sites->note(op, mutex, loc, std::memory_order_seq_cst);
+  if (config_.mutant == nullptr || !config_.mutant->removes_lock(op, mutex, loc)) return false;
+  skipped_locks_.emplace_back(running_, &mutex);
+  if (config_.tracing) {
+    record(running_, op == SiteOp::kTryLock ? OpKind::kTryLock : OpKind::kLock, &mutex,
+           "skipped (mutant: no lock)", loc);
+  }
+  return true;
+}
+
+bool Execution::skips_unlock(const MutexState& mutex, const SourceLoc& loc) {
+  // The most recent lock of `mutex` this thread skipped pairs with this unlock.
+  for (auto it = skipped_locks_.rbegin(); it != skipped_locks_.rend(); ++it) {
+    if (it->first == running_ && it->second == &mutex) {
+      skipped_locks_.erase(std::next(it).base());
+      if (config_.tracing) {
+        record(running_, OpKind::kUnlock, &mutex, "skipped (mutant: no lock)", loc);
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+Execution::AtomicMutation Execution::mutate_atomic(SiteOp op, const ObjectHeader& object,
+                                                   const SourceLoc& loc, std::memory_order order) {
+  if (config_.sites != nullptr) config_.sites->note(op, object, loc, order);
+  if (config_.mutant == nullptr) return {order, false};
+  return {config_.mutant->order_at(op, object, loc, order),
+          config_.mutant->splits(op, object, loc, order)};
+}
+
+void Execution::note_once(const ObjectHeader& once, const SourceLoc& loc) {
+  if (config_.sites != nullptr) {
+    config_.sites->note(SiteOp::kCallOnce, once, loc, std::memory_order_seq_cst);
+  }
+}
+
+void Execution::entered_section(SiteOp op, MutexState& mutex, const SourceLoc& loc) {
+  if (abandoning_) return;
+  sections_.entered(running_, op, mutex, loc, next_object_id_);
+}
+
+void Execution::left_section(const MutexState& mutex) { sections_.left(running_, mutex); }
+
+SectionCut Execution::section_access(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
+                                     std::memory_order order) {
+  if (abandoning_) return {};
+  return sections_.access(running_, op, object, loc, order, config_.sites);
+}
+
+std::string Execution::token() const {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text = "dc1:";
+  for (const ThreadId t : choices_) text.push_back(kHex[t & 0xFU]);
+  return text;
+}
+
+}  // namespace doublecheck::model

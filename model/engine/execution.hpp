@@ -1,0 +1,197 @@
+// One execution of a model: its threads (fibers), the step loop that lets the scheduler pick who
+// runs at each visible operation, happens-before bookkeeping, and the failures found on the way.
+//
+// Protocol. A model thread runs natively until it reaches a visible operation; it then *parks*
+// with the operation pending and returns control to the step loop. The loop asks the scheduler
+// which enabled thread goes next and resumes it; the thread performs its pending operation and runs
+// on to its next one. So one step is one visible operation, and a failure can be pinned to it.
+//
+// Spawn and join are not decision points: spawning runs the new thread up to its first visible
+// operation (nothing it does before that is visible), and a thread blocked in join() goes on in the
+// step that finishes the thread it joins (join only acquires that thread's clock). The decision
+// points are therefore exactly the atomics, the mutexes, call_once, yield, and — in symptom mode —
+// the Shared accesses.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/engine/failure.hpp"
+#include "model/engine/fiber.hpp"
+#include "model/engine/operation.hpp"
+#include "model/search/path.hpp"
+#include "model/search/scheduler.hpp"
+#include "model/mutation/section_cut.hpp"
+#include "model/engine/trace.hpp"
+#include "model/engine/vector_clock.hpp"
+
+namespace doublecheck::model {
+
+// Fix-necessity mutation (model/mutation/mutation.hpp).
+enum class SiteOp : std::uint8_t;
+class SiteLog;
+struct Mutant;
+
+// How an execution behaves; set by the explorer's options.
+struct ExecutionConfig {
+  bool symptom_mode = false;          // Shared accesses are decision points too
+  bool continue_past_race = false;    // record a data race and keep executing
+  bool tracing = false;               // keep the history (only for a counterexample's replay)
+  std::uint64_t max_steps = 100'000;  // decision steps; beyond: kStepBoundExceeded
+  std::uint64_t max_shared_accesses = 1'000'000;  // a loop on plain data only
+  SiteLog* sites = nullptr;                       // opt-in: record every synchronisation site met
+  const Mutant* mutant = nullptr;                 // opt-in: weaken this one synchronisation site
+};
+
+// Raised in a model thread whose execution is being abandoned, to unwind its stack; never seen
+// by model code that does not catch everything (and the explorer rethrows it if it is caught).
+struct ExecutionAbandoned {};
+
+class Execution {
+ public:
+  Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config);
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+  ~Execution();
+
+  // Runs `body` as thread 0 until every thread has finished or a failure stops the execution.
+  void run(const std::function<void()>& body);
+
+  // The execution of the calling model thread; throws std::logic_error outside a model run.
+  static Execution& current();
+  static Execution* current_or_null();
+
+  // --- used by the Sync policy (model_sync.hpp) ---
+  [[nodiscard]] bool symptom_mode() const { return config_.symptom_mode; }
+  [[nodiscard]] bool tracing() const { return config_.tracing; }
+  // True while threads are being unwound after a failure: operations must do nothing.
+  [[nodiscard]] bool abandoning() const { return abandoning_; }
+
+  // Mutation (model/mutation/mutation.hpp). Only when observing() — sites are recorded or a mutant is
+  // active — does the policy call the rest, so an ordinary run pays one test of a flag per
+  // synchronisation operation.
+  [[nodiscard]] bool observing() const { return observing_; }
+  // A lock or try_lock at `loc`: records its site; true when the mutant removes it (the thread
+  // then skips it and the unlock paired with it).
+  bool skips_lock(SiteOp op, const MutexState& mutex, const SourceLoc& loc);
+  // An unlock: true when it pairs with a lock this thread skipped (it is skipped too).
+  bool skips_unlock(const MutexState& mutex, const SourceLoc& loc);
+  // An atomic operation written with `order` at `loc`: records its site; the order it runs with,
+  // and whether it runs split (an RMW as a load and a store).
+  struct AtomicMutation {
+    std::memory_order order;
+    bool split = false;
+  };
+  AtomicMutation mutate_atomic(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
+                               std::memory_order order);
+  // A call_once at `loc`: records its site.
+  void note_once(const ObjectHeader& once, const SourceLoc& loc);
+  // Critical sections, for the split and exclude mutants (model/mutation/section_cut.hpp). The calling
+  // thread took `mutex` by `op` at `loc` (a lock the mutant did not skip); it unlocks `mutex`.
+  void entered_section(SiteOp op, MutexState& mutex, const SourceLoc& loc);
+  void left_section(const MutexState& mutex);
+  // The calling thread reaches an access unit (`op` on `object` at `loc`, written with `order`):
+  // records the section points it is at; returns the cut the mutant makes there, for the policy
+  // to perform (nothing while abandoning).
+  SectionCut section_access(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
+                            std::memory_order order);
+
+  // A new object's header (id in creation order).
+  void register_object(ObjectHeader& object) { object.id = next_object_id_++; }
+
+  // Parks the calling thread with `op` pending until the scheduler picks it (and the op can run).
+  // Returns at once when abandoning; the caller then does nothing.
+  void before(const PendingOp& op);
+  // Ends the step of an operation: ticks the thread's clock, records the trace row.
+  void after(const PendingOp& op, std::string detail = {});
+
+  [[nodiscard]] ThreadId self() const { return running_; }
+  [[nodiscard]] VectorClock& clock() { return threads_[running_].clock; }
+  [[nodiscard]] std::uint32_t trace_row() const { return trace_.next_row(); }
+
+  // A Shared access outside the step loop (when not in symptom mode): counted, bounded, traced.
+  void note_shared_access(const ObjectHeader& object, bool write, std::string detail,
+                          const SourceLoc& loc);
+
+  // Reports a failure. Stopping failures abandon the execution: the call does not return (the
+  // thread is unwound). A data race under continue_past_race returns.
+  void fail(Failure failure);
+
+  // Thread operations.
+  ThreadId spawn(std::function<void()> body, const SourceLoc& loc);
+  void join(ThreadId thread, const SourceLoc& loc);
+  void forget_unjoined(ThreadId thread, const SourceLoc& loc);
+
+  // --- results ---
+  [[nodiscard]] const std::vector<Failure>& failures() const { return failures_; }
+  [[nodiscard]] bool stopped() const { return stopped_; }
+  // Cut short by the scheduler as a repeat of an explored execution (partial-order reduction).
+  [[nodiscard]] bool pruned() const { return pruned_; }
+  [[nodiscard]] std::uint64_t steps() const { return steps_; }
+  [[nodiscard]] std::uint32_t preemptions() const { return preemptions_; }
+  [[nodiscard]] const std::vector<ThreadId>& choices() const { return choices_; }
+  [[nodiscard]] std::string token() const;
+  [[nodiscard]] std::string render_trace() const { return trace_.render(thread_count_); }
+  [[nodiscard]] const Trace& trace() const { return trace_; }
+  [[nodiscard]] std::uint32_t thread_count() const { return thread_count_; }
+
+ private:
+  struct ModelThread {
+    Fiber fiber;    // the parked thread; empty while it runs or once it finished
+    Fiber resumer;  // inside the thread: whoever resumed it, to return to on park
+    std::function<void()> body;
+    VectorClock clock;
+    PendingOp pending;
+    bool parked = false;           // waiting with `pending`
+    bool resumed_by_loop = false;  // parks decide the next step (else they return to the resumer)
+    bool finished = false;
+    bool joined = false;     // join() returned (or the thread is the main thread)
+    bool forgotten = false;  // its handle was destroyed unjoined (already reported)
+  };
+
+  [[nodiscard]] bool enabled(ThreadId id) const;
+  [[nodiscard]] ThreadSet enabled_threads() const;
+  void resume(ThreadId thread, bool from_loop);
+  void park();
+  std::optional<ThreadId> decide();
+  void report_deadlock();
+  void abandon_all();
+  void wake_joiners();
+  void finish_checks();
+  void record(ThreadId thread, OpKind kind, const ObjectHeader* object, std::string detail,
+              const SourceLoc& loc);
+  Fiber start_fiber(ThreadId id);
+
+  StackPool& stacks_;
+  Scheduler& scheduler_;
+  ExecutionConfig config_;
+  std::array<ModelThread, kMaxThreads> threads_;
+  std::uint32_t thread_count_ = 0;
+  ThreadId running_ = 0;  // the thread executing now
+  ThreadId last_ = 0;     // the thread that ran the last step (a switch away from it preempts)
+  std::optional<ThreadId> decided_;  // chosen at a park, for the loop to resume
+  bool joiner_may_wake_ = false;     // a thread finished since joiners were last looked at
+  std::uint32_t next_object_id_ = 1;
+  std::uint64_t steps_ = 0;
+  std::uint64_t shared_accesses_ = 0;
+  std::uint32_t preemptions_ = 0;
+  bool preempted_ = false;         // the step being recorded began with a preemption
+  std::vector<ThreadId> choices_;  // who was chosen at each point with two or more enabled
+  std::vector<Failure> failures_;
+  bool stopped_ = false;     // a stopping failure (or pruning) ended the execution
+  bool pruned_ = false;      // the scheduler found this execution redundant
+  bool abandoning_ = false;  // unwinding the threads of a stopped execution
+  bool observing_ = false;   // config_.sites or config_.mutant is set
+  // Locks skipped under the mutant, by thread: their unlocks are skipped too.
+  std::vector<std::pair<ThreadId, const MutexState*>> skipped_locks_;
+  SectionTracker sections_;  // the sections each thread holds (only when observing)
+  Trace trace_;
+  Execution* previous_current_ = nullptr;  // restored when this execution ends (nesting)
+};
+
+}  // namespace doublecheck::model

@@ -1,0 +1,456 @@
+#include "model/engine/explorer.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <thread>
+
+#include "model/search/dpor.hpp"
+#include "model/engine/execution.hpp"
+#include "model/mutation/mutation.hpp"
+#include "model/search/partition.hpp"
+#include "model/search/path.hpp"
+#include "model/search/random_scheduler.hpp"
+#include "model/search/scheduler.hpp"
+
+namespace doublecheck::model {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Decision points above this depth are split among jobs or shards.
+constexpr std::uint32_t kSplitDepth = 3;
+// Iterative deepening looks at most this many executions per preemption bound.
+constexpr std::uint64_t kMinimizeBudget = 200'000;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The replay token DC_REPLAY asks for this model, if any.
+std::optional<std::string> replay_from_environment(std::string_view model) {
+  const char* value = std::getenv("DC_REPLAY");
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  const std::string_view text(value);
+  const auto equals = text.rfind('=');
+  if (equals == std::string_view::npos) return std::string(text);
+  if (text.substr(0, equals) != model) return std::nullopt;
+  return std::string(text.substr(equals + 1));
+}
+
+std::string with_thousands(std::uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+ExecutionConfig config_of(const ExploreOptions& options) {
+  ExecutionConfig config;
+  config.symptom_mode = options.symptom_mode;
+  config.continue_past_race = options.continue_past_race;
+  config.max_steps = options.max_steps;
+  config.mutant = options.mutant.get();
+  return config;
+}
+
+// Whether a failure ends the search (a race does not, when the search goes past races).
+bool stops_search(const Failure& failure, const ExploreOptions& options) {
+  if (failure.kind == FailureKind::kUsageError) return true;
+  if (failure.kind == FailureKind::kDataRace && options.continue_past_race) return false;
+  return !options.keep_going;
+}
+
+// A failure as first seen, with what it takes to run its interleaving again.
+struct Found {
+  Failure failure;
+  std::vector<ThreadId> choices;
+  std::uint64_t execution = 0;
+  std::string found_by;  // random and PCT: the seed and iteration
+};
+
+// What one sequential search (of the whole tree or of one part) saw.
+struct Outcome {
+  std::uint64_t executions = 0;
+  std::uint64_t pruned = 0;
+  std::uint64_t steps = 0;
+  bool finished = false;  // the scheduler ran out of executions
+  bool cut_off = false;   // a preemption bound left interleavings out
+  std::string stopped_by;
+  std::vector<Found> found;
+
+  void add(const Found& candidate) {
+    const std::string signature = candidate.failure.signature();
+    for (Found& seen : found) {
+      if (seen.failure.signature() == signature) {
+        ++seen.failure.occurrences;
+        return;
+      }
+    }
+    found.push_back(candidate);
+  }
+};
+
+// What the parallel jobs of one search share.
+struct Shared {
+  std::atomic<bool> cancel{false};           // a job found a failure that ends the search
+  std::atomic<std::uint64_t> executions{0};  // for the progress line
+};
+
+std::unique_ptr<Scheduler> make_scheduler(const ExploreOptions& options, std::uint32_t split) {
+  // A preemption bound is a property of the plain search (DPOR and bounding do not compose
+  // soundly), so a bounded run uses it.
+  if (options.preemption_bound || options.search == Search::kPlain) {
+    return std::make_unique<DfsScheduler>(options.preemption_bound);
+  }
+  switch (options.search) {
+    case Search::kRandom:
+      return std::make_unique<RandomScheduler>(options.seed, options.iterations);
+    case Search::kPct:
+      return std::make_unique<PctScheduler>(options.seed, options.iterations, options.pct_depth);
+    default: {
+      auto dpor = std::make_unique<DporScheduler>();
+      dpor->branch_fully_above(split);
+      return dpor;
+    }
+  }
+}
+
+std::string found_by(const ExploreOptions& options, const Scheduler& scheduler) {
+  std::uint64_t iteration = 0;
+  if (const auto* random = dynamic_cast<const RandomScheduler*>(&scheduler)) {
+    iteration = random->iteration();
+  } else if (const auto* pct = dynamic_cast<const PctScheduler*>(&scheduler)) {
+    iteration = pct->iteration();
+  } else {
+    return {};
+  }
+  return std::string(search_name(options.search)) + " seed " + std::to_string(options.seed) +
+         ", iteration " + std::to_string(iteration);
+}
+
+void print_progress(std::string_view model, const Shared& shared, Clock::time_point start,
+                    double covered) {
+  const double elapsed = seconds_since(start);
+  const auto executions = shared.executions.load(std::memory_order_relaxed);
+  std::fprintf(stderr, "\r  %.*s: %s executions  %.0f/s  %.1f s", static_cast<int>(model.size()),
+               model.data(), with_thousands(executions).c_str(),
+               elapsed > 0 ? static_cast<double>(executions) / elapsed : 0.0, elapsed);
+  if (covered >= 0) std::fprintf(stderr, "  ~%.0f%% of the tree", covered * 100);
+  std::fflush(stderr);
+}
+
+// Runs executions until the scheduler is done, a failure ends the search, or a limit is hit.
+Outcome explore_part(std::string_view model, const ExploreOptions& options, Scheduler& scheduler,
+                     PartitionedScheduler* partition, const std::function<void()>& body,
+                     Shared& shared, Clock::time_point start, bool show_progress) {
+  StackPool stacks;
+  ExecutionConfig config = config_of(options);
+  SiteLog sites;  // this job's, when the search records them
+  if (options.record_sites) config.sites = &sites;
+  Scheduler& driver = partition != nullptr ? static_cast<Scheduler&>(*partition) : scheduler;
+  Outcome outcome;
+  auto last_progress = Clock::now();
+  while (true) {
+    if (shared.cancel.load(std::memory_order_relaxed)) {
+      outcome.stopped_by = "failure";
+      break;
+    }
+    Execution execution(stacks, driver, config);
+    execution.run(body);
+    outcome.steps += execution.steps();
+    bool stop = false;
+    if (execution.pruned() || (partition != nullptr && !partition->owns_finished_execution())) {
+      ++outcome.pruned;
+    } else {
+      ++outcome.executions;
+      shared.executions.fetch_add(1, std::memory_order_relaxed);
+      for (const Failure& failure : execution.failures()) {
+        outcome.add(
+            Found{failure, execution.choices(), outcome.executions, found_by(options, scheduler)});
+        stop |= stops_search(failure, options);
+      }
+    }
+    if (stop) {
+      shared.cancel.store(true, std::memory_order_relaxed);
+      outcome.stopped_by = "failure";
+      break;
+    }
+    if (!driver.next_execution()) {
+      outcome.finished = true;
+      outcome.stopped_by = "exhausted";
+      break;
+    }
+    if (options.max_executions != 0 && outcome.executions >= options.max_executions) {
+      outcome.stopped_by = "execution limit";
+      break;
+    }
+    if ((outcome.executions & 0xFF) == 0) {
+      if (options.time_limit_seconds > 0 && seconds_since(start) > options.time_limit_seconds) {
+        outcome.stopped_by = "time limit";
+        break;
+      }
+      if (show_progress && Clock::now() - last_progress > std::chrono::milliseconds(500)) {
+        last_progress = Clock::now();
+        print_progress(model, shared, start, driver.progress());
+      }
+    }
+  }
+  outcome.cut_off = driver.cut_off();
+  if (options.record_sites) options.record_sites->add(sites);
+  return outcome;
+}
+
+// Runs the search, split into parts when there are jobs or shards, and merges what they saw.
+Outcome explore(std::string_view model, const ExploreOptions& options,
+                const std::function<void()>& body, Clock::time_point start) {
+  const bool exhaustive_search = options.search == Search::kDpor ||
+                                 options.search == Search::kPlain || options.preemption_bound;
+  const std::uint32_t jobs = exhaustive_search ? std::max<std::uint32_t>(1, options.jobs) : 1;
+  const bool split = exhaustive_search && (jobs > 1 || options.shard_count > 0);
+  const bool show_progress = options.progress && ::isatty(STDERR_FILENO) == 1;
+  Shared shared;
+  ClaimRegistry claims;
+
+  auto run_job = [&](std::uint32_t job) {
+    auto scheduler = make_scheduler(options, split ? kSplitDepth : 0);
+    if (!split) {
+      return explore_part(model, options, *scheduler, nullptr, body, shared, start, show_progress);
+    }
+    SubtreeOwner owner(options.shard_index, std::max<std::uint32_t>(1, options.shard_count));
+    if (jobs > 1) owner.claim_with([&claims](const std::string& key) { return claims.claim(key); });
+    PartitionedScheduler partition(*scheduler, kSplitDepth, std::move(owner));
+    return explore_part(model, options, *scheduler, &partition, body, shared, start,
+                        show_progress && job == 0);
+  };
+
+  std::vector<Outcome> outcomes(jobs);
+  std::vector<std::thread> workers;
+  for (std::uint32_t job = 1; job < jobs; ++job) {
+    workers.emplace_back([&, job] { outcomes[job] = run_job(job); });
+  }
+  outcomes[0] = run_job(0);
+  for (std::thread& worker : workers) worker.join();
+  if (show_progress) std::fprintf(stderr, "\r\033[K");
+
+  Outcome merged = std::move(outcomes[0]);
+  for (std::uint32_t job = 1; job < jobs; ++job) {
+    Outcome& other = outcomes[job];
+    merged.executions += other.executions;
+    merged.pruned += other.pruned;
+    merged.steps += other.steps;
+    merged.finished &= other.finished;
+    merged.cut_off |= other.cut_off;
+    if (merged.stopped_by == "exhausted") merged.stopped_by = other.stopped_by;
+    for (const Found& found : other.found) merged.add(found);
+  }
+  return merged;
+}
+
+// The failure again, with its history: exploration keeps none (it would cost on every step),
+// so the interleaving is run once more, deterministically, with the history on.
+Failure counterexample(const ExploreOptions& options, const Found& found,
+                       const std::function<void()>& body) {
+  StackPool stacks;
+  ReplayScheduler scheduler(found.choices);
+  ExecutionConfig config = config_of(options);
+  config.tracing = true;
+  Execution replay(stacks, scheduler, config);
+  replay.run(body);
+  Failure failure = found.failure;
+  const std::string signature = failure.signature();
+  for (const Failure& replayed : replay.failures()) {
+    if (replayed.signature() == signature) {
+      failure.accesses = replayed.accesses;  // rows of the traced run
+      break;
+    }
+  }
+  failure.replay_token = replay.token();
+  failure.preemptions = replay.preemptions();
+  failure.execution = found.execution;
+  failure.found_by = found.found_by;
+  failure.trace = replay.render_trace();
+  failure.events = replay.trace().events();
+  failure.threads = replay.thread_count();
+  return failure;
+}
+
+// Iterative deepening over the preemption bound: the first bound under which the plain search
+// meets the same failure gives its shortest counterexample (in preemptions).
+std::optional<Found> fewest_preemptions(const ExploreOptions& options, const Found& found,
+                                        std::uint32_t preemptions,
+                                        const std::function<void()>& body) {
+  const std::string signature = found.failure.signature();
+  StackPool stacks;
+  const ExecutionConfig config = config_of(options);
+  for (std::uint32_t bound = 0; bound < preemptions; ++bound) {
+    DfsScheduler scheduler(bound);
+    for (std::uint64_t n = 1; n <= kMinimizeBudget; ++n) {
+      Execution execution(stacks, scheduler, config);
+      execution.run(body);
+      for (const Failure& failure : execution.failures()) {
+        if (failure.signature() == signature) {
+          return Found{found.failure, execution.choices(), found.execution, found.found_by};
+        }
+      }
+      if (!scheduler.next_execution()) break;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view search_name(Search search) {
+  switch (search) {
+    case Search::kDpor:
+      return "dpor";
+    case Search::kPlain:
+      return "plain";
+    case Search::kRandom:
+      return "random";
+    case Search::kPct:
+      return "pct";
+  }
+  return "?";
+}
+
+ExploreResult Explorer::run(std::string_view model_name, const std::function<void()>& body) {
+  const auto start = Clock::now();
+  ExploreResult result;
+  result.model = std::string(model_name);
+
+  std::optional<std::string> replay = options_.replay_token;
+  if (!replay) replay = replay_from_environment(model_name);
+  if (replay) {
+    result.search = "replay";
+    result.stopped_by = "replay";
+    result.bound = "one given interleaving";
+    const auto choices = Path::parse_token(*replay);
+    if (!choices) {
+      result.failures.push_back(
+          Failure::make(FailureKind::kUsageError,
+                        "not a replay token: '" + *replay + "' (a token looks like dc1:0110)"));
+    } else {
+      result.executions = 1;
+      StackPool stacks;
+      ReplayScheduler probe(*choices);
+      Execution execution(stacks, probe, config_of(options_));
+      execution.run(body);
+      result.steps = execution.steps();
+      for (const Failure& failure : execution.failures()) {
+        result.failures.push_back(counterexample(options_, Found{failure, *choices, 1, {}}, body));
+      }
+    }
+    result.seconds = seconds_since(start);
+    return result;
+  }
+
+  Outcome outcome = explore(model_name, options_, body, start);
+  result.search = options_.preemption_bound ? "plain" : std::string(search_name(options_.search));
+  result.executions = outcome.executions;
+  result.pruned = outcome.pruned;
+  result.steps = outcome.steps;
+  result.stopped_by = outcome.stopped_by;
+  const bool exhaustive_search =
+      options_.search == Search::kDpor || options_.search == Search::kPlain;
+  result.part_exhausted = exhaustive_search && outcome.finished && !outcome.cut_off;
+  result.exhaustive = result.part_exhausted && options_.shard_count <= 1;
+  if (!result.exhaustive) {
+    if (options_.shard_count > 1) {
+      result.bound = "shard " + std::to_string(options_.shard_index + 1) + " of " +
+                     std::to_string(options_.shard_count);
+    } else if (outcome.cut_off) {
+      result.bound = "preemption bound " + std::to_string(*options_.preemption_bound);
+    } else if (!exhaustive_search) {
+      result.bound =
+          std::to_string(options_.iterations) + " iterations, seed " +
+          std::to_string(options_.seed) +
+          (options_.search == Search::kPct ? ", depth " + std::to_string(options_.pct_depth)
+                                           : std::string());
+    } else if (outcome.stopped_by == "failure") {
+      result.bound = "stopped at the first failure";
+    } else {
+      result.bound = outcome.stopped_by;
+    }
+  }
+
+  for (Found& found : outcome.found) {
+    Failure shown = counterexample(options_, found, body);
+    if (options_.minimize_preemptions && shown.preemptions > 0) {
+      if (auto shorter = fewest_preemptions(options_, found, shown.preemptions, body)) {
+        shorter->failure.occurrences = found.failure.occurrences;
+        shown = counterexample(options_, *shorter, body);
+      }
+    }
+    result.failures.push_back(std::move(shown));
+  }
+  result.seconds = seconds_since(start);
+  return result;
+}
+
+std::string format_verdict(const ExploreResult& result) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.3f s", result.seconds);
+  std::string line = result.passed() ? "PASS  " : "FAIL  ";
+  line += result.model + "  " + result.search;
+  line += result.exhaustive ? ", exhaustive" : " (" + result.bound + ")";
+  line += "  " + with_thousands(result.executions) + " executions  " +
+          with_thousands(result.steps) + " steps  " + seconds;
+  if (!result.passed()) {
+    // Headline: what the race led to, when the search went past it (symptom mode), else the first.
+    const Failure* headline = &result.failures.front();
+    for (const Failure& failure : result.failures) {
+      if (failure.kind != FailureKind::kDataRace) {
+        headline = &failure;
+        break;
+      }
+    }
+    line += "  " + std::string(kind_name(headline->kind)) + " at " + headline->location() + ", " +
+            std::to_string(headline->preemptions) + " preemption" +
+            (headline->preemptions == 1 ? "" : "s");
+    if (result.failures.size() > 1) {
+      line += " (+" + std::to_string(result.failures.size() - 1) + " more)";
+    }
+  }
+  return line;
+}
+
+std::string format_report(const ExploreResult& result) {
+  std::string out = format_verdict(result) + "\n";
+  int index = 0;
+  for (const Failure& failure : result.failures) {
+    out += "\n  failure " + std::to_string(++index) + ": " + std::string(kind_name(failure.kind)) +
+           "\n";
+    out += "    " + failure.message + "\n";
+    for (const Access& access : failure.accesses) {
+      out += "    at " + short_location(access.loc) + " (T" + std::to_string(access.thread) +
+             ", step " + std::to_string(access.step) + ")\n";
+    }
+    out += "    found in execution " + with_thousands(failure.execution);
+    if (!failure.found_by.empty()) out += " (" + failure.found_by + ")";
+    if (failure.occurrences > 1) out += ", seen in " + with_thousands(failure.occurrences);
+    out += "; preemptions: " + std::to_string(failure.preemptions) + "\n";
+    out += "    replay: --replay " + failure.replay_token + "   or   DC_REPLAY='" + result.model +
+           "=" + failure.replay_token + "'\n\n";
+    // The history is printed once: failures found in the same interleaving point to the first.
+    int same = 0;
+    for (int earlier = 0; earlier + 1 < index && same == 0; ++earlier) {
+      if (result.failures[static_cast<std::size_t>(earlier)].replay_token == failure.replay_token) {
+        same = earlier + 1;
+      }
+    }
+    out += same != 0 ? "    interleaving: as in failure " + std::to_string(same) + " above\n"
+                     : failure.trace;
+  }
+  return out;
+}
+
+}  // namespace doublecheck::model

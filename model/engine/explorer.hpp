@@ -1,0 +1,105 @@
+// The entry point: runs a model body once per interleaving until the search is exhausted or a
+// failure is found, and reports what it saw.
+//
+//   doublecheck::model::Explorer explorer;
+//   auto result = explorer.run("increment 2x1", [] {
+//     Counter c;                                   // model objects live inside the body
+//     model::thread t([&] { c.add(); });
+//     c.add();
+//     t.join();
+//     model::check(c.value() == 2, "both increments counted");
+//   });
+//   if (!result.passed()) std::cout << format_report(result);
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/engine/failure.hpp"
+#include "model/engine/fiber.hpp"
+
+namespace doublecheck::model {
+
+struct Mutant;       // model/mutation/mutation.hpp
+class SiteRecorder;  // model/mutation/mutation.hpp
+
+enum class Search : std::uint8_t {
+  kDpor,    // exhaustive, one execution per class of equivalent interleavings (the default)
+  kPlain,   // exhaustive, every interleaving
+  kRandom,  // `iterations` executions, each thread chosen uniformly at random
+  kPct,     // `iterations` executions of probabilistic concurrency testing, depth `pct_depth`
+};
+
+std::string_view search_name(Search search);
+
+struct ExploreOptions {
+  Search search = Search::kDpor;
+  bool symptom_mode = false;        // Shared accesses are decision points too (shows lost updates)
+  bool continue_past_race = false;  // a data race is recorded and the execution goes on
+  bool keep_going = false;          // collect every distinct failure instead of stopping
+  std::uint64_t max_steps = 100'000;  // per execution; more is a livelock / infinite loop
+  std::uint64_t max_executions = 0;   // 0: no limit (a limit makes the search bounded)
+  double time_limit_seconds = 0;      // 0: no limit (a limit makes the search bounded)
+  // Plain and DPOR search: at most this many preemptions per execution (makes it bounded).
+  std::optional<std::uint32_t> preemption_bound;
+  // Report each failure with the fewest preemptions that show it (iterative deepening).
+  bool minimize_preemptions = true;
+  std::uint64_t iterations = 1000;  // random and PCT search
+  std::uint64_t seed = 1;           // random and PCT search
+  std::uint32_t pct_depth = 3;      // PCT: the bug depth it aims at
+  std::uint32_t jobs = 1;           // parallel exploration (exhaustive searches)
+  // Sharding: this run explores part shard_index (0-based) of shard_count. 0 parts: not sharded.
+  // A sharded search (also "1 of 1") splits the tree at its first decision points, where it gives
+  // up reduction (DPOR) so that the parts are independent: their counts add up to "1 of 1".
+  std::uint32_t shard_index = 0;
+  std::uint32_t shard_count = 0;
+  bool progress = false;  // a progress line on standard error (when it is a terminal)
+  // Run exactly this interleaving once (a token from a report). Also read from the environment
+  // variable DC_REPLAY, as "<model name>=<token>" (or just "<token>" for every model).
+  std::optional<std::string> replay_token;
+  // Fix-necessity mutation (model/mutation/mutation.hpp): every execution runs with this one site weakened.
+  std::shared_ptr<const Mutant> mutant;
+  // Records every synchronisation site the executions meet (each job its own log, merged here).
+  std::shared_ptr<SiteRecorder> record_sites;
+};
+
+struct ExploreResult {
+  std::string model;
+  std::uint64_t executions = 0;  // complete executions (pruned ones are not counted)
+  std::uint64_t pruned = 0;      // executions cut short as repeats (DPOR sleep sets, shards)
+  std::uint64_t steps = 0;       // decision steps over all executions
+  double seconds = 0;
+  bool exhaustive = false;      // every interleaving (or every class of them) was explored
+  bool part_exhausted = false;  // the part searched (the tree, or this shard's share) was finished
+  std::string search;           // "dpor", "plain", "random", "pct", "replay"
+  std::string bound;            // why the search is not exhaustive: "preemption bound 2", ...
+  std::string stopped_by;       // "exhausted", "failure", "execution limit", "time limit", ...
+  std::vector<Failure> failures;  // distinct failures; each with its counterexample
+
+  [[nodiscard]] bool passed() const { return failures.empty(); }
+};
+
+class Explorer {
+ public:
+  explicit Explorer(ExploreOptions options = {}) : options_(std::move(options)) {}
+
+  ExploreResult run(std::string_view model_name, const std::function<void()>& body);
+
+  [[nodiscard]] const ExploreOptions& options() const { return options_; }
+
+ private:
+  ExploreOptions options_;
+};
+
+// The verdict line: "PASS  increment/fixed/2x1  dpor, exhaustive  2 executions  15 steps  0.000 s".
+std::string format_verdict(const ExploreResult& result);
+// The verdict line, then for each failure: kind, message, accesses, preemptions, replay token and
+// the interleaving.
+std::string format_report(const ExploreResult& result);
+
+}  // namespace doublecheck::model

@@ -1,0 +1,184 @@
+#include "model/engine/model_sync.hpp"
+
+namespace doublecheck::model {
+namespace {
+
+std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
+
+std::string describe_access(const Access& access) {
+  return thread_name(access.thread) + (access.write ? " writes" : " reads") + " at " +
+         short_location(access.loc);
+}
+
+}  // namespace
+
+Failure race_failure(const ObjectHeader& object, const Race& race) {
+  Failure failure;
+  failure.kind = FailureKind::kDataRace;
+  failure.object = display_name(object);
+  failure.message = "data race on " + failure.object + ": " + describe_access(race.later) +
+                    ", and " + describe_access(race.earlier) +
+                    " earlier with no happens-before between them";
+  failure.accesses = {race.earlier, race.later};
+  return failure;
+}
+
+void check(bool condition, std::string_view message, SourceLoc loc) {
+  if (condition) return;
+  Execution& ex = Execution::current();
+  if (ex.abandoning()) return;
+  const std::uint32_t row = ex.trace_row();
+  if (ex.tracing()) {
+    ex.after(PendingOp{OpKind::kCheck, nullptr, kNoThread, std::memory_order_relaxed, loc},
+             "FAILED: " + std::string(message));
+  }
+  ex.fail(Failure::make(FailureKind::kAssertion, std::string(message), {},
+                        {Access{ex.self(), false, loc, row}}));
+}
+
+void yield(SourceLoc loc) {
+  Execution& ex = Execution::current();
+  const PendingOp op{OpKind::kYield, nullptr, kNoThread, std::memory_order_relaxed, loc};
+  ex.before(op);
+  if (ex.abandoning()) return;
+  ex.after(op);
+}
+
+thread::~thread() {
+  if (!joinable_) return;
+  if (Execution* ex = Execution::current_or_null()) ex->forget_unjoined(id_, loc_);
+}
+
+void thread::join(SourceLoc loc) {
+  Execution& ex = Execution::current();
+  if (!joinable_) {
+    check(false, "join() of a model thread that is not joinable", loc);
+    return;
+  }
+  joinable_ = false;
+  ex.join(id_, loc);
+}
+
+bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc, std::string detail) {
+  if (ex.abandoning()) return false;
+  if (mutex.owner == ex.self()) {
+    ex.fail(
+        Failure::make(FailureKind::kRelock,
+                      thread_name(ex.self()) + " locks " + display_name(mutex) +
+                          ", which it already holds (a non-recursive mutex: this blocks forever)",
+                      display_name(mutex), {Access{ex.self(), false, loc, ex.trace_row()}}));
+    return false;
+  }
+  const PendingOp op{OpKind::kLock, &mutex, kNoThread, std::memory_order_acquire, loc};
+  ex.before(op);
+  if (ex.abandoning()) return false;
+  mutex.owner = ex.self();
+  ex.clock().join(mutex.released);
+  ex.after(op, std::move(detail));
+  return true;
+}
+
+void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
+                        std::string detail) {
+  if (ex.abandoning()) return;
+  if (mutex.owner != ex.self()) {
+    ex.fail(Failure::make(
+        FailureKind::kUnlockNotOwner,
+        thread_name(ex.self()) + " unlocks " + display_name(mutex) + ", held by " +
+            (mutex.owner == kNoThread ? std::string("no thread") : thread_name(mutex.owner)),
+        display_name(mutex), {Access{ex.self(), false, loc, ex.trace_row()}}));
+    return;
+  }
+  const PendingOp op{OpKind::kUnlock, &mutex, kNoThread, std::memory_order_release, loc};
+  ex.before(op);
+  if (ex.abandoning()) return;
+  mutex.released = ex.clock();
+  mutex.owner = kNoThread;
+  ex.after(op, std::move(detail));
+}
+
+SectionCut begin_access(Execution& ex, SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
+                        std::memory_order order) {
+  const SectionCut cut = ex.section_access(op, object, loc, order);
+  switch (cut.kind) {
+    case SectionCut::Kind::kNone:
+      break;
+    case SectionCut::Kind::kSplit:
+      // Both visible: between them the other threads may take the mutex.
+      unlock_mutex_state(ex, *cut.mutex, loc, "mutant: split");
+      lock_mutex_state(ex, *cut.mutex, loc, "mutant: split");
+      return {};
+    case SectionCut::Kind::kExclude:
+      unlock_mutex_state(ex, *cut.mutex, loc, "mutant: exclude");
+      break;
+  }
+  return cut;
+}
+
+void end_access(Execution& ex, const SectionCut& cut, const SourceLoc& loc) {
+  if (cut.kind == SectionCut::Kind::kExclude) {
+    lock_mutex_state(ex, *cut.mutex, loc, "mutant: exclude");
+  }
+}
+
+ModelSync::Mutex::Mutex(std::string_view name) {
+  state_.kind = "mutex";
+  state_.name = name;
+  Execution::current().register_object(state_);
+}
+
+void ModelSync::Mutex::lock(SourceLoc loc) {
+  Execution& ex = Execution::current();
+  if (ex.abandoning()) return;
+  if (ex.observing()) [[unlikely]] {
+    if (ex.skips_lock(SiteOp::kLock, state_, loc)) return;  // a skipped lock is no section
+    if (lock_mutex_state(ex, state_, loc)) ex.entered_section(SiteOp::kLock, state_, loc);
+    return;
+  }
+  lock_mutex_state(ex, state_, loc);
+}
+
+void ModelSync::Mutex::unlock(SourceLoc loc) {
+  Execution& ex = Execution::current();
+  if (ex.abandoning()) return;
+  if (ex.observing()) [[unlikely]] {
+    if (ex.skips_unlock(state_, loc)) return;
+    ex.left_section(state_);
+  }
+  unlock_mutex_state(ex, state_, loc);
+}
+
+bool ModelSync::Mutex::try_lock(SourceLoc loc) {
+  Execution& ex = Execution::current();
+  if (ex.abandoning()) return false;
+  if (ex.observing()) [[unlikely]] {
+    if (ex.skips_lock(SiteOp::kTryLock, state_, loc)) return true;  // "acquired", unprotected
+  }
+  if (state_.owner == ex.self()) {
+    ex.fail(Failure::make(FailureKind::kRelock,
+                          thread_name(ex.self()) + " try_locks " + display_name(state_) +
+                              ", which it already holds (undefined for a non-recursive mutex)",
+                          display_name(state_), {Access{ex.self(), false, loc, ex.trace_row()}}));
+    return false;
+  }
+  const PendingOp op{OpKind::kTryLock, &state_, kNoThread, std::memory_order_acquire, loc};
+  ex.before(op);
+  if (ex.abandoning()) return false;
+  const bool acquired = state_.owner == kNoThread;
+  if (acquired) {
+    state_.owner = ex.self();
+    ex.clock().join(state_.released);
+  }
+  ex.after(op, acquired ? "acquired" : "busy");
+  if (acquired && ex.observing()) [[unlikely]] {
+    ex.entered_section(SiteOp::kTryLock, state_, loc);
+  }
+  return acquired;
+}
+
+ModelSync::OnceFlag::OnceFlag() {
+  state_.kind = "once";
+  Execution::current().register_object(state_);
+}
+
+}  // namespace doublecheck::model

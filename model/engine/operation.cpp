@@ -1,0 +1,101 @@
+#include "model/engine/operation.hpp"
+
+namespace doublecheck::model {
+
+std::string_view op_name(OpKind kind) {
+  switch (kind) {
+    case OpKind::kSpawn:
+      return "spawn";
+    case OpKind::kJoin:
+      return "join";
+    case OpKind::kFinish:
+      return "finish";
+    case OpKind::kLock:
+      return "lock";
+    case OpKind::kTryLock:
+      return "try_lock";
+    case OpKind::kUnlock:
+      return "unlock";
+    case OpKind::kLoad:
+      return "load";
+    case OpKind::kStore:
+      return "store";
+    case OpKind::kRmw:
+      return "rmw";
+    case OpKind::kYield:
+      return "yield";
+    case OpKind::kCallOnce:
+    case OpKind::kOnceDone:
+      return "call_once";
+    case OpKind::kRead:
+      return "read";
+    case OpKind::kWrite:
+      return "write";
+    case OpKind::kCheck:
+      return "check";
+  }
+  return "?";
+}
+
+std::string_view order_name(std::memory_order order) {
+  switch (order) {
+    case std::memory_order_relaxed:
+      return "relaxed";
+    case std::memory_order_consume:
+      return "consume";
+    case std::memory_order_acquire:
+      return "acquire";
+    case std::memory_order_release:
+      return "release";
+    case std::memory_order_acq_rel:
+      return "acq_rel";
+    case std::memory_order_seq_cst:
+      return "seq_cst";
+  }
+  return "?";
+}
+
+OpDesc describe_op(const PendingOp& op) {
+  OpDesc desc;
+  desc.object = op.object != nullptr ? op.object->id : 0;
+  switch (op.kind) {
+    case OpKind::kLoad:
+    case OpKind::kRead:
+      desc.cls = OpClass::kRead;
+      break;
+    case OpKind::kStore:
+    case OpKind::kRmw:
+    case OpKind::kWrite:
+      desc.cls = OpClass::kWrite;
+      break;
+    case OpKind::kLock:
+      desc.cls = OpClass::kLock;
+      break;
+    case OpKind::kTryLock:
+      desc.cls = OpClass::kTryLock;
+      break;
+    case OpKind::kUnlock:
+      desc.cls = OpClass::kUnlock;
+      break;
+    case OpKind::kCallOnce:
+      desc.cls = OpClass::kOnce;
+      break;
+    // Not dependent with call_once (as an unlock is not with lock): the race to reverse is between
+    // the two callers, not between a waiter and the completion that let it through.
+    case OpKind::kOnceDone:
+      desc.cls = OpClass::kUnlock;
+      break;
+    default:
+      desc.cls = OpClass::kNone;
+      break;
+  }
+  return desc;
+}
+
+std::string display_name(const ObjectHeader& object) {
+  if (!object.name.empty()) return std::string(object.name);
+  return std::string(object.kind.empty() ? "object" : object.kind) + "#" +
+         std::to_string(object.id);
+}
+
+}  // namespace doublecheck::model

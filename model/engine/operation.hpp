@@ -1,0 +1,120 @@
+// The visible operations of a model thread, and the model objects they act on.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "seam/source_loc.hpp"
+#include "model/engine/vector_clock.hpp"
+
+namespace doublecheck::model {
+
+inline constexpr ThreadId kNoThread = 0xFFFFFFFFU;
+
+enum class OpKind : std::uint8_t {
+  kSpawn,
+  kJoin,
+  kFinish,
+  kLock,
+  kTryLock,
+  kUnlock,
+  kLoad,
+  kStore,
+  kRmw,  // exchange, compare_exchange, fetch_add, fetch_sub
+  kYield,
+  kCallOnce,
+  kOnceDone,  // call_once: the initialiser finished (a release, like an unlock)
+  kRead,      // a Shared<T> read
+  kWrite,     // a Shared<T> write
+  kCheck,     // a model assertion (only traced when it fails)
+};
+
+// The verb the trace prints for an operation.
+std::string_view op_name(OpKind kind);
+
+// What every model object has: a stable id (its creation order in the execution, the same on every
+// run of the same path) and the name given to it in the source, if any.
+struct ObjectHeader {
+  std::uint32_t id = 0;
+  std::string_view kind;  // "mutex", "atomic", "shared", "once": names an unnamed object
+  std::string_view name;  // must outlive the object (the emitter passes string literals)
+};
+
+// "metrics.tool_calls", or "mutex#3" for an object without a name.
+std::string display_name(const ObjectHeader& object);
+
+struct MutexState : ObjectHeader {
+  ThreadId owner = kNoThread;  // the thread holding it, or kNoThread
+  VectorClock released;        // the clock of the last unlock: what the next lock acquires
+};
+
+struct AtomicState : ObjectHeader {
+  VectorClock released;  // what an acquire load of the current value synchronises with
+};
+
+struct OnceState : ObjectHeader {
+  enum class Phase : std::uint8_t { kIdle, kRunning, kDone };
+  Phase phase = Phase::kIdle;
+  ThreadId runner = kNoThread;  // the thread running the initialiser (kRunning)
+  VectorClock released;         // the initialiser's clock at its end: every caller acquires it
+};
+
+// The operation a parked thread will perform when it is next chosen. Knowing it before choosing
+// lets the scheduler tell whether the thread can run (a lock of a held mutex cannot).
+struct PendingOp {
+  OpKind kind = OpKind::kYield;
+  const ObjectHeader* object = nullptr;  // the mutex, atomic, once-flag or shared variable
+  ThreadId target = kNoThread;           // kJoin: the thread being joined
+  std::memory_order order = std::memory_order_seq_cst;
+  SourceLoc loc;
+};
+
+// How an operation conflicts with others, for partial-order reduction: two operations are
+// dependent when they act on the same object and their order can matter.
+enum class OpClass : std::uint8_t {
+  kNone,     // yield, join: commutes with everything
+  kRead,     // atomic load, Shared read
+  kWrite,    // atomic store or read-modify-write, Shared write
+  kLock,     // mutex lock
+  kTryLock,  // mutex try_lock (its result also depends on where the owner's unlock falls)
+  kUnlock,   // mutex unlock, or call_once's completion: orders what follows, races with no acquire
+  kOnce,     // call_once
+};
+
+struct OpDesc {
+  std::uint32_t object = 0;  // ObjectHeader::id
+  OpClass cls = OpClass::kNone;
+};
+
+OpDesc describe_op(const PendingOp& op);
+
+// Whether swapping two adjacent operations of different threads can change the outcome:
+// accesses of one object of which one writes; two acquisitions of one mutex (which critical
+// section comes first); a try_lock and an unlock of one mutex; two call_once of one flag.
+constexpr bool dependent(const OpDesc& a, const OpDesc& b) {
+  if (a.object != b.object || a.cls == OpClass::kNone || b.cls == OpClass::kNone) return false;
+  const auto memory = [](OpClass c) { return c == OpClass::kRead || c == OpClass::kWrite; };
+  const auto acquires = [](OpClass c) { return c == OpClass::kLock || c == OpClass::kTryLock; };
+  if (memory(a.cls) && memory(b.cls)) return a.cls == OpClass::kWrite || b.cls == OpClass::kWrite;
+  if (acquires(a.cls) && acquires(b.cls)) return true;
+  if ((a.cls == OpClass::kTryLock && b.cls == OpClass::kUnlock) ||
+      (a.cls == OpClass::kUnlock && b.cls == OpClass::kTryLock)) {
+    return true;
+  }
+  return a.cls == OpClass::kOnce && b.cls == OpClass::kOnce;
+}
+
+// A weakest-first ranking of memory orders, and whether an order acquires or releases.
+constexpr bool is_acquire(std::memory_order order) {
+  return order == std::memory_order_acquire || order == std::memory_order_acq_rel ||
+         order == std::memory_order_seq_cst || order == std::memory_order_consume;
+}
+constexpr bool is_release(std::memory_order order) {
+  return order == std::memory_order_release || order == std::memory_order_acq_rel ||
+         order == std::memory_order_seq_cst;
+}
+std::string_view order_name(std::memory_order order);
+
+}  // namespace doublecheck::model

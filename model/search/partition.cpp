@@ -1,0 +1,40 @@
+#include "model/search/partition.hpp"
+
+namespace doublecheck::model {
+namespace {
+
+std::string key_of(const std::vector<ThreadId>& prefix) {
+  std::string key;
+  for (const ThreadId t : prefix) key.push_back(static_cast<char>('a' + t));
+  return key;
+}
+
+}  // namespace
+
+bool SubtreeOwner::owns(const std::string& key) const {
+  if (count_ > 1) {
+    // FNV-1a: the same subtree goes to the same shard on every machine.
+    std::uint64_t hash = 1469598103934665603ULL;
+    for (const char c : key) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    if (hash % count_ != index_) return false;
+  }
+  return !claim_ || claim_(key);
+}
+
+bool PartitionedScheduler::mine() {
+  const std::string key = key_of(prefix_);
+  if (owned_.count(key) != 0) return true;
+  if (foreign_.count(key) != 0) return false;
+  const bool ours = owner_.owns(key);
+  (ours ? owned_ : foreign_).insert(key);
+  return ours;
+}
+
+Pick PartitionedScheduler::pick(const Choice& choice) {
+  if (prefix_.size() == depth_ && !mine()) return {Pick::Kind::kRedundant, 0};
+  const Pick pick = inner_.pick(choice);
+  if (pick.kind == Pick::Kind::kRun && prefix_.size() < depth_) prefix_.push_back(pick.thread);
+  return pick;
+}
+
+}  // namespace doublecheck::model

@@ -1,0 +1,102 @@
+// StdSync: the production synchronisation policy of the seam (DESIGN.md, "The seam").
+//
+// The emitter is written once against a policy with this shape:
+//   Sync::Mutex                  lock / unlock / try_lock (a Clang capability)
+//   Sync::Atomic<T>              load / store / exchange / compare_exchange_strong /
+//                                fetch_add / fetch_sub
+//   Sync::Shared<T>              plain data shared between threads: load / store / add
+//   Sync::OnceFlag, Sync::call_once
+// Every operation takes a trailing SourceLoc defaulted to the caller's location; the model's policy
+// (model/engine/model_sync.hpp) records it, this one ignores it. Here everything is the standard primitive
+// or plain data, so production pays nothing for the seam.
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <string_view>
+#include <utility>
+
+#include "seam/source_loc.hpp"
+#include "seam/thread_annotations.hpp"
+
+namespace doublecheck {
+
+struct StdSync {
+  // A std::mutex that Clang's analysis knows as a capability, so fields can be GUARDED_BY it.
+  class DC_CAPABILITY("mutex") Mutex {
+   public:
+    explicit Mutex(std::string_view /*name*/ = {}) {}
+    Mutex(const Mutex&) = delete;
+    Mutex& operator=(const Mutex&) = delete;
+
+    void lock(SourceLoc /*loc*/ = SourceLoc::current()) DC_ACQUIRE() { mutex_.lock(); }
+    void unlock(SourceLoc /*loc*/ = SourceLoc::current()) DC_RELEASE() { mutex_.unlock(); }
+    bool try_lock(SourceLoc /*loc*/ = SourceLoc::current()) DC_TRY_ACQUIRE(true) {
+      return mutex_.try_lock();
+    }
+
+   private:
+    std::mutex mutex_;
+  };
+
+  template <class T>
+  class Atomic {
+   public:
+    explicit Atomic(T initial = T{}, std::string_view /*name*/ = {}) : value_(initial) {}
+
+    T load(std::memory_order order = std::memory_order_seq_cst,
+           SourceLoc /*loc*/ = SourceLoc::current()) const {
+      return value_.load(order);
+    }
+    void store(T desired, std::memory_order order = std::memory_order_seq_cst,
+               SourceLoc /*loc*/ = SourceLoc::current()) {
+      value_.store(desired, order);
+    }
+    T exchange(T desired, std::memory_order order = std::memory_order_seq_cst,
+               SourceLoc /*loc*/ = SourceLoc::current()) {
+      return value_.exchange(desired, order);
+    }
+    bool compare_exchange_strong(T& expected, T desired,
+                                 std::memory_order order = std::memory_order_seq_cst,
+                                 SourceLoc /*loc*/ = SourceLoc::current()) {
+      return value_.compare_exchange_strong(expected, desired, order);
+    }
+    T fetch_add(T delta, std::memory_order order = std::memory_order_seq_cst,
+                SourceLoc /*loc*/ = SourceLoc::current()) {
+      return value_.fetch_add(delta, order);
+    }
+    T fetch_sub(T delta, std::memory_order order = std::memory_order_seq_cst,
+                SourceLoc /*loc*/ = SourceLoc::current()) {
+      return value_.fetch_sub(delta, order);
+    }
+
+   private:
+    std::atomic<T> value_;
+  };
+
+  // Plain shared data. Free here; race-checked in the model. `add` is the plain `x += d`: a read
+  // then a write, not atomic (the lost-update shape of RC-002).
+  template <class T>
+  class Shared {
+   public:
+    explicit Shared(T initial = T{}, std::string_view /*name*/ = {},
+                    SourceLoc /*loc*/ = SourceLoc::current())
+        : value_(std::move(initial)) {}
+
+    const T& load(SourceLoc /*loc*/ = SourceLoc::current()) const { return value_; }
+    void store(T value, SourceLoc /*loc*/ = SourceLoc::current()) { value_ = std::move(value); }
+    void add(const T& delta, SourceLoc /*loc*/ = SourceLoc::current()) { value_ += delta; }
+
+   private:
+    T value_;
+  };
+
+  using OnceFlag = std::once_flag;
+
+  template <class F>
+  static void call_once(OnceFlag& flag, F&& f, SourceLoc /*loc*/ = SourceLoc::current()) {
+    std::call_once(flag, std::forward<F>(f));
+  }
+};
+
+}  // namespace doublecheck
