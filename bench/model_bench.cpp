@@ -24,6 +24,7 @@
 #include "model/emitter/harness.hpp"
 #include "model/engine/explorer.hpp"
 #include "model/catalogue/registry.hpp"
+#include "model/emitter/catalog.hpp"
 
 namespace {
 

@@ -4,7 +4,9 @@ namespace doublecheck::model {
 namespace {
 
 nlohmann::ordered_json location(const SourceLoc& loc) {
-  return {{"file", loc.file}, {"line", loc.line}, {"short", short_location(loc)}};
+  return {{"file", std::string(relative_path(loc.file))},
+          {"line", loc.line},
+          {"short", location_text(loc)}};
 }
 
 // A section operator's access ("add metrics.total_bytes_in at telemetry_emitter.hpp:139"), else
@@ -23,6 +25,31 @@ nlohmann::ordered_json site_json(const Site& site) {
           {"location", site.where()},
           {"order", is_atomic_op(site.op) ? nlohmann::ordered_json(order_name(site.order))
                                           : nlohmann::ordered_json(nullptr)}};
+}
+
+// The expected verdict; a failing one's kind, the lines it names ("lines": every candidate
+// "file:line") and "location": the access that met it (`met`), else the first candidate line.
+nlohmann::ordered_json expected_json(const Expectation& expected, const Access* met) {
+  nlohmann::ordered_json out;
+  out["verdict"] = expected.pass ? "pass" : "fail";
+  if (expected.pass) return out;
+  out["kind"] = kind_name(expected.kind);
+  nlohmann::ordered_json lines = nlohmann::ordered_json::array();
+  for (const SourceLines& at : expected.at) {
+    for (const std::uint32_t line : locate(at).value_or(std::vector<std::uint32_t>{})) {
+      lines.push_back(at.file + ":" + std::to_string(line));
+    }
+  }
+  if (met != nullptr && met->loc.line != 0 && !expected.at.empty()) {
+    out["location"] = location_text(met->loc);
+  } else if (!lines.empty()) {
+    out["location"] = lines.front();
+  } else {
+    out["location"] = expected.at.empty() ? nlohmann::ordered_json(nullptr)
+                                          : nlohmann::ordered_json(expected.at.front().file);
+  }
+  out["lines"] = std::move(lines);
+  return out;
 }
 
 }  // namespace
@@ -63,23 +90,19 @@ nlohmann::ordered_json to_json(const Failure& failure) {
   return out;
 }
 
-nlohmann::ordered_json to_json(const ModelSpec& spec, const ExploreResult& result) {
+nlohmann::ordered_json to_json(const ModelSpec& spec) {
   nlohmann::ordered_json out;
   out["name"] = spec.name;
   out["variant"] = spec.variant;
   out["property"] = spec.property;
   out["summary"] = spec.summary;
-  nlohmann::ordered_json expected;
-  expected["verdict"] = spec.expected.pass ? "pass" : "fail";
-  if (!spec.expected.pass) {
-    expected["kind"] = kind_name(spec.expected.kind);
-    expected["location"] =
-        spec.expected.file.empty()
-            ? nlohmann::ordered_json(nullptr)
-            : nlohmann::ordered_json(
-                  locate(spec.expected.file, spec.expected.code).value_or(spec.expected.file));
-  }
-  out["expected"] = expected;
+  out["expected"] = expected_json(spec.expected, nullptr);
+  return out;
+}
+
+nlohmann::ordered_json to_json(const ModelSpec& spec, const ExploreResult& result) {
+  nlohmann::ordered_json out = to_json(spec);
+  out["expected"] = expected_json(spec.expected, expected_access(spec.expected, result));
   const std::string why = mismatch(spec.expected, result);
   out["verdict"] = result.passed() ? "pass" : "fail";
   out["as_expected"] = why.empty();

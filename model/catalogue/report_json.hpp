@@ -14,6 +14,10 @@ namespace doublecheck::model {
 // interleaving both as text and as events (row, thread, op, object, detail, file, line, highlight).
 nlohmann::ordered_json to_json(const Failure& failure);
 
+// One model as the catalogue declares it (--list --json): name, variant, property, summary and
+// the expected verdict.
+nlohmann::ordered_json to_json(const ModelSpec& spec);
+
 // One model's run: its spec (name, variant, property, expected verdict), the verdict reached, the
 // search statistics and the failures.
 nlohmann::ordered_json to_json(const ModelSpec& spec, const ExploreResult& result);

@@ -1,5 +1,8 @@
 // The catalogue of the emitter's models, in DESIGN.md's order of paths.
+#include "model/emitter/catalog.hpp"
+
 #include "model/emitter/harness.hpp"
+#include "model/emitter/matrix.hpp"
 
 namespace doublecheck::model {
 
@@ -11,11 +14,13 @@ const Registry& emitter_models() {
     checks::add_stop_models(r);
     checks::add_init_models(r);
     checks::add_get_models(r);
-    // What each passing variant's fix synchronises (dc_model --mutate). The emitter store's mutex
-    // is bookkeeping (impl/emitter_store.hpp), not part of any fix: its mutants are reported only.
-    r.set_fix_objects("fixed", {"metrics_mutex", "global.init_mutex"});
-    r.set_fix_objects("acq_rel_dcl", {"global.init_mutex", "global.instance"});
-    r.set_fix_objects("call_once", {"global.instance"});
+    // What each fix synchronises, and which fix --mutate must show necessary: the matrix's. The
+    // emitter store's mutex is bookkeeping (impl/emitter_store.hpp), not part of any fix: its
+    // mutants are reported only.
+    for (const checks::MatrixVariant& variant : checks::matrix()) {
+      if (!variant.fix_objects.empty()) r.set_fix_objects(variant.id, variant.fix_objects);
+      if (variant.mutate) r.gate(variant.id);
+    }
     return r;
   }();
   return registry;

@@ -57,12 +57,10 @@ void add_get_models(Registry& registry) {
   add_get<MutexInit>(registry, "fixed", Expectation::passes());
   add_get<variants::NaiveDcl>(
       registry, "naive_dcl",
-      Expectation::fails(FailureKind::kDataRace, "impl/variants/naive_dcl.hpp",
-                         "Emitter* get() { return instance_.load(); }"));
+      races_at_racing_lines("naive_dcl"));
   add_get<variants::RelaxedDcl>(
       registry, "relaxed_dcl",
-      Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
-                         "return session_id_.load();"));
+      races_at_racing_lines("relaxed_dcl"));
   add_get<variants::AcqRelDcl>(registry, "acq_rel_dcl", Expectation::passes());
   add_get<variants::CallOnceInit>(registry, "call_once", Expectation::passes());
 }

@@ -13,6 +13,8 @@
 #include "impl/telemetry_emitter.hpp"
 #include "model/engine/model_sync.hpp"
 #include "model/catalogue/registry.hpp"
+#include "model/emitter/catalog.hpp"
+#include "model/emitter/matrix.hpp"
 #include "properties/emitter_properties.hpp"
 
 namespace doublecheck::model::checks {

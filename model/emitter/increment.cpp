@@ -71,8 +71,7 @@ void add_increment_models(Registry& registry) {
                 "P6",
                 "pre-fix RC-002 (unlocked updates): a data race on a counter",
                 {},
-                Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
-                                   "tool_calls_.add(1)"),
+                races_at_racing_lines("prefix_rc002"),
                 increment<variants::PreFixRC002>(2, 1)});
   registry.add({"increment/prefix_rc002/2x1/symptom", "prefix_rc002", "P1",
                 "pre-fix RC-002 run past the race: the lost update itself", symptom_options(),

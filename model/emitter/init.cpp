@@ -71,19 +71,16 @@ void add_init_models(Registry& registry) {
   }
   add_init<variants::ReplaceEveryCall>(
       registry, "prefix_rc004", 2,
-      Expectation::fails(FailureKind::kDataRace, "impl/variants/prefix_rc004.hpp",
-                         "instance_.store(fresh);"));
+      races_at_racing_lines("prefix_rc004"));
   add_init<variants::ReplaceEveryCall>(registry, "prefix_rc004", 2,
                                        Expectation::fails(FailureKind::kAssertion),
                                        symptom_options(), "/symptom");
   add_init<variants::NaiveDcl>(
       registry, "naive_dcl", 2,
-      Expectation::fails(FailureKind::kDataRace, "impl/variants/naive_dcl.hpp",
-                         "if (Emitter* ready = instance_.load()) return *ready;"));
+      races_at_racing_lines("naive_dcl"));
   add_init<variants::RelaxedDcl>(
       registry, "relaxed_dcl", 2,
-      Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
-                         "return session_id_.load();"));
+      races_at_racing_lines("relaxed_dcl"));
   for (const int threads : {2, 3, 4}) {
     add_init<variants::AcqRelDcl>(registry, "acq_rel_dcl", threads, Expectation::passes());
     add_init<variants::CallOnceInit>(registry, "call_once", threads, Expectation::passes());

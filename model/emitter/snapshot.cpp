@@ -61,8 +61,7 @@ void add_snapshot_models(Registry& registry) {
                 "P6",
                 "snapshot without the lock: a data race on a counter",
                 {},
-                Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
-                                   "return Metrics{tool_calls_.load()"),
+                races_at_racing_lines("unlocked_snapshot"),
                 snapshot<variants::UnlockedSnapshot>(2, 1, 1)});
   registry.add({"snapshot/unlocked_snapshot/1w1+1r/symptom", "unlocked_snapshot", "P2",
                 "snapshot without the lock, run past the race: a torn snapshot", symptom_options(),

@@ -59,8 +59,7 @@ void add_stop_models(Registry& registry) {
                 "P6",
                 "server_stop copying the metrics without the lock: a data race",
                 {},
-                Expectation::fails(FailureKind::kDataRace, "impl/telemetry_emitter.hpp",
-                                   "return Metrics{tool_calls_.load()"),
+                races_at_racing_lines("unlocked_snapshot"),
                 stop<variants::UnlockedSnapshot>(2)});
 }
 

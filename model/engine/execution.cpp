@@ -262,7 +262,7 @@ void Execution::report_deadlock() {
         message += " (held by " + thread_name(owner) + ")";
       }
     }
-    message += " at " + short_location(op.loc) + ";";
+    message += " at " + location_text(op.loc) + ";";
     deadlock.accesses.push_back(Access{t, false, op.loc, trace_.next_row()});
     if (config_.tracing) {
       record(t, op.kind, op.object, "blocked", op.loc);
@@ -405,7 +405,7 @@ void Execution::forget_unjoined(ThreadId thread, const SourceLoc& loc) {
   failures_.push_back(Failure::make(FailureKind::kThreadNotJoined,
                                     "model thread " + thread_name(thread) +
                                         " was never joined: its handle, created at " +
-                                        short_location(loc) + ", was destroyed while joinable",
+                                        location_text(loc) + ", was destroyed while joinable",
                                     {}, {Access{running_, false, loc, trace_.next_row()}}));
   stopped_ = true;
 }

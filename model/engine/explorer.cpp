@@ -431,7 +431,7 @@ std::string format_report(const ExploreResult& result) {
            "\n";
     out += "    " + failure.message + "\n";
     for (const Access& access : failure.accesses) {
-      out += "    at " + short_location(access.loc) + " (T" + std::to_string(access.thread) +
+      out += "    at " + location_text(access.loc) + " (T" + std::to_string(access.thread) +
              ", step " + std::to_string(access.step) + ")\n";
     }
     out += "    found in execution " + with_thousands(failure.execution);

@@ -29,20 +29,11 @@ std::string_view kind_name(FailureKind kind) {
   return "?";
 }
 
-std::string short_location(const SourceLoc& loc) {
-  if (loc.line == 0) return "?";
-  std::string_view file = loc.file;
-  if (const auto slash = file.rfind('/'); slash != std::string_view::npos) {
-    file.remove_prefix(slash + 1);
-  }
-  return std::string(file) + ":" + std::to_string(loc.line);
-}
-
 std::string Failure::signature() const {
   std::string text(kind_name(kind));
   text += "|" + object;
   std::vector<std::string> places;
-  for (const Access& access : accesses) places.push_back(short_location(access.loc));
+  for (const Access& access : accesses) places.push_back(location_text(access.loc));
   // A race between two lines is one race, whichever of the two accesses came first.
   if (kind == FailureKind::kDataRace) std::sort(places.begin(), places.end());
   for (const std::string& place : places) text += "|" + place;
@@ -51,7 +42,7 @@ std::string Failure::signature() const {
 }
 
 std::string Failure::location() const {
-  return accesses.empty() ? std::string("?") : short_location(accesses.back().loc);
+  return accesses.empty() ? std::string("?") : location_text(accesses.back().loc);
 }
 
 }  // namespace doublecheck::model

@@ -8,6 +8,7 @@
 
 #include "seam/source_loc.hpp"
 #include "model/engine/trace.hpp"
+#include "model/engine/source_path.hpp"
 #include "model/engine/vector_clock.hpp"
 
 namespace doublecheck::model {
@@ -65,8 +66,5 @@ struct Failure {
   // "file:line" of the first access (the racing line of a race).
   [[nodiscard]] std::string location() const;
 };
-
-// "telemetry_emitter.hpp:171": the file's base name and the line.
-std::string short_location(const SourceLoc& loc);
 
 }  // namespace doublecheck::model

@@ -7,7 +7,7 @@ std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
 
 std::string describe_access(const Access& access) {
   return thread_name(access.thread) + (access.write ? " writes" : " reads") + " at " +
-         short_location(access.loc);
+         location_text(access.loc);
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ std::string describe(const TraceEvent& event) {
   std::string cell(op_name(event.kind));
   if (!event.object.empty()) cell += " " + event.object;
   if (!event.detail.empty()) cell += " " + event.detail;
-  if (event.loc.line != 0) cell += "  " + short_location(event.loc);
+  if (event.loc.line != 0) cell += "  " + location_text(event.loc);
   return cell;
 }
 

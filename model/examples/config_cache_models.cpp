@@ -23,6 +23,7 @@ using model::ExploreOptions;
 using model::FailureKind;
 using model::ModelSync;
 using model::Registry;
+using model::SourceLines;
 
 template <class Locking>
 using ModelCache = BasicConfigCache<ModelSync, Locking>;
@@ -96,8 +97,9 @@ void add_config_cache_models(Registry& registry) {
                 "C4",
                 "pre-fix cache (check, then load, no lock): a data race on the flag",
                 {},
-                Expectation::fails(FailureKind::kDataRace, "model/examples/config_cache.hpp",
-                                   "if (!loaded_.load()) {"),
+                Expectation::fails(FailureKind::kDataRace,
+                                   {SourceLines::containing("model/examples/config_cache.hpp",
+                                                            "if (!loaded_.load()) {")}),
                 concurrent_get<UnlockedCache>(2, false)});
   registry.add({"cache/unlocked/2/symptom", "cache_unlocked", "C2, C3",
                 "pre-fix cache run past the race: a lookup count lost, or the loader run twice",

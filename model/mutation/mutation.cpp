@@ -1,5 +1,7 @@
 #include "model/mutation/mutation.hpp"
 
+#include "model/engine/source_path.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -20,13 +22,6 @@ constexpr std::string_view kExcludeMarker = "/exclude:";
 constexpr std::array kOrders{std::memory_order_relaxed, std::memory_order_consume,
                              std::memory_order_acquire, std::memory_order_release,
                              std::memory_order_acq_rel, std::memory_order_seq_cst};
-
-std::string_view base_name(std::string_view file) {
-  if (const auto slash = file.rfind('/'); slash != std::string_view::npos) {
-    file.remove_prefix(slash + 1);
-  }
-  return file;
-}
 
 // Whether `object` is the one named `name` (display_name() without building the string).
 bool named(const ObjectHeader& object, std::string_view name) {
@@ -126,7 +121,7 @@ std::optional<Site> Site::parse_key(std::string_view key, std::string* why) {
     return std::nullopt;
   };
   Site site;
-  // The object's name may hold anything (even '@'); the file's base name holds no '@'.
+  // The object's name may hold anything (even '@'); a source path holds no '@'.
   const auto at = key.rfind('@');
   if (at == std::string_view::npos || at == 0) return fail("no '<object>@'");
   site.object = std::string(key.substr(0, at));
@@ -182,7 +177,7 @@ Site SiteLog::Raw::site() const {
   Site site;
   site.op = op;
   site.object = !name.empty() ? std::string(name) : std::string(kind) + "#" + std::to_string(id);
-  site.file = std::string(base_name(file));
+  site.file = std::string(relative_path(file));
   site.line = line;
   site.order = is_atomic_op(op) ? order : std::memory_order_seq_cst;
   return site;
@@ -392,7 +387,7 @@ bool Mutant::judged_by_happens_before_only() const {
 bool Mutant::at_site(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
                      std::memory_order order) const {
   return loc.line == site.line && op == site.op && (!is_atomic_op(op) || order == site.order) &&
-         base_name(loc.file) == site.file && named(object, site.object);
+         relative_path(loc.file) == site.file && named(object, site.object);
 }
 
 bool Mutant::removes_lock(SiteOp op, const ObjectHeader& mutex, const SourceLoc& loc) const {
@@ -412,7 +407,7 @@ bool Mutant::splits(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
 bool Mutant::at_access(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
                        std::memory_order order) const {
   return loc.line == access.line && op == access.op &&
-         (!is_atomic_op(op) || order == access.order) && base_name(loc.file) == access.file &&
+         (!is_atomic_op(op) || order == access.order) && relative_path(loc.file) == access.file &&
          named(object, access.object);
 }
 

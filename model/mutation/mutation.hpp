@@ -74,7 +74,7 @@ constexpr bool is_access_op(SiteOp op) { return is_atomic_op(op) || is_shared_op
 struct Site {
   SiteOp op = SiteOp::kLock;
   std::string object;  // the object's display name: "metrics_mutex", "global.instance", "once#4"
-  std::string file;    // the base name: "telemetry_emitter.hpp"
+  std::string file;    // relative to the source root: "impl/telemetry_emitter.hpp"
   std::uint32_t line = 0;
   std::memory_order order = std::memory_order_seq_cst;  // atomics only (else seq_cst)
 

@@ -89,7 +89,7 @@ std::string MutantResult::killed_by_text() const {
   std::string text = std::string(kind_name(killed_by->kind)) + " at " + killed_by->location();
   // A race names both lines: the one it is reported at (the later access) and the earlier one.
   if (killed_by->kind == FailureKind::kDataRace && killed_by->accesses.size() == 2) {
-    const std::string earlier = short_location(killed_by->accesses.front().loc);
+    const std::string earlier = location_text(killed_by->accesses.front().loc);
     if (earlier != killed_by->location()) text += " (with " + earlier + ")";
   }
   return text;

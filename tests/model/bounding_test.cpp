@@ -7,6 +7,7 @@
 #include "model/engine/explorer.hpp"
 #include "model/engine/model_sync.hpp"
 #include "model/catalogue/registry.hpp"
+#include "model/emitter/catalog.hpp"
 #include "tests/model/small_models.hpp"
 
 namespace doublecheck::model {

@@ -18,6 +18,7 @@
 #include "model/engine/model_sync.hpp"
 #include "model/mutation/mutation_run.hpp"
 #include "model/catalogue/registry.hpp"
+#include "model/emitter/catalog.hpp"
 #include "model/catalogue/report_json.hpp"
 
 namespace doublecheck::model {
@@ -84,7 +85,7 @@ TEST(MutationSites, RecordsEverySynchronisationSiteWithItsLineOperationAndOrder)
     });
     other.join();
   });
-  const std::string file = "mutation_test.cpp";
+  const std::string file = "tests/model/mutation_test.cpp";
   const std::vector<Site> expected{
       {SiteOp::kLock, "m", file, lock_line, std::memory_order_seq_cst},
       {SiteOp::kLock, "m", file, scoped_line, std::memory_order_seq_cst},
@@ -95,9 +96,9 @@ TEST(MutationSites, RecordsEverySynchronisationSiteWithItsLineOperationAndOrder)
       {SiteOp::kCallOnce, "once#3", file, once_line, std::memory_order_seq_cst},
   };
   EXPECT_EQ(run.sites, expected);
-  EXPECT_EQ(run.sites[0].describe(), "lock m at mutation_test.cpp:" + std::to_string(lock_line));
+  EXPECT_EQ(run.sites[0].describe(), "lock m at tests/model/mutation_test.cpp:" + std::to_string(lock_line));
   EXPECT_EQ(run.sites[2].describe(),
-            "load(acquire) flag at mutation_test.cpp:" + std::to_string(load_line));
+            "load(acquire) flag at tests/model/mutation_test.cpp:" + std::to_string(load_line));
 }
 
 TEST(MutationSites, RecordingAndMutationAreOffUnlessAsked) {
@@ -212,7 +213,7 @@ TEST(MutationNoLock, KilledWhereTheLockProtectsSharedData) {
   ASSERT_TRUE(r.killed_by);
   EXPECT_EQ(r.killed_by->kind, FailureKind::kDataRace);
   EXPECT_EQ(r.killed_by->object, "counter");
-  EXPECT_EQ(r.killed_by_text().rfind("data race at mutation_test.cpp:", 0), 0U);
+  EXPECT_EQ(r.killed_by_text().rfind("data race at tests/model/mutation_test.cpp:", 0), 0U);
 
   // The mutant id and the token replay the counterexample.
   ExploreOptions replay;
@@ -462,9 +463,9 @@ std::vector<std::string> ids_of(const MutationRun& run) {
   return ids;
 }
 
-// "<object>@mutation_test.cpp:<line>:<op>": a key of this file.
+// "<object>@tests/model/mutation_test.cpp:<line>:<op>": a key of this file.
 std::string key(const std::string& object, std::uint32_t line, const std::string& op) {
-  return object + "@mutation_test.cpp:" + std::to_string(line) + ":" + op;
+  return object + "@tests/model/mutation_test.cpp:" + std::to_string(line) + ":" + op;
 }
 
 // Lines of the two-counter model below.
@@ -514,7 +515,7 @@ TEST(MutationSection, SplitBetweenTwoUpdatesIsKilledByTheReaderThatComparesThem)
       by_id(run, writer + "/split-before:" + key("b", writer_b_line, "add"));
   EXPECT_EQ(split.mutant.weakening, Weakening::kSplitBefore);
   EXPECT_EQ(split.mutant.weakening_text(),
-            "unlock/relock before add b at mutation_test.cpp:" + std::to_string(writer_b_line));
+            "unlock/relock before add b at tests/model/mutation_test.cpp:" + std::to_string(writer_b_line));
   EXPECT_FALSE(split.mutant.judged_by_happens_before_only());
   EXPECT_EQ(split.verdict, Verdict::kKilled);
   ASSERT_TRUE(split.killed_by);
@@ -535,7 +536,7 @@ TEST(MutationSection, EitherUpdateRunOutsideTheLockIsKilledAsADataRace) {
        {std::pair{"a", writer_a_line}, std::pair{"b", writer_b_line}}) {
     const MutantResult& exclude = by_id(run, writer + "/exclude:" + key(object, line, "add"));
     EXPECT_EQ(exclude.mutant.weakening_text(), "add " + std::string(object) +
-                                                   " at mutation_test.cpp:" + std::to_string(line) +
+                                                   " at tests/model/mutation_test.cpp:" + std::to_string(line) +
                                                    " outside the lock");
     EXPECT_EQ(exclude.verdict, Verdict::kKilled) << exclude.mutant.id();
     ASSERT_TRUE(exclude.killed_by);
@@ -725,7 +726,7 @@ TEST(MutationSection, RecordingListsEachSectionsAccessesWithTheirLines) {
     });
     other.join();
   });
-  const std::string file = "mutation_test.cpp";
+  const std::string file = "tests/model/mutation_test.cpp";
   const Order none = std::memory_order_seq_cst;
   const Site m{SiteOp::kLock, "m", file, lock_line, none};
   const Site i{SiteOp::kLock, "inner", file, inner_line, none};
@@ -735,7 +736,7 @@ TEST(MutationSection, RecordingListsEachSectionsAccessesWithTheirLines) {
   const std::vector<SectionPoint> expected{
       {m, add, false}, {m, load, true}, {m, store, true}, {i, store, false}};
   EXPECT_EQ(run.points, expected);
-  EXPECT_EQ(store.describe(), "write counter at mutation_test.cpp:" + std::to_string(store_line));
+  EXPECT_EQ(store.describe(), "write counter at tests/model/mutation_test.cpp:" + std::to_string(store_line));
   EXPECT_EQ(load.key(), key("flag", load_line, "load.acquire"));
 }
 
@@ -837,8 +838,8 @@ TEST(MutationReport, JsonEntryOfASectionMutantNamesItsAccess) {
   const MutantResult& split =
       by_id(run, writer + "/split-before:" + key("b", writer_b_line, "add"));
   const auto json = to_json(spec, split, true);
-  EXPECT_EQ(json["access"], "add b at mutation_test.cpp:" + std::to_string(writer_b_line));
-  EXPECT_EQ(json["site"], "lock m at mutation_test.cpp:" + std::to_string(writer_lock_line));
+  EXPECT_EQ(json["access"], "add b at tests/model/mutation_test.cpp:" + std::to_string(writer_b_line));
+  EXPECT_EQ(json["site"], "lock m at tests/model/mutation_test.cpp:" + std::to_string(writer_lock_line));
   EXPECT_EQ(json["id"], split.mutant.id());
   EXPECT_EQ(json["replay"]["mutant"], split.mutant.id());
   EXPECT_EQ(json["site_detail"]["op"], "lock");
@@ -850,11 +851,11 @@ TEST(MutationReport, JsonEntryOfASectionMutantNamesItsAccess) {
   const auto entries = to_json(summary);
   ASSERT_EQ(entries.size(), 1U);
   EXPECT_EQ(entries[0]["access"], json["access"]);
-  EXPECT_NE(summary.format().find("unlock/relock before add b at mutation_test.cpp:"),
+  EXPECT_NE(summary.format().find("unlock/relock before add b at tests/model/mutation_test.cpp:"),
             std::string::npos)
       << summary.format();
   const std::string table = format_mutation_table("counters", run.sites, run.mutants);
-  EXPECT_NE(table.find("add a at mutation_test.cpp:" + std::to_string(writer_a_line) +
+  EXPECT_NE(table.find("add a at tests/model/mutation_test.cpp:" + std::to_string(writer_a_line) +
                        " outside the lock"),
             std::string::npos)
       << table;
@@ -887,10 +888,10 @@ TEST(MutationReport, TableNamesEverySiteAndTheMemoryModel) {
   for (const char* column : {"site", "weakening", "verdict", "killed_by", "executions"}) {
     EXPECT_NE(table.find(column), std::string::npos) << column;
   }
-  EXPECT_NE(table.find("store(release) ready at mutation_test.cpp:"), std::string::npos) << table;
+  EXPECT_NE(table.find("store(release) ready at tests/model/mutation_test.cpp:"), std::string::npos) << table;
   EXPECT_NE(table.find("release -> relaxed"), std::string::npos) << table;
-  EXPECT_NE(table.find("data race at mutation_test.cpp:"), std::string::npos) << table;
-  EXPECT_NE(table.find("--filter '^mp$' --mutant 'ready@mutation_test.cpp:"), std::string::npos)
+  EXPECT_NE(table.find("data race at tests/model/mutation_test.cpp:"), std::string::npos) << table;
+  EXPECT_NE(table.find("--filter '^mp$' --mutant 'ready@tests/model/mutation_test.cpp:"), std::string::npos)
       << table;
 
   const auto survived =
@@ -927,16 +928,12 @@ TEST(MutationReport, AFixMutantIsShownNecessaryWhenAnyModelKillsIt) {
 
 // "file:line" of every line of `file` (under the source root) that contains `code`.
 std::vector<std::string> lines_with(const std::string& file, const std::string& code) {
-  // This file is <root>/tests/model/mutation_test.cpp.
-  const std::string self = __FILE__;
-  const std::string root = self.substr(0, self.rfind("tests/model/"));
-  std::ifstream in(root + file);
-  EXPECT_TRUE(in) << file;
+  std::string error;
+  const auto numbers = locate(SourceLines::containing(file, code), &error);
+  EXPECT_TRUE(numbers) << error;
   std::vector<std::string> found;
-  std::string line;
-  const std::string base = file.substr(file.rfind('/') + 1);
-  for (std::uint32_t n = 1; std::getline(in, line); ++n) {
-    if (line.find(code) != std::string::npos) found.push_back(base + ":" + std::to_string(n));
+  for (const std::uint32_t n : numbers.value_or(std::vector<std::uint32_t>{})) {
+    found.push_back(file + ":" + std::to_string(n));
   }
   return found;
 }

@@ -10,6 +10,7 @@
 #include "model/engine/explorer.hpp"
 #include "model/engine/model_sync.hpp"
 #include "model/catalogue/registry.hpp"
+#include "model/emitter/catalog.hpp"
 
 namespace doublecheck::model {
 namespace {

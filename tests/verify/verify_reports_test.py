@@ -54,11 +54,11 @@ SCRATCH: Path | None = None
 
 
 def rc002_racing_line() -> str:
-    """telemetry_emitter.hpp:<the line of `tool_calls_.add(1)`>, found in the source now."""
+    """impl/telemetry_emitter.hpp:<the line of `tool_calls_.add(1)`>, found in the source now."""
     lines = (ROOT / "impl" / "telemetry_emitter.hpp").read_text().splitlines()
     numbers = [i for i, text in enumerate(lines, 1) if "tool_calls_.add(1)" in text]
     assert numbers, "impl/telemetry_emitter.hpp has no `tool_calls_.add(1)`"
-    return f"telemetry_emitter.hpp:{numbers[0]}"
+    return f"impl/telemetry_emitter.hpp:{numbers[0]}"
 
 
 STATIC_CHECKS = {  # tsan/CMakeLists.txt's static tests, by the matrix row that claims them
@@ -91,7 +91,7 @@ def fix_sites() -> list[str]:
         lines = (ROOT / "impl" / file).read_text().splitlines()
         found = [i for i, text in enumerate(lines, 1) if marker in text]
         assert found, f"impl/{file} has no `{marker}`"
-        sites += [f"lock {name} at {file}:{n}" for n in found]
+        sites += [f"lock {name} at impl/{file}:{n}" for n in found]
     assert len(sites) == 4, sites
     return sites
 
@@ -115,14 +115,14 @@ def fix_mutants() -> list[tuple[str, str]]:
     emitter, init = lines_of("telemetry_emitter.hpp"), lines_of("global_telemetry.hpp")
     update, copy, init_site, get_site = (int(site.rsplit(":", 1)[1]) for site in fix_sites())
     sections = [  # (lock line, file, [(what, object, line)])
-        (update, "telemetry_emitter.hpp",
+        (update, "impl/telemetry_emitter.hpp",
          [("add", f"metrics.{c}", after(emitter, update, f"{c}_.add(")) for c in COUNTERS]),
-        (copy, "telemetry_emitter.hpp",
+        (copy, "impl/telemetry_emitter.hpp",
          [("read", f"metrics.{c}", after(emitter, copy, f"{c}_.load()")) for c in COUNTERS]),
-        (init_site, "global_telemetry.hpp",
+        (init_site, "impl/global_telemetry.hpp",
          [("read", "global.instance", after(init, init_site, "instance_.load()")),
           ("write", "global.instance", after(init, init_site, "instance_.store("))]),
-        (get_site, "global_telemetry.hpp",
+        (get_site, "impl/global_telemetry.hpp",
          [("read", "global.instance", after(init, get_site, "instance_.load()"))]),
     ]
     mutants = []
@@ -352,7 +352,7 @@ class ReportsTest(unittest.TestCase):
                 self.assertRegex(m["counterexample"]["file"], r"^(impl|model)/")
                 self.assertIn(f"--mutant '{m['id']}' --replay ", m["replay"])
                 self.assertEqual(m["site_location"]["file"],
-                                 "impl/" + m["site"].rsplit(" at ", 1)[1].split(":")[0])
+                                 m["site"].rsplit(" at ", 1)[1].split(":")[0])
                 if m["weakening"] == "lock/unlock -> no-op":
                     self.assertEqual(m["counterexample"]["kind"], "data race")
                     self.assertIsNone(m["access"])
@@ -362,7 +362,7 @@ class ReportsTest(unittest.TestCase):
                     self.assertIn(m["access"], m["weakening"])
                     file, line = m["access"].rsplit(" at ", 1)[1].split(":")
                     self.assertEqual((m["access_location"]["file"], m["access_location"]["line"]),
-                                     (f"impl/{file}", int(line)))
+                                     (file, int(line)))
         # The emitter store's mutex is bookkeeping, not the fix: listed, survives, not counted.
         store = [m for m in mutants if "global.store_mutex" in m["site"]]
         self.assertTrue(store)
@@ -412,7 +412,7 @@ class ReportsTest(unittest.TestCase):
                      if r["properties"]["model"] == "increment/prefix_rc002/2x1")
         self.assertEqual(rc002["ruleId"], "model/data-race")
         physical = rc002["locations"][0]["physicalLocation"]
-        self.assertEqual(physical["artifactLocation"]["uri"], f"impl/{file}")
+        self.assertEqual(physical["artifactLocation"]["uri"], file)
         self.assertEqual(physical["region"]["startLine"], int(line))
         flows = rc002["codeFlows"][0]["threadFlows"]
         self.assertEqual([f["id"] for f in flows], ["T0", "T1", "T2"])
@@ -873,7 +873,7 @@ class VerdictTest(unittest.TestCase):
         file, line = site.rsplit(" at ", 1)[1].split(":")
         physical = errors[0]["locations"][0]["physicalLocation"]
         self.assertEqual((physical["artifactLocation"]["uri"], physical["region"]["startLine"]),
-                         (f"impl/{file}", int(line)))
+                         (file, int(line)))
         # The page says so at the top.
         page = (self.dir / "report" / "index.html").read_text()
         self.assertIn(f"fix not shown necessary: {html.escape(site)}", page)
@@ -898,7 +898,7 @@ class VerdictTest(unittest.TestCase):
         file, line = weakening.rsplit(" at ", 1)[1].split(":")
         physical = errors[0]["locations"][0]["physicalLocation"]
         self.assertEqual((physical["artifactLocation"]["uri"], physical["region"]["startLine"]),
-                         (f"impl/{file}", int(line)))
+                         (file, int(line)))
 
     def test_a_mutant_killed_in_one_model_of_several_is_killed(self) -> None:
         # The snapshot lock: the increment models survive it, the snapshot and stop models kill it.

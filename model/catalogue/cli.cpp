@@ -1,0 +1,414 @@
+#include "model/catalogue/cli.hpp"
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "model/catalogue/report_json.hpp"
+#include "model/engine/explorer.hpp"
+#include "model/engine/source_path.hpp"
+#include "model/mutation/mutation.hpp"
+#include "model/mutation/mutation_run.hpp"
+
+namespace doublecheck::model {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr int kUsage = 64;
+constexpr int kCantCreate = 73;
+constexpr int kInternal = 70;
+
+struct Settings {
+  bool list = false;
+  std::string filter;
+  std::string replay;
+  std::string json;
+  std::string source_root;
+  bool traces = false;
+  bool keep_going = false;
+  bool symptom = false;
+  bool continue_past_race = false;
+  std::string search = "dpor";
+  std::optional<std::uint32_t> preemption_bound;
+  bool no_minimize = false;
+  std::uint64_t iterations = 0;
+  std::uint64_t seed = 0;
+  std::uint32_t pct_depth = 0;
+  std::uint32_t jobs = 0;
+  std::string shard;
+  bool no_progress = false;
+  std::uint64_t max_steps = 0;
+  std::uint64_t max_executions = 0;
+  double time_limit = 0;
+  bool mutate = false;
+  std::string mutant;
+};
+
+// What a run needs besides the settings: parsed once, before any model runs.
+struct Plan {
+  std::regex filter;
+  ExploreOptions common;
+  std::shared_ptr<const Mutant> mutant;
+};
+
+// A usage error or another reason to stop before running: the exit status, with its message
+// already printed.
+struct Stop {
+  int code;
+};
+
+void add_run_options(po::options_description& options, Settings& s) {
+  auto add = options.add_options();
+  add("help,h", "show this help");
+  add("list", po::bool_switch(&s.list),
+      "list the models with their expected verdicts (with --json: as JSON, into that file)");
+  add("filter", po::value(&s.filter), "run only the models whose name matches this regex");
+  add("replay", po::value(&s.replay),
+      "run exactly the interleaving of this token (from a report) once, with its trace; use with "
+      "--filter naming one model (or set DC_REPLAY='<model>=<token>')");
+  add("json", po::value(&s.json),
+      "also write every result, with its counterexamples, to this file (schema "
+      "doublecheck-model-run/1)");
+  add("source-root", po::value(&s.source_root),
+      "the directory the expectations' files and the reports' paths are relative to (default: "
+      "the sources this runner was built from)");
+  add("traces", po::bool_switch(&s.traces),
+      "print the counterexample of expected failures too (unexpected ones always are)");
+  add("keep-going", po::bool_switch(&s.keep_going),
+      "collect every distinct failure of a model instead of stopping at the first");
+  add("symptom", po::bool_switch(&s.symptom),
+      "make Shared accesses decision points too (with --continue-past-race: lost updates)");
+  add("continue-past-race", po::bool_switch(&s.continue_past_race),
+      "record a data race and keep executing");
+}
+
+void add_search_options(po::options_description& options, Settings& s) {
+  auto add = options.add_options();
+  add("search", po::value(&s.search),
+      "dpor (default: exhaustive, one execution per class of equivalent interleavings), plain "
+      "(exhaustive, every interleaving), random or pct (sampling, with --iterations and --seed)");
+  add("preemption-bound", po::value<std::uint32_t>(),
+      "explore only executions with at most N preemptions (plain search; the verdict says "
+      "bounded)");
+  add("no-minimize", po::bool_switch(&s.no_minimize),
+      "report the first counterexample found, not the one with the fewest preemptions");
+  add("iterations", po::value(&s.iterations), "random and pct: executions per model (1000)");
+  add("seed", po::value(&s.seed), "random and pct: the seed (1)");
+  add("pct-depth", po::value(&s.pct_depth), "pct: the bug depth d (3)");
+  add("jobs,j", po::value(&s.jobs), "explore on N threads (default: the number of cores)");
+  add("shard", po::value(&s.shard),
+      "explore only part i of n (\"i/n\", 1-based) of each search tree; the parts of 1/n..n/n "
+      "cover it exactly once");
+  add("no-progress", po::bool_switch(&s.no_progress),
+      "no progress line on standard error (it is shown only on a terminal anyway)");
+  add("max-steps", po::value(&s.max_steps), "steps per execution before a livelock is reported");
+  add("max-executions", po::value(&s.max_executions), "stop each search after N executions");
+  add("time-limit", po::value(&s.time_limit), "stop each search after S seconds");
+  add("mutate", po::bool_switch(&s.mutate),
+      "fix-necessity mutation: for each model that passes, weaken each synchronisation site it "
+      "met, one at a time (no lock; a memory order one level down; an RMW split; a critical "
+      "section split before one of its accesses; one access run outside its section's lock), run "
+      "the same search, and print the mutants' verdicts (killed / survived / not judged); exits "
+      "non-zero when a mutant of a gated fix survives every model");
+  add("mutant", po::value(&s.mutant),
+      "run the models with this one mutant (an id from a --mutate report); with --replay, replays "
+      "the counterexample that killed it");
+}
+
+// The settings, or the exit status when the run should not go on (--help, a usage error).
+std::variant<Settings, Stop> parse(const RunnerInfo& info, int argc, char** argv) {
+  Settings s;
+  s.source_root = info.source_root;
+  po::options_description options(info.program + ": " + info.description + "\nOptions");
+  add_run_options(options, s);
+  add_search_options(options, s);
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, options), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << info.program << ": " << e.what() << "\n(see " << info.program << " --help)\n";
+    return Stop{kUsage};
+  }
+  if (vm.count("help") != 0U) {
+    std::cout << options << "\n";
+    return Stop{0};
+  }
+  if (vm.count("preemption-bound") != 0U) {
+    s.preemption_bound = vm["preemption-bound"].as<std::uint32_t>();
+  }
+  return s;
+}
+
+std::optional<Search> search_named(const std::string& name) {
+  if (name == "dpor") return Search::kDpor;
+  if (name == "plain") return Search::kPlain;
+  if (name == "random") return Search::kRandom;
+  if (name == "pct") return Search::kPct;
+  return std::nullopt;
+}
+
+// "i/n" into the common options; false when malformed.
+bool parse_shard(const std::string& text, ExploreOptions& common) {
+  unsigned index = 0;
+  unsigned count = 0;
+  char slash = 0;
+  std::istringstream in(text);
+  if (!(in >> index >> slash >> count) || slash != '/' || count == 0 || index == 0 ||
+      index > count || !in.eof()) {
+    return false;
+  }
+  common.shard_index = index - 1;
+  common.shard_count = count;
+  return true;
+}
+
+std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
+  const auto usage = [&](const std::string& why) {
+    std::cerr << info.program << ": " << why << "\n";
+    return Stop{kUsage};
+  };
+  Plan plan;
+  try {
+    plan.filter = std::regex(s.filter.empty() ? std::string(".*") : s.filter);
+  } catch (const std::regex_error& e) {
+    return usage("--filter '" + s.filter + "' is not a regular expression: " + e.what());
+  }
+  const auto search = search_named(s.search);
+  if (!search) return usage("--search must be dpor, plain, random or pct, not '" + s.search + "'");
+  ExploreOptions& common = plan.common;
+  common.search = *search;
+  common.preemption_bound = s.preemption_bound;
+  common.minimize_preemptions = !s.no_minimize;
+  if (s.iterations != 0) common.iterations = s.iterations;
+  if (s.seed != 0) common.seed = s.seed;
+  if (s.pct_depth != 0) common.pct_depth = s.pct_depth;
+  common.jobs = s.jobs != 0 ? s.jobs : std::max(1U, std::thread::hardware_concurrency());
+  common.progress = !s.no_progress;
+  if (!s.shard.empty() && !parse_shard(s.shard, common)) {
+    return usage("--shard must be i/n with 1 <= i <= n, not '" + s.shard + "'");
+  }
+  if (!s.mutant.empty()) {
+    if (s.mutate) return usage("--mutant runs one mutant; --mutate runs them all: give one of them");
+    std::string error;
+    auto parsed = Mutant::parse(s.mutant, &error);
+    if (!parsed) return usage("--mutant: " + error);
+    plan.mutant = std::make_shared<const Mutant>(std::move(*parsed));
+  }
+  if (!s.source_root.empty()) {
+    std::error_code ec;
+    const auto root = std::filesystem::absolute(s.source_root, ec);
+    if (ec || !std::filesystem::is_directory(root, ec)) {
+      return usage("--source-root '" + s.source_root + "' is not a directory");
+    }
+    set_source_root(root.lexically_normal().string());
+  }
+  return plan;
+}
+
+// One model's options: its own (symptom mode, a bound it needs) under the command line's.
+ExploreOptions options_for(const ModelSpec& spec, const Settings& s, const Plan& plan) {
+  const ExploreOptions& common = plan.common;
+  ExploreOptions options = spec.options;
+  options.search = common.search;
+  options.preemption_bound = common.preemption_bound;
+  options.minimize_preemptions = common.minimize_preemptions;
+  options.iterations = common.iterations;
+  options.seed = common.seed;
+  options.pct_depth = common.pct_depth;
+  options.jobs = common.jobs;
+  options.progress = common.progress;
+  options.shard_index = common.shard_index;
+  options.shard_count = common.shard_count;
+  options.keep_going |= s.keep_going;
+  options.symptom_mode |= s.symptom;
+  options.continue_past_race |= s.continue_past_race;
+  if (s.max_steps != 0) options.max_steps = s.max_steps;
+  if (s.max_executions != 0) options.max_executions = s.max_executions;
+  if (s.time_limit != 0) options.time_limit_seconds = s.time_limit;
+  if (!s.replay.empty()) options.replay_token = s.replay;
+  options.mutant = plan.mutant;
+  return options;
+}
+
+// The state of one run over the selected models.
+class Run {
+ public:
+  Run(const Registry& registry, const Settings& s, const Plan& plan)
+      : registry_(registry), s_(s), plan_(plan) {
+    report_["schema"] = "doublecheck-model-run/1";
+    report_["models"] = nlohmann::ordered_json::array();
+  }
+
+  void model(const ModelSpec& spec) {
+    ++selected_;
+    if (s_.list) {
+      std::cout << spec.name << "  [" << spec.property << "]  " << spec.summary << "  — "
+                << describe(spec.expected) << "\n";
+      report_["models"].push_back(to_json(spec));
+      return;
+    }
+    ExploreOptions options = options_for(spec, s_, plan_);
+    std::shared_ptr<SiteRecorder> sites;
+    if (s_.mutate) {
+      sites = std::make_shared<SiteRecorder>();
+      options.record_sites = sites;
+    }
+    if (plan_.mutant) {
+      std::cout << "mutant " << plan_.mutant->id() << ": " << plan_.mutant->site.describe() << ", "
+                << plan_.mutant->weakening_text() << "\n";
+    }
+    const auto result = Explorer(options).run(spec.name, spec.body);
+    const bool matched = verdict(spec, result);
+    if (s_.mutate && result.passed() && matched) {
+      options.record_sites = nullptr;
+      mutate(spec, options, *sites);
+    }
+    std::fflush(stdout);
+  }
+
+  // The closing lines and the exit status (the --json file is written by the caller).
+  int finish() {
+    int not_shown = 0;
+    if (s_.mutate && !s_.list) {
+      std::cout << "\n" << summary_.format();
+      for (const std::string& variant : registry_.gated_variants()) {
+        for (const auto* entry : summary_.not_shown_necessary(variant)) {
+          ++not_shown;
+          std::cout << "fix not shown necessary: " << entry->mutant.site.describe() << " ("
+                    << entry->mutant.weakening_text() << " survives every model that meets it)\n";
+        }
+      }
+      std::cout << "\n";
+      report_["mutants"] = std::move(mutants_);
+      report_["mutation_summary"] = to_json(summary_);
+    }
+    if (!s_.list) {
+      std::cout << selected_ << " models, " << selected_ - unexpected_ << " as expected, "
+                << unexpected_ << " unexpected";
+      if (s_.mutate) {
+        std::cout << "; " << summary_.entries().size() << " mutants (" << mutant_runs_
+                  << " mutant runs), " << not_shown << " of a gated fix not shown necessary";
+      }
+      std::cout << "\n";
+    }
+    return unexpected_ == 0 && not_shown == 0 ? 0 : 1;
+  }
+
+  [[nodiscard]] int selected() const { return selected_; }
+  [[nodiscard]] const nlohmann::ordered_json& report() const { return report_; }
+
+ private:
+  // Prints the verdict line (and the counterexample when it matters); whether it was expected.
+  bool verdict(const ModelSpec& spec, const ExploreResult& result) {
+    // A replay, or a run under a mutant, shows what happens; it is not compared with the catalogue.
+    const bool as_catalogue = s_.replay.empty() && !plan_.mutant;
+    const std::string why = as_catalogue ? mismatch(spec.expected, result) : std::string();
+    if (!s_.json.empty()) report_["models"].push_back(to_json(spec, result));
+    const std::string line = format_verdict(result);
+    std::cout << line
+              << (!as_catalogue ? ""
+                  : why.empty() ? "  (as expected)"
+                                : "  UNEXPECTED")
+              << "\n";
+    if (!why.empty()) {
+      ++unexpected_;
+      std::cout << "  " << why << "\n";
+    }
+    if (!result.passed() && (!why.empty() || s_.traces || !as_catalogue)) {
+      std::cout << format_report(result).substr(line.size() + 1) << "\n";
+    }
+    return why.empty();
+  }
+
+  void mutate(const ModelSpec& spec, const ExploreOptions& options, const SiteRecorder& sites) {
+    const auto site_list = sites.sites();
+    const auto results = run_mutants(spec.name, spec.body, options,
+                                     mutants_of(site_list, sites.points()), plan_.common.jobs);
+    std::cout << format_mutation_table(spec.name, site_list, results);
+    mutant_runs_ += results.size();
+    for (const auto& r : results) {
+      const bool in_fix = registry_.in_fix(spec.variant, r.mutant.site.object);
+      summary_.add(spec.name, spec.variant, in_fix, r);
+      mutants_.push_back(to_json(spec, r, in_fix));
+    }
+  }
+
+  const Registry& registry_;
+  const Settings& s_;
+  const Plan& plan_;
+  nlohmann::ordered_json report_;
+  nlohmann::ordered_json mutants_ = nlohmann::ordered_json::array();
+  MutationSummary summary_;
+  std::size_t mutant_runs_ = 0;
+  int selected_ = 0;
+  int unexpected_ = 0;
+};
+
+// Writes the report; false (after saying why) when it cannot be written.
+bool write_json(const RunnerInfo& info, const std::string& path,
+                const nlohmann::ordered_json& report) {
+  std::ofstream out(path);
+  out << report.dump(1) << "\n";
+  out.flush();
+  if (!out) {
+    std::cerr << info.program << ": cannot write --json file '" << path
+              << "': " << std::strerror(errno) << "\n";
+    return false;
+  }
+  return true;
+}
+
+int run(const Registry& registry, const RunnerInfo& info, const Settings& s) {
+  const auto planned = make_plan(info, s);
+  if (const auto* stop = std::get_if<Stop>(&planned)) return stop->code;
+  const Plan& plan = std::get<Plan>(planned);
+  // Opened before any model runs, so an unwritable path fails at once and costs no search.
+  if (!s.json.empty() && !std::ofstream(s.json)) {
+    std::cerr << info.program << ": cannot open --json file '" << s.json
+              << "': " << std::strerror(errno) << "\n";
+    return kCantCreate;
+  }
+  Run run(registry, s, plan);
+  for (const ModelSpec& spec : registry.models()) {
+    if (std::regex_search(spec.name, plan.filter)) run.model(spec);
+  }
+  if (run.selected() == 0) {
+    std::cerr << info.program << ": no model matches --filter '" << s.filter << "' (see --list)\n";
+    return kUsage;
+  }
+  const int status = run.finish();
+  if (!s.json.empty() && !write_json(info, s.json, run.report())) return kCantCreate;
+  return status;
+}
+
+}  // namespace
+
+int run_catalogue(const Registry& registry, const RunnerInfo& info, int argc, char** argv) {
+  try {
+    auto parsed = parse(info, argc, argv);
+    if (const auto* stop = std::get_if<Stop>(&parsed)) return stop->code;
+    return run(registry, info, std::get<Settings>(parsed));
+  } catch (const std::exception& e) {
+    std::cerr << info.program << ": internal error: " << e.what() << "\n";
+    return kInternal;
+  }
+}
+
+}  // namespace doublecheck::model
