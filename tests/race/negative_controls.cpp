@@ -8,36 +8,20 @@
 #include <string>
 #include <type_traits>
 
-#include "seam/std_sync.hpp"
-#include "impl/telemetry_emitter.hpp"
-#include "impl/variants/naive_dcl.hpp"
-#include "impl/variants/prefix_rc002.hpp"
-#include "impl/variants/prefix_rc004.hpp"
-#include "impl/variants/relaxed_dcl.hpp"
-#include "impl/variants/unlocked_snapshot.hpp"
-#include "tests/race/race_bodies.hpp"
+#include "tests/race/matrix_variants.hpp"  // generated from matrix/variants.json
 
 namespace doublecheck::race {
 namespace {
 
-// ---- RC-002 with the fix removed at one site: updates unlocked, or snapshots unlocked.
+// ---- RC-002 with the fix removed at one site: updates unlocked, or snapshots unlocked (the
+// matrix's variants whose code is a metrics locking).
 
-using PreFixRC002Emitter = BasicTelemetryEmitter<StdSync, variants::PreFixRC002>;
-using UnlockedSnapshotEmitter = BasicTelemetryEmitter<StdSync, variants::UnlockedSnapshot>;
-
-struct EmitterName {
-  template <class Emitter>
-  static std::string GetName(int /*index*/) {
-    if constexpr (std::is_same_v<Emitter, PreFixRC002Emitter>) return "PreFixRC002";
-    if constexpr (std::is_same_v<Emitter, UnlockedSnapshotEmitter>) return "UnlockedSnapshot";
-    return "Unknown";
-  }
-};
-using BrokenEmitters = ::testing::Types<PreFixRC002Emitter, UnlockedSnapshotEmitter>;
+using BrokenEmitters = matrix::BrokenEmitters;
+using VariantName = matrix::VariantName;
 
 template <class Emitter>
 class RC002MetricsLock : public ::testing::Test {};
-TYPED_TEST_SUITE(RC002MetricsLock, BrokenEmitters, EmitterName);
+TYPED_TEST_SUITE(RC002MetricsLock, BrokenEmitters, VariantName);
 
 TYPED_TEST(RC002MetricsLock, ConcurrentToolCallsPreserveAllMetrics) {
   ConcurrentToolCallsPreserveAllMetrics<TypeParam>();
@@ -58,32 +42,20 @@ TYPED_TEST(RC002MetricsLock, ConcurrentMixedStatusesCountExactlyTheErrorCalls) {
 
 template <class Emitter>
 class PerformanceUnderLoad : public ::testing::Test {};
-TYPED_TEST_SUITE(PerformanceUnderLoad, BrokenEmitters, EmitterName);
+TYPED_TEST_SUITE(PerformanceUnderLoad, BrokenEmitters, VariantName);
 
 TYPED_TEST(PerformanceUnderLoad, HighVolumeConcurrentMetrics) {
   HighVolumeConcurrentMetrics<TypeParam>();
 }
 
-// ---- RC-004: the pre-fix replace-on-every-call and the broken double-checked locks.
+// ---- RC-004: the pre-fix replace-on-every-call and the broken double-checked locks (the
+// matrix's variants whose code is an init strategy).
 
-struct StrategyName {
-  template <class Global>
-  static std::string GetName(int /*index*/) {
-    if constexpr (std::is_same_v<Global, StrategyGlobal<variants::ReplaceEveryCall>>) {
-      return "ReplaceEveryCall";
-    }
-    if constexpr (std::is_same_v<Global, StrategyGlobal<variants::NaiveDcl>>) return "NaiveDcl";
-    if constexpr (std::is_same_v<Global, StrategyGlobal<variants::RelaxedDcl>>) return "RelaxedDcl";
-    return "Unknown";
-  }
-};
-using BrokenStrategies =
-    ::testing::Types<StrategyGlobal<variants::ReplaceEveryCall>, StrategyGlobal<variants::NaiveDcl>,
-                     StrategyGlobal<variants::RelaxedDcl>>;
+using BrokenStrategies = matrix::BrokenStrategies;
 
 template <class Global>
 class RC004GlobalTelemetryLock : public ::testing::Test {};
-TYPED_TEST_SUITE(RC004GlobalTelemetryLock, BrokenStrategies, StrategyName);
+TYPED_TEST_SUITE(RC004GlobalTelemetryLock, BrokenStrategies, VariantName);
 
 TYPED_TEST(RC004GlobalTelemetryLock, ConcurrentInitCreatesSingleInstance) {
   ConcurrentInitCreatesSingleInstance<TypeParam>();

@@ -1,28 +1,31 @@
-// The static negative controls (DESIGN.md, checker 4): the pre-fix variants of impl/variants/,
-// their own source, with nothing lying to Clang's thread-safety analysis. The variants compile
-// under -Wthread-safety -Werror only thanks to the annotation lies of seam/thread_annotations.hpp
-// (NoLock claims the mutex it does not take; DC_VARIANT_UNCHECKED switches the analysis off where
-// a guarded field is read unlocked on purpose). check.cmake compiles this file with
-// -DDC_HONEST_VARIANTS, under which those lies expand to nothing, and one subject:
+// The static checks (DESIGN.md, checker 4): a variant's own source, with nothing lying to Clang's
+// thread-safety analysis. The pre-fix variants compile under -Wthread-safety -Werror only thanks to
+// the annotation lies of seam/thread_annotations.hpp (NoLock claims the mutex it does not take;
+// DC_VARIANT_UNCHECKED switches the analysis off where a guarded field is read unlocked on
+// purpose). check.cmake compiles this file with -DDC_HONEST_VARIANTS, under which those lies
+// expand to nothing, and one subject, named by the matrix (matrix/variants.json, a variant's
+// "code" of the static check's "kind"; tsan/CMakeLists.txt passes it):
 //
-//   DC_STATIC_PREFIX_RC002       the emitter with PreFixRC002       rejected at record_call()'s
-//                                                                   counter updates
-//   DC_STATIC_UNLOCKED_SNAPSHOT  the emitter with UnlockedSnapshot  rejected at snapshot()'s copies
-//   DC_STATIC_NAIVE_DCL          the global with NaiveDcl           rejected at the fast path's
-//                                                                   unlocked read (and get())
-//   DC_STATIC_FIXED_EMITTER      the emitter with LockedMetrics     accepted (the RC-002 fix)
-//   DC_STATIC_FIXED_INIT         the global with MutexInit          accepted (the RC-004 fix)
+//   DC_STATIC_LOCKING=<type>  the emitter with that metrics locking (e.g. variants::PreFixRC002)
+//   DC_STATIC_INIT=<type>     the global with that init strategy (e.g. variants::NaiveDcl)
+//   DC_STATIC_HEADER=<path>   the header that declares the type (e.g. impl/variants/naive_dcl.hpp)
 //
 // Each subject instantiates the code paths the analysis then checks: the update path
 // (emit_tool_call -> record_call) and the snapshot path (emit_server_stop, get_session_summary ->
 // snapshot()) of the emitter; init() and get() of the global.
 #include "impl/global_telemetry.hpp"
 #include "impl/metrics_locking.hpp"
-#include "seam/std_sync.hpp"
 #include "impl/telemetry_emitter.hpp"
-#include "impl/variants/naive_dcl.hpp"
-#include "impl/variants/prefix_rc002.hpp"
-#include "impl/variants/unlocked_snapshot.hpp"
+#include "seam/std_sync.hpp"
+
+#if !defined(DC_STATIC_HEADER)
+#error "define DC_STATIC_HEADER=<the header of the subject's type> (see above)"
+#endif
+// The header's path arrives as tokens (-DDC_STATIC_HEADER=impl/variants/x.hpp): made a string
+// here, since quotes do not survive the ctest -> cmake -P -> compiler hops intact.
+#define DC_STATIC_STRING(path) #path
+#define DC_STATIC_INCLUDE(path) DC_STATIC_STRING(path)
+#include DC_STATIC_INCLUDE(DC_STATIC_HEADER)
 
 #if !defined(DC_HONEST_VARIANTS)
 #error "compile with -DDC_HONEST_VARIANTS: otherwise the variants' annotation lies hide the bugs"
@@ -43,26 +46,16 @@ BasicTelemetryEmitter<StdSync>* exercise(BasicGlobalTelemetry<StdSync, Init>& gl
   return global.get();
 }
 
-#if defined(DC_STATIC_PREFIX_RC002)
-Metrics check(BasicTelemetryEmitter<StdSync, variants::PreFixRC002>& emitter) {
+#if defined(DC_STATIC_LOCKING)
+Metrics check(BasicTelemetryEmitter<StdSync, DC_STATIC_LOCKING>& emitter) {
   return exercise(emitter);
 }
-#elif defined(DC_STATIC_UNLOCKED_SNAPSHOT)
-Metrics check(BasicTelemetryEmitter<StdSync, variants::UnlockedSnapshot>& emitter) {
-  return exercise(emitter);
-}
-#elif defined(DC_STATIC_NAIVE_DCL)
-BasicTelemetryEmitter<StdSync>* check(BasicGlobalTelemetry<StdSync, variants::NaiveDcl>& global) {
-  return exercise(global);
-}
-#elif defined(DC_STATIC_FIXED_EMITTER)
-Metrics check(BasicTelemetryEmitter<StdSync, LockedMetrics>& emitter) { return exercise(emitter); }
-#elif defined(DC_STATIC_FIXED_INIT)
-BasicTelemetryEmitter<StdSync>* check(BasicGlobalTelemetry<StdSync, MutexInit>& global) {
+#elif defined(DC_STATIC_INIT)
+BasicTelemetryEmitter<StdSync>* check(BasicGlobalTelemetry<StdSync, DC_STATIC_INIT>& global) {
   return exercise(global);
 }
 #else
-#error "define one subject: DC_STATIC_PREFIX_RC002, DC_STATIC_UNLOCKED_SNAPSHOT, ... (see above)"
+#error "define one subject: DC_STATIC_LOCKING=<type> or DC_STATIC_INIT=<type> (see above)"
 #endif
 
 }  // namespace doublecheck::static_negative
