@@ -54,15 +54,9 @@ void add_get(Registry& registry, const std::string& variant, Expectation expecte
 }  // namespace
 
 void add_get_models(Registry& registry) {
-  add_get<MutexInit>(registry, "fixed", Expectation::passes());
-  add_get<variants::NaiveDcl>(
-      registry, "naive_dcl",
-      races_at_racing_lines("naive_dcl"));
-  add_get<variants::RelaxedDcl>(
-      registry, "relaxed_dcl",
-      races_at_racing_lines("relaxed_dcl"));
-  add_get<variants::AcqRelDcl>(registry, "acq_rel_dcl", Expectation::passes());
-  add_get<variants::CallOnceInit>(registry, "call_once", Expectation::passes());
+  for_each_init_variant("get", [&]<template <class, class> class Init>(const MatrixVariant& v) {
+    add_get<Init>(registry, v.id, expected_of(v));
+  });
 }
 
 }  // namespace doublecheck::model::checks

@@ -15,6 +15,7 @@
 #include "model/catalogue/registry.hpp"
 #include "model/emitter/catalog.hpp"
 #include "model/emitter/matrix.hpp"
+#include "model/emitter/matrix_code.hpp"  // generated from matrix/variants.json
 #include "properties/emitter_properties.hpp"
 
 namespace doublecheck::model::checks {
@@ -42,6 +43,25 @@ void check_equal(std::string_view what, std::int64_t actual, std::int64_t expect
 
 // The model fails with the violation's text ("P2 ...") when a property (properties/) is broken.
 void require(const properties::Verdict& verdict, SourceLoc loc = SourceLoc::current());
+
+// Every variant of the matrix whose models run on `path`, with its code of the path's kind: calls
+// `f.template operator()<Locking>(variant)` (a metrics locking: increment, snapshot, stop) or
+// `f.template operator()<Init>(variant)` (an init strategy: init, get). The list of code is
+// written from the matrix at configure time (matrix_code.hpp), so no path names a variant.
+template <class F>
+void for_each_locking_variant(std::string_view path, F&& f) {
+  matrix_code::for_each_locking([&]<class Locking>(std::string_view id) {
+    const MatrixVariant& variant = matrix_variant(id);
+    if (variant.runs_on(path)) f.template operator()<Locking>(variant);
+  });
+}
+template <class F>
+void for_each_init_variant(std::string_view path, F&& f) {
+  matrix_code::for_each_init([&]<template <class, class> class Init>(std::string_view id) {
+    const MatrixVariant& variant = matrix_variant(id);
+    if (variant.runs_on(path)) f.template operator()<Init>(variant);
+  });
+}
 
 // Registration, one function a path (model/emitter/<path>.cpp).
 void add_increment_models(Registry& registry);

@@ -23,6 +23,7 @@ std::vector<MatrixVariant> parse_matrix() {
     v.role = entry.at("role").get<std::string>();
     v.mutate = entry.value("mutate", false);
     v.fix_objects = entry.value("fix_objects", std::vector<std::string>{});
+    v.models = entry.value("models", std::vector<std::string>{});
     for (const auto& line : entry.value("racing_lines", nlohmann::json::array())) {
       v.racing_lines.push_back({line.at("file").get<std::string>(), line.at("regex").get<std::string>()});
     }
@@ -36,6 +37,13 @@ std::vector<MatrixVariant> parse_matrix() {
 }
 
 }  // namespace
+
+bool MatrixVariant::runs_on(std::string_view path) const {
+  for (const std::string& model : models) {
+    if (model == path) return true;
+  }
+  return false;
+}
 
 const std::vector<MatrixVariant>& matrix() {
   static const std::vector<MatrixVariant> variants = parse_matrix();
@@ -55,6 +63,10 @@ Expectation races_at_racing_lines(std::string_view id) {
     throw std::out_of_range("matrix/variants.json: variant '" + v.id + "' has no racing_lines");
   }
   return Expectation::fails(FailureKind::kDataRace, v.racing_lines);
+}
+
+Expectation expected_of(const MatrixVariant& variant) {
+  return variant.fix() ? Expectation::passes() : races_at_racing_lines(variant.id);
 }
 
 }  // namespace doublecheck::model::checks

@@ -18,6 +18,10 @@ struct MatrixVariant {
   bool mutate = false;                    // --mutate must show this fix necessary
   std::vector<std::string> fix_objects;   // the objects whose synchronisation is the fix
   std::vector<SourceLines> racing_lines;  // where its race is (negative controls)
+  std::vector<std::string> models;        // the paths its code runs on: "increment", "init", ...
+
+  [[nodiscard]] bool fix() const { return role == "fix"; }
+  [[nodiscard]] bool runs_on(std::string_view path) const;
 };
 
 // Every variant of the matrix, in its order. Throws std::runtime_error when the embedded file is
@@ -29,5 +33,9 @@ const MatrixVariant& matrix_variant(std::string_view id);
 
 // A data race on one of `id`'s racing lines: the expectation of a negative control's race model.
 Expectation races_at_racing_lines(std::string_view id);
+
+// What a variant's models on its paths must show: a fix passes (exhaustively), a negative control
+// races on one of its racing lines.
+Expectation expected_of(const MatrixVariant& variant);
 
 }  // namespace doublecheck::model::checks

@@ -46,23 +46,23 @@ std::function<void()> snapshot_model(int writers, int calls) {
 }
 
 void add_snapshot_models(Registry& registry) {
-  for (const auto& [writers, calls] : {std::pair{2, 1}, {2, 2}, {3, 1}, {4, 1}}) {
-    registry.add({"snapshot/fixed/" + std::to_string(writers) + "w" + std::to_string(calls) + "+1r",
-                  "fixed",
-                  "P2",
-                  std::to_string(writers) + " writers x " + std::to_string(calls) +
-                      " mixed calls, 1 reader: no torn snapshot",
-                  {},
-                  Expectation::passes(),
-                  snapshot<LockedMetrics>(writers, calls, 1)});
-  }
-  registry.add({"snapshot/unlocked_snapshot/2w1+1r",
-                "unlocked_snapshot",
-                "P6",
-                "snapshot without the lock: a data race on a counter",
-                {},
-                races_at_racing_lines("unlocked_snapshot"),
-                snapshot<variants::UnlockedSnapshot>(2, 1, 1)});
+  for_each_locking_variant("snapshot", [&]<class Locking>(const MatrixVariant& v) {
+    if (!v.fix()) {
+      registry.add({"snapshot/" + v.id + "/2w1+1r", v.id, "P6",
+                    v.title + ": a data race on a counter", {}, expected_of(v),
+                    snapshot<Locking>(2, 1, 1)});
+      return;
+    }
+    for (const auto& [writers, calls] : {std::pair{2, 1}, {2, 2}, {3, 1}, {4, 1}}) {
+      registry.add({"snapshot/" + v.id + "/" + std::to_string(writers) + "w" +
+                        std::to_string(calls) + "+1r",
+                    v.id, "P2",
+                    std::to_string(writers) + " writers x " + std::to_string(calls) +
+                        " mixed calls, 1 reader: no torn snapshot",
+                    {}, expected_of(v), snapshot<Locking>(writers, calls, 1)});
+    }
+  });
+  // The teaching model: the unlocked snapshot run past its race shows the torn snapshot itself.
   registry.add({"snapshot/unlocked_snapshot/1w1+1r/symptom", "unlocked_snapshot", "P2",
                 "snapshot without the lock, run past the race: a torn snapshot", symptom_options(),
                 Expectation::fails(FailureKind::kAssertion),

@@ -46,21 +46,13 @@ std::function<void()> stop(int writers) {
 }  // namespace
 
 void add_stop_models(Registry& registry) {
-  registry.add(
-      {"stop/fixed/2w+stop",
-       "fixed",
-       "P3",
-       "2 writers (ok, error) and a racing emit_server_stop: whole, then exact, stop metrics",
-       {},
-       Expectation::passes(),
-       stop<LockedMetrics>(2)});
-  registry.add({"stop/unlocked_snapshot/2w+stop",
-                "unlocked_snapshot",
-                "P6",
-                "server_stop copying the metrics without the lock: a data race",
-                {},
-                races_at_racing_lines("unlocked_snapshot"),
-                stop<variants::UnlockedSnapshot>(2)});
+  for_each_locking_variant("stop", [&]<class Locking>(const MatrixVariant& v) {
+    registry.add({"stop/" + v.id + "/2w+stop", v.id, v.fix() ? "P3" : "P6",
+                  v.fix() ? "2 writers (ok, error) and a racing emit_server_stop: whole, then "
+                            "exact, stop metrics"
+                          : v.title + ": server_stop copying the metrics, a data race",
+                  {}, expected_of(v), stop<Locking>(2)});
+  });
 }
 
 }  // namespace doublecheck::model::checks
