@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The documentation kept true (label docs): DESIGN.md's matrix table is matrix/variants.json's,
-every `DESIGN.md, "<section>"` reference in the tree names text DESIGN.md has, and every source path
+every reference to a section of DESIGN.md (DESIGN.md followed by a comma and a quoted name) names text DESIGN.md has, and every source path
 README.md and DESIGN.md name exists in the tree.
 
     docs_test.py [unittest args]
@@ -50,9 +50,11 @@ def design_table() -> list[list[str]]:
 
 class DocsTest(unittest.TestCase):
     def test_the_design_table_is_the_matrix(self):
-        self.assertEqual(design_table(), matrix_rows(),
-                         "DESIGN.md's matrix table differs from matrix/variants.json: update the "
-                         "table (id, title, role, expected model/tsan/static)")
+        expected = matrix_rows()
+        table = "\n".join("| " + " | ".join(row) + " |" for row in expected)
+        self.assertEqual(design_table(), expected,
+                         "DESIGN.md's matrix table differs from matrix/variants.json; its rows "
+                         "should read:\n" + table)
 
     def test_every_design_section_referenced_exists(self):
         design = (ROOT / "DESIGN.md").read_text().lower()
