@@ -33,18 +33,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import tsan_report  # noqa: E402  (next to this script)
-
-MEMORY_MAPPING = "unexpected memory mapping"
+import aslr  # noqa: E402  (next to this script)
+import tsan_report  # noqa: E402
 
 
 def default_tsan_options() -> str:
@@ -135,16 +132,15 @@ def check(command: list[str], name: str, env: dict[str, str],
     tsan_exitcode = int(option_value(env["TSAN_OPTIONS"], "exitcode", "66"))
     try:
         code, output = run(command, env, timeout)
-        if MEMORY_MAPPING in output:
-            arch = platform.machine()
-            print(f"NOTE: ThreadSanitizer aborted with '{MEMORY_MAPPING}' (this kernel randomises "
-                  f"mmap more than this TSan supports); re-running under `setarch {arch} -R` "
-                  "(address-space randomisation off).")
-            if not shutil.which("setarch"):
+        if aslr.aborted(output):
+            print(f"NOTE: ThreadSanitizer aborted with '{aslr.MEMORY_MAPPING}' (this kernel "
+                  "randomises mmap more than this TSan supports); re-running under "
+                  f"`{' '.join(aslr.prefix())}` (address-space randomisation off).")
+            if not aslr.available():
                 print("FAIL: setarch is not installed (util-linux), cannot re-run without ASLR.")
                 return 1
-            code, output = run(["setarch", arch, "-R"] + command, env, timeout)
-            if MEMORY_MAPPING in output:
+            code, output = run(aslr.prefix() + command, env, timeout)
+            if aslr.aborted(output):
                 print("FAIL: ThreadSanitizer cannot map its shadow memory even with ASLR off; "
                       "lower vm.mmap_rnd_bits (sysctl) and re-run.\n" + tail(output))
                 return 1
