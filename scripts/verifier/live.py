@@ -1,0 +1,144 @@
+"""The live run: stages 1-5 (build, explorer, the tsan build's three ctest labels), each one
+progress line, their raw results saved into the report directory's results/ (so that
+--from-results can judge them again) and their whole output into logs/."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from .judging.models import evaluate_model
+from .progress import Progress
+from .results import Results
+from .stages.build import BuildResult, build_preset
+from .stages.ctest import run_ctest_label
+from .stages.explorer import run_models
+from .text import plural
+from .tsan_tools import aslr
+
+CTEST_STAGES = (
+    (3, "race", "tsan: the race suite against the fixes (label 'race')", "clean"),
+    (4, "tsan-negative", "tsan: the negative controls (label 'tsan-negative')", "caught"),
+    (5, "static", "static: -Wthread-safety accepts the fixes, rejects the pre-fix variants at "
+                  "their lines (label 'static')", "as expected"),
+)
+
+
+@dataclasses.dataclass
+class LiveRun:
+    args: argparse.Namespace
+    runners: list[tuple[str, str, str]]
+    report_dir: Path
+    progress: Progress
+    results: Results
+
+    @property
+    def logs(self) -> Path:
+        return self.report_dir / "logs"
+
+    @property
+    def saved(self) -> Path:
+        return self.report_dir / "results"
+
+    def stage_done(self, name: str, ok: bool, text: str, started: float) -> None:
+        self.progress.end(text, started)
+        self.results.stages.append({"name": name, "ok": ok, "summary": text,
+                                    "seconds": round(time.monotonic() - started, 1)})
+
+    def build(self) -> tuple[BuildResult, BuildResult]:
+        """Stage 1: the default preset's model runners, then the whole tsan preset."""
+        started = self.progress.start(1, "build: default preset (model runners), tsan preset")
+        a = self.args
+        default = build_preset("default", [t for _, t, _ in self.runners if t], a.jobs,
+                               self.logs / "build-default.log", a.verbose, a.skip_build)
+        tsan = build_preset("tsan", [], a.jobs, self.logs / "build-tsan.log", a.verbose,
+                            a.skip_build)
+        self.results.builds = {b.preset: dataclasses.asdict(b) for b in (default, tsan)}
+        text = "; ".join(f"{b.preset} {'ok' if b.ok else 'FAILED: ' + b.message}"
+                         for b in (default, tsan))
+        self.stage_done("build", default.ok and tsan.ok, text, started)
+        return default, tsan
+
+    def explore(self, built: bool, time_limit: float | None) -> None:
+        """Stage 2: every model runner (when the default build succeeded)."""
+        a = self.args
+        bound_text = (f", each search stopped after {time_limit:g} s" if time_limit else "") + (
+            f", at most {a.preemption_bound} preemptions" if a.preemption_bound is not None
+            else "")
+        started = self.progress.start(2, f"explorer: every model, fixes exhaustively{bound_text}")
+        if built:
+            runs = run_models(self.runners, self.saved, self.logs, a.jobs, time_limit,
+                              a.preemption_bound, a.verbose)
+        else:
+            runs = {label: {"ok": False, "message": "the default build failed", "models": []}
+                    for label, _, _ in self.runners}
+        self.results.model_runs = runs
+        text = "; ".join(self.runner_count(label, run) for label, run in runs.items())
+        self.stage_done("explorer", all(r.get("ok", True) for r in runs.values()), text, started)
+
+    def runner_count(self, label: str, run: dict[str, Any]) -> str:
+        """'emitter 33/33 as expected, 74 mutant runs (60 killed)'."""
+        models = run.get("models", [])
+        good = sum(evaluate_model(m, self.results.bounded_ok)["ok"] for m in models)
+        mutated = run.get("mutants")
+        return (f"{label} {good}/{len(models)} as expected"
+                + ("" if run.get("ok", True) else f" ({run.get('message')})")
+                + (f", {plural(len(mutated), 'mutant run')} "
+                   f"({sum(m.get('verdict') == 'killed' for m in mutated)} killed)"
+                   if mutated is not None else ""))
+
+    def setarch_up_front(self) -> None:
+        """Whether the TSan tests run under setarch -R from the start (the kernel needs it)."""
+        state = self.results.aslr
+        state["prefix"] = aslr.prefix() if aslr.needed() else []
+        if state["prefix"]:
+            self.progress.note(f"vm.mmap_rnd_bits={aslr.mmap_rnd_bits()} > {aslr.MAX_BITS}: "
+                               f"running the TSan tests under '{' '.join(aslr.prefix())}' "
+                               "(ASLR off)")
+        state["setarch"] = "always (mmap_rnd_bits > 28)" if state["prefix"] else "not needed"
+
+    def check_tsan(self, tsan: BuildResult) -> None:
+        """Stages 3-5. The static checks compile sources by themselves: they need a configured
+        build only."""
+        for number, label, title, word in CTEST_STAGES:
+            started = self.progress.start(number, title)
+            if number == 3:
+                self.setarch_up_front()
+            if not tsan.configured or (label != "static" and not tsan.ok):
+                record = {"label": label, "preset": "tsan", "ran": False, "tests": [],
+                          "notes": [f"not run: the tsan build failed ({tsan.message})"]}
+            else:
+                record = run_ctest_label(label, self.args.jobs, self.logs, self.args.verbose,
+                                         self.progress, self.results.aslr)
+            self.results.ctest[label] = record
+            passed = sum(t["passed"] for t in record["tests"])
+            text = (f"{passed}/{len(record['tests'])} {word}" if record["ran"] else
+                    "; ".join(record["notes"]))
+            self.stage_done(label, record["ran"] and passed == len(record["tests"]), text,
+                            started)
+            (self.saved / f"ctest-{label}.json").write_text(json.dumps(record, indent=1) + "\n")
+        if self.results.aslr.get("retried"):
+            self.results.aslr["setarch"] = "retried after 'unexpected memory mapping'"
+        self.results.aslr.pop("prefix", None)
+
+    def save_meta(self) -> None:
+        """run.json: what --from-results needs besides the raw results."""
+        r = self.results
+        (self.saved / "run.json").write_text(json.dumps(
+            {"builds": r.builds, "stages": r.stages, "aslr": r.aslr, "bounded_ok": r.bounded_ok,
+             "mode": r.mode, "mutate": {label: run.get("mutate") for label, run
+                                        in r.model_runs.items()}}, indent=1) + "\n")
+
+
+def run(args: argparse.Namespace, runners: list[tuple[str, str, str]], report_dir: Path,
+        progress: Progress, results: Results, time_limit: float | None) -> None:
+    """Stages 1-5 into `results`."""
+    live = LiveRun(args, runners, report_dir, progress, results)
+    default, tsan = live.build()
+    live.explore(default.ok, time_limit)
+    live.check_tsan(tsan)
+    live.save_meta()

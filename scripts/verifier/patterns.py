@@ -1,0 +1,32 @@
+"""What the tools print, as verify reads it: clang's diagnostics, ThreadSanitizer's warning line,
+and the verdict lines of the project's own checkers (tsan/run_negative_control.py and
+tsan/static_negative/check.cmake). One place, because the build, the judging and the reports all
+read the same lines."""
+
+from __future__ import annotations
+
+import re
+
+# clang: "impl/x.hpp:138:9: error: reading variable 'tool_calls_' requires holding mutex ..."
+CLANG_DIAG = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+):(?P<col>\d+): error: (?P<msg>.*)$", re.M)
+WARNING_FLAG = re.compile(r"\s*\[-W[^\]]*\]$")  # the "[-Werror,-Wthread-safety-analysis]" tail
+
+# ThreadSanitizer: "WARNING: ThreadSanitizer: data race (pid=8448)"
+TSAN_REPORT = re.compile(r"WARNING: ThreadSanitizer: (.*?)(?: \(pid=\d+\))?$", re.M)
+
+# tsan/run_negative_control.py: the racing line it found, its retry without ASLR, and its verdicts
+RUNNER_FOUND = re.compile(r"^found: (\S+)", re.M)
+RUNNER_SETARCH = "re-running under `setarch"
+RUNNER_LINE = re.compile(r"^(found|PASS|FAIL|NOTE|running|compiling): ")
+UNDETECTED = "the race went undetected"  # exited 0 with no report: the race did not happen
+WRONG_LINE = "does not name the expected line"  # a race, at another line
+
+# tsan/static_negative/check.cmake: the rejection at the expected line, and its failure when the
+# rejection is elsewhere
+STATIC_FOUND = re.compile(r"^found: (?P<file>\S+):(?P<line>\d+) \(.*?\): (?P<msg>.*)$", re.M)
+STATIC_WRONG_LINE = "not at the expected line"
+
+
+def clang_message(message: str) -> str:
+    """A clang diagnostic's message without its warning-flag tail."""
+    return WARNING_FLAG.sub("", message)

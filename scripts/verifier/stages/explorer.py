@@ -1,0 +1,86 @@
+"""Stage 2: the model runners, each with --json (schema doublecheck-model-run/1), and with
+--mutate when it has it (fix-necessity mutation in the same run: it adds "mutants" to the JSON and
+leaves every model's own result as it is)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from ..paths import BUILD
+from ..process import run_logged
+from ..text import describe_exit, tail
+
+# The model runners: (label, CMake target, program under build/default). A runner writes
+# `--json FILE` in the schema doublecheck-model-run/1 and takes --jobs, --time-limit and
+# --preemption-bound. Add yours here (README.md, "Auditing your own fix"), or pass --models.
+MODEL_RUNNERS = [
+    ("emitter", "dc_model_runner", "model/dc_model"),
+    ("examples", "dc_examples", "model/examples/dc_examples"),
+]
+
+
+def run_models(runners: list[tuple[str, str, str]], results_dir: Path, logs: Path, jobs: int,
+               time_limit: float | None, preemption_bound: int | None,
+               verbose: bool) -> dict[str, dict[str, Any]]:
+    """Runs each model runner; returns label -> {"ok", "message", "models", ...} (a runner that
+    was not built or crashed is an entry saying so)."""
+    out: dict[str, dict[str, Any]] = {}
+    for label, _, program in runners:
+        path = Path(program) if Path(program).is_absolute() else BUILD["default"] / program
+        json_file = results_dir / f"models-{label}.json"
+        json_file.unlink(missing_ok=True)
+        if not path.exists():
+            out[label] = {"ok": False, "message": f"{path} was not built", "models": []}
+            continue
+        mutate = supports_mutate(path)
+        cmd = runner_command(path, json_file, jobs, mutate, time_limit, preemption_bound)
+        code, text = run_logged(cmd, logs / f"models-{label}.log", verbose)
+        entry = load_model_json(json_file)
+        entry["mutate"] = mutate
+        if code not in (0, 1):  # 1: some model not as expected, which the JSON says
+            entry.update(ok=False, message=f"{path.name} {describe_exit(code)}: "
+                                          f"{tail(text, 3).strip()}")
+        out[label] = entry
+    return out
+
+
+def runner_command(path: Path, json_file: Path, jobs: int, mutate: bool,
+                   time_limit: float | None, preemption_bound: int | None) -> list[str]:
+    cmd = [str(path), "--json", str(json_file), "--jobs", str(jobs)]
+    if mutate:
+        cmd.append("--mutate")
+    if time_limit:
+        cmd += ["--time-limit", f"{time_limit:g}"]
+    if preemption_bound is not None:
+        cmd += ["--preemption-bound", str(preemption_bound)]
+    return cmd
+
+
+def load_model_json(path: Path) -> dict[str, Any]:
+    """A runner's results: {"ok", "message", "models", "schema"} and, from dc_model --mutate,
+    "mutants" and "mutation_summary"; ok False with why when the file is missing or not one."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        return {"ok": False, "message": f"no results in {path.name}: {error}", "models": []}
+    if not isinstance(data, dict) or not isinstance(data.get("models"), list):
+        return {"ok": False, "message": f"{path.name} is not a doublecheck-model-run file",
+                "models": []}
+    entry = {"ok": True, "message": "", "models": data["models"], "schema": data.get("schema")}
+    if isinstance(data.get("mutants"), list):
+        entry["mutants"] = data["mutants"]
+        entry["mutation_summary"] = data.get("mutation_summary") or []
+    return entry
+
+
+def supports_mutate(program: Path) -> bool:
+    """Whether a model runner has dc_model's --mutate: its --help says."""
+    try:
+        proc = subprocess.run([str(program), "--help"], capture_output=True, text=True,
+                              errors="replace", timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0 and "--mutate" in proc.stdout
