@@ -1,0 +1,444 @@
+#!/usr/bin/env python3
+"""Unit tests of scripts/verify's judging (ctest label `verify`, every preset: no build needed).
+
+Small fabricated model runs and ctest records, fed to the judging functions themselves
+(scripts/verifier/judging, mutation, stages.junit, tsan/aslr.py), each test one way a verdict can
+go. The baseline (`verified()`) is the matrix of matrix/variants.json with every fix proven and
+every negative control caught; each test changes one thing and asserts the verdict, its exit
+status and the line that says why. (verify_reports_test.py runs the whole of scripts/verify on
+real explorer output; these need neither a build nor the explorer.)
+
+  judging_test.py [unittest args]
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+from unittest import mock
+
+sys.dont_write_bytecode = True
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from verifier import matrix  # noqa: E402
+from verifier.judging.models import evaluate_model  # noqa: E402
+from verifier.judging.variants import build_variants  # noqa: E402
+from verifier.judging.verdict import verdict_of  # noqa: E402
+from verifier.mutation.gate import mutation_results  # noqa: E402
+from verifier.mutation.mutants import build_mutants  # noqa: E402
+from verifier.stages import junit  # noqa: E402
+from verifier.tsan_tools import aslr  # noqa: E402
+
+FIXES = [v for v in matrix.variants() if v.role == "fix"]
+NEGATIVES = [v for v in matrix.variants() if v.role != "fix"]
+GATED = matrix.fixed_emitter().name
+CAUGHT = "found: impl/telemetry_emitter.hpp:138 (a line matching /x/) at frame #1\nPASS: caught\n"
+REJECTED = ("found: impl/telemetry_emitter.hpp:138 (a line matching /x/): reading variable "
+            "'tool_calls_' requires holding mutex 'metrics_mutex_'\n")
+
+
+def passing_model(variant: str, name: str = "increment") -> dict:
+    return {"name": f"{name}/{variant}/2", "variant": variant, "property": "P1",
+            "expected": {"verdict": "pass"}, "verdict": "pass", "as_expected": True,
+            "exhaustive": True, "stopped_by": "exhausted", "search": "dpor", "executions": 10,
+            "seconds": 0.01, "failures": []}
+
+
+def failing_model(variant: str, location: str = "telemetry_emitter.hpp:138") -> dict:
+    access = {"short": location, "file": "impl/telemetry_emitter.hpp", "line": 138}
+    return {"name": f"increment/{variant}/2", "variant": variant, "property": "P1",
+            "expected": {"verdict": "fail", "kind": "data race", "location": location},
+            "verdict": "fail", "as_expected": True, "exhaustive": False, "stopped_by": "failure",
+            "search": "dpor", "executions": 1, "seconds": 0.0,
+            "failures": [{"kind": "data race", "location": location, "message": "race",
+                          "object": "metrics.tool_calls", "accesses": [access],
+                          "preemptions": 0}]}
+
+
+def ctest_test(name: str, *labels: str, passed: bool = True, output: str = "") -> dict:
+    return {"name": name, "passed": passed, "status": "Passed" if passed else "Failed",
+            "attempts": 1, "seconds": 0.1, "output": output, "command": [],
+            "labels": list(labels), "no_tsan_runtime": False}
+
+
+def killed_mutant(variant: str, site: str = "lock metrics_mutex at telemetry_emitter.hpp:137",
+                  verdict: str = "killed") -> dict:
+    return {"variant": variant, "id": f"{site}/noop", "site": site,
+            "weakening": "lock/unlock -> no-op", "in_fix": True, "verdict": verdict,
+            "model": f"increment/{variant}/2", "executions": 3, "exhaustive": True,
+            "killed_by": "data race at telemetry_emitter.hpp:138" if verdict == "killed" else None}
+
+
+def verified() -> tuple[dict, dict]:
+    """(model_runs, ctest) of a run in which everything is as the matrix expects."""
+    models = [passing_model(v.name) for v in FIXES] + [failing_model(v.name) for v in NEGATIVES]
+    model_runs = {matrix.RUNNER: {"ok": True, "message": "", "models": models,
+                                  "mutants": [killed_mutant(GATED)], "mutate": True}}
+    race = [ctest_test(f"{suite}.Works", "race") for v in FIXES for suite in v.race_suites]
+    negative = [ctest_test(f"TsanCatches{v.name}.Works", "tsan-negative", f"variant={v.name}",
+                           output=CAUGHT) for v in NEGATIVES if v.expected_tsan]
+    static = [ctest_test(test, "static", f"variant={v.name}",
+                         output=REJECTED if expect == "reject" else "PASS: accepted\n")
+              for v in matrix.variants() for test, expect in v.static_expect]
+    ctest = {label: {"label": label, "ran": True, "notes": [], "tests": tests}
+             for label, tests in (("race", race), ("tsan-negative", negative), ("static", static))}
+    return model_runs, ctest
+
+
+def judge(model_runs: dict, ctest: dict, builds: dict | None = None,
+          bounded_ok: bool = False) -> tuple[dict[str, dict], dict]:
+    """The rows by name and the verdict, as scripts/verify judges them."""
+    builds = builds or {"default": {"ok": True}, "tsan": {"ok": True, "configured": True}}
+    variants = build_variants(model_runs, ctest, builds, bounded_ok)
+    mutants = build_mutants(model_runs, variants)
+    mutation_results(variants, mutants, model_runs, builds)
+    verdict = verdict_of(variants, builds, model_runs, bounded_ok)
+    return {v["name"]: v for v in variants}, verdict
+
+
+def model_named(model_runs: dict, name: str) -> dict:
+    return next(m for m in model_runs[matrix.RUNNER]["models"] if m["name"] == name)
+
+
+def test_named(ctest: dict, label: str, name: str) -> dict:
+    return next(t for t in ctest[label]["tests"] if t["name"] == name)
+
+
+class BaselineTest(unittest.TestCase):
+    def test_everything_as_expected_is_verified(self) -> None:
+        rows, verdict = judge(*verified())
+        self.assertEqual((verdict["exit_code"], verdict["verdict"]), (0, "verified"))
+        self.assertEqual([name for name in rows], [v.name for v in matrix.variants()])
+        self.assertTrue(all(row["ok"] for row in rows.values()))
+        self.assertEqual(rows[GATED]["mutation"]["verdict"], "killed")
+
+    def test_the_rows_are_the_matrix_roles_and_expectations(self) -> None:
+        rows, _ = judge(*verified())
+        for v in matrix.variants():
+            self.assertEqual(rows[v.name]["role"], v.role)
+            self.assertEqual(rows[v.name]["expected"]["model"], v.expected_model)
+            self.assertEqual("static" in rows[v.name], v.expected_static is not None, v.name)
+
+
+class FixTest(unittest.TestCase):
+    def test_a_failing_fix_model_is_not_proven_exit_1(self) -> None:
+        model_runs, ctest = verified()
+        fixed = model_named(model_runs, f"increment/{GATED}/2")
+        broken = failing_model(GATED)
+        fixed.update(verdict="fail", as_expected=False, failures=broken["failures"])
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertEqual(verdict["reason"], "a fix is not proven")
+        self.assertEqual(rows[GATED]["model"]["verdict"], "fail")
+        self.assertIn(f"{GATED} (model): model increment/{GATED}/2 found data race",
+                      verdict["not_proven"][0])
+        self.assertEqual(verdict["checker_blind"], [])
+
+    def test_a_bounded_fix_search_is_not_proven_unless_bounded_runs_are_allowed(self) -> None:
+        model_runs, ctest = verified()
+        model_named(model_runs, f"increment/{GATED}/2").update(exhaustive=False,
+                                                               stopped_by="time limit")
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertIn("passed, but its search was not exhaustive (time limit)",
+                      verdict["not_proven"][0])
+        rows, verdict = judge(model_runs, ctest, bounded_ok=True)
+        self.assertEqual(verdict["exit_code"], 0)
+        self.assertTrue(verdict["bounded"])
+        self.assertTrue(rows[GATED]["model"]["bounded"])
+        self.assertIn("BOUNDED (time limit)", rows[GATED]["model"]["summary"])
+
+    def test_a_race_test_with_a_report_on_a_fix_is_not_proven(self) -> None:
+        model_runs, ctest = verified()
+        suite = FIXES[0].race_suites[0]
+        test_named(ctest, "race", f"{suite}.Works").update(
+            output="WARNING: ThreadSanitizer: data race (pid=1)\n")
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertIn("passed, but TSan reported data race", rows[FIXES[0].name]["tsan"]
+                      ["problems"][0])
+
+    def test_a_race_test_in_a_binary_without_tsan_proves_nothing(self) -> None:
+        model_runs, ctest = verified()
+        suite = FIXES[-1].race_suites[0]
+        test_named(ctest, "race", f"{suite}.Works")["no_tsan_runtime"] = True
+        _, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertIn("in a binary with no TSan runtime", verdict["not_proven"][0])
+
+    def test_a_failed_build_is_exit_1_not_2(self) -> None:
+        model_runs, ctest = verified()
+        for record in ctest.values():
+            record.update(tests=[], ran=False, notes=["not run: the tsan build failed (x)"])
+        builds = {"default": {"ok": True}, "tsan": {"ok": False, "configured": False,
+                                                    "message": "x"}}
+        _, verdict = judge(model_runs, ctest, builds)
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertEqual(verdict["not_proven"][0], "the tsan build failed (x)")
+        self.assertRegex(verdict["not_proven"][-1], r"^\(and \d+ checker results not run because "
+                                                    r"a build failed\)$")
+
+
+class NegativeControlTest(unittest.TestCase):
+    def test_a_negative_control_the_model_misses_exits_2(self) -> None:
+        model_runs, ctest = verified()
+        name = NEGATIVES[0].name
+        model_named(model_runs, f"increment/{name}/2").update(
+            verdict="pass", as_expected=False, failures=[], mismatch="found no failure")
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 2)
+        self.assertEqual(verdict["reason"], "a checker failed to catch a known bug")
+        self.assertEqual(rows[name]["model"]["not_caught"],
+                         [f"model increment/{name}/2 did not catch it: found no failure"])
+
+    def test_a_negative_control_tsan_misses_exits_2(self) -> None:
+        model_runs, ctest = verified()
+        name = next(v.name for v in NEGATIVES if v.expected_tsan)
+        test_named(ctest, "tsan-negative", f"TsanCatches{name}.Works").update(
+            passed=False, status="Failed", output="FAIL: exited 0: the race went undetected\n")
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 2)
+        self.assertEqual(rows[name]["tsan"]["verdict"], "not caught")
+        self.assertIn("the race went undetected", verdict["checker_blind"][0])
+
+    def test_blind_wins_over_not_proven(self) -> None:
+        model_runs, ctest = verified()
+        model_named(model_runs, f"increment/{GATED}/2").update(verdict="fail", as_expected=False)
+        model_named(model_runs, f"increment/{NEGATIVES[0].name}/2").update(
+            verdict="pass", as_expected=False, failures=[])
+        _, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 2)
+        self.assertEqual(verdict["reason"],
+                         "a checker failed to catch a known bug (and a fix is not proven)")
+        self.assertTrue(verdict["not_proven"] and verdict["checker_blind"])
+
+    def test_caught_at_the_wrong_line_is_a_problem(self) -> None:
+        model_runs, ctest = verified()
+        name = NEGATIVES[0].name
+        model = model_named(model_runs, f"increment/{name}/2")
+        model.update(as_expected=False, mismatch="expected it at telemetry_emitter.hpp:1")
+        self.assertEqual(evaluate_model(model, False)["elsewhere"], True)
+        # Every fix proven: the expectation is stale, the checker blind to the bug (exit 2).
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 2)
+        self.assertIn("caught a data race, but not at the expected line",
+                      rows[name]["model"]["elsewhere"][0])
+        self.assertEqual(verdict["caught_elsewhere"], [])
+        # A fix broken too (its code shared with the variants): a consequence, exit 1.
+        model_named(model_runs, f"increment/{GATED}/2").update(verdict="fail", as_expected=False)
+        _, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertEqual(len(verdict["caught_elsewhere"]), 1)
+
+    def test_a_static_rejection_at_another_line_is_elsewhere(self) -> None:
+        model_runs, ctest = verified()
+        name, test = next((v.name, t) for v in NEGATIVES for t, e in v.static_expect
+                          if e == "reject")
+        test_named(ctest, "static", test).update(
+            passed=False, status="Failed", output="FAIL: rejected, but not at the expected line\n")
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 2)
+        self.assertEqual(len(rows[name]["static"]["elsewhere"]), 1)
+
+
+class MatrixCoverageTest(unittest.TestCase):
+    def test_a_variant_with_no_model_is_reported(self) -> None:
+        model_runs, ctest = verified()
+        name = NEGATIVES[-1].name
+        model_runs[matrix.RUNNER]["models"] = [m for m in model_runs[matrix.RUNNER]["models"]
+                                               if m["variant"] != name]
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(rows[name]["model"]["verdict"], "not run")
+        self.assertEqual(verdict["exit_code"], 2)
+        self.assertIn(f"{name} (model): no model of variant '{name}' ran", verdict["checker_blind"])
+
+    def test_a_variant_with_no_tsan_test_is_reported(self) -> None:
+        model_runs, ctest = verified()
+        fix = FIXES[-1]
+        ctest["race"]["tests"] = [t for t in ctest["race"]["tests"]
+                                  if t["name"].split(".")[0] not in fix.race_suites]
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(rows[fix.name]["tsan"]["verdict"], "not run")
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertIn(f"{fix.name} (tsan): no TSan test of '{fix.name}' ran",
+                      verdict["not_proven"])
+
+    def test_a_variant_with_no_static_check_is_reported(self) -> None:
+        model_runs, ctest = verified()
+        name = next(v.name for v in NEGATIVES if v.expected_static)
+        ctest["static"]["tests"] = [t for t in ctest["static"]["tests"]
+                                    if f"variant={name}" not in t["labels"]]
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(rows[name]["static"]["verdict"], "not run")
+        self.assertEqual(verdict["exit_code"], 2)
+
+
+class LabelTest(unittest.TestCase):
+    """Which row a test checks comes from its labels and the matrix's race suites, not names."""
+
+    def test_a_negative_control_belongs_to_its_variant_label_whatever_its_name(self) -> None:
+        model_runs, ctest = verified()
+        name = next(v.name for v in NEGATIVES if v.expected_tsan)
+        ctest["tsan-negative"]["tests"].append(
+            ctest_test("SomeOtherName.Works", "tsan-negative", f"variant={name}",
+                       output=CAUGHT))
+        rows, _ = judge(model_runs, ctest)
+        self.assertIn("SomeOtherName.Works", [t["name"] for t in rows[name]["tsan"]["tests"]])
+
+    def test_an_unlabelled_negative_control_gets_a_row_of_its_own(self) -> None:
+        model_runs, ctest = verified()
+        ctest["tsan-negative"]["tests"].append(
+            ctest_test("TsanCatchesNew.Works", "tsan-negative", output=CAUGHT))
+        rows, verdict = judge(model_runs, ctest)
+        row = rows["TsanCatchesNew.Works"]
+        self.assertEqual((row["role"], row["tsan"]["verdict"]), ("negative control", "data race"))
+        self.assertIn("not in DESIGN.md's matrix", row["title"])
+        self.assertEqual(verdict["exit_code"], 2)  # it has no model
+
+    def test_a_control_of_a_variant_the_matrix_lacks_gets_that_variants_row(self) -> None:
+        model_runs, ctest = verified()
+        for test in ("A", "B"):
+            ctest["tsan-negative"]["tests"].append(ctest_test(
+                f"X.{test}", "tsan-negative", "variant=brand_new", output=CAUGHT))
+        rows, _ = judge(model_runs, ctest)
+        self.assertEqual([t["name"] for t in rows["brand_new"]["tsan"]["tests"]], ["X.A", "X.B"])
+
+    def test_an_unclaimed_race_test_and_unlabelled_static_check_check_the_fixed_emitter(self):
+        model_runs, ctest = verified()
+        ctest["race"]["tests"].append(ctest_test("NoSuiteClaimsMe.Works", "race"))
+        ctest["static"]["tests"].append(ctest_test("Unlabelled.Check", "static"))
+        rows, verdict = judge(model_runs, ctest)
+        self.assertIn("NoSuiteClaimsMe.Works", [t["name"] for t in rows[GATED]["tsan"]["tests"]])
+        self.assertIn("Unlabelled.Check", [t["name"] for t in rows[GATED]["static"]["tests"]])
+        self.assertEqual(verdict["exit_code"], 0)
+
+    def test_a_race_suite_names_the_fix_it_checks(self) -> None:
+        rows, _ = judge(*verified())
+        for fix in FIXES:
+            self.assertEqual({t["name"].split(".")[0] for t in rows[fix.name]["tsan"]["tests"]},
+                             set(fix.race_suites), fix.name)
+
+
+class MutationTest(unittest.TestCase):
+    def test_a_surviving_mutant_of_the_gated_fix_is_fix_not_shown_necessary(self) -> None:
+        model_runs, ctest = verified()
+        site = "lock metrics_mutex at telemetry_emitter.hpp:137"
+        model_runs[matrix.RUNNER]["mutants"] = [killed_mutant(GATED, site, "survived")]
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertEqual(rows[GATED]["mutation"]["verdict"], "survived")
+        self.assertIn(f"{GATED} (mutation): fix not shown necessary: {site} (lock/unlock -> "
+                      "no-op survives 1 model that meet it)", verdict["not_proven"])
+
+    def test_survivors_of_another_fix_are_listed_not_counted(self) -> None:
+        model_runs, ctest = verified()
+        other = next(v.name for v in FIXES if not v.mutate)
+        model_runs[matrix.RUNNER]["mutants"].append(killed_mutant(other, "store x", "survived"))
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 0)
+        self.assertEqual((rows[other]["mutation"]["survived"], rows[other]["mutation"]["ok"]),
+                         (1, True))
+        self.assertIn("listed, not counted", rows[other]["mutation"]["summary"])
+
+    def test_no_mutation_results_for_the_gated_fix_is_not_proven(self) -> None:
+        model_runs, ctest = verified()
+        del model_runs[matrix.RUNNER]["mutants"]
+        _, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertIn("fix not shown necessary: no mutation results", verdict["not_proven"][0])
+
+    def test_the_gated_fixs_mutants_come_first(self) -> None:
+        model_runs, ctest = verified()
+        other = next(v.name for v in FIXES if not v.mutate)
+        model_runs[matrix.RUNNER]["mutants"].insert(0, killed_mutant(other, "store x"))
+        variants = build_variants(model_runs, ctest, {}, False)
+        self.assertEqual([m["variant"] for m in build_mutants(model_runs, variants)],
+                         [GATED, other])
+
+
+class MatrixFileTest(unittest.TestCase):
+    def test_the_gate_is_the_variant_with_mutate(self) -> None:
+        self.assertEqual(matrix.gate(), {(matrix.RUNNER, v.name) for v in matrix.variants()
+                                         if v.mutate})
+
+    def test_a_variant_without_tsan_or_race_suites_has_no_tsan_expectation(self) -> None:
+        v = matrix.variant_from({"id": "x", "title": "x", "role": "fix",
+                                 "expected": {"model": "pass", "tsan": "clean"}})
+        self.assertIsNone(v.expected_tsan)
+        self.assertIsNone(v.expected_static)
+
+    def test_a_file_of_another_schema_is_refused(self) -> None:
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+            f.write('{"schema": "something/2", "variants": []}')
+            f.flush()
+            with self.assertRaises(matrix.MatrixError):
+                matrix.load(Path(f.name))
+
+    def test_the_label_names_the_variant(self) -> None:
+        self.assertEqual(matrix.ctest_label_variant(["static", "variant=naive_dcl"]), "naive_dcl")
+        self.assertIsNone(matrix.ctest_label_variant(["static"]))
+
+
+class CtestJunitTest(unittest.TestCase):
+    """Each test's result from ctest's own JUnit output."""
+
+    XML = """<?xml version="1.0" encoding="UTF-8"?>
+<testsuite name="x" tests="3">
+  <testcase name="A.pass" classname="A.pass" time="0.25" status="run">
+    <system-out>hello
+</system-out>
+  </testcase>
+  <testcase name="A.fail" classname="A.fail" time="1.5" status="fail">
+    <failure message=""/>
+    <system-out>FAIL: no
+</system-out>
+  </testcase>
+  <testcase name="A.notrun" classname="A.notrun" time="0" status="notrun">
+    <skipped message="Unable to find executable"/>
+    <system-out></system-out>
+  </testcase>
+</testsuite>
+"""
+
+    def test_passed_failed_and_not_run(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "results.xml"
+            path.write_text(self.XML)
+            cases = junit.read_cases(path)
+        self.assertEqual(cases["A.pass"], {"passed": True, "status": "Passed", "seconds": 0.25,
+                                           "output": "hello\n"})
+        self.assertEqual((cases["A.fail"]["passed"], cases["A.fail"]["status"],
+                          cases["A.fail"]["output"]), (False, "Failed", "FAIL: no\n"))
+        self.assertEqual(cases["A.notrun"]["status"], "Not Run (Unable to find executable)")
+
+    def test_no_file_is_no_result(self) -> None:
+        self.assertEqual(junit.read_cases(Path("/nonexistent/results.xml")), {})
+
+
+class AslrTest(unittest.TestCase):
+    """tsan/aslr.py: setarch -R only where the kernel randomises mmap with more than 28 bits."""
+
+    def bits(self, value: str):
+        return mock.patch.object(aslr, "RND_BITS", mock.Mock(read_text=lambda: value))
+
+    def test_needed_only_above_28_bits(self) -> None:
+        with mock.patch.object(aslr, "available", return_value=True):
+            for value, needed in (("28\n", False), ("32\n", True), ("garbage", False)):
+                with self.bits(value):
+                    self.assertEqual(aslr.needed(), needed, value)
+
+    def test_not_needed_without_setarch(self) -> None:
+        with self.bits("32\n"), mock.patch.object(aslr, "available", return_value=False):
+            self.assertFalse(aslr.needed())
+
+    def test_the_abort_is_recognised(self) -> None:
+        self.assertTrue(aslr.aborted("FATAL: ThreadSanitizer: unexpected memory mapping 0x7f"))
+        self.assertFalse(aslr.aborted("WARNING: ThreadSanitizer: data race"))
+        self.assertEqual(aslr.prefix()[0::2], ["setarch", "-R"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
