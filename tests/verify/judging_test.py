@@ -47,7 +47,7 @@ def passing_model(variant: str, name: str = "increment") -> dict:
             "seconds": 0.01, "failures": []}
 
 
-def failing_model(variant: str, location: str = "telemetry_emitter.hpp:138") -> dict:
+def failing_model(variant: str, location: str = "impl/telemetry_emitter.hpp:138") -> dict:
     access = {"short": location, "file": "impl/telemetry_emitter.hpp", "line": 138}
     return {"name": f"increment/{variant}/2", "variant": variant, "property": "P1",
             "expected": {"verdict": "fail", "kind": "data race", "location": location},
@@ -64,12 +64,15 @@ def ctest_test(name: str, *labels: str, passed: bool = True, output: str = "") -
             "labels": list(labels), "no_tsan_runtime": False}
 
 
-def killed_mutant(variant: str, site: str = "lock metrics_mutex at telemetry_emitter.hpp:137",
-                  verdict: str = "killed") -> dict:
+SITE = "lock metrics_mutex at impl/telemetry_emitter.hpp:137"
+
+
+def killed_mutant(variant: str, site: str = SITE, verdict: str = "killed") -> dict:
     return {"variant": variant, "id": f"{site}/noop", "site": site,
             "weakening": "lock/unlock -> no-op", "in_fix": True, "verdict": verdict,
             "model": f"increment/{variant}/2", "executions": 3, "exhaustive": True,
-            "killed_by": "data race at telemetry_emitter.hpp:138" if verdict == "killed" else None}
+            "killed_by": ("data race at impl/telemetry_emitter.hpp:138" if verdict == "killed"
+                          else None)}
 
 
 def verified() -> tuple[dict, dict]:
@@ -219,7 +222,7 @@ class NegativeControlTest(unittest.TestCase):
         model_runs, ctest = verified()
         name = NEGATIVES[0].name
         model = model_named(model_runs, f"increment/{name}/2")
-        model.update(as_expected=False, mismatch="expected it at telemetry_emitter.hpp:1")
+        model.update(as_expected=False, mismatch="expected it at impl/telemetry_emitter.hpp:1")
         self.assertEqual(evaluate_model(model, False)["elsewhere"], True)
         # Every fix proven: the expectation is stale, the checker blind to the bug (exit 2).
         rows, verdict = judge(model_runs, ctest)
@@ -325,12 +328,11 @@ class LabelTest(unittest.TestCase):
 class MutationTest(unittest.TestCase):
     def test_a_surviving_mutant_of_the_gated_fix_is_fix_not_shown_necessary(self) -> None:
         model_runs, ctest = verified()
-        site = "lock metrics_mutex at telemetry_emitter.hpp:137"
-        model_runs[matrix.RUNNER]["mutants"] = [killed_mutant(GATED, site, "survived")]
+        model_runs[matrix.RUNNER]["mutants"] = [killed_mutant(GATED, SITE, "survived")]
         rows, verdict = judge(model_runs, ctest)
         self.assertEqual(verdict["exit_code"], 1)
         self.assertEqual(rows[GATED]["mutation"]["verdict"], "survived")
-        self.assertIn(f"{GATED} (mutation): fix not shown necessary: {site} (lock/unlock -> "
+        self.assertIn(f"{GATED} (mutation): fix not shown necessary: {SITE} (lock/unlock -> "
                       "no-op survives 1 model that meet it)", verdict["not_proven"])
 
     def test_survivors_of_another_fix_are_listed_not_counted(self) -> None:

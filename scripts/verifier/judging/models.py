@@ -66,8 +66,9 @@ def evaluate_model(m: dict[str, Any], bounded_ok: bool) -> dict[str, Any]:
     problem = ""
     if verdict != "pass":
         failure = primary_failure(m) or {}
+        message = failure.get("message", m.get("mismatch", ""))
         problem = (f"model {m.get('name', '?')} found {failure.get('kind', 'a failure')} at "
-                   f"{failure.get('location', '?')}: {failure.get('message', m.get('mismatch', ''))}")
+                   f"{failure.get('location', '?')}: {message}")
     elif bound and not bounded_ok:
         problem = f"model {m.get('name', '?')} passed, but its search was not exhaustive ({bound})"
     return {"role": "proof", "ok": not problem, "bounded": bool(bound) and verdict == "pass",

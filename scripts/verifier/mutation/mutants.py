@@ -7,27 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import matrix
-from ..paths import ROOT, repo_relative
-
-_SOURCE_FILES: dict[str, str | None] = {}
-
-
-def source_file(name: str | None) -> str | None:
-    """The repository path of a file the explorer names: a path relative to the source root (or
-    under it) as it is; a bare base name ('telemetry_emitter.hpp', from an explorer that named
-    files so) found in the source folders, impl/ first. None when not found."""
-    if not name:
-        return None
-    if "/" in name:
-        return repo_relative(name)
-    if name not in _SOURCE_FILES:
-        found = []
-        for top in ("impl", "model", "tests", "tsan", "bench"):
-            found += [p.relative_to(ROOT).as_posix() for p in (ROOT / top).rglob(name)
-                      if p.is_file()]
-        found.sort(key=lambda f: (not f.startswith("impl/"), f))
-        _SOURCE_FILES[name] = found[0] if found else None
-    return _SOURCE_FILES[name]
+from ..paths import repo_relative
 
 
 def counterexample_summary(cx: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -42,16 +22,16 @@ def counterexample_summary(cx: dict[str, Any] | None) -> dict[str, Any] | None:
             break
     if file is None and ":" in where:
         name, _, number = where.rpartition(":")
-        file, line = source_file(name), int(number) if number.isdigit() else None
+        file, line = repo_relative(name), int(number) if number.isdigit() else None
     return {"kind": cx.get("kind"), "message": cx.get("message"), "location": where or None,
             "file": file, "line": line, "preemptions": cx.get("preemptions"),
             "replay_token": cx.get("replay_token"), "execution": cx.get("execution")}
 
 
 def site_location(detail: dict[str, Any]) -> dict[str, Any]:
-    """A mutation site (or a section operator's access) of dc_model's JSON, its file made
-    repository-relative."""
-    return {"file": source_file(detail.get("file")), "line": detail.get("line"),
+    """A mutation site (or a section operator's access) of dc_model's JSON (its file relative to
+    the source root)."""
+    return {"file": repo_relative(detail.get("file")), "line": detail.get("line"),
             "short": detail.get("location"), "op": detail.get("op"),
             "object": detail.get("object"), "order": detail.get("order")}
 
