@@ -62,20 +62,18 @@ Fiber Execution::start_fiber(ThreadId id) {
       }
     }
     ModelThread& self = threads_[id];
-    self.finished = true;
+    self.state.finish();
     joiner_may_wake_ = true;
-    self.parked = false;
     if (config_.tracing && !abandoning_) record(id, OpKind::kFinish, nullptr, {}, SourceLoc{});
     return std::move(self.resumer);
   });
 }
 
-void Execution::resume(ThreadId id, bool from_loop) {
+void Execution::resume(ThreadId id, ThreadState::Resumer by) {
   const ThreadId caller = running_;
   running_ = id;
   ModelThread& thread = threads_[id];
-  thread.parked = false;
-  thread.resumed_by_loop = from_loop;
+  thread.state.resume(by);
   thread.fiber = std::move(thread.fiber).resume();
   running_ = caller;
 }
@@ -83,13 +81,14 @@ void Execution::resume(ThreadId id, bool from_loop) {
 void Execution::park() {
   ModelThread& self = threads_[running_];
   const OpKind pending = self.pending.kind;
-  self.parked = true;
-  if (!abandoning_ && self.resumed_by_loop) {
+  const bool decides = self.state.resumed_by_loop();
+  self.state.park();
+  if (!abandoning_ && decides) {
     // Decide here, on this thread's stack: when the same thread goes on (the common case, and the
     // only one while it is the sole enabled thread) no context switch is needed at all.
     const auto next = decide();
     if (next && *next == running_) {
-      self.parked = false;
+      self.state.resume(ThreadState::Resumer::kLoop);
       return;
     }
     decided_ = next;
@@ -105,7 +104,7 @@ void Execution::park() {
 
 bool Execution::enabled(ThreadId id) const {
   const ModelThread& thread = threads_[id];
-  if (!thread.parked) return false;
+  if (!thread.state.parked()) return false;
   const PendingOp& op = thread.pending;
   switch (op.kind) {
     case OpKind::kLock:
@@ -138,10 +137,10 @@ void Execution::wake_joiners() {
     woke = false;
     for (ThreadId t = 0; t < thread_count_ && !stopped_; ++t) {
       const ModelThread& thread = threads_[t];
-      if (thread.parked && thread.pending.kind == OpKind::kJoin &&
-          threads_[thread.pending.target].finished) {
+      if (thread.state.parked() && thread.pending.kind == OpKind::kJoin &&
+          threads_[thread.pending.target].state.finished()) {
         ++steps_;
-        resume(t, false);
+        resume(t, ThreadState::Resumer::kCaller);
         woke = true;
       }
     }
@@ -158,22 +157,22 @@ void Execution::run(const std::function<void()>& body) {
   main.body = body;
   main.clock.clear();
   main.clock.tick(0);
-  main.joined = true;
+  main.state = ThreadState::main_thread();
   main.fiber = start_fiber(0);
 
   // Each thread decides the next step at its own park (see park()) and comes back here only when
   // another thread is to run; the loop resumes that one, and decides itself when a thread finished.
-  resume(0, true);
+  resume(0, ThreadState::Resumer::kLoop);
   while (true) {
     const std::optional<ThreadId> next =
         decided_ ? std::exchange(decided_, std::nullopt) : decide();
     if (!next) break;
-    resume(*next, true);
+    resume(*next, ThreadState::Resumer::kLoop);
   }
 
   if (!pruned_) {
     for (ThreadId t = 0; t < thread_count_; ++t) {
-      if (threads_[t].parked) scheduler_.on_unfinished(t, describe_op(threads_[t].pending));
+      if (threads_[t].state.parked()) scheduler_.on_unfinished(t, describe_op(threads_[t].pending));
     }
   }
   if (!stopped_) finish_checks();
@@ -189,7 +188,7 @@ std::optional<ThreadId> Execution::decide() {
   const ThreadSet ready = enabled_threads();
   if (ready == 0) {
     bool all_finished = true;
-    for (ThreadId t = 0; t < thread_count_; ++t) all_finished &= threads_[t].finished;
+    for (ThreadId t = 0; t < thread_count_; ++t) all_finished &= threads_[t].state.finished();
     if (all_finished) return std::nullopt;
     report_deadlock();
     stopped_ = true;
@@ -250,7 +249,7 @@ void Execution::report_deadlock() {
   Failure deadlock = Failure::make(FailureKind::kDeadlock, {});
   for (ThreadId t = 0; t < thread_count_; ++t) {
     const ModelThread& thread = threads_[t];
-    if (thread.finished) continue;
+    if (thread.state.finished()) continue;
     const PendingOp& op = thread.pending;
     message += " " + thread_name(t) + " waits to " + std::string(op_name(op.kind)) + " ";
     if (op.kind == OpKind::kJoin) {
@@ -278,7 +277,7 @@ void Execution::report_deadlock() {
 void Execution::finish_checks() {
   for (ThreadId t = 1; t < thread_count_; ++t) {
     const ModelThread& thread = threads_[t];
-    if (!thread.joined && !thread.forgotten) {
+    if (thread.state.handle() == ThreadState::Handle::kJoinable) {
       failures_.push_back(Failure::make(FailureKind::kThreadNotJoined,
                                         "model thread " + thread_name(t) + " was never joined"));
       stopped_ = true;
@@ -290,11 +289,11 @@ void Execution::abandon_all() {
   abandoning_ = true;
   for (ThreadId t = thread_count_; t-- > 0;) {
     ModelThread& thread = threads_[t];
-    for (int attempt = 0; !thread.finished && thread.fiber && attempt < kAbandonAttempts;
+    for (int attempt = 0; !thread.state.finished() && thread.fiber && attempt < kAbandonAttempts;
          ++attempt) {
-      resume(t, false);
+      resume(t, ThreadState::Resumer::kCaller);
     }
-    if (!thread.finished) thread.fiber = Fiber();  // forced unwind by Boost.Context
+    if (!thread.state.finished()) thread.fiber = Fiber();  // forced unwind by Boost.Context
   }
 }
 
@@ -374,7 +373,7 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc) {
   threads_[running_].clock.tick(running_);
   child.fiber = start_fiber(id);
   scheduler_.on_spawn(running_, id);
-  resume(id, false);
+  resume(id, ThreadState::Resumer::kCaller);
   if (stopped_) park();  // the child failed before its first operation
   return id;
 }
@@ -386,12 +385,12 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
                        {}, {Access{running_, false, loc, trace_.next_row()}}));
     return;
   }
-  if (!threads_[target].finished) {
+  if (!threads_[target].state.finished()) {
     before(PendingOp{OpKind::kJoin, nullptr, target, std::memory_order_seq_cst, loc});
     if (abandoning_) return;
   }
   threads_[running_].clock.join(threads_[target].clock);
-  threads_[target].joined = true;
+  threads_[target].state.join();
   scheduler_.on_join(running_, target);
   if (config_.tracing) record(running_, OpKind::kJoin, nullptr, thread_name(target), loc);
   threads_[running_].clock.tick(running_);
@@ -399,7 +398,7 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
 
 void Execution::forget_unjoined(ThreadId thread, const SourceLoc& loc) {
   if (abandoning_ || stopped_) return;
-  threads_[thread].forgotten = true;
+  threads_[thread].state.forget();
   // Reported without parking: this runs in a destructor, which must not throw. The thread goes
   // on to its next operation, where the step loop abandons the execution.
   failures_.push_back(Failure::make(FailureKind::kThreadNotJoined,

@@ -27,6 +27,7 @@
 #include "model/search/path.hpp"
 #include "model/search/scheduler.hpp"
 #include "model/mutation/section_cut.hpp"
+#include "model/engine/thread_state.hpp"
 #include "model/engine/trace.hpp"
 #include "model/engine/vector_clock.hpp"
 
@@ -146,17 +147,13 @@ class Execution {
     Fiber resumer;  // inside the thread: whoever resumed it, to return to on park
     std::function<void()> body;
     VectorClock clock;
-    PendingOp pending;
-    bool parked = false;           // waiting with `pending`
-    bool resumed_by_loop = false;  // parks decide the next step (else they return to the resumer)
-    bool finished = false;
-    bool joined = false;     // join() returned (or the thread is the main thread)
-    bool forgotten = false;  // its handle was destroyed unjoined (already reported)
+    PendingOp pending;  // what it waits to do while parked
+    ThreadState state;  // new, running, parked or finished; joinable, joined or forgotten
   };
 
   [[nodiscard]] bool enabled(ThreadId id) const;
   [[nodiscard]] ThreadSet enabled_threads() const;
-  void resume(ThreadId thread, bool from_loop);
+  void resume(ThreadId thread, ThreadState::Resumer by);
   void park();
   std::optional<ThreadId> decide();
   void report_deadlock();
