@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "model/engine/happens_before.hpp"
 #include "model/mutation/mutation.hpp"
 
 namespace doublecheck::model {
@@ -155,8 +156,7 @@ void Execution::run(const std::function<void()>& body) {
   thread_count_ = 1;
   ModelThread& main = threads_[0];
   main.body = body;
-  main.clock.clear();
-  main.clock.tick(0);
+  HappensBefore::start(main.clock, 0);
   main.state = ThreadState::main_thread();
   main.fiber = start_fiber(0);
 
@@ -305,7 +305,7 @@ void Execution::before(const PendingOp& op) {
 
 void Execution::after(const PendingOp& op, std::string detail) {
   if (config_.tracing) record(running_, op.kind, op.object, std::move(detail), op.loc);
-  threads_[running_].clock.tick(running_);
+  HappensBefore::end_step(threads_[running_].clock, running_);
 }
 
 void Execution::note_shared_access(const ObjectHeader& object, bool write, std::string detail,
@@ -367,10 +367,8 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc) {
   ModelThread& child = threads_[id];
   child = ModelThread{};
   child.body = std::move(body);
-  child.clock = threads_[running_].clock;  // everything the parent did happens before the child
-  child.clock.tick(id);
+  HappensBefore::fork(threads_[running_].clock, running_, child.clock, id);
   if (config_.tracing) record(running_, OpKind::kSpawn, nullptr, thread_name(id), loc);
-  threads_[running_].clock.tick(running_);
   child.fiber = start_fiber(id);
   scheduler_.on_spawn(running_, id);
   resume(id, ThreadState::Resumer::kCaller);
@@ -389,11 +387,11 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
     before(PendingOp{OpKind::kJoin, nullptr, target, std::memory_order_seq_cst, loc});
     if (abandoning_) return;
   }
-  threads_[running_].clock.join(threads_[target].clock);
+  HappensBefore::join(threads_[running_].clock, threads_[target].clock);
   threads_[target].state.join();
   scheduler_.on_join(running_, target);
   if (config_.tracing) record(running_, OpKind::kJoin, nullptr, thread_name(target), loc);
-  threads_[running_].clock.tick(running_);
+  HappensBefore::end_step(threads_[running_].clock, running_);
 }
 
 void Execution::forget_unjoined(ThreadId thread, const SourceLoc& loc) {

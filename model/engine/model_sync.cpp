@@ -73,7 +73,7 @@ bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc, st
   ex.before(op);
   if (ex.abandoning()) return false;
   mutex.owner = ex.self();
-  ex.clock().join(mutex.released);
+  HappensBefore::lock(ex.clock(), mutex.released);
   ex.after(op, std::move(detail));
   return true;
 }
@@ -92,7 +92,7 @@ void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
   const PendingOp op{OpKind::kUnlock, &mutex, kNoThread, std::memory_order_release, loc};
   ex.before(op);
   if (ex.abandoning()) return;
-  mutex.released = ex.clock();
+  HappensBefore::unlock(mutex.released, ex.clock());
   mutex.owner = kNoThread;
   ex.after(op, std::move(detail));
 }
@@ -167,7 +167,7 @@ bool ModelSync::Mutex::try_lock(SourceLoc loc) {
   const bool acquired = state_.owner == kNoThread;
   if (acquired) {
     state_.owner = ex.self();
-    ex.clock().join(state_.released);
+    HappensBefore::lock(ex.clock(), state_.released);
   }
   ex.after(op, acquired ? "acquired" : "busy");
   if (acquired && ex.observing()) [[unlikely]] {

@@ -1,7 +1,8 @@
 // ModelSync: the explorer's synchronisation policy for the seam (DESIGN.md). The emitter compiled
 // as BasicTelemetryEmitter<ModelSync> runs inside the explorer: every operation here is a visible
 // operation of the current model thread (model/engine/execution.hpp), with happens-before tracked by
-// vector clocks and every Shared<T> access checked for data races.
+// vector clocks (every transfer is one of model/engine/happens_before.hpp) and every Shared<T>
+// access checked for data races.
 //
 // The interface is StdSync's (seam/std_sync.hpp); so is the meaning, minus weak-memory
 // reorderings: atomics take the values of a sequentially consistent interleaving, and memory
@@ -17,6 +18,7 @@
 #include "seam/source_loc.hpp"
 #include "seam/thread_annotations.hpp"
 #include "model/engine/execution.hpp"
+#include "model/engine/happens_before.hpp"
 #include "model/mutation/mutation.hpp"
 #include "model/engine/operation.hpp"
 #include "model/engine/race_detector.hpp"
@@ -158,12 +160,6 @@ struct ModelSync {
     }
 
    private:
-    // RMWs read the latest value and continue its release sequence.
-    void rmw_clocks(Execution& ex, std::memory_order order) {
-      if (is_acquire(order)) ex.clock().join(state_.released);
-      if (is_release(order)) state_.released.join(ex.clock());
-    }
-
     T load_step(Execution& ex, std::memory_order order, const SourceLoc& loc) {
       return access(ex, OpKind::kLoad, order, loc,
                     [this] {
@@ -212,20 +208,16 @@ struct ModelSync {
 
     bool cas_step(Execution& ex, T& expected, const T& desired, std::memory_order order,
                   const SourceLoc& loc) {
-      // A failed CAS is a load, with the failure order the standard derives from `order`.
-      const auto failure_order = order == std::memory_order_acq_rel   ? std::memory_order_acquire
-                                 : order == std::memory_order_release ? std::memory_order_relaxed
-                                                                      : order;
       const PendingOp op{OpKind::kRmw, &state_, kNoThread, order, loc};
       ex.before(op);
       if (ex.abandoning()) return false;
       const bool success = value_ == expected;
       if (success) {
-        rmw_clocks(ex, order);
+        HappensBefore::rmw(ex.clock(), state_.released, order);
         value_ = desired;
       } else {
         expected = value_;
-        if (is_acquire(failure_order)) ex.clock().join(state_.released);
+        HappensBefore::failed_compare_exchange(ex.clock(), state_.released, order);
       }
       ex.after(op, ex.tracing() ? (success ? "cas " + value_text(expected) + " -> " +
                                                  value_text(desired) + " ok"
@@ -258,18 +250,13 @@ struct ModelSync {
       const std::pair<T, T> result = effect();
       switch (kind) {
         case OpKind::kLoad:
-          if (is_acquire(order)) ex.clock().join(state_.released);
+          HappensBefore::load(ex.clock(), state_.released, order);
           break;
         case OpKind::kStore:
-          // A store heads a new release sequence; a relaxed one publishes nothing.
-          if (is_release(order)) {
-            state_.released = ex.clock();
-          } else {
-            state_.released.clear();
-          }
+          HappensBefore::store(state_.released, ex.clock(), order);
           break;
         default:
-          rmw_clocks(ex, order);
+          HappensBefore::rmw(ex.clock(), state_.released, order);
           break;
       }
       if (ex.tracing()) {
@@ -402,7 +389,7 @@ struct ModelSync {
     ex.before(op);
     if (ex.abandoning()) return;
     if (state.phase == OnceState::Phase::kDone) {
-      ex.clock().join(state.released);
+      HappensBefore::once_found_done(ex.clock(), state.released);
       ex.after(op, "already done");
       return;
     }
@@ -422,7 +409,7 @@ struct ModelSync {
     if (ex.abandoning()) return;
     state.phase = OnceState::Phase::kDone;
     state.runner = kNoThread;
-    state.released = ex.clock();
+    HappensBefore::once_completed(state.released, ex.clock());
     ex.after(done, "initialiser done");
   }
 };

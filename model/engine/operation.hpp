@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "seam/source_loc.hpp"
+#include "model/engine/happens_before.hpp"
 #include "model/engine/vector_clock.hpp"
 
 namespace doublecheck::model {
@@ -47,18 +48,18 @@ std::string display_name(const ObjectHeader& object);
 
 struct MutexState : ObjectHeader {
   ThreadId owner = kNoThread;  // the thread holding it, or kNoThread
-  VectorClock released;        // the clock of the last unlock: what the next lock acquires
+  SyncClock released;          // the clock of the last unlock: what the next lock acquires
 };
 
 struct AtomicState : ObjectHeader {
-  VectorClock released;  // what an acquire load of the current value synchronises with
+  SyncClock released;  // what an acquire load of the current value synchronises with
 };
 
 struct OnceState : ObjectHeader {
   enum class Phase : std::uint8_t { kIdle, kRunning, kDone };
   Phase phase = Phase::kIdle;
   ThreadId runner = kNoThread;  // the thread running the initialiser (kRunning)
-  VectorClock released;         // the initialiser's clock at its end: every caller acquires it
+  SyncClock released;           // the initialiser's clock at its end: every caller acquires it
 };
 
 // The operation a parked thread will perform when it is next chosen. Knowing it before choosing
@@ -106,15 +107,7 @@ constexpr bool dependent(const OpDesc& a, const OpDesc& b) {
   return a.cls == OpClass::kOnce && b.cls == OpClass::kOnce;
 }
 
-// A weakest-first ranking of memory orders, and whether an order acquires or releases.
-constexpr bool is_acquire(std::memory_order order) {
-  return order == std::memory_order_acquire || order == std::memory_order_acq_rel ||
-         order == std::memory_order_seq_cst || order == std::memory_order_consume;
-}
-constexpr bool is_release(std::memory_order order) {
-  return order == std::memory_order_release || order == std::memory_order_acq_rel ||
-         order == std::memory_order_seq_cst;
-}
+// "relaxed", "acquire", ... (whether an order acquires or releases: happens_before.hpp).
 std::string_view order_name(std::memory_order order);
 
 }  // namespace doublecheck::model

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "model/engine/explorer.hpp"
+#include "model/engine/happens_before.hpp"
 #include "model/engine/model_sync.hpp"
 
 namespace doublecheck::model {
@@ -175,6 +176,58 @@ TEST(HappensBefore, CallOnceOrdersTheInitialiserBeforeEveryCaller) {
   });
   EXPECT_TRUE(result.passed()) << format_report(result);
   EXPECT_TRUE(result.exhaustive);
+}
+
+// --- the transfers themselves (model/engine/happens_before.hpp) ------------------------------------
+
+TEST(HappensBeforeRules, AReleaseStorePublishesAndARelaxedStoreEndsTheReleaseSequence) {
+  VectorClock writer;
+  HappensBefore::start(writer, 0);
+  SyncClock flag;
+  HappensBefore::store(flag, writer, std::memory_order_release);
+  VectorClock reader;
+  HappensBefore::load(reader, flag, std::memory_order_relaxed);
+  EXPECT_EQ(reader[0], 0U) << "a relaxed load acquires nothing";
+  HappensBefore::load(reader, flag, std::memory_order_acquire);
+  EXPECT_EQ(reader[0], 1U);
+  HappensBefore::store(flag, writer, std::memory_order_relaxed);
+  EXPECT_EQ(flag.carried()[0], 0U) << "a relaxed store heads a sequence that publishes nothing";
+}
+
+TEST(HappensBeforeRules, AReleaseRmwAddsToTheReleaseSequenceItContinues) {
+  VectorClock first;
+  HappensBefore::start(first, 0);
+  SyncClock counter;
+  HappensBefore::store(counter, first, std::memory_order_release);
+  VectorClock second;
+  HappensBefore::start(second, 1);
+  HappensBefore::rmw(second, counter, std::memory_order_release);
+  EXPECT_EQ(second[0], 0U) << "a release RMW acquires nothing";
+  EXPECT_EQ(counter.carried()[0], 1U) << "the store it continues still publishes";
+  EXPECT_EQ(counter.carried()[1], 1U);
+}
+
+TEST(HappensBeforeRules, AFailedCompareExchangeLoadsWithTheDerivedFailureOrder) {
+  EXPECT_EQ(HappensBefore::compare_exchange_failure_order(std::memory_order_acq_rel),
+            std::memory_order_acquire);
+  EXPECT_EQ(HappensBefore::compare_exchange_failure_order(std::memory_order_release),
+            std::memory_order_relaxed);
+  EXPECT_EQ(HappensBefore::compare_exchange_failure_order(std::memory_order_seq_cst),
+            std::memory_order_seq_cst);
+}
+
+TEST(HappensBeforeRules, ForkAndJoinOrderTheParentTheChildAndTheJoiner) {
+  VectorClock parent;
+  HappensBefore::start(parent, 0);
+  VectorClock child;
+  HappensBefore::fork(parent, 0, child, 1);
+  EXPECT_EQ(child[0], 1U) << "the child has seen the parent's steps before the spawn";
+  EXPECT_EQ(child[1], 1U);
+  EXPECT_EQ(parent[0], 2U) << "the parent goes on at a new tick";
+  EXPECT_EQ(parent[1], 0U);
+  HappensBefore::end_step(child, 1);
+  HappensBefore::join(parent, child);
+  EXPECT_EQ(parent[1], 2U);
 }
 
 }  // namespace
