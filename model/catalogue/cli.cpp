@@ -243,7 +243,7 @@ ExploreOptions options_for(const ModelSpec& spec, const Settings& s, const Plan&
   if (s.max_executions != 0) options.max_executions = s.max_executions;
   if (s.time_limit != 0) options.time_limit_seconds = s.time_limit;
   if (!s.replay.empty()) options.replay_token = s.replay;
-  options.mutant = plan.mutant;
+  options.hooks = mutation_hooks(plan.mutant);
   return options;
 }
 
@@ -268,7 +268,7 @@ class Run {
     std::shared_ptr<SiteRecorder> sites;
     if (s_.mutate) {
       sites = std::make_shared<SiteRecorder>();
-      options.record_sites = sites;
+      options.hooks = mutation_hooks(plan_.mutant, sites);
     }
     if (plan_.mutant) {
       std::cout << "mutant " << plan_.mutant->id() << ": " << plan_.mutant->site.describe() << ", "
@@ -277,7 +277,7 @@ class Run {
     const auto result = Explorer(options).run(spec.name, spec.body);
     const bool matched = verdict(spec, result);
     if (s_.mutate && result.passed() && matched) {
-      options.record_sites = nullptr;
+      options.hooks = mutation_hooks(plan_.mutant);  // recording done
       mutate(spec, options, *sites);
     }
     std::fflush(stdout);

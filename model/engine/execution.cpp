@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "model/engine/happens_before.hpp"
-#include "model/mutation/mutation.hpp"
 
 namespace doublecheck::model {
 namespace {
@@ -19,11 +18,7 @@ constexpr int kAbandonAttempts = 1000;
 }  // namespace
 
 Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config)
-    : stacks_(stacks),
-      scheduler_(scheduler),
-      config_(config),
-      observing_(config.sites != nullptr || config.mutant != nullptr),
-      sections_(config.mutant) {}
+    : stacks_(stacks), scheduler_(scheduler), config_(config) {}
 
 Execution::~Execution() = default;
 
@@ -152,6 +147,7 @@ void Execution::run(const std::function<void()>& body) {
   previous_current_ = tl_current;
   tl_current = this;
   scheduler_.begin_execution();
+  if (config_.hook != nullptr) config_.hook->begin_execution();
 
   thread_count_ = 1;
   ModelThread& main = threads_[0];
@@ -407,56 +403,12 @@ void Execution::forget_unjoined(ThreadId thread, const SourceLoc& loc) {
   stopped_ = true;
 }
 
-bool Execution::skips_lock(SiteOp op, const MutexState& mutex, const SourceLoc& loc) {
-  if (config_.sites != nullptr) config_.sites->note(op, mutex, loc, std::memory_order_seq_cst);
-  if (config_.mutant == nullptr || !config_.mutant->removes_lock(op, mutex, loc)) return false;
-  skipped_locks_.emplace_back(running_, &mutex);
-  if (config_.tracing) {
-    record(running_, op == SiteOp::kTryLock ? OpKind::kTryLock : OpKind::kLock, &mutex,
-           "skipped (mutant: no lock)", loc);
+Decision Execution::intercept(const OperationSite& site) {
+  const Decision decision = config_.hook->on_operation(*this, site);
+  if (decision.skip && config_.tracing) {
+    record(running_, op_kind(site.op), site.object, std::string(decision.note), site.loc);
   }
-  return true;
-}
-
-bool Execution::skips_unlock(const MutexState& mutex, const SourceLoc& loc) {
-  // The most recent lock of `mutex` this thread skipped pairs with this unlock.
-  for (auto it = skipped_locks_.rbegin(); it != skipped_locks_.rend(); ++it) {
-    if (it->first == running_ && it->second == &mutex) {
-      skipped_locks_.erase(std::next(it).base());
-      if (config_.tracing) {
-        record(running_, OpKind::kUnlock, &mutex, "skipped (mutant: no lock)", loc);
-      }
-      return true;
-    }
-  }
-  return false;
-}
-
-Execution::AtomicMutation Execution::mutate_atomic(SiteOp op, const ObjectHeader& object,
-                                                   const SourceLoc& loc, std::memory_order order) {
-  if (config_.sites != nullptr) config_.sites->note(op, object, loc, order);
-  if (config_.mutant == nullptr) return {order, false};
-  return {config_.mutant->order_at(op, object, loc, order),
-          config_.mutant->splits(op, object, loc, order)};
-}
-
-void Execution::note_once(const ObjectHeader& once, const SourceLoc& loc) {
-  if (config_.sites != nullptr) {
-    config_.sites->note(SiteOp::kCallOnce, once, loc, std::memory_order_seq_cst);
-  }
-}
-
-void Execution::entered_section(SiteOp op, MutexState& mutex, const SourceLoc& loc) {
-  if (abandoning_) return;
-  sections_.entered(running_, op, mutex, loc, next_object_id_);
-}
-
-void Execution::left_section(const MutexState& mutex) { sections_.left(running_, mutex); }
-
-SectionCut Execution::section_access(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
-                                     std::memory_order order) {
-  if (abandoning_) return {};
-  return sections_.access(running_, op, object, loc, order, config_.sites);
+  return decision;
 }
 
 std::string Execution::token() const {

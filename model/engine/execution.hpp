@@ -24,19 +24,14 @@
 #include "model/engine/failure.hpp"
 #include "model/engine/fiber.hpp"
 #include "model/engine/operation.hpp"
-#include "model/search/path.hpp"
-#include "model/search/scheduler.hpp"
-#include "model/mutation/section_cut.hpp"
+#include "model/engine/operation_hook.hpp"
 #include "model/engine/thread_state.hpp"
 #include "model/engine/trace.hpp"
 #include "model/engine/vector_clock.hpp"
+#include "model/search/path.hpp"
+#include "model/search/scheduler.hpp"
 
 namespace doublecheck::model {
-
-// Fix-necessity mutation (model/mutation/mutation.hpp).
-enum class SiteOp : std::uint8_t;
-class SiteLog;
-struct Mutant;
 
 // How an execution behaves; set by the explorer's options.
 struct ExecutionConfig {
@@ -45,8 +40,8 @@ struct ExecutionConfig {
   bool tracing = false;               // keep the history (only for a counterexample's replay)
   std::uint64_t max_steps = 100'000;  // decision steps; beyond: kStepBoundExceeded
   std::uint64_t max_shared_accesses = 1'000'000;  // a loop on plain data only
-  SiteLog* sites = nullptr;                       // opt-in: record every synchronisation site met
-  const Mutant* mutant = nullptr;                 // opt-in: weaken this one synchronisation site
+  // Opt-in: sees every synchronisation operation and decides how it runs (operation_hook.hpp).
+  OperationHook* hook = nullptr;
 };
 
 // Raised in a model thread whose execution is being abandoned, to unwind its stack; never seen
@@ -73,37 +68,24 @@ class Execution {
   // True while threads are being unwound after a failure: operations must do nothing.
   [[nodiscard]] bool abandoning() const { return abandoning_; }
 
-  // Mutation (model/mutation/mutation.hpp). Only when observing() — sites are recorded or a mutant is
-  // active — does the policy call the rest, so an ordinary run pays one test of a flag per
+  // The interception point (operation_hook.hpp). Only when intercepting() — a hook is attached —
+  // does the policy call intercept(), so an ordinary run pays one test of a pointer per
   // synchronisation operation.
-  [[nodiscard]] bool observing() const { return observing_; }
-  // A lock or try_lock at `loc`: records its site; true when the mutant removes it (the thread
-  // then skips it and the unlock paired with it).
-  bool skips_lock(SiteOp op, const MutexState& mutex, const SourceLoc& loc);
-  // An unlock: true when it pairs with a lock this thread skipped (it is skipped too).
-  bool skips_unlock(const MutexState& mutex, const SourceLoc& loc);
-  // An atomic operation written with `order` at `loc`: records its site; the order it runs with,
-  // and whether it runs split (an RMW as a load and a store).
-  struct AtomicMutation {
-    std::memory_order order;
-    bool split = false;
-  };
-  AtomicMutation mutate_atomic(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
-                               std::memory_order order);
-  // A call_once at `loc`: records its site.
-  void note_once(const ObjectHeader& once, const SourceLoc& loc);
-  // Critical sections, for the split and exclude mutants (model/mutation/section_cut.hpp). The calling
-  // thread took `mutex` by `op` at `loc` (a lock the mutant did not skip); it unlocks `mutex`.
-  void entered_section(SiteOp op, MutexState& mutex, const SourceLoc& loc);
-  void left_section(const MutexState& mutex);
-  // The calling thread reaches an access unit (`op` on `object` at `loc`, written with `order`):
-  // records the section points it is at; returns the cut the mutant makes there, for the policy
-  // to perform (nothing while abandoning).
-  SectionCut section_access(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
-                            std::memory_order order);
+  [[nodiscard]] bool intercepting() const { return config_.hook != nullptr; }
+  // How the calling thread's operation at `site` runs, as the hook decides (a skipped operation
+  // is traced here).
+  Decision intercept(const OperationSite& site);
+  // The calling thread's lock or try_lock (`op` at `loc`, one the hook did not skip) took `mutex`.
+  void acquired(SiteOp op, MutexState& mutex, const SourceLoc& loc) {
+    if (config_.hook != nullptr) [[unlikely]] {
+      config_.hook->on_acquired(*this, OperationSite{op, &mutex, loc, std::memory_order_seq_cst});
+    }
+  }
 
   // A new object's header (id in creation order).
   void register_object(ObjectHeader& object) { object.id = next_object_id_++; }
+  // The id the next object will get: objects with this id or more are created from now on.
+  [[nodiscard]] std::uint32_t next_object_id() const { return next_object_id_; }
 
   // Parks the calling thread with `op` pending until the scheduler picks it (and the op can run).
   // Returns at once when abandoning; the caller then does nothing.
@@ -183,10 +165,6 @@ class Execution {
   bool stopped_ = false;     // a stopping failure (or pruning) ended the execution
   bool pruned_ = false;      // the scheduler found this execution redundant
   bool abandoning_ = false;  // unwinding the threads of a stopped execution
-  bool observing_ = false;   // config_.sites or config_.mutant is set
-  // Locks skipped under the mutant, by thread: their unlocks are skipped too.
-  std::vector<std::pair<ThreadId, const MutexState*>> skipped_locks_;
-  SectionTracker sections_;  // the sections each thread holds (only when observing)
   Trace trace_;
   Execution* previous_current_ = nullptr;  // restored when this execution ends (nesting)
 };

@@ -9,9 +9,8 @@
 #include <memory>
 #include <thread>
 
-#include "model/search/dpor.hpp"
 #include "model/engine/execution.hpp"
-#include "model/mutation/mutation.hpp"
+#include "model/search/dpor.hpp"
 #include "model/search/partition.hpp"
 #include "model/search/path.hpp"
 #include "model/search/random_scheduler.hpp"
@@ -52,13 +51,20 @@ std::string with_thousands(std::uint64_t n) {
   return out;
 }
 
-ExecutionConfig config_of(const ExploreOptions& options) {
+// The executions' config, with `hook` (owned by the caller) at the interception point.
+ExecutionConfig config_of(const ExploreOptions& options, OperationHook* hook) {
   ExecutionConfig config;
   config.symptom_mode = options.symptom_mode;
   config.continue_past_race = options.continue_past_race;
   config.max_steps = options.max_steps;
-  config.mutant = options.mutant.get();
+  config.hook = hook;
   return config;
+}
+
+// The hook of the executions run besides the search (counterexamples, their fewest preemptions,
+// a replay), if any.
+std::unique_ptr<OperationHook> replay_hook(const ExploreOptions& options) {
+  return options.hooks ? options.hooks->for_replay() : nullptr;
 }
 
 // Whether a failure ends the search (a race does not, when the search goes past races).
@@ -152,9 +158,9 @@ Outcome explore_part(std::string_view model, const ExploreOptions& options, Sche
                      PartitionedScheduler* partition, const std::function<void()>& body,
                      Shared& shared, Clock::time_point start, bool show_progress) {
   StackPool stacks;
-  ExecutionConfig config = config_of(options);
-  SiteLog sites;  // this job's, when the search records them
-  if (options.record_sites) config.sites = &sites;
+  const std::unique_ptr<OperationHook> hook =
+      options.hooks ? options.hooks->for_search() : nullptr;  // this job's
+  const ExecutionConfig config = config_of(options, hook.get());
   Scheduler& driver = partition != nullptr ? static_cast<Scheduler&>(*partition) : scheduler;
   Outcome outcome;
   auto last_progress = Clock::now();
@@ -204,7 +210,7 @@ Outcome explore_part(std::string_view model, const ExploreOptions& options, Sche
     }
   }
   outcome.cut_off = driver.cut_off();
-  if (options.record_sites) options.record_sites->add(sites);
+  if (hook) hook->end_search();
   return outcome;
 }
 
@@ -260,7 +266,8 @@ Failure counterexample(const ExploreOptions& options, const Found& found,
                        const std::function<void()>& body) {
   StackPool stacks;
   ReplayScheduler scheduler(found.choices);
-  ExecutionConfig config = config_of(options);
+  const std::unique_ptr<OperationHook> hook = replay_hook(options);
+  ExecutionConfig config = config_of(options, hook.get());
   config.tracing = true;
   Execution replay(stacks, scheduler, config);
   replay.run(body);
@@ -289,7 +296,8 @@ std::optional<Found> fewest_preemptions(const ExploreOptions& options, const Fou
                                         const std::function<void()>& body) {
   const std::string signature = found.failure.signature();
   StackPool stacks;
-  const ExecutionConfig config = config_of(options);
+  const std::unique_ptr<OperationHook> hook = replay_hook(options);
+  const ExecutionConfig config = config_of(options, hook.get());
   for (std::uint32_t bound = 0; bound < preemptions; ++bound) {
     DfsScheduler scheduler(bound);
     for (std::uint64_t n = 1; n <= kMinimizeBudget; ++n) {
@@ -342,7 +350,8 @@ ExploreResult Explorer::run(std::string_view model_name, const std::function<voi
       result.executions = 1;
       StackPool stacks;
       ReplayScheduler probe(*choices);
-      Execution execution(stacks, probe, config_of(options_));
+      const std::unique_ptr<OperationHook> hook = replay_hook(options_);
+      Execution execution(stacks, probe, config_of(options_, hook.get()));
       execution.run(body);
       result.steps = execution.steps();
       for (const Failure& failure : execution.failures()) {

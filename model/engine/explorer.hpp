@@ -22,11 +22,9 @@
 
 #include "model/engine/failure.hpp"
 #include "model/engine/fiber.hpp"
+#include "model/engine/operation_hook.hpp"
 
 namespace doublecheck::model {
-
-struct Mutant;       // model/mutation/mutation.hpp
-class SiteRecorder;  // model/mutation/mutation.hpp
 
 enum class Search : std::uint8_t {
   kDpor,    // exhaustive, one execution per class of equivalent interleavings (the default)
@@ -62,10 +60,10 @@ struct ExploreOptions {
   // Run exactly this interleaving once (a token from a report). Also read from the environment
   // variable DC_REPLAY, as "<model name>=<token>" (or just "<token>" for every model).
   std::optional<std::string> replay_token;
-  // Fix-necessity mutation (model/mutation/mutation.hpp): every execution runs with this one site weakened.
-  std::shared_ptr<const Mutant> mutant;
-  // Records every synchronisation site the executions meet (each job its own log, merged here).
-  std::shared_ptr<SiteRecorder> record_sites;
+  // The interception point (model/engine/operation_hook.hpp): the hooks that see every
+  // synchronisation operation of the executions, each job of the search its own. Fix-necessity
+  // mutation attaches here (model/mutation/mutation_hook.hpp: mutation_hooks()).
+  std::shared_ptr<const OperationHooks> hooks;
 };
 
 struct ExploreResult {

@@ -97,27 +97,26 @@ void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
   ex.after(op, std::move(detail));
 }
 
-SectionCut begin_access(Execution& ex, SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
-                        std::memory_order order) {
-  const SectionCut cut = ex.section_access(op, object, loc, order);
-  switch (cut.kind) {
-    case SectionCut::Kind::kNone:
+Decision begin_intercepted(Execution& ex, const OperationSite& site) {
+  const Decision decision = ex.intercept(site);
+  switch (decision.release) {
+    case Decision::Release::kNone:
       break;
-    case SectionCut::Kind::kSplit:
+    case Decision::Release::kGapBefore:
       // Both visible: between them the other threads may take the mutex.
-      unlock_mutex_state(ex, *cut.mutex, loc, "mutant: split");
-      lock_mutex_state(ex, *cut.mutex, loc, "mutant: split");
-      return {};
-    case SectionCut::Kind::kExclude:
-      unlock_mutex_state(ex, *cut.mutex, loc, "mutant: exclude");
+      unlock_mutex_state(ex, *decision.mutex, site.loc, std::string(decision.note));
+      lock_mutex_state(ex, *decision.mutex, site.loc, std::string(decision.note));
+      break;
+    case Decision::Release::kAround:
+      unlock_mutex_state(ex, *decision.mutex, site.loc, std::string(decision.note));
       break;
   }
-  return cut;
+  return decision;
 }
 
-void end_access(Execution& ex, const SectionCut& cut, const SourceLoc& loc) {
-  if (cut.kind == SectionCut::Kind::kExclude) {
-    lock_mutex_state(ex, *cut.mutex, loc, "mutant: exclude");
+void end_intercepted(Execution& ex, const Decision& decision, const SourceLoc& loc) {
+  if (decision.release == Decision::Release::kAround) {
+    lock_mutex_state(ex, *decision.mutex, loc, std::string(decision.note));
   }
 }
 
@@ -130,30 +129,31 @@ ModelSync::Mutex::Mutex(std::string_view name) {
 void ModelSync::Mutex::lock(SourceLoc loc) {
   Execution& ex = Execution::current();
   if (ex.abandoning()) return;
-  if (ex.observing()) [[unlikely]] {
-    if (ex.skips_lock(SiteOp::kLock, state_, loc)) return;  // a skipped lock is no section
-    if (lock_mutex_state(ex, state_, loc)) ex.entered_section(SiteOp::kLock, state_, loc);
-    return;
-  }
-  lock_mutex_state(ex, state_, loc);
+  intercepted(ex, SiteOp::kLock, state_, loc, std::memory_order_seq_cst, [&](const Decision& d) {
+    if (d.skip) return;
+    if (lock_mutex_state(ex, state_, loc)) ex.acquired(SiteOp::kLock, state_, loc);
+  });
 }
 
 void ModelSync::Mutex::unlock(SourceLoc loc) {
   Execution& ex = Execution::current();
   if (ex.abandoning()) return;
-  if (ex.observing()) [[unlikely]] {
-    if (ex.skips_unlock(state_, loc)) return;
-    ex.left_section(state_);
-  }
-  unlock_mutex_state(ex, state_, loc);
+  intercepted(ex, SiteOp::kUnlock, state_, loc, std::memory_order_seq_cst, [&](const Decision& d) {
+    if (!d.skip) unlock_mutex_state(ex, state_, loc);
+  });
 }
 
 bool ModelSync::Mutex::try_lock(SourceLoc loc) {
   Execution& ex = Execution::current();
   if (ex.abandoning()) return false;
-  if (ex.observing()) [[unlikely]] {
-    if (ex.skips_lock(SiteOp::kTryLock, state_, loc)) return true;  // "acquired", unprotected
-  }
+  return intercepted(ex, SiteOp::kTryLock, state_, loc, std::memory_order_seq_cst,
+                     [&](const Decision& d) {
+                       if (d.skip) return true;  // "acquired", unprotected
+                       return try_lock_step(ex, loc);
+                     });
+}
+
+bool ModelSync::Mutex::try_lock_step(Execution& ex, const SourceLoc& loc) {
   if (state_.owner == ex.self()) {
     ex.fail(Failure::make(FailureKind::kRelock,
                           thread_name(ex.self()) + " try_locks " + display_name(state_) +
@@ -170,9 +170,7 @@ bool ModelSync::Mutex::try_lock(SourceLoc loc) {
     HappensBefore::lock(ex.clock(), state_.released);
   }
   ex.after(op, acquired ? "acquired" : "busy");
-  if (acquired && ex.observing()) [[unlikely]] {
-    ex.entered_section(SiteOp::kTryLock, state_, loc);
-  }
+  if (acquired) ex.acquired(SiteOp::kTryLock, state_, loc);
   return acquired;
 }
 

@@ -1,8 +1,10 @@
 // ModelSync: the explorer's synchronisation policy for the seam (DESIGN.md). The emitter compiled
 // as BasicTelemetryEmitter<ModelSync> runs inside the explorer: every operation here is a visible
-// operation of the current model thread (model/engine/execution.hpp), with happens-before tracked by
-// vector clocks (every transfer is one of model/engine/happens_before.hpp) and every Shared<T>
-// access checked for data races.
+// operation of the current model thread (model/engine/execution.hpp), with happens-before tracked
+// by vector clocks (every transfer is one of model/engine/happens_before.hpp) and every Shared<T>
+// access checked for data races. Every synchronisation operation and Shared access unit goes
+// through the engine's interception point (intercepted(), model/engine/operation_hook.hpp), where a
+// hook may change how it runs; nothing here knows what the hook is for.
 //
 // The interface is StdSync's (seam/std_sync.hpp); so is the meaning, minus weak-memory
 // reorderings: atomics take the values of a sequentially consistent interleaving, and memory
@@ -13,16 +15,17 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
-#include "seam/source_loc.hpp"
-#include "seam/thread_annotations.hpp"
 #include "model/engine/execution.hpp"
 #include "model/engine/happens_before.hpp"
-#include "model/mutation/mutation.hpp"
 #include "model/engine/operation.hpp"
+#include "model/engine/operation_hook.hpp"
 #include "model/engine/race_detector.hpp"
 #include "model/engine/value_text.hpp"
+#include "seam/source_loc.hpp"
+#include "seam/thread_annotations.hpp"
 
 namespace doublecheck::model {
 
@@ -37,7 +40,7 @@ void check(bool condition, std::string_view message, SourceLoc loc = SourceLoc::
 void yield(SourceLoc loc = SourceLoc::current());
 
 // The lock and the unlock of a mutex, one visible operation each: the bodies of Mutex::lock and
-// Mutex::unlock, and what the cut of a split or exclude mutant performs (`detail`, for the trace,
+// Mutex::unlock, and what a decision that releases a held mutex performs (`detail`, for the trace,
 // says so). lock_mutex_state returns whether it took the mutex (not while abandoning, nor on a
 // relock, which fails the execution).
 bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
@@ -45,14 +48,32 @@ bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
 void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
                         std::string detail = {});
 
-// Around one access unit, only when observing: the Execution decides whether the active mutant
-// cuts the section the access is in (model/mutation/section_cut.hpp), and these perform it. begin_access
-// runs before the access (a split: unlock and lock again; an exclude: unlock) and returns what
-// end_access, after the access, completes (an exclude: lock again). Explicit calls, not a guard
-// object: a lock is a visible operation that may unwind the thread, never to run in a destructor.
-SectionCut begin_access(Execution& ex, SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
-                        std::memory_order order);
-void end_access(Execution& ex, const SectionCut& cut, const SourceLoc& loc);
+// The interception point as every operation of ModelSync passes it: `op` on `object` at `loc`,
+// written with `order`, runs as `perform(decision)`. With no hook (an ordinary run) the decision is
+// the operation as written, after one test of a pointer. With one, the hook decides
+// (Execution::intercept) and a mutex the decision releases is unlocked before `perform` and locked
+// again before it (kGapBefore) or after it (kAround); `perform` does the rest of what is decided
+// (a skip, another order, a split). Explicit calls, not a guard object: a lock is a visible
+// operation that may unwind the thread, never to run in a destructor.
+Decision begin_intercepted(Execution& ex, const OperationSite& site);
+void end_intercepted(Execution& ex, const Decision& decision, const SourceLoc& loc);
+
+template <class Perform>
+decltype(auto) intercepted(Execution& ex, SiteOp op, ObjectHeader& object, const SourceLoc& loc,
+                           std::memory_order order, Perform&& perform) {
+  if (!ex.intercepting()) [[likely]] {
+    return std::forward<Perform>(perform)(Decision::as_written(order));
+  }
+  const Decision decision = begin_intercepted(ex, OperationSite{op, &object, loc, order});
+  if constexpr (std::is_void_v<std::invoke_result_t<Perform&&, const Decision&>>) {
+    std::forward<Perform>(perform)(decision);
+    end_intercepted(ex, decision, loc);
+  } else {
+    auto result = std::forward<Perform>(perform)(decision);
+    end_intercepted(ex, decision, loc);
+    return result;
+  }
+}
 
 // A model thread, spawned and joined like std::thread. Destroying it while joinable is reported
 // as a failure (std::thread would call std::terminate).
@@ -91,6 +112,8 @@ struct ModelSync {
     bool try_lock(SourceLoc loc = SourceLoc::current()) DC_TRY_ACQUIRE(true);
 
    private:
+    bool try_lock_step(Execution& ex, const SourceLoc& loc);
+
     MutexState state_;
   };
 
@@ -109,26 +132,14 @@ struct ModelSync {
            SourceLoc loc = SourceLoc::current()) const {
       auto* self = const_cast<Atomic*>(this);
       Execution& ex = Execution::current();
-      if (ex.observing()) [[unlikely]] {
-        const auto mutation = ex.mutate_atomic(SiteOp::kLoad, state_, loc, order);
-        const SectionCut cut = begin_access(ex, SiteOp::kLoad, state_, loc, order);
-        const T value = self->load_step(ex, mutation.order, loc);
-        end_access(ex, cut, loc);
-        return value;
-      }
-      return self->load_step(ex, order, loc);
+      return intercepted(ex, SiteOp::kLoad, self->state_, loc, order,
+                         [&](const Decision& d) { return self->load_step(ex, d.order, loc); });
     }
     void store(T desired, std::memory_order order = std::memory_order_seq_cst,
                SourceLoc loc = SourceLoc::current()) {
       Execution& ex = Execution::current();
-      if (ex.observing()) [[unlikely]] {
-        const auto mutation = ex.mutate_atomic(SiteOp::kStore, state_, loc, order);
-        const SectionCut cut = begin_access(ex, SiteOp::kStore, state_, loc, order);
-        store_step(ex, desired, mutation.order, loc);
-        end_access(ex, cut, loc);
-        return;
-      }
-      store_step(ex, desired, order, loc);
+      intercepted(ex, SiteOp::kStore, state_, loc, order,
+                  [&](const Decision& d) { store_step(ex, desired, d.order, loc); });
     }
     T exchange(T desired, std::memory_order order = std::memory_order_seq_cst,
                SourceLoc loc = SourceLoc::current()) {
@@ -138,15 +149,10 @@ struct ModelSync {
                                  std::memory_order order = std::memory_order_seq_cst,
                                  SourceLoc loc = SourceLoc::current()) {
       Execution& ex = Execution::current();
-      if (ex.observing()) [[unlikely]] {
-        const auto mutation = ex.mutate_atomic(SiteOp::kCompareExchange, state_, loc, order);
-        const SectionCut cut = begin_access(ex, SiteOp::kCompareExchange, state_, loc, order);
-        const bool success = mutation.split ? split_cas_step(ex, expected, desired, order, loc)
-                                            : cas_step(ex, expected, desired, mutation.order, loc);
-        end_access(ex, cut, loc);
-        return success;
-      }
-      return cas_step(ex, expected, desired, order, loc);
+      return intercepted(ex, SiteOp::kCompareExchange, state_, loc, order, [&](const Decision& d) {
+        return d.split ? split_cas_step(ex, expected, desired, order, loc)
+                       : cas_step(ex, expected, desired, d.order, loc);
+      });
     }
     T fetch_add(T delta, std::memory_order order = std::memory_order_seq_cst,
                 SourceLoc loc = SourceLoc::current()) {
@@ -176,24 +182,16 @@ struct ModelSync {
     }
 
     // A read-modify-write: one visible operation that replaces the value with next(old) and
-    // returns old — or, under a mutant that splits it, a load and then a store (two operations).
+    // returns old — or, decided split, a load and then a store (two operations).
     template <class Next>
     T rmw(SiteOp site, std::memory_order order, const SourceLoc& loc, const Next& next) {
       Execution& ex = Execution::current();
-      if (ex.observing()) [[unlikely]] {
-        const auto mutation = ex.mutate_atomic(site, state_, loc, order);
-        const SectionCut cut = begin_access(ex, site, state_, loc, order);
-        T old{};
-        if (mutation.split) {
-          old = load_step(ex, split_load_order(order), loc);
-          if (!ex.abandoning()) store_step(ex, next(old), split_store_order(order), loc);
-        } else {
-          old = rmw_step(ex, mutation.order, loc, next);
-        }
-        end_access(ex, cut, loc);
+      return intercepted(ex, site, state_, loc, order, [&](const Decision& d) {
+        if (!d.split) return rmw_step(ex, d.order, loc, next);
+        const T old = load_step(ex, split_load_order(order), loc);
+        if (!ex.abandoning()) store_step(ex, next(old), split_store_order(order), loc);
         return old;
-      }
-      return rmw_step(ex, order, loc, next);
+      });
     }
     template <class Next>
     T rmw_step(Execution& ex, std::memory_order order, const SourceLoc& loc, const Next& next) {
@@ -226,7 +224,7 @@ struct ModelSync {
                                 : std::string());
       return success;
     }
-    // Mutant: a load, then (when it saw `expected`) a store — another thread can step in.
+    // Decided split: a load, then (when it saw `expected`) a store — another thread can step in.
     bool split_cas_step(Execution& ex, T& expected, const T& desired, std::memory_order order,
                         const SourceLoc& loc) {
       const T seen = load_step(ex, split_load_order(order), loc);
@@ -292,8 +290,9 @@ struct ModelSync {
     Shared(const Shared&) = delete;
     Shared& operator=(const Shared&) = delete;
 
-    // Under an exclude mutant the relock (a decision point) comes before the caller copies the
-    // value: a write another thread makes in that gap races with this read and is reported.
+    // Under a decision that releases a held mutex around the read (kAround), the relock (a
+    // decision point) comes before the caller copies the value: a write another thread makes in
+    // that gap races with this read and is reported.
     const T& load(SourceLoc loc = SourceLoc::current()) const {
       auto* self = const_cast<Shared*>(this);
       self->unit(
@@ -307,8 +306,8 @@ struct ModelSync {
       });
     }
     // The plain `x += d`: a read and then a write, not atomic (two accesses, and in symptom mode
-    // two decision points, so a lost update can be seen); one access unit: no mutant cuts a
-    // section inside it, as no source can put an unlock inside `x += d`.
+    // two decision points, so a lost update can be seen); one access unit: no decision releases a
+    // mutex inside it, as no source can put an unlock inside `x += d`.
     void add(const T& delta, SourceLoc loc = SourceLoc::current()) {
       unit(Execution::current(), SiteOp::kAdd, loc, [&](Execution& ex, const SourceLoc& at) {
         T sum{};
@@ -318,17 +317,11 @@ struct ModelSync {
     }
 
    private:
-    // One access unit: `body(ex, loc)`. Only when observing can a split or exclude mutant cut the
-    // section it is in around it; otherwise this costs one predictable branch.
+    // One access unit: `body(ex, loc)`, through the interception point.
     template <class Body>
     void unit(Execution& ex, SiteOp op, const SourceLoc& loc, const Body& body) {
-      if (ex.observing()) [[unlikely]] {
-        const SectionCut cut = begin_access(ex, op, header_, loc, std::memory_order_seq_cst);
-        body(ex, loc);
-        end_access(ex, cut, loc);
-        return;
-      }
-      body(ex, loc);
+      intercepted(ex, op, header_, loc, std::memory_order_seq_cst,
+                  [&](const Decision&) { body(ex, loc); });
     }
 
     template <class Effect>
@@ -382,10 +375,14 @@ struct ModelSync {
   static void call_once(OnceFlag& flag, F&& f, SourceLoc loc = SourceLoc::current()) {
     Execution& ex = Execution::current();
     OnceState& state = flag.state_;
+    intercepted(ex, SiteOp::kCallOnce, state, loc, std::memory_order_seq_cst,
+                [&](const Decision&) { run_once(ex, state, std::forward<F>(f), loc); });
+  }
+
+ private:
+  template <class F>
+  static void run_once(Execution& ex, OnceState& state, F&& f, const SourceLoc& loc) {
     const PendingOp op{OpKind::kCallOnce, &state, kNoThread, std::memory_order_acq_rel, loc};
-    if (ex.observing()) [[unlikely]] {
-      ex.note_once(state, loc);
-    }
     ex.before(op);
     if (ex.abandoning()) return;
     if (state.phase == OnceState::Phase::kDone) {

@@ -48,28 +48,38 @@ class ThreadState {
 
   // kNew or kParked -> kRunning, resumed `by` the step loop or by a caller.
   void resume(Resumer by) {
-    if (phase_ != Phase::kNew && phase_ != Phase::kParked) [[unlikely]] illegal("resume");
+    if (phase_ != Phase::kNew && phase_ != Phase::kParked) [[unlikely]] {
+      illegal("resume");
+    }
     phase_ = Phase::kRunning;
     resumer_ = by;
   }
   // kRunning -> kParked: it stops before its pending operation.
   void park() {
-    if (phase_ != Phase::kRunning) [[unlikely]] illegal("park");
+    if (phase_ != Phase::kRunning) [[unlikely]] {
+      illegal("park");
+    }
     phase_ = Phase::kParked;
   }
   // kRunning -> kFinished: its body returned or threw.
   void finish() {
-    if (phase_ != Phase::kRunning) [[unlikely]] illegal("finish");
+    if (phase_ != Phase::kRunning) [[unlikely]] {
+      illegal("finish");
+    }
     phase_ = Phase::kFinished;
   }
   // Handle kJoinable -> kJoined, once the thread has finished.
   void join() {
-    if (handle_ != Handle::kJoinable || phase_ != Phase::kFinished) [[unlikely]] illegal("join");
+    if (handle_ != Handle::kJoinable || phase_ != Phase::kFinished) [[unlikely]] {
+      illegal("join");
+    }
     handle_ = Handle::kJoined;
   }
   // Handle kJoinable -> kForgotten: its handle went away unjoined.
   void forget() {
-    if (handle_ != Handle::kJoinable) [[unlikely]] illegal("forget");
+    if (handle_ != Handle::kJoinable) [[unlikely]] {
+      illegal("forget");
+    }
     handle_ = Handle::kForgotten;
   }
 
@@ -93,7 +103,7 @@ class ThreadState {
   Handle handle_ = Handle::kJoinable;
 };
 
-std::string_view phase_name(ThreadState::Phase phase);    // "new", "running", ...
+std::string_view phase_name(ThreadState::Phase phase);     // "new", "running", ...
 std::string_view handle_name(ThreadState::Handle handle);  // "joinable", "joined", "forgotten"
 
 }  // namespace doublecheck::model

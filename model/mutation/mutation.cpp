@@ -71,36 +71,6 @@ std::vector<std::memory_order> steps_down(SiteOp op, std::memory_order order) {
 
 }  // namespace
 
-std::string_view site_op_name(SiteOp op) {
-  switch (op) {
-    case SiteOp::kLock:
-      return "lock";
-    case SiteOp::kTryLock:
-      return "try_lock";
-    case SiteOp::kLoad:
-      return "load";
-    case SiteOp::kStore:
-      return "store";
-    case SiteOp::kExchange:
-      return "exchange";
-    case SiteOp::kCompareExchange:
-      return "compare_exchange";
-    case SiteOp::kFetchAdd:
-      return "fetch_add";
-    case SiteOp::kFetchSub:
-      return "fetch_sub";
-    case SiteOp::kCallOnce:
-      return "call_once";
-    case SiteOp::kRead:
-      return "read";
-    case SiteOp::kWrite:
-      return "write";
-    case SiteOp::kAdd:
-      return "add";
-  }
-  return "?";
-}
-
 std::string Site::where() const { return file + ":" + std::to_string(line); }
 
 std::string Site::describe() const {

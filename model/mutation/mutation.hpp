@@ -1,8 +1,9 @@
 // Fix-necessity mutation (issue 6): a passing model shows a fix is *sufficient*; its mutants show
 // each synchronisation site of it is *necessary*. While a model passes, the explorer records every
 // synchronisation site it meets (a Site); each mutant (a Mutant) then weakens exactly one site
-// through the Sync policy — no source is edited — and the model is run again: a mutant the model
-// then fails is killed (model/mutation/mutation_run.hpp runs them and reports).
+// through the engine's interception point (mutation_hook.hpp) — no source is edited — and the
+// model is run again: a mutant the model then fails is killed (mutation_run.hpp runs them and
+// reports).
 //
 // The weakenings, one site at a time:
 //   - a mutex site: its lock (and the unlock paired with it) become no-ops, the critical section
@@ -12,7 +13,8 @@
 //     consume -> relaxed);
 //   - an atomic read-modify-write: split into a load and a store, two visible operations (two
 //     decision points), no longer atomic;
-//   - a critical section (model/mutation/section_cut.hpp), every access inside it still locked: cut in two
+//   - a critical section (model/mutation/section_cut.hpp), every access inside it still locked: cut
+//   in two
 //     before one of its accesses (the mutex released and taken again there: "split"), or one
 //     access run with the mutex released around it ("exclude").
 //
@@ -32,29 +34,16 @@
 #include <string_view>
 #include <vector>
 
-#include "seam/source_loc.hpp"
 #include "model/engine/operation.hpp"
+#include "model/engine/operation_hook.hpp"
+#include "seam/source_loc.hpp"
 
 namespace doublecheck::model {
 
-// What the source does at a synchronisation site.
-enum class SiteOp : std::uint8_t {
-  kLock,
-  kTryLock,
-  kLoad,
-  kStore,
-  kExchange,
-  kCompareExchange,
-  kFetchAdd,
-  kFetchSub,
-  kCallOnce,
-  // The accesses of a Shared<T>, met only as accesses inside a critical section (SectionPoint).
-  kRead,
-  kWrite,
-  kAdd,  // `x += d`: a read and a write at one line, one access unit
-};
-
-std::string_view site_op_name(SiteOp op);  // "lock", "load", "fetch_add", ...
+// The operations of a site are the interception point's (SiteOp, site_op_name:
+// model/engine/operation_hook.hpp). A mutex site is a lock or try_lock (an unlock is no site: it
+// goes with its lock); a Shared<T> access is met only as an access inside a critical section
+// (SectionPoint).
 constexpr bool is_mutex_op(SiteOp op) { return op == SiteOp::kLock || op == SiteOp::kTryLock; }
 constexpr bool is_rmw_op(SiteOp op) {
   return op == SiteOp::kExchange || op == SiteOp::kCompareExchange || op == SiteOp::kFetchAdd ||
@@ -106,8 +95,8 @@ struct SectionPoint {
   friend bool operator<(const SectionPoint& a, const SectionPoint& b);
 };
 
-// The sites one thread's executions met (recording is opt-in: ExecutionConfig::sites), and the
-// section points. Noting a site or point already seen costs a short scan and no allocation.
+// The sites one job's executions met (recording is opt-in: mutation_hooks() with a recorder), and
+// the section points. Noting a site or point already seen costs a short scan and no allocation.
 class SiteLog {
  public:
   void note(SiteOp op, const ObjectHeader& object, const SourceLoc& loc, std::memory_order order);
@@ -178,7 +167,7 @@ constexpr bool cuts_section(Weakening weakening) {
   return weakening == Weakening::kSplitBefore || weakening == Weakening::kExclude;
 }
 
-// One weakened site. ModelSync asks, through the Execution, whether an operation falls under it.
+// One weakened site. The MutationHook (mutation_hook.hpp) asks whether an operation falls under it.
 struct Mutant {
   Site site;  // the section operators: the section's lock site
   Weakening weakening = Weakening::kNoLock;
@@ -204,7 +193,7 @@ struct Mutant {
   // mutant can only be judged by its happens-before effect (none): a survivor is "not judged".
   [[nodiscard]] bool judged_by_happens_before_only() const;
 
-  // --- the check ModelSync consults (through Execution) ---
+  // --- the checks the MutationHook makes at each operation ---
   // Whether the lock (or try_lock) of `mutex` at `loc` is removed.
   [[nodiscard]] bool removes_lock(SiteOp op, const ObjectHeader& mutex, const SourceLoc& loc) const;
   // The order an atomic operation written with `order` runs with (weaker when it is the site).
@@ -229,20 +218,6 @@ struct Mutant {
 // split-before per split point, then one exclude per point, each in the points' order.
 std::vector<Mutant> mutants_of(const std::vector<Site>& sites,
                                const std::vector<SectionPoint>& points = {});
-
-// The parts of a split RMW: the load keeps the order's acquire half, the store its release half.
-constexpr std::memory_order split_load_order(std::memory_order order) {
-  if (order == std::memory_order_acq_rel) return std::memory_order_acquire;
-  if (order == std::memory_order_release) return std::memory_order_relaxed;
-  return order;
-}
-constexpr std::memory_order split_store_order(std::memory_order order) {
-  if (order == std::memory_order_acq_rel) return std::memory_order_release;
-  if (order == std::memory_order_acquire || order == std::memory_order_consume) {
-    return std::memory_order_relaxed;
-  }
-  return order;
-}
 
 // The memory model every verdict is reached in.
 inline constexpr std::string_view kMemoryModel =

@@ -133,9 +133,8 @@ std::vector<MutantResult> run_mutants(std::string_view model, const std::functio
       ExploreOptions mutated = options;
       mutated.jobs = 1;
       mutated.progress = false;
-      mutated.record_sites = nullptr;
       mutated.replay_token.reset();
-      mutated.mutant = std::make_shared<const Mutant>(mutants[i]);
+      mutated.hooks = mutation_hooks(std::make_shared<const Mutant>(mutants[i]));
       Explorer explorer(mutated);
       results[i] = judge(mutants[i], explorer.run(model, body));
     }
@@ -153,12 +152,11 @@ MutationRun mutate(std::string_view model, const std::function<void()>& body,
                    ExploreOptions options, std::uint32_t jobs) {
   MutationRun run;
   auto recorder = std::make_shared<SiteRecorder>();
-  options.record_sites = recorder;
-  options.mutant = nullptr;
+  options.hooks = mutation_hooks(nullptr, recorder);
   run.model = Explorer(options).run(model, body);
   run.sites = recorder->sites();
   run.points = recorder->points();
-  options.record_sites = nullptr;
+  options.hooks = nullptr;
   if (run.model.passed()) {
     run.mutants = run_mutants(model, body, options, mutants_of(run.sites, run.points), jobs);
   }

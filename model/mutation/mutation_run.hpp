@@ -15,6 +15,7 @@
 #include "model/engine/explorer.hpp"
 #include "model/engine/failure.hpp"
 #include "model/mutation/mutation.hpp"
+#include "model/mutation/mutation_hook.hpp"
 
 namespace doublecheck::model {
 

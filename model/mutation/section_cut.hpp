@@ -1,13 +1,15 @@
 // The critical sections of an execution, for the section operators of fix-necessity mutation
-// (model/mutation/mutation.hpp): "split" releases a section's mutex and takes it again just before one of
-// its accesses, "exclude" releases it around one access. Every access stays locked by the source;
-// what the mutants break is atomicity: two updates in one section become two sections, and another
-// thread can run between them.
+// (model/mutation/mutation.hpp): "split" releases a section's mutex and takes it again just before
+// one of its accesses, "exclude" releases it around one access. Every access stays locked by the
+// source; what the mutants break is atomicity: two updates in one section become two sections, and
+// another thread can run between them.
 //
-// Layering: the Execution owns a SectionTracker and *decides* (it knows the sections each thread
-// holds, the access units met in each, and the active mutant); ModelSync *performs* the cut it is
-// told of, with the same unlock and lock as Mutex::unlock and Mutex::lock (real visible operations:
-// decision points, happens-before, traced), so other threads can run in the gap.
+// Layering: the MutationHook (mutation_hook.hpp) owns a SectionTracker and *decides* (it knows the
+// sections each thread holds, the access units met in each, and the active mutant); the engine
+// *performs* the cut it is told of through its interception point (a Decision that releases a held
+// mutex: model/engine/operation_hook.hpp), with the same unlock and lock as Mutex::unlock and
+// Mutex::lock (real visible operations: decision points, happens-before, traced), so other threads
+// can run in the gap.
 //
 // Definitions (README.md, "Fix-necessity mutation"):
 //   - a section is one instance of a mutex held by a thread, from a lock (or a successful
@@ -25,16 +27,16 @@
 #include <cstdint>
 #include <vector>
 
-#include "seam/source_loc.hpp"
 #include "model/engine/operation.hpp"
+#include "model/engine/operation_hook.hpp"
+#include "seam/source_loc.hpp"
 
 namespace doublecheck::model {
 
-enum class SiteOp : std::uint8_t;  // model/mutation/mutation.hpp
-class SiteLog;
+class SiteLog;  // model/mutation/mutation.hpp
 struct Mutant;
 
-// What the active mutant asks of ModelSync at one access unit.
+// What the active mutant asks of the engine at one access unit.
 struct SectionCut {
   enum class Kind : std::uint8_t {
     kNone,
@@ -49,6 +51,9 @@ class SectionTracker {
  public:
   // `mutant`: the active mutant, or null; only a split or exclude mutant ever cuts.
   explicit SectionTracker(const Mutant* mutant);
+
+  // A new execution: no thread holds a section.
+  void clear() { held_.clear(); }
 
   // `thread` took `mutex` by `op` at `loc`; objects with an id of `next_object_id` or more are
   // private to the section.

@@ -9,12 +9,12 @@ ThreadId lowest(ThreadSet set) { return static_cast<ThreadId>(std::countr_zero(s
 
 std::optional<ThreadId> Path::choose(ThreadSet enabled, ThreadId previous) {
   if (position_ < decisions_.size()) {
-    const Decision& replayed = decisions_[position_++];
+    const DecisionPoint& replayed = decisions_[position_++];
     if (replayed.enabled != enabled) return std::nullopt;
     return replayed.chosen;
   }
   const ThreadId first = contains(enabled, previous) ? previous : lowest(enabled);
-  decisions_.push_back(Decision{enabled, single(first), first});
+  decisions_.push_back(DecisionPoint{enabled, single(first), first});
   ++position_;
   return first;
 }
@@ -22,7 +22,7 @@ std::optional<ThreadId> Path::choose(ThreadSet enabled, ThreadId previous) {
 double Path::progress() const {
   double covered = 0;
   double weight = 1;
-  for (const Decision& d : decisions_) {
+  for (const DecisionPoint& d : decisions_) {
     const int alternatives = count(d.enabled);
     covered += weight * (count(d.tried) - 1) / alternatives;
     weight /= alternatives;
@@ -32,7 +32,7 @@ double Path::progress() const {
 
 bool Path::advance() {
   while (!decisions_.empty()) {
-    Decision& last = decisions_.back();
+    DecisionPoint& last = decisions_.back();
     const ThreadSet untried = last.enabled & ~last.tried;
     if (untried != 0) {
       last.chosen = lowest(untried);

@@ -22,7 +22,7 @@ int count(ThreadSet set);
 ThreadId lowest(ThreadSet set);
 
 // A point where two or more threads could run.
-struct Decision {
+struct DecisionPoint {
   ThreadSet enabled = 0;  // who could run
   ThreadSet tried = 0;    // who has been (or is being) explored here
   ThreadId chosen = 0;    // who runs in the current execution
@@ -50,7 +50,7 @@ class Path {
   [[nodiscard]] double progress() const;
 
  private:
-  std::vector<Decision> decisions_;  // the current execution's decision points, in order
+  std::vector<DecisionPoint> decisions_;  // the current execution's decision points, in order
   std::size_t position_ = 0;         // the current execution's next decision point
 };
 

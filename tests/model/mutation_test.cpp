@@ -103,11 +103,10 @@ TEST(MutationSites, RecordsEverySynchronisationSiteWithItsLineOperationAndOrder)
 
 TEST(MutationSites, RecordingAndMutationAreOffUnlessAsked) {
   const ExecutionConfig config;
-  EXPECT_EQ(config.sites, nullptr);
-  EXPECT_EQ(config.mutant, nullptr);
+  EXPECT_EQ(config.hook, nullptr);
   const ExploreOptions options;
-  EXPECT_EQ(options.mutant, nullptr);
-  EXPECT_EQ(options.record_sites, nullptr);
+  EXPECT_EQ(options.hooks, nullptr);
+  EXPECT_EQ(mutation_hooks(nullptr, nullptr), nullptr) << "no mutant and no recorder: no hooks";
 }
 
 TEST(MutationSites, EveryJobsSitesAreMerged) {
@@ -217,7 +216,7 @@ TEST(MutationNoLock, KilledWhereTheLockProtectsSharedData) {
 
   // The mutant id and the token replay the counterexample.
   ExploreOptions replay;
-  replay.mutant = std::make_shared<const Mutant>(*Mutant::parse(r.mutant.id()));
+  replay.hooks = mutation_hooks(std::make_shared<const Mutant>(*Mutant::parse(r.mutant.id())));
   replay.replay_token = r.killed_by->replay_token;
   const auto again = Explorer(replay).run("mutation test", body);
   ASSERT_FALSE(again.passed());
@@ -570,7 +569,7 @@ TEST(MutationSection, ReplayOfAKilledSplitReproducesItsFailure) {
   const auto parsed = Mutant::parse(split.mutant.id(), &error);
   ASSERT_TRUE(parsed) << error;
   ExploreOptions replay;
-  replay.mutant = std::make_shared<const Mutant>(*parsed);
+  replay.hooks = mutation_hooks(std::make_shared<const Mutant>(*parsed));
   replay.replay_token = split.killed_by->replay_token;
   const auto again = Explorer(replay).run("mutation test", body);
   ASSERT_FALSE(again.passed());

@@ -1,0 +1,65 @@
+#include "model/engine/operation_hook.hpp"
+
+namespace doublecheck::model {
+
+std::string_view site_op_name(SiteOp op) {
+  switch (op) {
+    case SiteOp::kLock:
+      return "lock";
+    case SiteOp::kTryLock:
+      return "try_lock";
+    case SiteOp::kLoad:
+      return "load";
+    case SiteOp::kStore:
+      return "store";
+    case SiteOp::kExchange:
+      return "exchange";
+    case SiteOp::kCompareExchange:
+      return "compare_exchange";
+    case SiteOp::kFetchAdd:
+      return "fetch_add";
+    case SiteOp::kFetchSub:
+      return "fetch_sub";
+    case SiteOp::kCallOnce:
+      return "call_once";
+    case SiteOp::kRead:
+      return "read";
+    case SiteOp::kWrite:
+      return "write";
+    case SiteOp::kAdd:
+      return "add";
+    case SiteOp::kUnlock:
+      return "unlock";
+  }
+  return "?";
+}
+
+OpKind op_kind(SiteOp op) {
+  switch (op) {
+    case SiteOp::kLock:
+      return OpKind::kLock;
+    case SiteOp::kTryLock:
+      return OpKind::kTryLock;
+    case SiteOp::kUnlock:
+      return OpKind::kUnlock;
+    case SiteOp::kLoad:
+      return OpKind::kLoad;
+    case SiteOp::kStore:
+      return OpKind::kStore;
+    case SiteOp::kExchange:
+    case SiteOp::kCompareExchange:
+    case SiteOp::kFetchAdd:
+    case SiteOp::kFetchSub:
+      return OpKind::kRmw;
+    case SiteOp::kCallOnce:
+      return OpKind::kCallOnce;
+    case SiteOp::kRead:
+      return OpKind::kRead;
+    case SiteOp::kWrite:
+    case SiteOp::kAdd:
+      return OpKind::kWrite;
+  }
+  return OpKind::kYield;
+}
+
+}  // namespace doublecheck::model
