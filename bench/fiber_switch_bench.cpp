@@ -8,6 +8,7 @@
 #include <ucontext.h>
 
 #include <boost/context/fiber.hpp>
+#include <cstddef>
 #include <vector>
 
 namespace {
@@ -26,16 +27,18 @@ void BM_BoostContextRoundTrip(benchmark::State& state) {
 }
 BENCHMARK(BM_BoostContextRoundTrip);
 
-ucontext_t g_main;   // NOLINT: swapcontext's C interface works on globals here
-ucontext_t g_fiber;  // NOLINT
-bool g_done = false;  // NOLINT
+// swapcontext's C interface: makecontext's entry point takes no argument, so the two contexts and
+// the stop flag it reads are globals.
+ucontext_t g_main;    // NOLINT(cppcoreguidelines-avoid-non-const-global-variables): see above
+ucontext_t g_fiber;   // NOLINT(cppcoreguidelines-avoid-non-const-global-variables): see above
+bool g_done = false;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables): see above
 
 void fiber_body() {
   while (!g_done) swapcontext(&g_fiber, &g_main);
 }
 
 void BM_UcontextRoundTrip(benchmark::State& state) {
-  std::vector<char> stack(256 * 1024);
+  std::vector<char> stack(std::size_t{256} * 1024);
   getcontext(&g_fiber);
   g_fiber.uc_stack.ss_sp = stack.data();
   g_fiber.uc_stack.ss_size = stack.size();

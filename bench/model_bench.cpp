@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <regex>
 #include <string>
 #include <thread>
@@ -141,11 +142,8 @@ Row run_row(const std::string& name, int threads, int calls, const std::function
   return row;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  using doublecheck::model::emitter_models;
-  namespace checks = doublecheck::model::checks;
+// The options, or nothing after printing the usage.
+std::optional<Settings> parse_settings(int argc, char** argv) {
   Settings s;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -164,23 +162,20 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: model_bench [--repetitions N] [--budget SECONDS] [--json FILE] "
                    "[--filter REGEX] [--no-grid]\n");
-      return 64;
+      return std::nullopt;
     }
   }
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(s.json).parent_path(), ec);
-  std::ofstream json_out(s.json);
-  if (!json_out) {
-    std::fprintf(stderr, "model_bench: cannot write %s\n", s.json.c_str());
-    return 73;
-  }
-  nlohmann::ordered_json report;
-  report["models"] = nlohmann::ordered_json::array();
-  const std::regex selected(s.filter);
+  return s;
+}
 
-  std::printf("== the catalogue (one job; plain search capped at %.0f s; ratio = plain/dpor "
-              "executions)\n",
-              s.budget);
+// Every model of the catalogue that the filter selects.
+void bench_catalogue(const Settings& s, const std::regex& selected,
+                     nlohmann::ordered_json& report) {
+  using doublecheck::model::emitter_models;
+  std::printf(
+      "== the catalogue (one job; plain search capped at %.0f s; ratio = plain/dpor "
+      "executions)\n",
+      s.budget);
   print_header();
   for (const auto& spec : emitter_models().models()) {
     if (!std::regex_search(spec.name, selected)) continue;
@@ -191,60 +186,91 @@ int main(int argc, char** argv) {
     print_row(row);
     report["models"].push_back(to_json(row));
   }
+}
 
-  if (s.grid) {
-    std::printf("\n== scaling with threads and calls per thread (fixed emitter, one job)\n");
-    print_header();
-    struct Path {
-      std::string name;
-      std::function<std::function<void()>(int, int)> make;
-      bool uses_calls;
-    };
-    const std::vector<Path> paths = {
-        {"increment", [](int t, int c) { return checks::increment_model(t, c, 0); }, true},
-        {"increment+reader", [](int t, int c) { return checks::increment_model(t, c, 1); }, true},
-        {"snapshot", [](int t, int c) { return checks::snapshot_model(t, c); }, true},
-        {"init(mutex)", [](int t, int) { return checks::mutex_init_model(t); }, false},
-        {"init(acq_rel_dcl)", [](int t, int) { return checks::acq_rel_dcl_init_model(t); }, false},
-    };
-    for (const Path& path : paths) {
-      for (const int threads : {2, 3, 4, 5}) {
-        for (const int calls : {1, 2, 3}) {
-          if (!path.uses_calls && calls > 1) continue;
-          const std::string name = "grid/" + path.name + "/" + std::to_string(threads) +
-                                   (path.uses_calls ? "x" + std::to_string(calls) : "");
-          if (!std::regex_search(name, selected)) continue;
-          const Row row = run_row(name, threads, calls, path.make(threads, calls), {}, s);
-          print_row(row);
-          report["models"].push_back(to_json(row));
-        }
+// The fixed emitter's paths at 2-5 threads and 1-3 calls per thread.
+void bench_grid(const Settings& s, const std::regex& selected, nlohmann::ordered_json& report) {
+  namespace checks = doublecheck::model::checks;
+  std::printf("\n== scaling with threads and calls per thread (fixed emitter, one job)\n");
+  print_header();
+  struct Path {
+    std::string name;
+    std::function<std::function<void()>(int, int)> make;
+    bool uses_calls;
+  };
+  const std::vector<Path> paths = {
+      {"increment", [](int t, int c) { return checks::increment_model(t, c, 0); }, true},
+      {"increment+reader", [](int t, int c) { return checks::increment_model(t, c, 1); }, true},
+      {"snapshot", [](int t, int c) { return checks::snapshot_model(t, c); }, true},
+      {"init(mutex)", [](int t, int) { return checks::mutex_init_model(t); }, false},
+      {"init(acq_rel_dcl)", [](int t, int) { return checks::acq_rel_dcl_init_model(t); }, false},
+  };
+  for (const Path& path : paths) {
+    for (const int threads : {2, 3, 4, 5}) {
+      for (const int calls : {1, 2, 3}) {
+        if (!path.uses_calls && calls > 1) continue;
+        const std::string name = "grid/" + path.name + "/" + std::to_string(threads) +
+                                 (path.uses_calls ? "x" + std::to_string(calls) : "");
+        if (!std::regex_search(name, selected)) continue;
+        const Row row = run_row(name, threads, calls, path.make(threads, calls), {}, s);
+        print_row(row);
+        report["models"].push_back(to_json(row));
       }
     }
   }
+}
 
-  // --jobs: the largest catalogue model that the reduced search exhausts.
-  if (const auto* largest = emitter_models().find("increment/fixed/4x2+1r")) {
-    std::printf("\n== parallel exploration of %s (dpor, split at the first decisions)\n",
-                largest->name.c_str());
-    double one = 0;
-    for (const std::uint32_t jobs : {1U, 2U}) {
-      ExploreOptions options = largest->options;
-      options.jobs = jobs;
-      options.shard_count = 1;  // the same split tree for both
-      Settings repeated = s;
-      repeated.repetitions = std::max(5, s.repetitions);
-      const Measured m = measure(largest->body, options, repeated, largest->name);
-      if (jobs == 1) one = m.seconds;
-      std::printf("  --jobs %u: %llu executions, median %.3f s%s\n", jobs,
-                  static_cast<unsigned long long>(m.result.executions), m.seconds,
-                  jobs == 1 ? "" : ("  (speed-up " + std::to_string(one / m.seconds) + "x)").c_str());
-      report["jobs"].push_back({{"jobs", jobs}, {"executions", m.result.executions},
-                                {"seconds", m.seconds}});
-    }
-    std::printf("  (cores: %u)\n", std::thread::hardware_concurrency());
+// --jobs: the largest catalogue model that the reduced search exhausts.
+void bench_jobs(const Settings& s, nlohmann::ordered_json& report) {
+  const auto* largest = doublecheck::model::emitter_models().find("increment/fixed/4x2+1r");
+  if (largest == nullptr) return;
+  std::printf("\n== parallel exploration of %s (dpor, split at the first decisions)\n",
+              largest->name.c_str());
+  double one = 0;
+  for (const std::uint32_t jobs : {1U, 2U}) {
+    ExploreOptions options = largest->options;
+    options.jobs = jobs;
+    options.shard_count = 1;  // the same split tree for both
+    Settings repeated = s;
+    repeated.repetitions = std::max(5, s.repetitions);
+    const Measured m = measure(largest->body, options, repeated, largest->name);
+    if (jobs == 1) one = m.seconds;
+    std::printf("  --jobs %u: %llu executions, median %.3f s%s\n", jobs,
+                static_cast<unsigned long long>(m.result.executions), m.seconds,
+                jobs == 1 ? "" : ("  (speed-up " + std::to_string(one / m.seconds) + "x)").c_str());
+    report["jobs"].push_back(
+        {{"jobs", jobs}, {"executions", m.result.executions}, {"seconds", m.seconds}});
   }
+  std::printf("  (cores: %u)\n", std::thread::hardware_concurrency());
+}
 
+int run(const Settings& s) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(s.json).parent_path(), ec);
+  std::ofstream json_out(s.json);
+  if (!json_out) {
+    std::fprintf(stderr, "model_bench: cannot write %s\n", s.json.c_str());
+    return 73;
+  }
+  nlohmann::ordered_json report;
+  report["models"] = nlohmann::ordered_json::array();
+  const std::regex selected(s.filter);
+  bench_catalogue(s, selected, report);
+  if (s.grid) bench_grid(s, selected, report);
+  bench_jobs(s, report);
   json_out << report.dump(1) << "\n";
   std::printf("\nwrote %s\n", s.json.c_str());
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const std::optional<Settings> settings = parse_settings(argc, argv);
+    return settings ? run(*settings) : 64;
+  } catch (const std::exception& e) {  // a bad --filter regex, out of memory, a failed search
+    std::fprintf(stderr, "model_bench: %s\n", e.what());
+    return 1;
+  }
 }

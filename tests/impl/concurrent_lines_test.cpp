@@ -27,6 +27,7 @@ TEST(ConcurrentWriters, EveryLineOfEightThreadsTimesFiveHundredCallsParsesWhole)
 
   std::latch start(kThreads);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       start.arrive_and_wait();

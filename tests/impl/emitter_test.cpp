@@ -1,9 +1,9 @@
 // The emitter's behaviour one call at a time: the event fields, the session id, a disabled emitter,
 // the daily file's name and modes, and the session summary.
 #include <gtest/gtest.h>
-#include <stdlib.h>
+#include <stdlib.h>  // NOLINT(modernize-deprecated-headers): POSIX setenv/unsetenv, not in <cstdlib>
 #include <sys/stat.h>
-#include <time.h>
+#include <time.h>  // NOLINT(modernize-deprecated-headers): POSIX tzset, not in <ctime>
 
 #include <cstdint>
 #include <filesystem>

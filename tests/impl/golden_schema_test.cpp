@@ -86,7 +86,13 @@ void expect_same_shape(const Json& golden, const Json& ours, const std::string& 
 long long parse_timestamp_micros(const std::string& text) {
   static const std::regex kFormat(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$)");
   if (!std::regex_match(text, kFormat)) return -1;
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, us = 0;
+  int y = 0;
+  int mo = 0;
+  int d = 0;
+  int h = 0;
+  int mi = 0;
+  int s = 0;
+  int us = 0;
   if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%6d", &y, &mo, &d, &h, &mi, &s, &us) !=
       7) {
     return -1;

@@ -51,7 +51,9 @@ TEST(PayloadPreview, NeverSplitsAMultibyteCharacterAcrossTheCut) {
     std::string character;
     std::size_t kept;  // bytes of the payload kept before the suffix
   };
-  const std::string two = "\xC3\xA9", three = "\xE4\xB8\xAD", four = "\xF0\x9F\x98\x80";
+  const std::string two = "\xC3\xA9";
+  const std::string three = "\xE4\xB8\xAD";
+  const std::string four = "\xF0\x9F\x98\x80";
   const Case cases[] = {
       {2047, two, 2047},    // é would straddle 2048: dropped whole
       {2046, two, 2048},    // é ends exactly at 2048: kept

@@ -2,7 +2,7 @@
 // a private temporary directory, reading a JSONL file back, fixed clocks, and gtest printers.
 #pragma once
 
-#include <stdlib.h>
+#include <stdlib.h>  // NOLINT(modernize-deprecated-headers): POSIX mkdtemp, not in <cstdlib>
 #include <unistd.h>
 
 #include <cerrno>

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <latch>
 #include <mutex>
@@ -145,9 +146,13 @@ struct ProcessGlobal {
   ProcessGlobal(const ProcessGlobal&) = delete;
   ProcessGlobal& operator=(const ProcessGlobal&) = delete;
 
+  // Members, not static, like StrategyGlobal's: the bodies take either, and the process global
+  // may be used only while this object has it reset and counting.
+  // NOLINTNEXTLINE(readability-convert-member-functions-to-static): see above
   Emitter& init(bool enabled, const std::filesystem::path& dir) {
     return init_telemetry(enabled, dir);
   }
+  // NOLINTNEXTLINE(readability-convert-member-functions-to-static): see above
   Emitter* get() { return get_telemetry(); }
 
   Constructions built;
@@ -195,7 +200,8 @@ void ConcurrentErrorIncrements() {
   const Metrics m = emitter.get_session_summary().metrics;
   EXPECT_EQ(m.tool_calls, kThreads) << "P1 lost call counts";
   EXPECT_EQ(m.errors, kThreads) << "P1 lost error counts";
-  EXPECT_EQ(m, (Metrics{kThreads, 50 * kThreads, 100 * kThreads, 5 * kThreads, kThreads}))
+  constexpr std::int64_t kCalls = kThreads;  // the counters' type: no int product widened
+  EXPECT_EQ(m, (Metrics{kCalls, 50 * kCalls, 100 * kCalls, 5 * kCalls, kCalls}))
       << "P1 the exact totals";
 }
 
