@@ -1,5 +1,6 @@
 #include "model/catalogue/registry.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <utility>
@@ -63,11 +64,7 @@ void Registry::set_fix_objects(std::string variant, std::vector<std::string> obj
 
 bool Registry::in_fix(std::string_view variant, std::string_view object) const {
   for (const auto& [name, objects] : fix_objects_) {
-    if (name != variant) continue;
-    for (const std::string& fix : objects) {
-      if (fix == object) return true;
-    }
-    return false;
+    if (name == variant) return std::find(objects.begin(), objects.end(), object) != objects.end();
   }
   return true;
 }

@@ -19,7 +19,7 @@ std::function<void()> increment(int threads, int calls, int readers = 0) {
     ModelEmitter<Locking> emitter(true, std::make_shared<DiscardingSink>(),
                                   deterministic_environment(ids));
     std::vector<thread> workers;
-    workers.reserve(static_cast<std::size_t>(threads + readers));
+    workers.reserve(static_cast<std::size_t>(threads) + static_cast<std::size_t>(readers));
     for (int t = 0; t < threads; ++t) {
       workers.push_back(thread([&emitter, &plan, t] { properties::make_calls(emitter, plan, t); }));
     }

@@ -8,7 +8,10 @@
 namespace doublecheck::model {
 namespace {
 
-thread_local Execution* tl_current = nullptr;  // the execution of this OS thread's model run
+// The execution of this OS thread's model run, set and restored by Execution::run: ModelSync's
+// operations find it here, since the seam's interface (StdSync's) passes no context.
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): per-thread, mutable by design
+thread_local Execution* tl_current = nullptr;
 
 std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
 

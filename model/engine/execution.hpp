@@ -76,7 +76,7 @@ class Execution {
   // is traced here).
   Decision intercept(const OperationSite& site);
   // The calling thread's lock or try_lock (`op` at `loc`, one the hook did not skip) took `mutex`.
-  void acquired(SiteOp op, MutexState& mutex, const SourceLoc& loc) {
+  void acquired(SiteOp op, MutexState& mutex, const SourceLoc& loc) const {
     if (config_.hook != nullptr) [[unlikely]] {
       config_.hook->on_acquired(*this, OperationSite{op, &mutex, loc, std::memory_order_seq_cst});
     }
@@ -107,7 +107,7 @@ class Execution {
 
   // Thread operations.
   ThreadId spawn(std::function<void()> body, const SourceLoc& loc);
-  void join(ThreadId thread, const SourceLoc& loc);
+  void join(ThreadId target, const SourceLoc& loc);
   void forget_unjoined(ThreadId thread, const SourceLoc& loc);
 
   // --- results ---
@@ -135,7 +135,7 @@ class Execution {
 
   [[nodiscard]] bool enabled(ThreadId id) const;
   [[nodiscard]] ThreadSet enabled_threads() const;
-  void resume(ThreadId thread, ThreadState::Resumer by);
+  void resume(ThreadId id, ThreadState::Resumer by);
   void park();
   std::optional<ThreadId> decide();
   void report_deadlock();

@@ -16,7 +16,7 @@ namespace doublecheck::model {
 // guard page, so an overflow is a clean SIGSEGV, not silent corruption.
 class StackPool {
  public:
-  static constexpr std::size_t kStackSize = 256 * 1024;
+  static constexpr std::size_t kStackSize = std::size_t{256} * 1024;
 
   StackPool() = default;
   StackPool(const StackPool&) = delete;

@@ -79,7 +79,9 @@ decltype(auto) intercepted(Execution& ex, SiteOp op, ObjectHeader& object, const
 // as a failure (std::thread would call std::terminate).
 class thread {
  public:
-  template <class F>
+  // Any callable but a thread itself: a thread lvalue must not be taken for a body (it is
+  // neither copyable nor a callable), and an rvalue goes to the move constructor.
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::remove_cvref_t<F>, thread>>>
   explicit thread(F&& body, SourceLoc loc = SourceLoc::current())
       : id_(Execution::current().spawn(std::function<void()>(std::forward<F>(body)), loc)),
         loc_(loc) {}

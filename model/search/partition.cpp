@@ -23,8 +23,8 @@ bool SubtreeOwner::owns(const std::string& key) const {
 
 bool PartitionedScheduler::mine() {
   const std::string key = key_of(prefix_);
-  if (owned_.count(key) != 0) return true;
-  if (foreign_.count(key) != 0) return false;
+  if (owned_.contains(key)) return true;
+  if (foreign_.contains(key)) return false;
   const bool ours = owner_.owns(key);
   (ours ? owned_ : foreign_).insert(key);
   return ours;

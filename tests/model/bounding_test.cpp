@@ -15,7 +15,7 @@ namespace {
 
 using test_models::torn_read;
 
-ExploreResult run_spec(const std::string& name, ExploreOptions options) {
+ExploreResult run_spec(const std::string& name, const ExploreOptions& options) {
   const ModelSpec* spec = emitter_models().find(name);
   EXPECT_NE(spec, nullptr) << name;
   ExploreOptions merged = spec->options;

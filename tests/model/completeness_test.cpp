@@ -25,9 +25,12 @@ ExploreResult run_independent_stores(int threads, int ops) {
   Explorer explorer(plain());
   return explorer.run("stores", [=] {
     std::vector<std::unique_ptr<ModelSync::Atomic<int>>> cells;
+    cells.reserve(static_cast<std::size_t>(threads));
     for (int t = 0; t < threads; ++t) cells.push_back(std::make_unique<ModelSync::Atomic<int>>(0));
     std::vector<thread> workers;
+    workers.reserve(static_cast<std::size_t>(threads));
     for (int t = 0; t < threads; ++t) {
+      // NOLINTNEXTLINE(modernize-use-emplace): emplace_back would spawn at <vector>'s line
       workers.push_back(thread([&cells, t, ops] {
         for (int i = 0; i < ops; ++i) {
           cells[static_cast<std::size_t>(t)]->store(i, std::memory_order_relaxed);
@@ -74,7 +77,9 @@ TEST(Completeness, NThreadsTakingOneMutexOnceExploreNFactorialOrders) {
     const auto result = explorer.run("mutex", [threads = threads] {
       ModelSync::Mutex mutex("m");
       std::vector<thread> workers;
+      workers.reserve(static_cast<std::size_t>(threads));
       for (int t = 0; t < threads; ++t) {
+        // NOLINTNEXTLINE(modernize-use-emplace): emplace_back would spawn at <vector>'s line
         workers.push_back(thread([&mutex] {
           mutex.lock();
           mutex.unlock();

@@ -112,7 +112,10 @@ TEST(FailureKinds, ALoopOnPlainDataOnlyIsBoundedToo) {
 TEST(FailureKinds, TooManyThreadsIsAUsageError) {
   expect_kind(explore([] {
                 std::vector<thread> threads;
-                for (std::size_t i = 0; i < kMaxThreads; ++i) threads.push_back(thread([] {}));
+                for (std::size_t i = 0; i < kMaxThreads; ++i) {
+                  // NOLINTNEXTLINE(modernize-use-emplace): spawn here, not in <vector>
+                  threads.push_back(thread([] {}));
+                }
                 for (thread& t : threads) t.join();
               }),
               FailureKind::kUsageError, "too many model threads");

@@ -3,14 +3,15 @@
 // final states and verdicts of the plain search.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <random>
 #include <set>
 #include <vector>
 
-#include "model/engine/explorer.hpp"
-#include "model/engine/model_sync.hpp"
 #include "model/catalogue/registry.hpp"
 #include "model/emitter/catalog.hpp"
+#include "model/engine/explorer.hpp"
+#include "model/engine/model_sync.hpp"
 
 namespace doublecheck::model {
 namespace {
@@ -29,7 +30,9 @@ TEST(Dpor, NThreadsTakingOneSharedMutexExploreExactlyNFactorialExecutions) {
       ModelSync::Mutex mutex("m");
       ModelSync::Shared<int> counter(0, "counter");
       std::vector<thread> workers;
+      workers.reserve(static_cast<std::size_t>(threads));
       for (int t = 0; t < threads; ++t) {
+        // NOLINTNEXTLINE(modernize-use-emplace): emplace_back would spawn at <vector>'s line
         workers.push_back(thread([&] {
           mutex.lock();
           counter.add(1);
@@ -49,10 +52,14 @@ TEST(Dpor, NThreadsOnDisjointObjectsExploreOneExecution) {
   for (const int threads : {2, 3, 4, 5}) {
     const auto result = Explorer(with(Search::kDpor)).run("disjoint", [threads] {
       std::vector<std::unique_ptr<ModelSync::Atomic<int>>> cells;
-      for (int t = 0; t < threads; ++t)
-        cells.push_back(std::make_unique<ModelSync::Atomic<int>>(0));
-      std::vector<thread> workers;
+      cells.reserve(static_cast<std::size_t>(threads));
       for (int t = 0; t < threads; ++t) {
+        cells.push_back(std::make_unique<ModelSync::Atomic<int>>(0));
+      }
+      std::vector<thread> workers;
+      workers.reserve(static_cast<std::size_t>(threads));
+      for (int t = 0; t < threads; ++t) {
+        // NOLINTNEXTLINE(modernize-use-emplace): emplace_back would spawn at <vector>'s line
         workers.push_back(thread([&cells, t] {
           auto& cell = *cells[static_cast<std::size_t>(t)];
           cell.store(1);
@@ -114,7 +121,7 @@ struct Instruction {
 
 struct Program {
   std::vector<std::vector<Instruction>> threads;
-  int check_value;  // the model fails when object 0 ends with this value
+  int check_value = 0;  // the model fails when object 0 ends with this value
 };
 
 Program generate(std::mt19937& rng, bool plain_data) {
@@ -125,11 +132,14 @@ Program generate(std::mt19937& rng, bool plain_data) {
   std::uniform_int_distribution<int> op(0, plain_data ? 9 : 4);
   Program program;
   const int threads = thread_count(rng);
+  program.threads.reserve(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) {
     std::vector<Instruction> code;
     const int n = length(rng);
+    code.reserve(static_cast<std::size_t>(n));
+    // A braced list: the three draws are made in this order (not so for function arguments).
     for (int i = 0; i < n; ++i) code.push_back({static_cast<Op>(op(rng)), object(rng), value(rng)});
-    program.threads.push_back(code);
+    program.threads.push_back(std::move(code));
   }
   program.check_value = value(rng) + 1;
   return program;
@@ -162,6 +172,82 @@ struct Outcomes {
 // interleavings, and the comparison needs only the ones it can finish.
 constexpr std::uint64_t kPlainCap = 300'000;
 
+// The objects a generated program acts on, created in this order (so their ids are the same in
+// every execution).
+struct Objects {
+  ModelSync::Atomic<int> a0{0, "a0"};
+  ModelSync::Atomic<int> a1{0, "a1"};
+  ModelSync::Atomic<int> a2{0, "a2"};
+  ModelSync::Shared<int> s0{0, "s0"};
+  ModelSync::Shared<int> s1{0, "s1"};
+  ModelSync::Shared<int> s2{0, "s2"};
+  ModelSync::Mutex m0{"m0"};
+  ModelSync::Mutex m1{"m1"};
+  ModelSync::Mutex m2{"m2"};
+  ModelSync::OnceFlag once0;
+  ModelSync::OnceFlag once1;
+  std::array<ModelSync::Atomic<int>*, 3> atomics{&a0, &a1, &a2};
+  std::array<ModelSync::Shared<int>*, 3> shared{&s0, &s1, &s2};
+  std::array<ModelSync::Mutex*, 3> mutexes{&m0, &m1, &m2};
+  std::array<ModelSync::OnceFlag*, 2> onces{&once0, &once1};
+};
+
+// Runs one instruction of thread `t`; what a load returns goes to `loads`.
+void execute(const Instruction& in, std::size_t t, Objects& objects, std::vector<int>& loads) {
+  const auto index = static_cast<std::size_t>(in.object);
+  auto& atomic = *objects.atomics.at(index);
+  auto& mutex = *objects.mutexes.at(index % 2);
+  switch (in.op) {
+    case Op::kLoad:
+      loads.push_back(atomic.load());
+      break;
+    case Op::kStore:
+      atomic.store(in.value);
+      break;
+    case Op::kRmw:
+      loads.push_back(atomic.fetch_add(in.value));
+      break;
+    case Op::kLockedRmw:
+      mutex.lock();
+      loads.push_back(atomic.fetch_add(in.value, std::memory_order_relaxed));
+      mutex.unlock();
+      break;
+    case Op::kLockedStore:
+      mutex.lock();
+      atomic.store(in.value, std::memory_order_relaxed);
+      mutex.unlock();
+      break;
+    // The value of a racy plain read is not a property of the interleaving's class (DPOR must
+    // find the race, not every value a race can give), so it is not recorded.
+    case Op::kSharedRead:
+      (void)objects.shared.at(index)->load();
+      break;
+    case Op::kSharedWrite:
+      objects.shared.at(index)->store(in.value);
+      break;
+    case Op::kLockedSharedWrite:
+      mutex.lock();
+      objects.shared.at(index)->add(in.value);
+      mutex.unlock();
+      break;
+    case Op::kCallOnce:  // who runs the initialiser decides what a0..a2 get
+      ModelSync::call_once(*objects.onces.at(index % 2),
+                           [&] { atomic.fetch_add(in.value + static_cast<int>(t)); });
+      break;
+    case Op::kNestedLocks: {  // lock order depends on the value: may deadlock
+      const auto value = static_cast<std::size_t>(in.value);
+      auto& first = *objects.mutexes.at(value % 2);
+      auto& second = *objects.mutexes.at((value + 1) % 2);
+      first.lock();
+      second.lock();
+      atomic.fetch_add(1);
+      second.unlock();
+      first.unlock();
+      break;
+    }
+  }
+}
+
 Outcomes run_program(const Program& program, Search search) {
   Outcomes outcomes;
   ExploreOptions options = with(search);
@@ -172,74 +258,18 @@ Outcomes run_program(const Program& program, Search search) {
   options.minimize_preemptions = false;
   options.max_executions = kPlainCap;
   const auto result = Explorer(options).run("generated", [&program, &outcomes] {
-    ModelSync::Atomic<int> a0(0, "a0"), a1(0, "a1"), a2(0, "a2");
-    ModelSync::Atomic<int>* atomics[] = {&a0, &a1, &a2};
-    ModelSync::Shared<int> s0(0, "s0"), s1(0, "s1"), s2(0, "s2");
-    ModelSync::Shared<int>* shared[] = {&s0, &s1, &s2};
-    ModelSync::Mutex m0("m0"), m1("m1"), m2("m2");
-    ModelSync::Mutex* mutexes[] = {&m0, &m1, &m2};
-    ModelSync::OnceFlag once0, once1;
-    ModelSync::OnceFlag* onces[] = {&once0, &once1};
+    Objects objects;
     std::vector<std::vector<int>> loads(program.threads.size());
     std::vector<thread> workers;
+    workers.reserve(program.threads.size());
     for (std::size_t t = 0; t < program.threads.size(); ++t) {
+      // NOLINTNEXTLINE(modernize-use-emplace): emplace_back would spawn at <vector>'s line
       workers.push_back(thread([&, t] {
-        for (const Instruction& in : program.threads[t]) {
-          auto& atomic = *atomics[in.object];
-          auto& mutex = *mutexes[in.object % 2];
-          switch (in.op) {
-            case Op::kLoad:
-              loads[t].push_back(atomic.load());
-              break;
-            case Op::kStore:
-              atomic.store(in.value);
-              break;
-            case Op::kRmw:
-              loads[t].push_back(atomic.fetch_add(in.value));
-              break;
-            case Op::kLockedRmw:
-              mutex.lock();
-              loads[t].push_back(atomic.fetch_add(in.value, std::memory_order_relaxed));
-              mutex.unlock();
-              break;
-            case Op::kLockedStore:
-              mutex.lock();
-              atomic.store(in.value, std::memory_order_relaxed);
-              mutex.unlock();
-              break;
-            // The value of a racy plain read is not a property of the interleaving's class (DPOR
-            // must find the race, not every value a race can give), so it is not recorded.
-            case Op::kSharedRead:
-              (void)shared[in.object]->load();
-              break;
-            case Op::kSharedWrite:
-              shared[in.object]->store(in.value);
-              break;
-            case Op::kLockedSharedWrite:
-              mutex.lock();
-              shared[in.object]->add(in.value);
-              mutex.unlock();
-              break;
-            case Op::kCallOnce:  // who runs the initialiser decides what a0..a2 get
-              ModelSync::call_once(*onces[in.object % 2],
-                                   [&] { atomic.fetch_add(in.value + static_cast<int>(t)); });
-              break;
-            case Op::kNestedLocks: {  // lock order depends on the value: may deadlock
-              auto& first = *mutexes[in.value % 2];
-              auto& second = *mutexes[(in.value + 1) % 2];
-              first.lock();
-              second.lock();
-              atomic.fetch_add(1);
-              second.unlock();
-              first.unlock();
-              break;
-            }
-          }
-        }
+        for (const Instruction& in : program.threads[t]) execute(in, t, objects, loads[t]);
       }));
     }
     for (thread& w : workers) w.join();
-    std::vector<int> final_state{a0.load(), a1.load(), a2.load()};
+    std::vector<int> final_state{objects.a0.load(), objects.a1.load(), objects.a2.load()};
     for (const auto& seen : loads) final_state.insert(final_state.end(), seen.begin(), seen.end());
     outcomes.finals.insert(final_state);
     check(final_state[0] != program.check_value, "a0 reached the checked value");
