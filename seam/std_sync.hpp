@@ -2,13 +2,15 @@
 //
 // The emitter is written once against a policy with this shape:
 //   Sync::Mutex                  lock / unlock / try_lock (a Clang capability)
-//   Sync::Atomic<T>              load / store / exchange / compare_exchange_strong /
-//                                fetch_add / fetch_sub
+//   Sync::Atomic<T>              load / store / exchange / compare_exchange_strong and _weak
+//                                (one order, or success and failure orders) / fetch_add /
+//                                fetch_sub / fetch_or / fetch_and / fetch_xor, each with its order
+//   Sync::fence(order)           std::atomic_thread_fence
 //   Sync::Shared<T>              plain data shared between threads: load / store / add
 //   Sync::OnceFlag, Sync::call_once
 // Every operation takes a trailing SourceLoc defaulted to the caller's location; the model's policy
-// (model/engine/model_sync.hpp) records it, this one ignores it. Here everything is the standard primitive
-// or plain data, so production pays nothing for the seam.
+// (model/engine/model_sync.hpp) records it, this one ignores it. Here everything is the standard
+// primitive or plain data, so production pays nothing for the seam.
 #pragma once
 
 #include <atomic>
@@ -61,6 +63,21 @@ struct StdSync {
                                  SourceLoc /*loc*/ = SourceLoc::current()) {
       return value_.compare_exchange_strong(expected, desired, order);
     }
+    bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
+                                 std::memory_order failure,
+                                 SourceLoc /*loc*/ = SourceLoc::current()) {
+      return value_.compare_exchange_strong(expected, desired, success, failure);
+    }
+    bool compare_exchange_weak(T& expected, T desired,
+                               std::memory_order order = std::memory_order_seq_cst,
+                               SourceLoc /*loc*/ = SourceLoc::current()) {
+      return value_.compare_exchange_weak(expected, desired, order);
+    }
+    bool compare_exchange_weak(T& expected, T desired, std::memory_order success,
+                               std::memory_order failure,
+                               SourceLoc /*loc*/ = SourceLoc::current()) {
+      return value_.compare_exchange_weak(expected, desired, success, failure);
+    }
     T fetch_add(T delta, std::memory_order order = std::memory_order_seq_cst,
                 SourceLoc /*loc*/ = SourceLoc::current()) {
       return value_.fetch_add(delta, order);
@@ -68,6 +85,18 @@ struct StdSync {
     T fetch_sub(T delta, std::memory_order order = std::memory_order_seq_cst,
                 SourceLoc /*loc*/ = SourceLoc::current()) {
       return value_.fetch_sub(delta, order);
+    }
+    T fetch_or(T bits, std::memory_order order = std::memory_order_seq_cst,
+               SourceLoc /*loc*/ = SourceLoc::current()) {
+      return value_.fetch_or(bits, order);
+    }
+    T fetch_and(T bits, std::memory_order order = std::memory_order_seq_cst,
+                SourceLoc /*loc*/ = SourceLoc::current()) {
+      return value_.fetch_and(bits, order);
+    }
+    T fetch_xor(T bits, std::memory_order order = std::memory_order_seq_cst,
+                SourceLoc /*loc*/ = SourceLoc::current()) {
+      return value_.fetch_xor(bits, order);
     }
 
    private:
@@ -90,6 +119,10 @@ struct StdSync {
    private:
     T value_;
   };
+
+  static void fence(std::memory_order order, SourceLoc /*loc*/ = SourceLoc::current()) {
+    std::atomic_thread_fence(order);
+  }
 
   using OnceFlag = std::once_flag;
 

@@ -45,6 +45,7 @@ struct Settings {
   bool symptom = false;
   bool continue_past_race = false;
   std::string search = "dpor";
+  std::string memory_model = "rc11";
   std::optional<std::uint32_t> preemption_bound;
   bool no_minimize = false;
   std::uint64_t iterations = 0;
@@ -103,6 +104,9 @@ void add_search_options(po::options_description& options, Settings& s) {
   add("search", po::value(&s.search),
       "dpor (default: exhaustive, one execution per class of equivalent interleavings), plain "
       "(exhaustive, every interleaving), random or pct (sampling, with --iterations and --seed)");
+  add("memory-model", po::value(&s.memory_model),
+      "rc11 (default: C++20 as RC11 formalises it; loads may read stale values) or sc "
+      "(sequentially consistent interleavings only, for comparison)");
   add("preemption-bound", po::value<std::uint32_t>(),
       "explore only executions with at most N preemptions (plain search; the verdict says "
       "bounded)");
@@ -192,8 +196,13 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
   }
   const auto search = search_named(s.search);
   if (!search) return usage("--search must be dpor, plain, random or pct, not '" + s.search + "'");
+  const auto memory_model = parse_memory_model(s.memory_model);
+  if (!memory_model) {
+    return usage("--memory-model must be rc11 or sc, not '" + s.memory_model + "'");
+  }
   ExploreOptions& common = plan.common;
   common.search = *search;
+  common.memory_model = *memory_model;
   common.preemption_bound = s.preemption_bound;
   common.minimize_preemptions = !s.no_minimize;
   if (s.iterations != 0) common.iterations = s.iterations;
@@ -205,7 +214,8 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
     return usage("--shard must be i/n with 1 <= i <= n, not '" + s.shard + "'");
   }
   if (!s.mutant.empty()) {
-    if (s.mutate) return usage("--mutant runs one mutant; --mutate runs them all: give one of them");
+    if (s.mutate)
+      return usage("--mutant runs one mutant; --mutate runs them all: give one of them");
     std::string error;
     auto parsed = Mutant::parse(s.mutant, &error);
     if (!parsed) return usage("--mutant: " + error);
@@ -227,6 +237,7 @@ ExploreOptions options_for(const ModelSpec& spec, const Settings& s, const Plan&
   const ExploreOptions& common = plan.common;
   ExploreOptions options = spec.options;
   options.search = common.search;
+  options.memory_model = common.memory_model;
   options.preemption_bound = common.preemption_bound;
   options.minimize_preemptions = common.minimize_preemptions;
   options.iterations = common.iterations;

@@ -108,6 +108,7 @@ nlohmann::ordered_json to_json(const ModelSpec& spec, const ExploreResult& resul
   out["as_expected"] = why.empty();
   out["mismatch"] = why;
   out["search"] = result.search;
+  out["memory_model"] = memory_model_name(result.memory_model);
   out["exhaustive"] = result.exhaustive;
   out["stopped_by"] = result.stopped_by;
   out["bound"] = result.bound;
@@ -149,7 +150,7 @@ nlohmann::ordered_json to_json(const ModelSpec& spec, const MutantResult& result
   out["reason"] = result.reason;
   out["search"] = result.search;
   out["exhaustive"] = result.exhaustive;
-  out["memory_model"] = kMemoryModel;
+  out["memory_model"] = memory_model_text(result.memory_model);
   out["counterexample"] =
       result.killed_by ? to_json(*result.killed_by) : nlohmann::ordered_json(nullptr);
   return out;
@@ -169,7 +170,7 @@ nlohmann::ordered_json to_json(const MutationSummary& summary) {
     e["killed_in"] = entry.killed_in;
     e["survived_in"] = entry.survived_in;
     e["not_judged_in"] = entry.not_judged_in;
-    e["memory_model"] = kMemoryModel;
+    e["memory_model"] = memory_model_text(entry.memory_model);
     out.push_back(std::move(e));
   }
   return out;

@@ -21,7 +21,7 @@ constexpr int kAbandonAttempts = 1000;
 }  // namespace
 
 Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config)
-    : stacks_(stacks), scheduler_(scheduler), config_(config) {}
+    : stacks_(stacks), scheduler_(scheduler), config_(config), memory_(config.memory_model) {}
 
 Execution::~Execution() = default;
 
@@ -169,7 +169,9 @@ void Execution::run(const std::function<void()>& body) {
     resume(*next, ThreadState::Resumer::kLoop);
   }
 
-  if (!pruned_) {
+  // A discarded inconsistent execution still tells DPOR of the operations its threads waited to
+  // run: their races with the steps taken are real ones of the program.
+  if (!pruned_ || inconsistent_) {
     for (ThreadId t = 0; t < thread_count_; ++t) {
       if (threads_[t].state.parked()) scheduler_.on_unfinished(t, describe_op(threads_[t].pending));
     }
@@ -231,7 +233,7 @@ std::optional<ThreadId> Execution::decide() {
       return std::nullopt;
     }
     next = pick.thread;
-    choices_.push_back(next);
+    choices_.push_back(ScheduleChoice::thread(next));
     if (contains(ready, last_) && next != last_) {
       ++preemptions_;
       preempted_ = true;
@@ -304,7 +306,42 @@ void Execution::before(const PendingOp& op) {
 
 void Execution::after(const PendingOp& op, std::string detail) {
   if (config_.tracing) record(running_, op.kind, op.object, std::move(detail), op.loc);
+  const bool atomic = op.kind == OpKind::kLoad || op.kind == OpKind::kStore ||
+                      op.kind == OpKind::kRmw || op.kind == OpKind::kFence;
+  memory_.note_step(running_, static_cast<std::uint32_t>(op.kind),
+                    op.object != nullptr ? op.object->id : 0, atomic);
   HappensBefore::end_step(threads_[running_].clock, running_);
+}
+
+std::uint32_t Execution::choose(std::uint32_t options) {
+  if (options <= 1 || abandoning_) return 0;
+  const Pick pick = scheduler_.choose_value(options);
+  if (pick.kind == Pick::Kind::kRun) {
+    choices_.push_back(ScheduleChoice::alternative(pick.thread));
+    return pick.thread;
+  }
+  if (pick.kind == Pick::Kind::kRedundant) {
+    pruned_ = true;
+  } else {
+    failures_.push_back(Failure::make(
+        FailureKind::kUsageError,
+        "the schedule cannot be followed at decision " + std::to_string(choices_.size() + 1) +
+            " (a choice of what a load reads): the replay token does not belong to this model, "
+            "or the model is not deterministic"));
+  }
+  stopped_ = true;
+  threads_[running_].pending.kind = OpKind::kCheck;
+  park();  // back to the step loop, which abandons the execution
+  return 0;
+}
+
+void Execution::discard_inconsistent() {
+  if (abandoning_) return;
+  inconsistent_ = true;
+  pruned_ = true;
+  stopped_ = true;
+  threads_[running_].pending.kind = OpKind::kCheck;
+  park();
 }
 
 void Execution::note_shared_access(const ObjectHeader& object, bool write, std::string detail,
@@ -414,11 +451,6 @@ Decision Execution::intercept(const OperationSite& site) {
   return decision;
 }
 
-std::string Execution::token() const {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string text = "dc1:";
-  for (const ThreadId t : choices_) text.push_back(kHex[t & 0xFU]);
-  return text;
-}
+std::string Execution::token() const { return schedule_token(config_.memory_model, choices_); }
 
 }  // namespace doublecheck::model

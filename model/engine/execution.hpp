@@ -23,6 +23,8 @@
 
 #include "model/engine/failure.hpp"
 #include "model/engine/fiber.hpp"
+#include "model/engine/memory_graph.hpp"
+#include "model/engine/memory_model.hpp"
 #include "model/engine/operation.hpp"
 #include "model/engine/operation_hook.hpp"
 #include "model/engine/thread_state.hpp"
@@ -35,8 +37,9 @@ namespace doublecheck::model {
 
 // How an execution behaves; set by the explorer's options.
 struct ExecutionConfig {
-  bool symptom_mode = false;          // Shared accesses are decision points too
-  bool continue_past_race = false;    // record a data race and keep executing
+  MemoryModel memory_model = MemoryModel::kRc11;  // what atomics may read (memory_model.hpp)
+  bool symptom_mode = false;                      // Shared accesses are decision points too
+  bool continue_past_race = false;                // record a data race and keep executing
   bool tracing = false;               // keep the history (only for a counterexample's replay)
   std::uint64_t max_steps = 100'000;  // decision steps; beyond: kStepBoundExceeded
   std::uint64_t max_shared_accesses = 1'000'000;  // a loop on plain data only
@@ -93,6 +96,20 @@ class Execution {
   // Ends the step of an operation: ticks the thread's clock, records the trace row.
   void after(const PendingOp& op, std::string detail = {});
 
+  // The memory graph of the atomics and fences (memory_graph.hpp).
+  [[nodiscard]] MemoryGraph& memory() { return memory_; }
+  // A value choice of the memory model inside the running step: which of `options` alternatives
+  // (0: what a sequentially consistent run takes) this execution takes. A single option is no
+  // choice. Does not return when the scheduler cannot follow (a replay mismatch) or finds the
+  // execution redundant: the thread is unwound.
+  std::uint32_t choose(std::uint32_t options);
+  // The memory graph became one the C++ memory model does not allow (a cycle in RC11's psc): the
+  // execution is discarded, not counted, and the thread is unwound.
+  void discard_inconsistent();
+  // The execution's identity as a memory graph (MemoryGraph::key()).
+  [[nodiscard]] std::uint64_t memory_key() const { return memory_.key(); }
+  [[nodiscard]] bool inconsistent() const { return inconsistent_; }
+
   [[nodiscard]] ThreadId self() const { return running_; }
   [[nodiscard]] VectorClock& clock() { return threads_[running_].clock; }
   [[nodiscard]] std::uint32_t trace_row() const { return trace_.next_row(); }
@@ -117,7 +134,7 @@ class Execution {
   [[nodiscard]] bool pruned() const { return pruned_; }
   [[nodiscard]] std::uint64_t steps() const { return steps_; }
   [[nodiscard]] std::uint32_t preemptions() const { return preemptions_; }
-  [[nodiscard]] const std::vector<ThreadId>& choices() const { return choices_; }
+  [[nodiscard]] const std::vector<ScheduleChoice>& choices() const { return choices_; }
   [[nodiscard]] std::string token() const;
   [[nodiscard]] std::string render_trace() const { return trace_.render(thread_count_); }
   [[nodiscard]] const Trace& trace() const { return trace_; }
@@ -159,8 +176,11 @@ class Execution {
   std::uint64_t steps_ = 0;
   std::uint64_t shared_accesses_ = 0;
   std::uint32_t preemptions_ = 0;
-  bool preempted_ = false;         // the step being recorded began with a preemption
-  std::vector<ThreadId> choices_;  // who was chosen at each point with two or more enabled
+  bool preempted_ = false;  // the step being recorded began with a preemption
+  // Who was chosen at each point with two or more enabled, and each value choice's alternative.
+  std::vector<ScheduleChoice> choices_;
+  MemoryGraph memory_;
+  bool inconsistent_ = false;  // discarded: not an execution C++ allows
   std::vector<Failure> failures_;
   bool stopped_ = false;     // a stopping failure (or pruning) ended the execution
   bool pruned_ = false;      // the scheduler found this execution redundant

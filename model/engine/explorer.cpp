@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "model/engine/execution.hpp"
 #include "model/search/dpor.hpp"
@@ -54,6 +56,7 @@ std::string with_thousands(std::uint64_t n) {
 // The executions' config, with `hook` (owned by the caller) at the interception point.
 ExecutionConfig config_of(const ExploreOptions& options, OperationHook* hook) {
   ExecutionConfig config;
+  config.memory_model = options.memory_model;
   config.symptom_mode = options.symptom_mode;
   config.continue_past_race = options.continue_past_race;
   config.max_steps = options.max_steps;
@@ -77,7 +80,7 @@ bool stops_search(const Failure& failure, const ExploreOptions& options) {
 // A failure as first seen, with what it takes to run its interleaving again.
 struct Found {
   Failure failure;
-  std::vector<ThreadId> choices;
+  std::vector<ScheduleChoice> choices;
   std::uint64_t execution = 0;
   std::string found_by;  // random and PCT: the seed and iteration
 };
@@ -108,6 +111,16 @@ struct Outcome {
 struct Shared {
   std::atomic<bool> cancel{false};           // a job found a failure that ends the search
   std::atomic<std::uint64_t> executions{0};  // for the progress line
+
+  // Whether the execution graph of `key` (MemoryGraph::key()) is met for the first time. Several
+  // interleavings give one graph when a load reads an older store than the newest (the order of
+  // the load and the newer store does not matter then): the graph is counted once.
+  bool first_time(std::uint64_t key) {
+    const std::lock_guard guard(graphs_mutex);
+    return graphs.insert(key).second;
+  }
+  std::mutex graphs_mutex;
+  std::unordered_set<std::uint64_t> graphs;  // guarded by graphs_mutex
 };
 
 std::unique_ptr<Scheduler> make_scheduler(const ExploreOptions& options, std::uint32_t split) {
@@ -173,7 +186,9 @@ Outcome explore_part(std::string_view model, const ExploreOptions& options, Sche
     execution.run(body);
     outcome.steps += execution.steps();
     bool stop = false;
-    if (execution.pruned() || (partition != nullptr && !partition->owns_finished_execution())) {
+    if (execution.pruned() || (partition != nullptr && !partition->owns_finished_execution()) ||
+        (options.memory_model == MemoryModel::kRc11 &&
+         !shared.first_time(execution.memory_key()))) {
       ++outcome.pruned;
     } else {
       ++outcome.executions;
@@ -194,7 +209,8 @@ Outcome explore_part(std::string_view model, const ExploreOptions& options, Sche
       outcome.stopped_by = "exhausted";
       break;
     }
-    if (options.max_executions != 0 && outcome.executions >= options.max_executions) {
+    if (options.max_executions != 0 &&
+        outcome.executions + outcome.pruned >= options.max_executions) {
       outcome.stopped_by = "execution limit";
       break;
     }
@@ -341,27 +357,33 @@ ExploreResult Explorer::run(std::string_view model_name, const std::function<voi
     result.search = "replay";
     result.stopped_by = "replay";
     result.bound = "one given interleaving";
-    const auto choices = Path::parse_token(*replay);
-    if (!choices) {
-      result.failures.push_back(
-          Failure::make(FailureKind::kUsageError,
-                        "not a replay token: '" + *replay + "' (a token looks like dc1:0110)"));
+    const auto schedule = Path::parse_token(*replay);
+    if (!schedule) {
+      result.failures.push_back(Failure::make(
+          FailureKind::kUsageError,
+          "not a replay token: '" + *replay + "' (a token looks like rc11:01-2.10 or dc1:0110)"));
     } else {
+      // The token says which memory model its execution followed.
+      ExploreOptions options = options_;
+      options.memory_model = schedule->memory_model;
+      result.memory_model = schedule->memory_model;
       result.executions = 1;
       StackPool stacks;
-      ReplayScheduler probe(*choices);
-      const std::unique_ptr<OperationHook> hook = replay_hook(options_);
-      Execution execution(stacks, probe, config_of(options_, hook.get()));
+      ReplayScheduler probe(schedule->choices);
+      const std::unique_ptr<OperationHook> hook = replay_hook(options);
+      Execution execution(stacks, probe, config_of(options, hook.get()));
       execution.run(body);
       result.steps = execution.steps();
       for (const Failure& failure : execution.failures()) {
-        result.failures.push_back(counterexample(options_, Found{failure, *choices, 1, {}}, body));
+        result.failures.push_back(
+            counterexample(options, Found{failure, schedule->choices, 1, {}}, body));
       }
     }
     result.seconds = seconds_since(start);
     return result;
   }
 
+  result.memory_model = options_.memory_model;
   Outcome outcome = explore(model_name, options_, body, start);
   result.search = options_.preemption_bound ? "plain" : std::string(search_name(options_.search));
   result.executions = outcome.executions;

@@ -22,6 +22,7 @@
 
 #include "model/engine/failure.hpp"
 #include "model/engine/fiber.hpp"
+#include "model/engine/memory_model.hpp"
 #include "model/engine/operation_hook.hpp"
 
 namespace doublecheck::model {
@@ -37,12 +38,17 @@ std::string_view search_name(Search search);
 
 struct ExploreOptions {
   Search search = Search::kDpor;
+  // What a load may read (memory_model.hpp): C++20 as RC11 formalises it, or sequential
+  // consistency for comparison. Under RC11 the exhaustive searches count each execution graph once
+  // (interleavings that give the same reads-from and modification orders are one execution).
+  MemoryModel memory_model = MemoryModel::kRc11;
   bool symptom_mode = false;        // Shared accesses are decision points too (shows lost updates)
   bool continue_past_race = false;  // a data race is recorded and the execution goes on
   bool keep_going = false;          // collect every distinct failure instead of stopping
   std::uint64_t max_steps = 100'000;  // per execution; more is a livelock / infinite loop
-  std::uint64_t max_executions = 0;   // 0: no limit (a limit makes the search bounded)
-  double time_limit_seconds = 0;      // 0: no limit (a limit makes the search bounded)
+  // Executions run, counted or not (0: no limit; a limit makes the search bounded).
+  std::uint64_t max_executions = 0;
+  double time_limit_seconds = 0;  // 0: no limit (a limit makes the search bounded)
   // Plain and DPOR search: at most this many preemptions per execution (makes it bounded).
   std::optional<std::uint32_t> preemption_bound;
   // Report each failure with the fewest preemptions that show it (iterative deepening).
@@ -69,14 +75,17 @@ struct ExploreOptions {
 struct ExploreResult {
   std::string model;
   std::uint64_t executions = 0;  // complete executions (pruned ones are not counted)
-  std::uint64_t pruned = 0;      // executions cut short as repeats (DPOR sleep sets, shards)
-  std::uint64_t steps = 0;       // decision steps over all executions
+  // Executions not counted: cut short as repeats (DPOR sleep sets, shards), repeats of an execution
+  // graph already explored, or graphs the memory model does not allow (a cycle in psc).
+  std::uint64_t pruned = 0;
+  std::uint64_t steps = 0;  // decision steps over all executions
   double seconds = 0;
   bool exhaustive = false;      // every interleaving (or every class of them) was explored
   bool part_exhausted = false;  // the part searched (the tree, or this shard's share) was finished
   std::string search;           // "dpor", "plain", "random", "pct", "replay"
-  std::string bound;            // why the search is not exhaustive: "preemption bound 2", ...
-  std::string stopped_by;       // "exhausted", "failure", "execution limit", "time limit", ...
+  MemoryModel memory_model = MemoryModel::kRc11;
+  std::string bound;              // why the search is not exhaustive: "preemption bound 2", ...
+  std::string stopped_by;         // "exhausted", "failure", "execution limit", "time limit", ...
   std::vector<Failure> failures;  // distinct failures; each with its counterexample
 
   [[nodiscard]] bool passed() const { return failures.empty(); }

@@ -3,17 +3,13 @@
 // Execution call these operations and change no clock themselves; the race detector
 // (race_detector.hpp) only reads the threads' clocks.
 //
-// The rules (C++ [intro.races] and [atomics.order], in the explorer's memory model: sequentially
-// consistent interleavings, so only what happens-before is decided by the memory orders):
+// The rules (C++ [intro.races] and [atomics.order]):
 //   - a thread's clock ticks at the end of each of its steps (end_step): what it does later is not
 //     covered by a release it made earlier;
 //   - a release makes the object carry the releasing thread's clock (release_to); an acquire takes
 //     what the object carries into the acquiring thread's clock (acquire_from);
-//   - atomics: a load acquires by its order; a store heads a new release sequence, carrying the
-//     thread's clock when it releases and nothing when it does not; a read-modify-write acquires by
-//     its order and continues the release sequence of the value it replaces, adding the thread's
-//     clock when it releases; a failed compare-exchange is a load with the failure order the
-//     standard derives from its order; relaxed orders nothing;
+//   - atomics and fences: by the store each load reads, in the memory graph (memory_graph.hpp: an
+//     acquire takes in the release sequence of the store it read; fences as C++20 says);
 //   - a mutex unlock releases to the mutex, a lock (or a successful try_lock) acquires from it;
 //   - call_once: the initialiser's completion releases to the flag, and every call that finds the
 //     flag done acquires from it;
@@ -76,28 +72,8 @@ class HappensBefore {
     thread.join(object.clock_);
   }
 
-  // --- atomics, by memory order ---
-  static void load(VectorClock& thread, const SyncClock& object, std::memory_order order) {
-    if (is_acquire(order)) acquire_from(thread, object);
-  }
-  // A store heads a new release sequence; a relaxed one publishes nothing.
-  static void store(SyncClock& object, const VectorClock& thread, std::memory_order order) {
-    if (is_release(order)) {
-      release_to(object, thread);
-    } else {
-      object.clock_.clear();
-    }
-  }
-  // A read-modify-write reads the latest value and continues its release sequence.
-  static void rmw(VectorClock& thread, SyncClock& object, std::memory_order order) {
-    if (is_acquire(order)) acquire_from(thread, object);
-    if (is_release(order)) object.clock_.join(thread);
-  }
-  // A compare-exchange that failed: a load, with the failure order derived from `order`.
-  static void failed_compare_exchange(VectorClock& thread, const SyncClock& object,
-                                      std::memory_order order) {
-    load(thread, object, compare_exchange_failure_order(order));
-  }
+  // --- atomics ---
+  // The failure order of a compare-exchange written with one order: the standard's derivation.
   static constexpr std::memory_order compare_exchange_failure_order(std::memory_order order) {
     if (order == std::memory_order_acq_rel) return std::memory_order_acquire;
     if (order == std::memory_order_release) return std::memory_order_relaxed;

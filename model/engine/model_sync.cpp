@@ -23,6 +23,48 @@ Failure race_failure(const ObjectHeader& object, const Race& race) {
   return failure;
 }
 
+std::string describe_read(const MemoryGraph& memory, std::uint32_t location, std::uint32_t store,
+                          const std::string& newest_value) {
+  if (!memory.weak()) return {};
+  const ModificationOrder& mo = memory.order_of(location);
+  const MemoryEvent& source = memory.events()[mo[store].event];
+  std::string note =
+      source.kind == MemoryEventKind::kInit
+          ? "; read the initial value"
+          : "; read " + thread_name(source.at.thread) + "'s store at " + location_text(source.loc);
+  if (store == mo.newest()) return note;
+  const MemoryEvent& newest = memory.events()[mo[mo.newest()].event];
+  return note + "; STALE: " + thread_name(newest.at.thread) + "'s " + newest_value + " at " +
+         location_text(newest.loc) +
+         " was not visible (nothing orders it before this load: no release/acquire pair, fence "
+         "or lock between them)";
+}
+
+std::string describe_store_place(const MemoryGraph& memory, std::uint32_t location,
+                                 std::uint32_t place) {
+  const ModificationOrder& mo = memory.order_of(location);
+  if (place == mo.size()) return {};
+  const MemoryEvent& next = memory.events()[mo[place].event];
+  return "; placed before " + thread_name(next.at.thread) + "'s store at " +
+         location_text(next.loc) + " in modification order";
+}
+
+void ModelSync::fence(std::memory_order order, SourceLoc loc) {
+  Execution& ex = Execution::current();
+  ObjectHeader site;  // a fence has no object: the site names the fence
+  site.kind = "fence";
+  site.name = "fence";
+  intercepted(ex, SiteOp::kFence, site, loc, order, [&](const Decision& d) {
+    const PendingOp op{OpKind::kFence, nullptr, kNoThread, d.order, loc};
+    ex.before(op);
+    if (ex.abandoning()) return;
+    if (!ex.memory().fence(d.order, ThreadView{ex.self(), ex.clock(), ex.trace_row(), loc})) {
+      ex.discard_inconsistent();
+    }
+    ex.after(op, ex.tracing() ? "(" + std::string(order_name(d.order)) + ")" : std::string());
+  });
+}
+
 void check(bool condition, std::string_view message, SourceLoc loc) {
   if (condition) return;
   Execution& ex = Execution::current();

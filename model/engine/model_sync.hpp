@@ -6,9 +6,10 @@
 // through the engine's interception point (intercepted(), model/engine/operation_hook.hpp), where a
 // hook may change how it runs; nothing here knows what the hook is for.
 //
-// The interface is StdSync's (seam/std_sync.hpp); so is the meaning, minus weak-memory
-// reorderings: atomics take the values of a sequentially consistent interleaving, and memory
-// orders decide only what happens-before (relaxed orders nothing, release/acquire pairs do).
+// The interface is StdSync's (seam/std_sync.hpp); so is the meaning: atomics and fences follow the
+// execution's memory model (C++20 as RC11 formalises it by default, memory_graph.hpp): a load may
+// read an older store than the newest, and memory orders decide both what happens-before and what
+// a load may still read.
 #pragma once
 
 #include <atomic>
@@ -17,9 +18,11 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "model/engine/execution.hpp"
 #include "model/engine/happens_before.hpp"
+#include "model/engine/memory_graph.hpp"
 #include "model/engine/operation.hpp"
 #include "model/engine/operation_hook.hpp"
 #include "model/engine/race_detector.hpp"
@@ -28,6 +31,13 @@
 #include "seam/thread_annotations.hpp"
 
 namespace doublecheck::model {
+
+// The trace's notes on a memory event: which store a load read (and the newer one it did not see),
+// where a store went in modification order when not last.
+std::string describe_read(const MemoryGraph& memory, std::uint32_t location, std::uint32_t store,
+                          const std::string& newest_value);
+std::string describe_store_place(const MemoryGraph& memory, std::uint32_t location,
+                                 std::uint32_t place);
 
 // The failure report for a race on `object`.
 Failure race_failure(const ObjectHeader& object, const Race& race);
@@ -119,13 +129,19 @@ struct ModelSync {
     MutexState state_;
   };
 
+  // An atomic under the execution's memory model (memory_graph.hpp): it keeps every value stored
+  // to it, and a load returns the value of the store the memory graph lets it read and the
+  // scheduler picks (the newest under sequential consistency).
   template <class T>
   class Atomic {
    public:
-    explicit Atomic(T initial = T{}, std::string_view name = {}) : value_(initial) {
+    explicit Atomic(T initial = T{}, std::string_view name = {}) {
       state_.kind = "atomic";
       state_.name = name;
-      Execution::current().register_object(state_);
+      Execution& ex = Execution::current();
+      ex.register_object(state_);
+      values_.push_back(initial);
+      ex.memory().init(state_.id, 0, view(ex, SourceLoc{}));
     }
     Atomic(const Atomic&) = delete;
     Atomic& operator=(const Atomic&) = delete;
@@ -150,11 +166,23 @@ struct ModelSync {
     bool compare_exchange_strong(T& expected, T desired,
                                  std::memory_order order = std::memory_order_seq_cst,
                                  SourceLoc loc = SourceLoc::current()) {
-      Execution& ex = Execution::current();
-      return intercepted(ex, SiteOp::kCompareExchange, state_, loc, order, [&](const Decision& d) {
-        return d.split ? split_cas_step(ex, expected, desired, order, loc)
-                       : cas_step(ex, expected, desired, d.order, loc);
-      });
+      return compare_exchange(expected, desired, order,
+                              HappensBefore::compare_exchange_failure_order(order), false, loc);
+    }
+    bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
+                                 std::memory_order failure, SourceLoc loc = SourceLoc::current()) {
+      return compare_exchange(expected, desired, success, failure, false, loc);
+    }
+    // May fail although the value equals `expected` (spuriously): that is an explored choice.
+    bool compare_exchange_weak(T& expected, T desired,
+                               std::memory_order order = std::memory_order_seq_cst,
+                               SourceLoc loc = SourceLoc::current()) {
+      return compare_exchange(expected, desired, order,
+                              HappensBefore::compare_exchange_failure_order(order), true, loc);
+    }
+    bool compare_exchange_weak(T& expected, T desired, std::memory_order success,
+                               std::memory_order failure, SourceLoc loc = SourceLoc::current()) {
+      return compare_exchange(expected, desired, success, failure, true, loc);
     }
     T fetch_add(T delta, std::memory_order order = std::memory_order_seq_cst,
                 SourceLoc loc = SourceLoc::current()) {
@@ -166,21 +194,64 @@ struct ModelSync {
       return rmw(SiteOp::kFetchSub, order, loc,
                  [&](const T& old) { return static_cast<T>(old - delta); });
     }
+    T fetch_or(T bits, std::memory_order order = std::memory_order_seq_cst,
+               SourceLoc loc = SourceLoc::current()) {
+      return rmw(SiteOp::kFetchOr, order, loc,
+                 [&](const T& old) { return static_cast<T>(old | bits); });
+    }
+    T fetch_and(T bits, std::memory_order order = std::memory_order_seq_cst,
+                SourceLoc loc = SourceLoc::current()) {
+      return rmw(SiteOp::kFetchAnd, order, loc,
+                 [&](const T& old) { return static_cast<T>(old & bits); });
+    }
+    T fetch_xor(T bits, std::memory_order order = std::memory_order_seq_cst,
+                SourceLoc loc = SourceLoc::current()) {
+      return rmw(SiteOp::kFetchXor, order, loc,
+                 [&](const T& old) { return static_cast<T>(old ^ bits); });
+    }
 
    private:
+    static ThreadView view(Execution& ex, const SourceLoc& loc) {
+      return ThreadView{ex.self(), ex.clock(), ex.trace_row(), loc};
+    }
+    [[nodiscard]] T value_of(const MemoryGraph& memory, std::uint32_t store) const {
+      return values_[memory.order_of(state_.id)[store].slot];
+    }
+    // The trace's note on the store a load (or read-modify-write) read: whose, and whether a newer
+    // one was not visible.
+    std::string read_note(const Execution& ex, std::uint32_t store) const {
+      const MemoryGraph& memory = const_cast<Execution&>(ex).memory();
+      const ModificationOrder& mo = memory.order_of(state_.id);
+      return describe_read(memory, state_.id, store, value_text(values_[mo[mo.newest()].slot]));
+    }
+
     T load_step(Execution& ex, std::memory_order order, const SourceLoc& loc) {
-      return access(ex, OpKind::kLoad, order, loc,
-                    [this] {
-                      return std::pair{value_, value_};
-                    })
-          .first;
+      const PendingOp op{OpKind::kLoad, &state_, kNoThread, order, loc};
+      ex.before(op);
+      if (ex.abandoning()) return values_.back();
+      MemoryGraph& memory = ex.memory();
+      const auto& candidates = memory.load_candidates(state_.id, ex.clock());
+      const std::uint32_t store =
+          candidates[ex.choose(static_cast<std::uint32_t>(candidates.size()))];
+      const T result = value_of(memory, store);
+      std::string note = ex.tracing() ? read_note(ex, store) : std::string();
+      if (!memory.load(state_.id, store, order, view(ex, loc))) ex.discard_inconsistent();
+      finish(ex, op, "= " + value_text(result), order, note);
+      return result;
     }
     void store_step(Execution& ex, const T& desired, std::memory_order order,
                     const SourceLoc& loc) {
-      access(ex, OpKind::kStore, order, loc, [&] {
-        value_ = desired;
-        return std::pair{desired, desired};
-      });
+      const PendingOp op{OpKind::kStore, &state_, kNoThread, order, loc};
+      ex.before(op);
+      if (ex.abandoning()) return;
+      MemoryGraph& memory = ex.memory();
+      const auto& places = memory.store_places(state_.id, ex.clock());
+      const std::uint32_t place = places[ex.choose(static_cast<std::uint32_t>(places.size()))];
+      std::string note = ex.tracing() ? describe_store_place(memory, state_.id, place) : "";
+      values_.push_back(desired);
+      const auto slot = static_cast<std::uint32_t>(values_.size() - 1);
+      if (!memory.store(state_.id, place, slot, order, view(ex, loc))) ex.discard_inconsistent();
+      finish(ex, op, "= " + value_text(desired), order, note);
     }
 
     // A read-modify-write: one visible operation that replaces the value with next(old) and
@@ -197,34 +268,79 @@ struct ModelSync {
     }
     template <class Next>
     T rmw_step(Execution& ex, std::memory_order order, const SourceLoc& loc, const Next& next) {
-      return access(ex, OpKind::kRmw, order, loc,
-                    [&] {
-                      const T old = value_;
-                      value_ = next(old);
-                      return std::pair{old, value_};
-                    })
-          .first;
-    }
-
-    bool cas_step(Execution& ex, T& expected, const T& desired, std::memory_order order,
-                  const SourceLoc& loc) {
       const PendingOp op{OpKind::kRmw, &state_, kNoThread, order, loc};
       ex.before(op);
+      if (ex.abandoning()) return values_.back();
+      MemoryGraph& memory = ex.memory();
+      const auto& sources = memory.update_candidates(state_.id, ex.clock());
+      const std::uint32_t source = sources[ex.choose(static_cast<std::uint32_t>(sources.size()))];
+      const T old = value_of(memory, source);
+      std::string note = ex.tracing() ? read_note(ex, source) : std::string();
+      values_.push_back(next(old));
+      const auto slot = static_cast<std::uint32_t>(values_.size() - 1);
+      if (!memory.update(state_.id, source, slot, order, view(ex, loc))) ex.discard_inconsistent();
+      finish(ex, op, value_text(old) + " -> " + value_text(values_[slot]), order, note);
+      return old;
+    }
+
+    bool compare_exchange(T& expected, const T& desired, std::memory_order success,
+                          std::memory_order failure, bool weak, const SourceLoc& loc) {
+      Execution& ex = Execution::current();
+      return intercepted(
+          ex, SiteOp::kCompareExchange, state_, loc, success, [&](const Decision& d) {
+            return d.split ? split_cas_step(ex, expected, desired, success, loc)
+                           : cas_step(ex, expected, desired, d.order,
+                                      d.order == success
+                                          ? failure
+                                          : HappensBefore::compare_exchange_failure_order(d.order),
+                                      weak, loc);
+          });
+    }
+
+    // A compare-exchange reads one store the memory graph allows: one whose value is `expected`
+    // (and that no other read-modify-write follows) makes it succeed, as an update; any other makes
+    // it fail, as a load with the failure order. A weak one may also fail on a match.
+    bool cas_step(Execution& ex, T& expected, const T& desired, std::memory_order success,
+                  std::memory_order failure, bool weak, const SourceLoc& loc) {
+      const PendingOp op{OpKind::kRmw, &state_, kNoThread, success, loc};
+      ex.before(op);
       if (ex.abandoning()) return false;
-      const bool success = value_ == expected;
-      if (success) {
-        HappensBefore::rmw(ex.clock(), state_.released, order);
-        value_ = desired;
-      } else {
-        expected = value_;
-        HappensBefore::failed_compare_exchange(ex.clock(), state_.released, order);
+      MemoryGraph& memory = ex.memory();
+      const ModificationOrder& mo = memory.order_of(state_.id);
+      struct Option {
+        std::uint32_t store;
+        bool succeeds;
+      };
+      std::vector<Option> options;
+      for (const std::uint32_t store : memory.load_candidates(state_.id, ex.clock())) {
+        if (!(value_of(memory, store) == expected)) {
+          options.push_back({store, false});
+        } else if (!mo.followed_by_update(store)) {
+          options.push_back({store, true});
+          if (weak) options.push_back({store, false});  // a spurious failure
+        }
       }
-      ex.after(op, ex.tracing() ? (success ? "cas " + value_text(expected) + " -> " +
-                                                 value_text(desired) + " ok"
-                                           : "cas failed, saw " + value_text(value_)) +
-                                      " (" + std::string(order_name(order)) + ")"
-                                : std::string());
-      return success;
+      const Option chosen = options[ex.choose(static_cast<std::uint32_t>(options.size()))];
+      const T seen = value_of(memory, chosen.store);
+      std::string note = ex.tracing() ? read_note(ex, chosen.store) : std::string();
+      if (chosen.succeeds) {
+        values_.push_back(desired);
+        const auto slot = static_cast<std::uint32_t>(values_.size() - 1);
+        if (!memory.update(state_.id, chosen.store, slot, success, view(ex, loc))) {
+          ex.discard_inconsistent();
+        }
+        finish(ex, op, "cas " + value_text(seen) + " -> " + value_text(desired) + " ok", success,
+               note);
+        return true;
+      }
+      if (!memory.load(state_.id, chosen.store, failure, view(ex, loc))) ex.discard_inconsistent();
+      const bool spurious = seen == expected;
+      expected = seen;
+      finish(ex, op,
+             spurious ? "cas failed spuriously, saw " + value_text(seen)
+                      : "cas failed, saw " + value_text(seen),
+             failure, note);
+      return false;
     }
     // Decided split: a load, then (when it saw `expected`) a store — another thread can step in.
     bool split_cas_step(Execution& ex, T& expected, const T& desired, std::memory_order order,
@@ -239,41 +355,22 @@ struct ModelSync {
       return true;
     }
 
-    // One visible operation: park, apply `effect` (returns {result, value now held}), update
-    // happens-before by `order`, trace.
-    template <class Effect>
-    std::pair<T, T> access(Execution& ex, OpKind kind, std::memory_order order,
-                           const SourceLoc& loc, Effect&& effect) {
-      const PendingOp op{kind, &state_, kNoThread, order, loc};
-      ex.before(op);
-      if (ex.abandoning()) return {value_, value_};
-      const std::pair<T, T> result = effect();
-      switch (kind) {
-        case OpKind::kLoad:
-          HappensBefore::load(ex.clock(), state_.released, order);
-          break;
-        case OpKind::kStore:
-          HappensBefore::store(state_.released, ex.clock(), order);
-          break;
-        default:
-          HappensBefore::rmw(ex.clock(), state_.released, order);
-          break;
-      }
-      if (ex.tracing()) {
-        std::string detail = kind == OpKind::kLoad ? "= " + value_text(result.first)
-                             : kind == OpKind::kStore
-                                 ? "= " + value_text(result.second)
-                                 : value_text(result.first) + " -> " + value_text(result.second);
-        ex.after(op, detail + " (" + std::string(order_name(order)) + ")");
-      } else {
+    // Ends the step, with the trace's detail when tracing.
+    static void finish(Execution& ex, const PendingOp& op, std::string what,
+                       std::memory_order order, const std::string& note) {
+      if (!ex.tracing()) {
         ex.after(op);
+        return;
       }
-      return result;
+      ex.after(op, what + " (" + std::string(order_name(order)) + ")" + note);
     }
 
-    T value_;
+    std::vector<T> values_;  // every value stored, by slot (the initial one first)
     AtomicState state_;
   };
+
+  // std::atomic_thread_fence: its release, acquire and seq_cst effects (memory_graph.hpp).
+  static void fence(std::memory_order order, SourceLoc loc = SourceLoc::current());
 
   // Plain data shared between threads: every access is checked for a data race; in symptom mode
   // every access is also a decision point.

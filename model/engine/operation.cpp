@@ -22,6 +22,8 @@ std::string_view op_name(OpKind kind) {
       return "store";
     case OpKind::kRmw:
       return "rmw";
+    case OpKind::kFence:
+      return "fence";
     case OpKind::kYield:
       return "yield";
     case OpKind::kCallOnce:

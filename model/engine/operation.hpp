@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "seam/source_loc.hpp"
 #include "model/engine/happens_before.hpp"
 #include "model/engine/vector_clock.hpp"
+#include "seam/source_loc.hpp"
 
 namespace doublecheck::model {
 
@@ -23,7 +23,8 @@ enum class OpKind : std::uint8_t {
   kUnlock,
   kLoad,
   kStore,
-  kRmw,  // exchange, compare_exchange, fetch_add, fetch_sub
+  kRmw,    // exchange, compare_exchange, fetch_add, fetch_sub, fetch_or, fetch_and, fetch_xor
+  kFence,  // atomic_thread_fence
   kYield,
   kCallOnce,
   kOnceDone,  // call_once: the initialiser finished (a release, like an unlock)
@@ -51,9 +52,8 @@ struct MutexState : ObjectHeader {
   SyncClock released;          // the clock of the last unlock: what the next lock acquires
 };
 
-struct AtomicState : ObjectHeader {
-  SyncClock released;  // what an acquire load of the current value synchronises with
-};
+// An atomic's stores and their clocks are kept by the execution's memory graph, by the id.
+struct AtomicState : ObjectHeader {};
 
 struct OnceState : ObjectHeader {
   enum class Phase : std::uint8_t { kIdle, kRunning, kDone };

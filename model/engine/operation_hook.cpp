@@ -20,6 +20,14 @@ std::string_view site_op_name(SiteOp op) {
       return "fetch_add";
     case SiteOp::kFetchSub:
       return "fetch_sub";
+    case SiteOp::kFetchOr:
+      return "fetch_or";
+    case SiteOp::kFetchAnd:
+      return "fetch_and";
+    case SiteOp::kFetchXor:
+      return "fetch_xor";
+    case SiteOp::kFence:
+      return "fence";
     case SiteOp::kCallOnce:
       return "call_once";
     case SiteOp::kRead:
@@ -50,7 +58,12 @@ OpKind op_kind(SiteOp op) {
     case SiteOp::kCompareExchange:
     case SiteOp::kFetchAdd:
     case SiteOp::kFetchSub:
+    case SiteOp::kFetchOr:
+    case SiteOp::kFetchAnd:
+    case SiteOp::kFetchXor:
       return OpKind::kRmw;
+    case SiteOp::kFence:
+      return OpKind::kFence;
     case SiteOp::kCallOnce:
       return OpKind::kCallOnce;
     case SiteOp::kRead:

@@ -34,6 +34,10 @@ enum class SiteOp : std::uint8_t {
   kCompareExchange,
   kFetchAdd,
   kFetchSub,
+  kFetchOr,
+  kFetchAnd,
+  kFetchXor,
+  kFence,  // atomic_thread_fence (no object)
   kCallOnce,
   // The accesses of a Shared<T>: one access unit each (a public access, called once).
   kRead,
@@ -48,7 +52,8 @@ OpKind op_kind(SiteOp op);                 // the trace's kind of it (kRmw for f
 // One operation at the interception point.
 struct OperationSite {
   SiteOp op = SiteOp::kLock;
-  ObjectHeader* object = nullptr;  // the mutex (a MutexState), atomic, once-flag or shared variable
+  ObjectHeader* object = nullptr;  // the mutex (a MutexState), atomic, once-flag, shared variable
+                                   // (a fence: a header naming the fence)
   SourceLoc loc;                   // where the source wrote it
   std::memory_order order = std::memory_order_seq_cst;  // as written (atomics; else seq_cst)
 };

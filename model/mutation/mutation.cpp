@@ -1,20 +1,22 @@
 #include "model/mutation/mutation.hpp"
 
-#include "model/engine/source_path.hpp"
-
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <iterator>
 #include <tuple>
 
+#include "model/engine/source_path.hpp"
+
 namespace doublecheck::model {
 namespace {
 
 constexpr std::array kSiteOps{SiteOp::kLock,     SiteOp::kTryLock,  SiteOp::kLoad,
                               SiteOp::kStore,    SiteOp::kExchange, SiteOp::kCompareExchange,
-                              SiteOp::kFetchAdd, SiteOp::kFetchSub, SiteOp::kCallOnce,
-                              SiteOp::kRead,     SiteOp::kWrite,    SiteOp::kAdd};
+                              SiteOp::kFetchAdd, SiteOp::kFetchSub, SiteOp::kFetchOr,
+                              SiteOp::kFetchAnd, SiteOp::kFetchXor, SiteOp::kFence,
+                              SiteOp::kCallOnce, SiteOp::kRead,     SiteOp::kWrite,
+                              SiteOp::kAdd};
 
 // The section operators' ids: "<lock site key><marker><access key>".
 constexpr std::string_view kSplitBeforeMarker = "/split-before:";
@@ -57,7 +59,7 @@ std::vector<std::memory_order> steps_down(SiteOp op, std::memory_order order) {
     case std::memory_order_seq_cst:
       if (op == SiteOp::kLoad) return {std::memory_order_acquire};
       if (op == SiteOp::kStore) return {std::memory_order_release};
-      return {std::memory_order_acq_rel};
+      return {std::memory_order_acq_rel};  // an RMW or a fence
     case std::memory_order_acq_rel:
       return {std::memory_order_acquire, std::memory_order_release};
     case std::memory_order_acquire:

@@ -47,10 +47,12 @@ namespace doublecheck::model {
 constexpr bool is_mutex_op(SiteOp op) { return op == SiteOp::kLock || op == SiteOp::kTryLock; }
 constexpr bool is_rmw_op(SiteOp op) {
   return op == SiteOp::kExchange || op == SiteOp::kCompareExchange || op == SiteOp::kFetchAdd ||
-         op == SiteOp::kFetchSub;
+         op == SiteOp::kFetchSub || op == SiteOp::kFetchOr || op == SiteOp::kFetchAnd ||
+         op == SiteOp::kFetchXor;
 }
+// A fence is an atomic operation without an object: its order steps down (to nothing, relaxed).
 constexpr bool is_atomic_op(SiteOp op) {
-  return op == SiteOp::kLoad || op == SiteOp::kStore || is_rmw_op(op);
+  return op == SiteOp::kLoad || op == SiteOp::kStore || op == SiteOp::kFence || is_rmw_op(op);
 }
 constexpr bool is_shared_op(SiteOp op) {
   return op == SiteOp::kRead || op == SiteOp::kWrite || op == SiteOp::kAdd;
@@ -218,9 +220,5 @@ struct Mutant {
 // split-before per split point, then one exclude per point, each in the points' order.
 std::vector<Mutant> mutants_of(const std::vector<Site>& sites,
                                const std::vector<SectionPoint>& points = {});
-
-// The memory model every verdict is reached in.
-inline constexpr std::string_view kMemoryModel =
-    "sequentially consistent interleavings, memory orders judged by happens-before (vector clocks)";
 
 }  // namespace doublecheck::model

@@ -45,8 +45,7 @@ void MutationHook::begin_execution() {
   sections_.clear();
 }
 
-Decision MutationHook::on_operation(const Execution& execution,
-                                             const OperationSite& site) {
+Decision MutationHook::on_operation(const Execution& execution, const OperationSite& site) {
   switch (site.op) {
     case SiteOp::kLock:
     case SiteOp::kTryLock:

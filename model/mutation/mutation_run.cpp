@@ -101,17 +101,19 @@ MutantResult judge(const Mutant& mutant, const ExploreResult& run) {
   result.executions = run.executions;
   result.exhaustive = run.exhaustive;
   result.search = search_text(run);
+  result.memory_model = run.memory_model;
   if (!run.passed()) {
     result.verdict = Verdict::kKilled;
     result.killed_by = headline(run.failures);
     return result;
   }
-  if (mutant.judged_by_happens_before_only()) {
+  if (run.memory_model == MemoryModel::kSc && mutant.judged_by_happens_before_only()) {
     result.verdict = Verdict::kNotJudged;
     result.reason = mutant.weakening_text() +
                     " can only be judged by its happens-before effect, which it does not change "
-                    "here: the explorer runs sequentially consistent interleavings, so the single "
-                    "total order seq_cst adds is not modelled";
+                    "here: under --memory-model sc the explorer runs sequentially consistent "
+                    "interleavings, so the single total order seq_cst adds is not modelled (the "
+                    "default, rc11, judges it)";
     return result;
   }
   result.verdict = Verdict::kSurvived;
@@ -176,7 +178,10 @@ std::string format_mutation_table(std::string_view model, const std::vector<Site
   std::string out = in + "mutants of " + std::string(model) + ": " + std::to_string(sites.size()) +
                     " synchronisation site" + (sites.size() == 1 ? "" : "s") + " met, " +
                     std::to_string(mutants.size()) + " mutant" + (mutants.size() == 1 ? "" : "s") +
-                    " (memory model: " + std::string(kMemoryModel) + ")\n";
+                    " (memory model: " +
+                    std::string(memory_model_text(mutants.empty() ? MemoryModel::kRc11
+                                                                  : mutants.front().memory_model)) +
+                    ")\n";
   if (!mutants.empty()) {
     std::vector<std::vector<std::string>> rows{
         {"#", "site", "weakening", "verdict", "killed_by", "executions"}};
@@ -216,7 +221,8 @@ void MutationSummary::add(const std::string& model, const std::string& variant, 
     return entry.variant == variant && entry.mutant.id() == id;
   });
   if (it == entries_.end()) {
-    entries_.push_back(MutantSummary{variant, result.mutant, in_fix, result.verdict, {}, {}, {}});
+    entries_.push_back(MutantSummary{
+        variant, result.mutant, in_fix, result.verdict, {}, {}, {}, result.memory_model});
     it = std::prev(entries_.end());
   }
   switch (result.verdict) {
@@ -284,7 +290,9 @@ std::string MutationSummary::format() const {
   }
   return "mutation summary: each mutant over the models of its variant that meet its site "
          "(memory model: " +
-         std::string(kMemoryModel) + ")\n" + format_rows(rows, "  ") + details;
+         std::string(memory_model_text(entries_.empty() ? MemoryModel::kRc11
+                                                        : entries_.front().memory_model)) +
+         ")\n" + format_rows(rows, "  ") + details;
 }
 
 }  // namespace doublecheck::model

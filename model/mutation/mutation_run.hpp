@@ -1,7 +1,7 @@
-// Running the mutants of model/mutation/mutation.hpp: record a passing model's synchronisation sites, run
-// the model once per mutant with the same search, and judge each: killed (the model fails: the
-// counterexample shows why the site is needed), survived (the site is not necessary for the
-// checked properties, or the model does not exercise it), or not judged (a seq_cst -> acquire/
+// Running the mutants of model/mutation/mutation.hpp: record a passing model's synchronisation
+// sites, run the model once per mutant with the same search, and judge each: killed (the model
+// fails: the counterexample shows why the site is needed), survived (the site is not necessary for
+// the checked properties, or the model does not exercise it), or not judged (a seq_cst -> acquire/
 // release step, which the explorer's memory model cannot tell apart: see kMemoryModel).
 #pragma once
 
@@ -31,6 +31,7 @@ struct MutantResult {
   bool exhaustive = false;  // the mutant's search was exhaustive
   std::string search;       // "dpor, exhaustive", "dpor (stopped at the first failure)", ...
   std::string reason;       // survived / not judged: why, for a person
+  MemoryModel memory_model = MemoryModel::kRc11;  // the one the mutant's run followed
 
   // "assertion failed at init.cpp:56", "data race at telemetry_emitter.hpp:138 (with
   // telemetry_emitter.hpp:148)" (a race: the later access, then the earlier), or "" when it was
@@ -80,6 +81,7 @@ struct MutantSummary {
   std::vector<std::string> killed_in;
   std::vector<std::string> survived_in;
   std::vector<std::string> not_judged_in;
+  MemoryModel memory_model = MemoryModel::kRc11;
 };
 
 class MutationSummary {

@@ -23,7 +23,7 @@ Pick DporScheduler::pick(const Choice& choice) {
   const auto index = position_++;
   if (index < decisions_.size()) {
     Decision& d = decisions_[index];
-    if (d.enabled != choice.enabled) return {Pick::Kind::kMismatch, 0};
+    if (d.options != 0 || d.enabled != choice.enabled) return {Pick::Kind::kMismatch, 0};
   } else {
     Decision d;
     d.enabled = choice.enabled;
@@ -53,10 +53,28 @@ Pick DporScheduler::pick(const Choice& choice) {
   return Pick::run(d.chosen);
 }
 
+Pick DporScheduler::choose_value(std::uint32_t options) {
+  const auto index = position_++;
+  if (index < decisions_.size()) {
+    const Decision& d = decisions_[index];
+    if (d.options != options) return {Pick::Kind::kMismatch, 0};
+    return Pick::run(d.chosen);
+  }
+  Decision d;
+  d.options = options;
+  decisions_.push_back(d);
+  return Pick::run(0);
+}
+
 double DporScheduler::progress() const {
   double covered = 0;
   double weight = 1;
   for (const Decision& d : decisions_) {
+    if (d.options != 0) {
+      covered += weight * d.chosen / d.options;
+      weight /= d.options;
+      continue;
+    }
     const int alternatives = count(d.backtrack & ~d.asleep);
     if (alternatives == 0) break;
     covered += weight * (count(d.done & ~d.asleep) - 1) / alternatives;
@@ -68,6 +86,14 @@ double DporScheduler::progress() const {
 bool DporScheduler::next_execution() {
   while (!decisions_.empty()) {
     Decision& last = decisions_.back();
+    if (last.options != 0) {
+      if (last.chosen + 1 < last.options) {
+        ++last.chosen;
+        return true;
+      }
+      decisions_.pop_back();
+      continue;
+    }
     const ThreadSet untried = last.backtrack & ~last.done & ~last.asleep;
     if (untried != 0) {
       last.chosen = lowest(untried);

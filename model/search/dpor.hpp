@@ -11,6 +11,11 @@
 // search sound together with sleep sets, which stop an execution that only repeats an explored
 // class.
 //
+// A value choice of the memory model (which store a load reads, where a store goes) is a decision
+// point too, every alternative of which is explored: the reduction is over the interleavings, and
+// each interleaving's executions differ in their values. Interleavings that give the same
+// execution graph are then counted once by the explorer (MemoryGraph::key()).
+//
 // Happens-before here is the order the steps' dependencies impose (per-step vector clocks),
 // including a mutex's unlock before its next lock, spawn before the child and the child before
 // join; not the memory model's happens-before (that is the race detector's).
@@ -21,8 +26,8 @@
 #include <vector>
 
 #include "model/engine/operation.hpp"
-#include "model/search/scheduler.hpp"
 #include "model/engine/vector_clock.hpp"
+#include "model/search/scheduler.hpp"
 
 namespace doublecheck::model {
 
@@ -30,6 +35,7 @@ class DporScheduler final : public Scheduler {
  public:
   void begin_execution() override;
   Pick pick(const Choice& choice) override;
+  Pick choose_value(std::uint32_t options) override;
   bool next_execution() override;
   [[nodiscard]] bool wants_ops() const override { return true; }
 
@@ -51,7 +57,8 @@ class DporScheduler final : public Scheduler {
     ThreadSet backtrack = 0;  // who must be tried here (grows as races are found)
     ThreadSet done = 0;       // who has been tried here
     ThreadSet asleep = 0;     // who was asleep on arrival (explored from an earlier point)
-    ThreadId chosen = 0;      // who runs in the current execution
+    ThreadId chosen = 0;      // who runs in the current execution (a value choice: the alternative)
+    std::uint32_t options = 0;  // a value choice's number of alternatives; 0 at a thread decision
     std::array<OpDesc, kMaxThreads> ops{};  // each thread's next operation here
   };
 

@@ -3,9 +3,15 @@
 namespace doublecheck::model {
 namespace {
 
-std::string key_of(const std::vector<ThreadId>& prefix) {
+std::string key_of(const std::vector<ScheduleChoice>& prefix) {
   std::string key;
-  for (const ThreadId t : prefix) key.push_back(static_cast<char>('a' + t));
+  for (const ScheduleChoice& c : prefix) {
+    if (c.is_value()) {
+      key += "-" + std::to_string(c.value) + ".";
+    } else {
+      key.push_back(static_cast<char>('a' + c.value));
+    }
+  }
   return key;
 }
 
@@ -33,8 +39,21 @@ bool PartitionedScheduler::mine() {
 Pick PartitionedScheduler::pick(const Choice& choice) {
   if (prefix_.size() == depth_ && !mine()) return {Pick::Kind::kRedundant, 0};
   const Pick pick = inner_.pick(choice);
-  if (pick.kind == Pick::Kind::kRun && prefix_.size() < depth_) prefix_.push_back(pick.thread);
+  if (pick.kind == Pick::Kind::kRun && prefix_.size() < depth_) {
+    prefix_.push_back(ScheduleChoice::thread(pick.thread));
+  }
   return pick;
+}
+
+// A value choice above the split is part of the subtree's key as a thread's is: two subtrees that
+// differ only in what a load read are different parts.
+Pick PartitionedScheduler::choose_value(std::uint32_t options) {
+  if (prefix_.size() == depth_ && !mine()) return {Pick::Kind::kRedundant, 0};
+  const Pick chosen = inner_.choose_value(options);
+  if (chosen.kind == Pick::Kind::kRun && prefix_.size() < depth_) {
+    prefix_.push_back(ScheduleChoice::alternative(chosen.thread));
+  }
+  return chosen;
 }
 
 }  // namespace doublecheck::model

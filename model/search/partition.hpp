@@ -57,6 +57,7 @@ class PartitionedScheduler final : public Scheduler {
     inner_.begin_execution();
   }
   Pick pick(const Choice& choice) override;
+  Pick choose_value(std::uint32_t options) override;
   bool next_execution() override { return inner_.next_execution(); }
   [[nodiscard]] bool cut_off() const override { return inner_.cut_off(); }
   void on_step(ThreadId t, const OpDesc& op) override { inner_.on_step(t, op); }
@@ -73,9 +74,9 @@ class PartitionedScheduler final : public Scheduler {
   Scheduler& inner_;
   std::uint32_t depth_;
   SubtreeOwner owner_;
-  std::vector<ThreadId> prefix_;   // choices of this execution, up to `depth`
-  std::set<std::string> owned_;    // subtrees this search has taken
-  std::set<std::string> foreign_;  // subtrees that belong to another part
+  std::vector<ScheduleChoice> prefix_;  // choices of this execution, up to `depth`
+  std::set<std::string> owned_;         // subtrees this search has taken
+  std::set<std::string> foreign_;       // subtrees that belong to another part
 
   // Whether the current prefix's subtree is ours. Remembered: a stateless search enters a subtree
   // once per execution in it, and a claim can be won only once.

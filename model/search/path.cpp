@@ -19,12 +19,24 @@ std::optional<ThreadId> Path::choose(ThreadSet enabled, ThreadId previous) {
   return first;
 }
 
+std::optional<std::uint32_t> Path::choose_value(std::uint32_t options) {
+  if (position_ < decisions_.size()) {
+    const DecisionPoint& replayed = decisions_[position_++];
+    if (replayed.options != options) return std::nullopt;
+    return replayed.chosen;
+  }
+  decisions_.push_back(DecisionPoint{0, 0, 0, options});
+  ++position_;
+  return 0;
+}
+
 double Path::progress() const {
   double covered = 0;
   double weight = 1;
   for (const DecisionPoint& d : decisions_) {
-    const int alternatives = count(d.enabled);
-    covered += weight * (count(d.tried) - 1) / alternatives;
+    const double alternatives = d.options > 0 ? d.options : count(d.enabled);
+    const double done = d.options > 0 ? d.chosen + 1 : count(d.tried);
+    covered += weight * (done - 1) / alternatives;
     weight /= alternatives;
   }
   return covered;
@@ -33,6 +45,15 @@ double Path::progress() const {
 bool Path::advance() {
   while (!decisions_.empty()) {
     DecisionPoint& last = decisions_.back();
+    if (last.options > 0) {
+      if (last.chosen + 1 < last.options) {
+        ++last.chosen;
+        position_ = 0;
+        return true;
+      }
+      decisions_.pop_back();
+      continue;
+    }
     const ThreadSet untried = last.enabled & ~last.tried;
     if (untried != 0) {
       last.chosen = lowest(untried);
@@ -45,20 +66,58 @@ bool Path::advance() {
   return false;
 }
 
-std::optional<std::vector<ThreadId>> Path::parse_token(std::string_view token) {
-  constexpr std::string_view kPrefix = "dc1:";
-  if (token.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
-  std::vector<ThreadId> choices;
-  for (const char c : token.substr(kPrefix.size())) {
-    if (c >= '0' && c <= '9') {
-      choices.push_back(static_cast<ThreadId>(c - '0'));
-    } else if (c >= 'a' && c <= 'f') {
-      choices.push_back(static_cast<ThreadId>(c - 'a' + 10));
-    } else {
-      return std::nullopt;
+std::string schedule_token(MemoryModel model, const std::vector<ScheduleChoice>& choices) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::string text = model == MemoryModel::kSc ? "dc1:" : "rc11:";
+  for (const ScheduleChoice& choice : choices) {
+    if (!choice.is_value()) {
+      text.push_back(kHex[choice.value & 0xFU]);
+      continue;
     }
+    std::string digits;
+    for (std::uint32_t v = choice.value; digits.empty() || v != 0; v >>= 4U) {
+      digits.insert(digits.begin(), kHex[v & 0xFU]);
+    }
+    text += "-" + digits + ".";
   }
-  return choices;
+  return text;
+}
+
+std::optional<Schedule> Path::parse_token(std::string_view token) {
+  Schedule schedule;
+  if (token.starts_with("dc1:")) {
+    schedule.memory_model = MemoryModel::kSc;
+    token.remove_prefix(4);
+  } else if (token.starts_with("rc11:")) {
+    schedule.memory_model = MemoryModel::kRc11;
+    token.remove_prefix(5);
+  } else {
+    return std::nullopt;
+  }
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (token[i] != '-') {
+      const int digit = hex(token[i]);
+      if (digit < 0) return std::nullopt;
+      schedule.choices.push_back(ScheduleChoice::thread(static_cast<ThreadId>(digit)));
+      continue;
+    }
+    std::uint64_t value = 0;
+    std::size_t j = i + 1;
+    for (; j < token.size() && token[j] != '.'; ++j) {
+      const int digit = hex(token[j]);
+      if (digit < 0 || value > 0xFFFFFFFULL) return std::nullopt;
+      value = value * 16 + static_cast<std::uint64_t>(digit);
+    }
+    if (j == token.size() || j == i + 1) return std::nullopt;  // "-" needs digits and a "."
+    schedule.choices.push_back(ScheduleChoice::alternative(static_cast<std::uint32_t>(value)));
+    i = j;
+  }
+  return schedule;
 }
 
 }  // namespace doublecheck::model

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/engine/memory_model.hpp"
 #include "model/engine/vector_clock.hpp"
 
 namespace doublecheck::model {
@@ -21,11 +22,37 @@ inline ThreadSet single(ThreadId t) { return ThreadSet{1} << t; }
 int count(ThreadSet set);
 ThreadId lowest(ThreadSet set);
 
-// A point where two or more threads could run.
+// One entry of a schedule: the thread picked at a decision point, or the alternative taken at a
+// value choice of the memory model (which store a load reads, where a store goes in modification
+// order, whether a weak compare-exchange fails spuriously; alternative 0 is what a sequentially
+// consistent run does).
+struct ScheduleChoice {
+  enum class Kind : std::uint8_t { kThread, kValue };
+  Kind kind = Kind::kThread;
+  std::uint32_t value = 0;  // the thread, or the alternative
+
+  static constexpr ScheduleChoice thread(ThreadId t) { return {Kind::kThread, t}; }
+  static constexpr ScheduleChoice alternative(std::uint32_t i) { return {Kind::kValue, i}; }
+  [[nodiscard]] bool is_value() const { return kind == Kind::kValue; }
+  bool operator==(const ScheduleChoice&) const = default;
+};
+
+// What a replay token stands for: the memory model and every choice of one execution.
+struct Schedule {
+  MemoryModel memory_model = MemoryModel::kRc11;
+  std::vector<ScheduleChoice> choices;
+};
+
+// The token of a schedule: "dc1:" (sequential consistency) or "rc11:" (C++), then one hex digit
+// per thread picked and "-<hex>." per value choice, in order.
+std::string schedule_token(MemoryModel model, const std::vector<ScheduleChoice>& choices);
+
+// A point where two or more threads could run, or (options > 0) a value choice.
 struct DecisionPoint {
-  ThreadSet enabled = 0;  // who could run
-  ThreadSet tried = 0;    // who has been (or is being) explored here
-  ThreadId chosen = 0;    // who runs in the current execution
+  ThreadSet enabled = 0;      // who could run
+  ThreadSet tried = 0;        // who has been (or is being) explored here
+  ThreadId chosen = 0;        // who runs in the current execution (value choice: the alternative)
+  std::uint32_t options = 0;  // a value choice's number of alternatives; 0 at a thread's
 };
 
 class Path {
@@ -37,21 +64,22 @@ class Path {
   // Fresh decisions prefer `previous` (no preemption), then the lowest id. Returns nullopt when
   // the replayed prefix does not match (the model is not deterministic).
   std::optional<ThreadId> choose(ThreadSet enabled, ThreadId previous);
+  // The alternative to take at a value choice of `options` (fresh: 0); nullopt on a mismatch.
+  std::optional<std::uint32_t> choose_value(std::uint32_t options);
 
   // Moves to the next unexplored execution: the deepest decision with an untried thread takes it,
   // the decisions after it are dropped. False when every execution has been explored.
   bool advance();
 
-  // The choices a replay token ("dc1:" then one hex digit per decision) stands for; nullopt when it
-  // is not a token. Tokens are written by Execution::token().
-  static std::optional<std::vector<ThreadId>> parse_token(std::string_view token);
+  // The schedule a replay token (schedule_token()) stands for; nullopt when it is not a token.
+  static std::optional<Schedule> parse_token(std::string_view token);
 
   // An estimate of the share of the tree explored, for the progress line.
   [[nodiscard]] double progress() const;
 
  private:
   std::vector<DecisionPoint> decisions_;  // the current execution's decision points, in order
-  std::size_t position_ = 0;         // the current execution's next decision point
+  std::size_t position_ = 0;              // the current execution's next decision point
 };
 
 }  // namespace doublecheck::model

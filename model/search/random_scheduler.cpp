@@ -12,6 +12,16 @@ Pick RandomScheduler::pick(const Choice& choice) {
   return Pick::run(lowest(s));
 }
 
+// Value choices (reads-from, modification order) are sampled uniformly by both searches: PCT's
+// priorities order threads, not the values they see.
+Pick RandomScheduler::choose_value(std::uint32_t options) {
+  return Pick::run(std::uniform_int_distribution<std::uint32_t>(0, options - 1)(rng_));
+}
+
+Pick PctScheduler::choose_value(std::uint32_t options) {
+  return Pick::run(std::uniform_int_distribution<std::uint32_t>(0, options - 1)(rng_));
+}
+
 void PctScheduler::begin_execution() {
   rng_.seed(seed_ * 0x9E3779B97F4A7C15ULL + iteration_);
   priority_.fill(0);

@@ -20,6 +20,7 @@ class RandomScheduler final : public Scheduler {
       : seed_(seed), iterations_(iterations) {}
   void begin_execution() override { rng_.seed(seed_ * 0x9E3779B97F4A7C15ULL + iteration_); }
   Pick pick(const Choice& choice) override;
+  Pick choose_value(std::uint32_t options) override;
   bool next_execution() override { return ++iteration_ < iterations_; }
   [[nodiscard]] std::uint64_t iteration() const { return iteration_; }
 
@@ -36,6 +37,7 @@ class PctScheduler final : public Scheduler {
       : seed_(seed), iterations_(iterations), depth_(depth == 0 ? 1 : depth) {}
   void begin_execution() override;
   Pick pick(const Choice& choice) override;
+  Pick choose_value(std::uint32_t options) override;
   bool next_execution() override;
   [[nodiscard]] std::uint64_t iteration() const { return iteration_; }
 

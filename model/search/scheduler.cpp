@@ -15,12 +15,19 @@ Pick DfsScheduler::pick(const Choice& choice) {
 
 Pick ReplayScheduler::pick(const Choice& choice) {
   if (position_ < choices_.size()) {
-    const ThreadId t = choices_[position_++];
-    if (!contains(choice.enabled, t)) return {Pick::Kind::kMismatch, 0};
-    return Pick::run(t);
+    const ScheduleChoice next = choices_[position_++];
+    if (next.is_value() || !contains(choice.enabled, next.value)) return {Pick::Kind::kMismatch, 0};
+    return Pick::run(next.value);
   }
   return Pick::run(contains(choice.enabled, choice.previous) ? choice.previous
                                                              : lowest(choice.enabled));
+}
+
+Pick ReplayScheduler::choose_value(std::uint32_t options) {
+  if (position_ >= choices_.size()) return Pick::run(0);
+  const ScheduleChoice next = choices_[position_++];
+  if (!next.is_value() || next.value >= options) return {Pick::Kind::kMismatch, 0};
+  return Pick::run(next.value);
 }
 
 }  // namespace doublecheck::model

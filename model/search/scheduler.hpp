@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "model/engine/operation.hpp"
@@ -27,7 +28,7 @@ struct Pick {
     kRedundant,  // every enabled thread is asleep: this execution repeats an explored one (DPOR)
   };
   Kind kind = Kind::kRun;
-  ThreadId thread = 0;
+  ThreadId thread = 0;  // the thread to run; for choose_value(), the alternative taken
 
   static Pick run(ThreadId t) { return {Kind::kRun, t}; }
 };
@@ -38,6 +39,10 @@ class Scheduler {
   // Called before each execution.
   virtual void begin_execution() = 0;
   virtual Pick pick(const Choice& choice) = 0;
+  // A value choice of the memory model with `options` (two or more) alternatives, 0 being what a
+  // sequentially consistent run does: the one this execution takes (Pick::run(alternative)), or
+  // kMismatch / kRedundant as for a thread.
+  virtual Pick choose_value(std::uint32_t options) = 0;
   // Prepares the next execution; false when the search is over.
   virtual bool next_execution() = 0;
   // True when some interleaving was left out on purpose (a preemption bound), so a search that
@@ -70,6 +75,10 @@ class DfsScheduler final : public Scheduler {
       : bound_(preemption_bound) {}
   void begin_execution() override { path_.rewind(); }
   Pick pick(const Choice& choice) override;
+  Pick choose_value(std::uint32_t options) override {
+    const auto chosen = path_.choose_value(options);
+    return chosen ? Pick::run(*chosen) : Pick{Pick::Kind::kMismatch, 0};
+  }
   bool next_execution() override { return path_.advance(); }
   [[nodiscard]] bool cut_off() const override { return cut_off_; }
   [[nodiscard]] double progress() const override { return path_.progress(); }
@@ -80,17 +89,18 @@ class DfsScheduler final : public Scheduler {
   bool cut_off_ = false;                // the bound removed a choice somewhere
 };
 
-// Runs one given interleaving (a replay token's choices), then stops. Past the end of the choices
-// it keeps running the previous thread, as a fresh depth-first path would.
+// Runs one given execution (a replay token's choices), then stops. Past the end of the choices it
+// keeps running the previous thread and takes alternative 0, as a fresh depth-first path would.
 class ReplayScheduler final : public Scheduler {
  public:
-  explicit ReplayScheduler(std::vector<ThreadId> choices) : choices_(std::move(choices)) {}
+  explicit ReplayScheduler(std::vector<ScheduleChoice> choices) : choices_(std::move(choices)) {}
   void begin_execution() override { position_ = 0; }
   Pick pick(const Choice& choice) override;
+  Pick choose_value(std::uint32_t options) override;
   bool next_execution() override { return false; }
 
  private:
-  std::vector<ThreadId> choices_;
+  std::vector<ScheduleChoice> choices_;
   std::size_t position_ = 0;
 };
 

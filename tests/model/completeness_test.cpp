@@ -1,7 +1,7 @@
 // The plain exhaustive search (Search::kPlain) explores every interleaving of the threads' visible
-// operations exactly once. Counting rule (model/engine/execution.hpp): each atomic, mutex, call_once and
-// yield is a decision point; spawn and join are not (the spawned thread runs to its first visible
-// operation, a joiner goes on in the step that finishes its target).
+// operations exactly once. Counting rule (model/engine/execution.hpp): each atomic, mutex,
+// call_once and yield is a decision point; spawn and join are not (the spawned thread runs to its
+// first visible operation, a joiner goes on in the step that finishes its target).
 #include <gtest/gtest.h>
 
 #include <set>
@@ -14,9 +14,12 @@
 namespace doublecheck::model {
 namespace {
 
+// The counts here are of interleavings: under sequential consistency each interleaving is one
+// execution (under RC11 interleavings that give one execution graph count once).
 ExploreOptions plain() {
   ExploreOptions options;
   options.search = Search::kPlain;
+  options.memory_model = MemoryModel::kSc;
   return options;
 }
 

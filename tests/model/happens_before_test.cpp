@@ -1,11 +1,13 @@
 // Happens-before: what orders plain accesses, and what does not.
+#include "model/engine/happens_before.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
 #include <utility>
 
 #include "model/engine/explorer.hpp"
-#include "model/engine/happens_before.hpp"
+#include "model/engine/memory_graph.hpp"
 #include "model/engine/model_sync.hpp"
 
 namespace doublecheck::model {
@@ -178,33 +180,57 @@ TEST(HappensBefore, CallOnceOrdersTheInitialiserBeforeEveryCaller) {
   EXPECT_TRUE(result.exhaustive);
 }
 
-// --- the transfers themselves (model/engine/happens_before.hpp) ------------------------------------
+// --- the transfers themselves (model/engine/happens_before.hpp)
+// ------------------------------------
 
+// The atomics' transfers go through the memory graph (model/engine/memory_graph.hpp): an acquire
+// takes in the release sequence of the store it read.
 TEST(HappensBeforeRules, AReleaseStorePublishesAndARelaxedStoreEndsTheReleaseSequence) {
+  MemoryGraph memory(MemoryModel::kSc);
   VectorClock writer;
   HappensBefore::start(writer, 0);
-  SyncClock flag;
-  HappensBefore::store(flag, writer, std::memory_order_release);
   VectorClock reader;
-  HappensBefore::load(reader, flag, std::memory_order_relaxed);
+  HappensBefore::start(reader, 1);
+  memory.init(1, 0, ThreadView{0, writer, 0, SourceLoc{}});
+  ASSERT_TRUE(memory.store(1, 1, 1, std::memory_order_release, ThreadView{0, writer, 0, {}}));
+  ASSERT_TRUE(memory.load(1, 1, std::memory_order_relaxed, ThreadView{1, reader, 0, {}}));
   EXPECT_EQ(reader[0], 0U) << "a relaxed load acquires nothing";
-  HappensBefore::load(reader, flag, std::memory_order_acquire);
+  ASSERT_TRUE(memory.load(1, 1, std::memory_order_acquire, ThreadView{1, reader, 0, {}}));
   EXPECT_EQ(reader[0], 1U);
-  HappensBefore::store(flag, writer, std::memory_order_relaxed);
-  EXPECT_EQ(flag.carried()[0], 0U) << "a relaxed store heads a sequence that publishes nothing";
+  HappensBefore::end_step(writer, 0);
+  ASSERT_TRUE(memory.store(1, 2, 2, std::memory_order_relaxed, ThreadView{0, writer, 0, {}}));
+  EXPECT_EQ(memory.order_of(1)[2].sync[0], 0U)
+      << "a relaxed store heads a sequence that publishes nothing";
 }
 
 TEST(HappensBeforeRules, AReleaseRmwAddsToTheReleaseSequenceItContinues) {
+  MemoryGraph memory(MemoryModel::kSc);
   VectorClock first;
   HappensBefore::start(first, 0);
-  SyncClock counter;
-  HappensBefore::store(counter, first, std::memory_order_release);
+  memory.init(1, 0, ThreadView{0, first, 0, SourceLoc{}});
+  ASSERT_TRUE(memory.store(1, 1, 1, std::memory_order_release, ThreadView{0, first, 0, {}}));
   VectorClock second;
   HappensBefore::start(second, 1);
-  HappensBefore::rmw(second, counter, std::memory_order_release);
+  ASSERT_TRUE(memory.update(1, 1, 2, std::memory_order_release, ThreadView{1, second, 0, {}}));
   EXPECT_EQ(second[0], 0U) << "a release RMW acquires nothing";
-  EXPECT_EQ(counter.carried()[0], 1U) << "the store it continues still publishes";
-  EXPECT_EQ(counter.carried()[1], 1U);
+  EXPECT_EQ(memory.order_of(1)[2].sync[0], 1U) << "the store it continues still publishes";
+  EXPECT_EQ(memory.order_of(1)[2].sync[1], 1U);
+}
+
+TEST(HappensBeforeRules, AReleaseFenceLetsALaterRelaxedStorePublishAndAnAcquireFenceTakesItIn) {
+  MemoryGraph memory(MemoryModel::kRc11);
+  VectorClock writer;
+  HappensBefore::start(writer, 0);
+  VectorClock reader;
+  HappensBefore::start(reader, 1);
+  memory.init(1, 0, ThreadView{0, writer, 0, SourceLoc{}});
+  ASSERT_TRUE(memory.fence(std::memory_order_release, ThreadView{0, writer, 0, {}}));
+  HappensBefore::end_step(writer, 0);
+  ASSERT_TRUE(memory.store(1, 1, 1, std::memory_order_relaxed, ThreadView{0, writer, 0, {}}));
+  ASSERT_TRUE(memory.load(1, 1, std::memory_order_relaxed, ThreadView{1, reader, 0, {}}));
+  EXPECT_EQ(reader[0], 0U) << "the relaxed load alone acquires nothing";
+  ASSERT_TRUE(memory.fence(std::memory_order_acquire, ThreadView{1, reader, 0, {}}));
+  EXPECT_EQ(reader[0], 1U) << "the acquire fence takes in the release fence's clock";
 }
 
 TEST(HappensBeforeRules, AFailedCompareExchangeLoadsWithTheDerivedFailureOrder) {

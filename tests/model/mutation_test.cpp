@@ -1,6 +1,6 @@
-// Fix-necessity mutation (model/mutation/mutation.hpp, model/mutation/mutation_run.hpp): the sites a passing model
-// meets are recorded; each kind of weakening is killed where the site is needed and survives where
-// it is not; the emitter's fix has every site listed and every mutant killed.
+// Fix-necessity mutation (model/mutation/mutation.hpp, model/mutation/mutation_run.hpp): the sites
+// a passing model meets are recorded; each kind of weakening is killed where the site is needed and
+// survives where it is not; the emitter's fix has every site listed and every mutant killed.
 #include "model/mutation/mutation.hpp"
 
 #include <gtest/gtest.h>
@@ -12,14 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "seam/scoped_lock.hpp"
+#include "model/catalogue/registry.hpp"
+#include "model/catalogue/report_json.hpp"
+#include "model/emitter/catalog.hpp"
 #include "model/engine/execution.hpp"
 #include "model/engine/explorer.hpp"
 #include "model/engine/model_sync.hpp"
 #include "model/mutation/mutation_run.hpp"
-#include "model/catalogue/registry.hpp"
-#include "model/emitter/catalog.hpp"
-#include "model/catalogue/report_json.hpp"
+#include "seam/scoped_lock.hpp"
 
 namespace doublecheck::model {
 namespace {
@@ -96,7 +96,8 @@ TEST(MutationSites, RecordsEverySynchronisationSiteWithItsLineOperationAndOrder)
       {SiteOp::kCallOnce, "once#3", file, once_line, std::memory_order_seq_cst},
   };
   EXPECT_EQ(run.sites, expected);
-  EXPECT_EQ(run.sites[0].describe(), "lock m at tests/model/mutation_test.cpp:" + std::to_string(lock_line));
+  EXPECT_EQ(run.sites[0].describe(),
+            "lock m at tests/model/mutation_test.cpp:" + std::to_string(lock_line));
   EXPECT_EQ(run.sites[2].describe(),
             "load(acquire) flag at tests/model/mutation_test.cpp:" + std::to_string(load_line));
 }
@@ -312,12 +313,19 @@ TEST(MutationOrder, AcquireToRelaxedSurvivesWhereNothingIsReadAfterIt) {
   EXPECT_NE(load.reason.find("not necessary for the checked properties"), std::string::npos);
 }
 
-TEST(MutationOrder, SeqCstWhereAcquireReleaseSufficesIsNotJudged) {
-  // seq_cst -> acquire / release: the explorer's memory model (sequentially consistent
-  // interleavings, orders judged by happens-before) cannot tell them apart: "not judged", with the
-  // reason, rather than "not necessary".
+ExploreOptions sequentially_consistent() {
+  ExploreOptions options;
+  options.memory_model = MemoryModel::kSc;
+  return options;
+}
+
+TEST(MutationOrder, SeqCstWhereAcquireReleaseSufficesIsNotJudgedUnderSc) {
+  // seq_cst -> acquire / release: sequentially consistent interleavings with orders judged by
+  // happens-before cannot tell them apart: "not judged", with the reason, rather than "not
+  // necessary".
   const auto run =
-      mutate_model(message_passing(std::memory_order_seq_cst, std::memory_order_seq_cst, true));
+      mutate_model(message_passing(std::memory_order_seq_cst, std::memory_order_seq_cst, true),
+                   sequentially_consistent());
   ASSERT_EQ(run.mutants.size(), 2U);
   const MutantResult& load = only(run, "ready", Weakening::kOrder, std::memory_order_acquire);
   const MutantResult& store = only(run, "ready", Weakening::kOrder, std::memory_order_release);
@@ -327,6 +335,52 @@ TEST(MutationOrder, SeqCstWhereAcquireReleaseSufficesIsNotJudged) {
     EXPECT_NE(r->reason.find("sequentially consistent"), std::string::npos);
   }
   EXPECT_EQ(verdict_name(load.verdict), "not judged");
+}
+
+TEST(MutationOrder, SeqCstWhereAcquireReleaseSufficesSurvivesUnderRc11) {
+  // Under the C++ memory model the weakening is judged: message passing needs only
+  // release/acquire, so the seq_cst is shown not necessary.
+  const auto run =
+      mutate_model(message_passing(std::memory_order_seq_cst, std::memory_order_seq_cst, true));
+  ASSERT_EQ(run.mutants.size(), 2U);
+  for (const Order to : {std::memory_order_acquire, std::memory_order_release}) {
+    const MutantResult& r = only(run, "ready", Weakening::kOrder, to);
+    EXPECT_EQ(r.verdict, Verdict::kSurvived) << r.mutant.id();
+  }
+}
+
+// Store buffering (Dekker's entry): each thread raises its flag, then looks at the other's; at
+// most one may see the other's flag down. That needs seq_cst on every access: a release store or an
+// acquire load lets both read the old value.
+std::function<void()> store_buffering(Order order) {
+  return [=] {
+    ModelSync::Atomic<int> flag0(0, "flag0");
+    ModelSync::Atomic<int> flag1(0, "flag1");
+    ModelSync::Atomic<int> entered(0, "entered");
+    auto enter = [&](ModelSync::Atomic<int>& mine, ModelSync::Atomic<int>& other) {
+      mine.store(1, order);
+      if (other.load(order) == 0) {
+        check(entered.fetch_add(1, std::memory_order_relaxed) == 0, "at most one enters");
+      }
+    };
+    thread a([&] { enter(flag0, flag1); });
+    thread b([&] { enter(flag1, flag0); });
+    a.join();
+    b.join();
+  };
+}
+
+TEST(MutationOrder, SeqCstToAcquireOrReleaseKilledUnderRc11WhereTheTotalOrderIsNeeded) {
+  const auto run = mutate_model(store_buffering(std::memory_order_seq_cst));
+  std::size_t order_mutants = 0;
+  for (const MutantResult& r : run.mutants) {
+    if (r.mutant.weakening != Weakening::kOrder) continue;
+    ++order_mutants;
+    EXPECT_EQ(r.verdict, Verdict::kKilled) << r.mutant.id();
+    ASSERT_TRUE(r.killed_by);
+    EXPECT_EQ(r.killed_by->message, "at most one enters");
+  }
+  EXPECT_EQ(order_mutants, 4U) << "two flag stores, two flag loads";
 }
 
 // Two threads each fill their own slot and count themselves in with one RMW; whoever counts last
@@ -369,10 +423,15 @@ TEST(MutationOrder, AcqRelToAcquireAndToReleaseSurviveWhereTheCounterPublishesNo
             Verdict::kSurvived);
 }
 
-TEST(MutationOrder, SeqCstRmwToAcqRelIsNotJudged) {
-  const auto run = mutate_model(last_one_reads(std::memory_order_seq_cst, true));
-  EXPECT_EQ(only(run, "arrived", Weakening::kOrder, std::memory_order_acq_rel).verdict,
+TEST(MutationOrder, SeqCstRmwToAcqRelIsNotJudgedUnderScAndJudgedUnderRc11) {
+  const auto sc =
+      mutate_model(last_one_reads(std::memory_order_seq_cst, true), sequentially_consistent());
+  EXPECT_EQ(only(sc, "arrived", Weakening::kOrder, std::memory_order_acq_rel).verdict,
             Verdict::kNotJudged);
+  const auto rc11 = mutate_model(last_one_reads(std::memory_order_seq_cst, true));
+  EXPECT_EQ(only(rc11, "arrived", Weakening::kOrder, std::memory_order_acq_rel).verdict,
+            Verdict::kSurvived)
+      << "an RMW chain needs acq_rel, not a total order";
 }
 
 // --- split RMW ---------------------------------------------------------------------------------
@@ -392,8 +451,9 @@ TEST(MutationSplit, KilledByALostUpdateOfAnAtomicCounter) {
   ASSERT_TRUE(r.killed_by);
   EXPECT_EQ(r.killed_by->kind, FailureKind::kAssertion);
   EXPECT_EQ(r.killed_by->message, "no increment lost");
-  // The split made the load and the store two decision points: the other thread's operation on
-  // the counter runs between one thread's load and its store.
+  // The split made the load and the store two operations: the other thread's operation on the
+  // counter runs between one thread's load and its store, or (under RC11) one thread's load reads
+  // the value the other's store already replaced.
   std::vector<const TraceEvent*> ops;
   for (const TraceEvent& event : r.killed_by->events) {
     if (event.object == "counter") ops.push_back(&event);
@@ -404,6 +464,7 @@ TEST(MutationSplit, KilledByALostUpdateOfAnAtomicCounter) {
     std::size_t k = i + 1;  // the same thread's next operation on the counter
     while (k < ops.size() && ops[k]->thread != ops[i]->thread) ++k;
     interleaved = k < ops.size() && k > i + 1 && ops[k]->kind == OpKind::kStore;
+    interleaved |= ops[i]->detail.find("STALE") != std::string::npos;
   }
   EXPECT_TRUE(interleaved) << r.killed_by->trace;
 }
@@ -514,7 +575,8 @@ TEST(MutationSection, SplitBetweenTwoUpdatesIsKilledByTheReaderThatComparesThem)
       by_id(run, writer + "/split-before:" + key("b", writer_b_line, "add"));
   EXPECT_EQ(split.mutant.weakening, Weakening::kSplitBefore);
   EXPECT_EQ(split.mutant.weakening_text(),
-            "unlock/relock before add b at tests/model/mutation_test.cpp:" + std::to_string(writer_b_line));
+            "unlock/relock before add b at tests/model/mutation_test.cpp:" +
+                std::to_string(writer_b_line));
   EXPECT_FALSE(split.mutant.judged_by_happens_before_only());
   EXPECT_EQ(split.verdict, Verdict::kKilled);
   ASSERT_TRUE(split.killed_by);
@@ -535,8 +597,8 @@ TEST(MutationSection, EitherUpdateRunOutsideTheLockIsKilledAsADataRace) {
        {std::pair{"a", writer_a_line}, std::pair{"b", writer_b_line}}) {
     const MutantResult& exclude = by_id(run, writer + "/exclude:" + key(object, line, "add"));
     EXPECT_EQ(exclude.mutant.weakening_text(), "add " + std::string(object) +
-                                                   " at tests/model/mutation_test.cpp:" + std::to_string(line) +
-                                                   " outside the lock");
+                                                   " at tests/model/mutation_test.cpp:" +
+                                                   std::to_string(line) + " outside the lock");
     EXPECT_EQ(exclude.verdict, Verdict::kKilled) << exclude.mutant.id();
     ASSERT_TRUE(exclude.killed_by);
     EXPECT_EQ(exclude.killed_by->kind, FailureKind::kDataRace);
@@ -735,7 +797,8 @@ TEST(MutationSection, RecordingListsEachSectionsAccessesWithTheirLines) {
   const std::vector<SectionPoint> expected{
       {m, add, false}, {m, load, true}, {m, store, true}, {i, store, false}};
   EXPECT_EQ(run.points, expected);
-  EXPECT_EQ(store.describe(), "write counter at tests/model/mutation_test.cpp:" + std::to_string(store_line));
+  EXPECT_EQ(store.describe(),
+            "write counter at tests/model/mutation_test.cpp:" + std::to_string(store_line));
   EXPECT_EQ(load.key(), key("flag", load_line, "load.acquire"));
 }
 
@@ -837,8 +900,10 @@ TEST(MutationReport, JsonEntryOfASectionMutantNamesItsAccess) {
   const MutantResult& split =
       by_id(run, writer + "/split-before:" + key("b", writer_b_line, "add"));
   const auto json = to_json(spec, split, true);
-  EXPECT_EQ(json["access"], "add b at tests/model/mutation_test.cpp:" + std::to_string(writer_b_line));
-  EXPECT_EQ(json["site"], "lock m at tests/model/mutation_test.cpp:" + std::to_string(writer_lock_line));
+  EXPECT_EQ(json["access"],
+            "add b at tests/model/mutation_test.cpp:" + std::to_string(writer_b_line));
+  EXPECT_EQ(json["site"],
+            "lock m at tests/model/mutation_test.cpp:" + std::to_string(writer_lock_line));
   EXPECT_EQ(json["id"], split.mutant.id());
   EXPECT_EQ(json["replay"]["mutant"], split.mutant.id());
   EXPECT_EQ(json["site_detail"]["op"], "lock");
@@ -876,21 +941,24 @@ TEST(MutationReport, JsonEntryHasTheAgreedFields) {
   EXPECT_EQ(json["verdict"], "killed");
   EXPECT_EQ(json["replay"]["mutant"], run.mutants.front().mutant.id());
   EXPECT_EQ(json["replay"]["token"], run.mutants.front().killed_by->replay_token);
-  EXPECT_EQ(json["memory_model"], std::string(kMemoryModel));
+  EXPECT_EQ(json["memory_model"], std::string(memory_model_text(MemoryModel::kRc11)));
 }
 
 TEST(MutationReport, TableNamesEverySiteAndTheMemoryModel) {
   const auto killed =
       mutate_model(message_passing(std::memory_order_release, std::memory_order_acquire, true));
   const std::string table = format_mutation_table("mp", killed.sites, killed.mutants);
-  EXPECT_NE(table.find("memory model: " + std::string(kMemoryModel)), std::string::npos);
+  EXPECT_NE(table.find("memory model: " + std::string(memory_model_text(MemoryModel::kRc11))),
+            std::string::npos);
   for (const char* column : {"site", "weakening", "verdict", "killed_by", "executions"}) {
     EXPECT_NE(table.find(column), std::string::npos) << column;
   }
-  EXPECT_NE(table.find("store(release) ready at tests/model/mutation_test.cpp:"), std::string::npos) << table;
+  EXPECT_NE(table.find("store(release) ready at tests/model/mutation_test.cpp:"), std::string::npos)
+      << table;
   EXPECT_NE(table.find("release -> relaxed"), std::string::npos) << table;
   EXPECT_NE(table.find("data race at tests/model/mutation_test.cpp:"), std::string::npos) << table;
-  EXPECT_NE(table.find("--filter '^mp$' --mutant 'ready@tests/model/mutation_test.cpp:"), std::string::npos)
+  EXPECT_NE(table.find("--filter '^mp$' --mutant 'ready@tests/model/mutation_test.cpp:"),
+            std::string::npos)
       << table;
 
   const auto survived =

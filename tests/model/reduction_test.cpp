@@ -87,11 +87,16 @@ TEST(Dpor, TheEmittersIncrementModelExploresNFactorialExecutions) {
 }
 
 TEST(Dpor, ExploresAtLeastTenTimesFewerExecutionsThanThePlainSearchOnLargerModels) {
+  // Interleavings (sequential consistency): under RC11 both count execution graphs, once each.
   for (const char* name : {"init/acq_rel_dcl/3", "init/acq_rel_dcl/4", "init/call_once/4"}) {
     const ModelSpec* spec = emitter_models().find(name);
     ASSERT_NE(spec, nullptr) << name;
-    const auto reduced = Explorer(with(Search::kDpor)).run(spec->name, spec->body);
-    const auto plain = Explorer(with(Search::kPlain)).run(spec->name, spec->body);
+    ExploreOptions reduced_options = with(Search::kDpor);
+    reduced_options.memory_model = MemoryModel::kSc;
+    ExploreOptions plain_options = with(Search::kPlain);
+    plain_options.memory_model = MemoryModel::kSc;
+    const auto reduced = Explorer(reduced_options).run(spec->name, spec->body);
+    const auto plain = Explorer(plain_options).run(spec->name, spec->body);
     EXPECT_TRUE(reduced.passed() && plain.passed());
     EXPECT_GE(plain.executions, 10 * reduced.executions)
         << name << ": plain " << plain.executions << ", dpor " << reduced.executions;
@@ -110,8 +115,19 @@ enum class Op {
   kSharedWrite,
   kLockedSharedWrite,
   kNestedLocks,
-  kCallOnce
+  kCallOnce,
+  // Weak programs only: the memory orders and fences of the C++ memory model.
+  kRelaxedLoad,
+  kAcquireLoad,
+  kRelaxedStore,
+  kReleaseStore,
+  kRelaxedRmw,
+  kSeqCstFence,
+  kAcqRelFence,
+  kWeakCas,
 };
+
+constexpr int kWeakOps = 8;  // the ops after kCallOnce
 
 struct Instruction {
   Op op;
@@ -124,12 +140,29 @@ struct Program {
   int check_value = 0;  // the model fails when object 0 ends with this value
 };
 
-Program generate(std::mt19937& rng, bool plain_data) {
+// The kinds of generated program.
+struct CorpusKind {
+  const char* name;
+  bool plain_data;  // Shared variables, locks and call_once besides the atomics
+  bool weak_ops;    // relaxed, acquire and release accesses, fences, weak compare-exchange
+  MemoryModel memory_model;
+  unsigned seed;
+};
+
+Op draw_op(std::mt19937& rng, const CorpusKind& kind) {
+  if (!kind.weak_ops) {
+    return static_cast<Op>(std::uniform_int_distribution<int>(0, kind.plain_data ? 9 : 4)(rng));
+  }
+  // The seq_cst atomics (0..4) and the weak ones.
+  const int drawn = std::uniform_int_distribution<int>(0, 4 + kWeakOps)(rng);
+  return static_cast<Op>(drawn <= 4 ? drawn : drawn + 5);
+}
+
+Program generate(std::mt19937& rng, const CorpusKind& kind) {
   std::uniform_int_distribution<int> thread_count(2, 3);
   std::uniform_int_distribution<int> length(1, 3);
   std::uniform_int_distribution<int> object(0, 2);
   std::uniform_int_distribution<int> value(1, 3);
-  std::uniform_int_distribution<int> op(0, plain_data ? 9 : 4);
   Program program;
   const int threads = thread_count(rng);
   program.threads.reserve(static_cast<std::size_t>(threads));
@@ -138,7 +171,7 @@ Program generate(std::mt19937& rng, bool plain_data) {
     const int n = length(rng);
     code.reserve(static_cast<std::size_t>(n));
     // A braced list: the three draws are made in this order (not so for function arguments).
-    for (int i = 0; i < n; ++i) code.push_back({static_cast<Op>(op(rng)), object(rng), value(rng)});
+    for (int i = 0; i < n; ++i) code.push_back({draw_op(rng, kind), object(rng), value(rng)});
     program.threads.push_back(std::move(code));
   }
   program.check_value = value(rng) + 1;
@@ -146,9 +179,10 @@ Program generate(std::mt19937& rng, bool plain_data) {
 }
 
 std::string describe(const Program& program) {
-  static const char* const kNames[] = {"load",         "store",    "rmw",    "locked-rmw",
-                                       "locked-store", "sread",    "swrite", "locked-swrite",
-                                       "nested-locks", "call-once"};
+  static const char* const kNames[] = {
+      "load",      "store",         "rmw",          "locked-rmw", "locked-store",  "sread",
+      "swrite",    "locked-swrite", "nested-locks", "call-once",  "load.rlx",      "load.acq",
+      "store.rlx", "store.rel",     "rmw.rlx",      "fence.sc",   "fence.acq_rel", "cas_weak"};
   std::string text;
   for (std::size_t t = 0; t < program.threads.size(); ++t) {
     text += "  T" + std::to_string(t + 1) + ":";
@@ -165,12 +199,13 @@ struct Outcomes {
   std::set<std::vector<int>> finals;  // atomics' final values, then every load's result
   std::set<std::string> failures;     // signatures of every failure (keep-going)
   std::uint64_t executions = 0;
-  bool exhaustive = false;  // the search finished (the plain one is capped)
+  std::uint64_t explored = 0;  // executions run, counted or not
+  bool exhaustive = false;     // the search finished (the plain one is capped)
 };
 
 // The plain search of a generated program is capped: a few programs have millions of
 // interleavings, and the comparison needs only the ones it can finish.
-constexpr std::uint64_t kPlainCap = 300'000;
+constexpr std::uint64_t kPlainCap = 100'000;
 
 // The objects a generated program acts on, created in this order (so their ids are the same in
 // every execution).
@@ -234,6 +269,35 @@ void execute(const Instruction& in, std::size_t t, Objects& objects, std::vector
       ModelSync::call_once(*objects.onces.at(index % 2),
                            [&] { atomic.fetch_add(in.value + static_cast<int>(t)); });
       break;
+    case Op::kRelaxedLoad:
+      loads.push_back(atomic.load(std::memory_order_relaxed));
+      break;
+    case Op::kAcquireLoad:
+      loads.push_back(atomic.load(std::memory_order_acquire));
+      break;
+    case Op::kRelaxedStore:
+      atomic.store(in.value, std::memory_order_relaxed);
+      break;
+    case Op::kReleaseStore:
+      atomic.store(in.value, std::memory_order_release);
+      break;
+    case Op::kRelaxedRmw:
+      loads.push_back(atomic.fetch_add(in.value, std::memory_order_relaxed));
+      break;
+    case Op::kSeqCstFence:
+      ModelSync::fence(std::memory_order_seq_cst);
+      break;
+    case Op::kAcqRelFence:
+      ModelSync::fence(std::memory_order_acq_rel);
+      break;
+    case Op::kWeakCas: {  // expects the value the thread stores elsewhere: may fail spuriously
+      int expected = in.value;
+      loads.push_back(
+          atomic.compare_exchange_weak(expected, in.value + 1, std::memory_order_acq_rel)
+              ? 100
+              : expected);
+      break;
+    }
     case Op::kNestedLocks: {  // lock order depends on the value: may deadlock
       const auto value = static_cast<std::size_t>(in.value);
       auto& first = *objects.mutexes.at(value % 2);
@@ -248,9 +312,10 @@ void execute(const Instruction& in, std::size_t t, Objects& objects, std::vector
   }
 }
 
-Outcomes run_program(const Program& program, Search search) {
+Outcomes run_program(const Program& program, Search search, MemoryModel memory_model) {
   Outcomes outcomes;
   ExploreOptions options = with(search);
+  options.memory_model = memory_model;
   options.keep_going = true;
   // Every race of every execution is recorded (a race that stopped its execution could hide a
   // later one, and which comes first differs between equivalent interleavings).
@@ -284,44 +349,72 @@ Outcomes run_program(const Program& program, Search search) {
                                  : f.signature());
   }
   outcomes.executions = result.executions;
+  outcomes.explored = result.executions + result.pruned;
   outcomes.exhaustive = result.exhaustive;
   return outcomes;
 }
 
-class DporDifferential : public testing::TestWithParam<bool> {};
+// Under sequential consistency DPOR explores fewer interleavings than the plain search and reaches
+// the same final states and verdicts. Under RC11 (every load may read what coherence allows) the
+// two searches must moreover find exactly the same number of distinct execution graphs: a graph
+// the reduced search missed would show there first.
+class DporDifferential : public testing::TestWithParam<CorpusKind> {};
 
 TEST_P(DporDifferential, ReachesTheSameFinalStatesAndVerdictsAsThePlainSearch) {
-  const bool plain_data = GetParam();
-  std::mt19937 rng(plain_data ? 20261126U : 1126U);
+  const CorpusKind& kind = GetParam();
+  std::mt19937 rng(kind.seed);
   std::uint64_t plain_total = 0;
   std::uint64_t dpor_total = 0;
+  std::uint64_t weak_finals = 0;
   int compared = 0;
   for (int i = 0; i < 200; ++i) {
-    const Program program = generate(rng, plain_data);
-    const Outcomes plain = run_program(program, Search::kPlain);
+    const Program program = generate(rng, kind);
+    const Outcomes plain = run_program(program, Search::kPlain, kind.memory_model);
     if (!plain.exhaustive) continue;  // too large for the plain search: nothing to compare with
     ++compared;
-    const Outcomes reduced = run_program(program, Search::kDpor);
+    const Outcomes reduced = run_program(program, Search::kDpor, kind.memory_model);
     ASSERT_TRUE(reduced.exhaustive) << "program " << i;
     ASSERT_EQ(reduced.finals, plain.finals) << "program " << i << ": final states differ\n"
                                             << describe(program);
     ASSERT_EQ(reduced.failures, plain.failures) << "program " << i << ": verdicts differ\n"
                                                 << describe(program);
-    EXPECT_LE(reduced.executions, plain.executions) << "program " << i;
-    plain_total += plain.executions;
-    dpor_total += reduced.executions;
+    EXPECT_LE(reduced.explored, plain.explored) << "program " << i;
+    if (kind.memory_model == MemoryModel::kRc11) {
+      EXPECT_EQ(reduced.executions, plain.executions)
+          << "program " << i << ": a different number of execution graphs\n"
+          << describe(program);
+      // The outcomes sequential consistency does not have: the corpus must exercise them.
+      const Outcomes sc = run_program(program, Search::kDpor, MemoryModel::kSc);
+      weak_finals += reduced.finals.size() - sc.finals.size();
+      for (const auto& final_state : sc.finals) {
+        EXPECT_TRUE(reduced.finals.contains(final_state))
+            << "program " << i << ": an SC outcome C++ lost\n"
+            << describe(program);
+      }
+    }
+    plain_total += plain.explored;
+    dpor_total += reduced.explored;
   }
   EXPECT_LT(dpor_total, plain_total) << "the reduction reduces";
   EXPECT_GE(compared, 180) << "most generated programs must be small enough to compare";
-  std::printf("corpus: %d programs compared; plain %llu executions, dpor %llu\n", compared,
-              static_cast<unsigned long long>(plain_total),
-              static_cast<unsigned long long>(dpor_total));
+  if (kind.memory_model == MemoryModel::kRc11 && kind.weak_ops) {
+    EXPECT_GT(weak_finals, 20U) << "the weak corpus must reach outcomes SC does not have";
+  }
+  std::printf(
+      "corpus %s: %d programs compared; plain %llu executions run, dpor %llu; %llu "
+      "outcomes beyond SC\n",
+      kind.name, compared, static_cast<unsigned long long>(plain_total),
+      static_cast<unsigned long long>(dpor_total), static_cast<unsigned long long>(weak_finals));
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, DporDifferential, testing::Values(false, true),
-                         [](const auto& info) {
-                           return info.param ? "WithPlainDataAndLocks" : "Atomics";
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Corpus, DporDifferential,
+    testing::Values(CorpusKind{"Atomics", false, false, MemoryModel::kSc, 1126U},
+                    CorpusKind{"WithPlainDataAndLocks", true, false, MemoryModel::kSc, 20261126U},
+                    CorpusKind{"AtomicsUnderRc11", false, false, MemoryModel::kRc11, 1127U},
+                    CorpusKind{"LocksUnderRc11", true, false, MemoryModel::kRc11, 20261127U},
+                    CorpusKind{"WeakOrdersAndFences", false, true, MemoryModel::kRc11, 1201U}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 TEST(Dpor, EveryEmitterModelReachesTheSameVerdictAsThePlainSearch) {
   for (const ModelSpec& spec : emitter_models().models()) {

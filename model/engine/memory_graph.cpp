@@ -1,0 +1,185 @@
+#include "model/engine/memory_graph.hpp"
+
+#include "model/engine/happens_before.hpp"
+#include "model/engine/rc11.hpp"
+
+namespace doublecheck::model {
+namespace {
+
+// splitmix64's finaliser over a combination: an order-sensitive hash of a sequence.
+constexpr std::uint64_t mix(std::uint64_t seed, std::uint64_t value) {
+  std::uint64_t z = seed ^ (value + 0x9E3779B97F4A7C15ULL + (seed << 6) + (seed >> 2));
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+ModificationOrder& MemoryGraph::location(std::uint32_t id) {
+  if (id >= locations_.size()) locations_.resize(id + 1);
+  return locations_[id];
+}
+
+const std::vector<std::uint32_t>& MemoryGraph::load_candidates(std::uint32_t location,
+                                                               const VectorClock& clock) {
+  locations_[location].load_candidates(clock, weak(), scratch_);
+  return scratch_;
+}
+
+const std::vector<std::uint32_t>& MemoryGraph::update_candidates(std::uint32_t location,
+                                                                 const VectorClock& clock) {
+  locations_[location].update_candidates(clock, weak(), scratch_);
+  return scratch_;
+}
+
+const std::vector<std::uint32_t>& MemoryGraph::store_places(std::uint32_t location,
+                                                            const VectorClock& clock) {
+  locations_[location].store_places(clock, weak(), scratch_);
+  return scratch_;
+}
+
+std::uint64_t MemoryGraph::step_id(ThreadId thread) const {
+  return (std::uint64_t{thread} << 32U) | steps_[thread];
+}
+
+std::uint32_t MemoryGraph::add_event(MemoryEvent event, ThreadView thread) {
+  event.at = Epoch{thread.thread, thread.clock[thread.thread]};
+  event.clock = thread.clock;
+  event.loc = thread.loc;
+  event.trace_row = thread.trace_row;
+  if (event.id == 0) event.id = step_id(thread.thread);
+  if (event.kind != MemoryEventKind::kInit && event.seq_cst()) ++seq_cst_events_;
+  events_.push_back(event);
+  return static_cast<std::uint32_t>(events_.size() - 1);
+}
+
+void MemoryGraph::init(std::uint32_t location_id, std::uint32_t slot, ThreadView thread) {
+  MemoryEvent event;
+  event.kind = MemoryEventKind::kInit;
+  event.location = location_id;
+  event.slot = slot;
+  event.id = mix(step_id(thread.thread), 0x1417ULL + location_id);
+  const std::uint32_t index = add_event(event, thread);
+  StoreRecord record;
+  record.event = index;
+  record.slot = slot;
+  record.at = events_[index].at;
+  location(location_id).push_initial(record);
+}
+
+bool MemoryGraph::load(std::uint32_t location_id, std::uint32_t store, std::memory_order order,
+                       ThreadView thread) {
+  ModificationOrder& mo = location(location_id);
+  StoreRecord& source = mo[store];
+  const ThreadId t = thread.thread;
+  if (store != mo.newest()) against_execution_order_ = true;  // rb points back to a newer store
+  if (is_acquire(order)) {
+    thread.clock.join(source.sync);
+  } else {
+    acquire_pending_[t].join(source.sync);
+  }
+  if (source.readers[t] == 0) source.readers.set(t, thread.clock[t]);
+  MemoryEvent event;
+  event.kind = MemoryEventKind::kLoad;
+  event.order = order;
+  event.location = location_id;
+  event.reads_from = static_cast<std::int32_t>(source.event);
+  event.slot = source.slot;
+  thread_key_[t] = mix(thread_key_[t], events_[source.event].id);
+  add_event(event, thread);
+  return consistent();
+}
+
+bool MemoryGraph::store(std::uint32_t location_id, std::uint32_t place, std::uint32_t slot,
+                        std::memory_order order, ThreadView thread) {
+  ModificationOrder& mo = location(location_id);
+  if (place != mo.size()) against_execution_order_ = true;  // mo points back to an older store
+  MemoryEvent event;
+  event.kind = MemoryEventKind::kStore;
+  event.order = order;
+  event.location = location_id;
+  event.slot = slot;
+  const std::uint32_t index = add_event(event, thread);
+  StoreRecord record;
+  record.event = index;
+  record.slot = slot;
+  record.at = events_[index].at;
+  record.sync = is_release(order) ? thread.clock : release_fence_[thread.thread];
+  mo.insert(place, record);
+  return consistent();
+}
+
+bool MemoryGraph::update(std::uint32_t location_id, std::uint32_t source_index, std::uint32_t slot,
+                         std::memory_order order, ThreadView thread) {
+  ModificationOrder& mo = location(location_id);
+  const ThreadId t = thread.thread;
+  if (source_index != mo.newest()) against_execution_order_ = true;
+  StoreRecord& source = mo[source_index];
+  if (is_acquire(order)) {
+    thread.clock.join(source.sync);
+  } else {
+    acquire_pending_[t].join(source.sync);
+  }
+  if (source.readers[t] == 0) source.readers.set(t, thread.clock[t]);
+  MemoryEvent event;
+  event.kind = MemoryEventKind::kUpdate;
+  event.order = order;
+  event.location = location_id;
+  event.reads_from = static_cast<std::int32_t>(source.event);
+  event.slot = slot;
+  thread_key_[t] = mix(thread_key_[t], events_[source.event].id);
+  StoreRecord record;
+  record.slot = slot;
+  record.update = true;
+  // It continues the release sequence of the store it read (C++20 [intro.races] 5).
+  record.sync = source.sync;
+  record.sync.join(is_release(order) ? thread.clock : release_fence_[t]);
+  record.event = add_event(event, thread);
+  record.at = events_[record.event].at;
+  mo.insert(source_index + 1, record);
+  return consistent();
+}
+
+bool MemoryGraph::fence(std::memory_order order, ThreadView thread) {
+  const ThreadId t = thread.thread;
+  if (is_acquire(order)) thread.clock.join(acquire_pending_[t]);
+  if (is_release(order)) release_fence_[t] = thread.clock;
+  MemoryEvent event;
+  event.kind = MemoryEventKind::kFence;
+  event.order = order;
+  add_event(event, thread);
+  return consistent();
+}
+
+bool MemoryGraph::consistent() {
+  if (!weak() || !against_execution_order_ || seq_cst_events_ < 2) return true;
+  return psc_acyclic(events_, locations_);
+}
+
+void MemoryGraph::note_step(ThreadId thread, std::uint32_t kind, std::uint32_t object,
+                            bool atomic) {
+  thread_key_[thread] = mix(thread_key_[thread], (std::uint64_t{kind} << 32U) | object);
+  if (!atomic && object != 0) {
+    if (object >= object_key_.size()) object_key_.resize(object + 1);
+    object_key_[object] = mix(object_key_[object], step_id(thread));
+  }
+  ++steps_[thread];
+}
+
+std::uint64_t MemoryGraph::key() const {
+  std::uint64_t key = 0;
+  for (const std::uint64_t thread : thread_key_) key = mix(key, thread);
+  for (std::size_t id = 0; id < locations_.size(); ++id) {
+    const ModificationOrder& mo = locations_[id];
+    if (mo.size() == 0) continue;
+    key = mix(key, id);
+    for (std::uint32_t i = 0; i < mo.size(); ++i) key = mix(key, events_[mo[i].event].id);
+  }
+  for (std::size_t id = 0; id < object_key_.size(); ++id) {
+    if (object_key_[id] != 0) key = mix(mix(key, id), object_key_[id]);
+  }
+  return key;
+}
+
+}  // namespace doublecheck::model

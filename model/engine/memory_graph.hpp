@@ -1,0 +1,128 @@
+// The memory graph of one execution under the C++ memory model: the atomic accesses and fences as
+// events, each location's modification order (modification_order.hpp), which store each load read
+// (reads-from), and the per-thread state fences need. ModelSync's atomics and fences go through
+// it; it decides nothing itself (the candidates it lists become the scheduler's value choices,
+// Execution::choose) but keeps the graph consistent:
+//   - coherence and atomicity hold by construction: a load reads only a store coherence allows, a
+//     store goes only where it may (modification_order.hpp);
+//   - po ∪ rf is acyclic by construction, since a load reads only a store already executed (so
+//     there is no load buffering and no out-of-thin-air value, as in RC11 and GenMC);
+//   - RC11's partial SC order (psc) is checked (rc11.hpp) after each event that could close a
+//     cycle in it; an execution that breaks it is not one C++ allows and is discarded.
+// Happens-before (the threads' vector clocks) moves here for atomics and fences, by C++20's rules:
+// an acquire that reads a store takes in the store's release sequence (a release store heads one;
+// a read-modify-write continues the one of the store it read); a release fence lets the thread's
+// later relaxed stores carry its clock; an acquire fence takes in what the thread's earlier
+// relaxed loads read.
+//
+// It also keeps the execution's identity as a graph (key()): two interleavings that give the same
+// reads-from, modification orders and lock orders are one execution of the C++ memory model, and
+// the explorer counts it once.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "model/engine/memory_model.hpp"
+#include "model/engine/modification_order.hpp"
+#include "model/engine/vector_clock.hpp"
+#include "seam/source_loc.hpp"
+
+namespace doublecheck::model {
+
+enum class MemoryEventKind : std::uint8_t { kInit, kLoad, kStore, kUpdate, kFence };
+
+struct MemoryEvent {
+  MemoryEventKind kind = MemoryEventKind::kLoad;
+  std::memory_order order = std::memory_order_relaxed;
+  Epoch at;                      // its thread and tick
+  std::uint32_t location = 0;    // the atomic's object id (unused for a fence)
+  std::int32_t reads_from = -1;  // loads and updates: the event of the store read
+  std::uint64_t id = 0;          // its identity across executions (thread, step)
+  VectorClock clock;             // what happens before it, itself included
+  SourceLoc loc;
+  std::uint32_t trace_row = 0;
+  std::uint32_t slot = 0;  // stores: the value's slot in the atomic
+
+  [[nodiscard]] bool reads() const {
+    return kind == MemoryEventKind::kLoad || kind == MemoryEventKind::kUpdate;
+  }
+  [[nodiscard]] bool writes() const {
+    return kind == MemoryEventKind::kInit || kind == MemoryEventKind::kStore ||
+           kind == MemoryEventKind::kUpdate;
+  }
+  [[nodiscard]] bool seq_cst() const { return order == std::memory_order_seq_cst; }
+};
+
+// What an access needs of its thread.
+struct ThreadView {
+  ThreadId thread = 0;
+  VectorClock& clock;  // the thread's happens-before clock (moved by acquires)
+  std::uint32_t trace_row = 0;
+  SourceLoc loc;
+};
+
+class MemoryGraph {
+ public:
+  explicit MemoryGraph(MemoryModel model) : model_(model) {}
+
+  [[nodiscard]] MemoryModel model() const { return model_; }
+  [[nodiscard]] bool weak() const { return model_ == MemoryModel::kRc11; }
+
+  // --- what may happen next (into a scratch list, valid until the next call) ---
+  const std::vector<std::uint32_t>& load_candidates(std::uint32_t location,
+                                                    const VectorClock& clock);
+  const std::vector<std::uint32_t>& update_candidates(std::uint32_t location,
+                                                      const VectorClock& clock);
+  const std::vector<std::uint32_t>& store_places(std::uint32_t location, const VectorClock& clock);
+  [[nodiscard]] const ModificationOrder& order_of(std::uint32_t location) const {
+    return locations_[location];
+  }
+
+  // --- events; each returns false when the graph is no longer one C++ allows ---
+  // An atomic's construction: its initial value (not atomic; ordered by happens-before only).
+  void init(std::uint32_t location, std::uint32_t slot, ThreadView thread);
+  bool load(std::uint32_t location, std::uint32_t store, std::memory_order order,
+            ThreadView thread);
+  bool store(std::uint32_t location, std::uint32_t place, std::uint32_t slot,
+             std::memory_order order, ThreadView thread);
+  // A read-modify-write that read `source` (an index in modification order) and stored `slot`.
+  bool update(std::uint32_t location, std::uint32_t source, std::uint32_t slot,
+              std::memory_order order, ThreadView thread);
+  bool fence(std::memory_order order, ThreadView thread);
+
+  // A visible operation of `thread` on the object `object` (0: none) ended (Execution::after).
+  void note_step(ThreadId thread, std::uint32_t kind, std::uint32_t object, bool atomic);
+
+  [[nodiscard]] const std::vector<MemoryEvent>& events() const { return events_; }
+  [[nodiscard]] const std::vector<ModificationOrder>& locations() const { return locations_; }
+  // The execution as a graph: equal for two executions exactly when they have the same events per
+  // thread, the same reads-from, the same modification orders and the same order of operations on
+  // every mutex and once-flag.
+  [[nodiscard]] std::uint64_t key() const;
+
+ private:
+  std::uint32_t add_event(MemoryEvent event, ThreadView thread);
+  [[nodiscard]] std::uint64_t step_id(ThreadId thread) const;
+  ModificationOrder& location(std::uint32_t id);
+  // After an event: whether the graph still has an acyclic psc (checked only when it could not).
+  bool consistent();
+
+  MemoryModel model_;
+  std::vector<MemoryEvent> events_;
+  std::vector<ModificationOrder> locations_;  // by object id (non-atomic objects stay empty)
+  std::vector<std::uint32_t> scratch_;
+  std::array<VectorClock, kMaxThreads> release_fence_{};    // the clock at the last release fence
+  std::array<VectorClock, kMaxThreads> acquire_pending_{};  // what relaxed loads read since
+  std::array<std::uint32_t, kMaxThreads> steps_{};          // visible operations so far, per thread
+  std::array<std::uint64_t, kMaxThreads> thread_key_{};     // per thread: its operations, hashed
+  std::vector<std::uint64_t> object_key_;  // per non-atomic object: the order of its operations
+  std::uint32_t seq_cst_events_ = 0;
+  // Some edge of mo or rb points against the order events were executed in: only then can psc
+  // (every other edge of which follows that order) have a cycle.
+  bool against_execution_order_ = false;
+};
+
+}  // namespace doublecheck::model

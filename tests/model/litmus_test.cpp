@@ -1,0 +1,439 @@
+// The C++ memory model, litmus test by litmus test, against the oracle GenMC (RC11) measured here
+// (../shared/oracle/README.md): each test asserts the exact set of outcomes and the exact number
+// of executions under RC11 (the default), and the sequentially consistent set under --memory-model
+// sc. Every execution of these tests gives a distinct outcome, so the two numbers agree.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/engine/explorer.hpp"
+#include "model/engine/model_sync.hpp"
+
+namespace doublecheck::model {
+namespace {
+
+using Outcome = std::vector<int>;
+using Outcomes = std::set<Outcome>;
+using Order = std::memory_order;
+constexpr Order kRlx = std::memory_order_relaxed;
+constexpr Order kAcq = std::memory_order_acquire;
+constexpr Order kRel = std::memory_order_release;
+constexpr Order kSc = std::memory_order_seq_cst;
+
+// What one exploration of a litmus test saw.
+struct Seen {
+  Outcomes outcomes;
+  std::uint64_t executions = 0;
+  bool passed = false;
+  bool exhaustive = false;
+};
+
+// Explores `test` (which returns the registers and final values of one execution) exhaustively
+// with `search` under `memory_model`, collecting the outcomes of the executions that finish.
+Seen explore(const std::function<Outcome()>& test, MemoryModel memory_model,
+             Search search = Search::kDpor) {
+  Seen seen;
+  ExploreOptions options;
+  options.memory_model = memory_model;
+  options.search = search;
+  const auto result = Explorer(options).run("litmus", [&] { seen.outcomes.insert(test()); });
+  seen.executions = result.executions;
+  seen.passed = result.passed();
+  seen.exhaustive = result.exhaustive;
+  EXPECT_TRUE(result.passed()) << format_report(result);
+  return seen;
+}
+
+// The outcome set and count under RC11 (both searches) and the SC set under sc.
+void expect_litmus(const std::function<Outcome()>& test, const Outcomes& rc11,
+                   std::uint64_t rc11_executions, const Outcomes& sc) {
+  const Seen weak = explore(test, MemoryModel::kRc11);
+  EXPECT_TRUE(weak.exhaustive);
+  EXPECT_EQ(weak.outcomes, rc11);
+  EXPECT_EQ(weak.executions, rc11_executions) << "RC11 executions (GenMC's count)";
+  const Seen plain = explore(test, MemoryModel::kRc11, Search::kPlain);
+  EXPECT_EQ(plain.outcomes, rc11) << "the plain weak search";
+  EXPECT_EQ(plain.executions, rc11_executions) << "the plain weak search";
+  const Seen strong = explore(test, MemoryModel::kSc);
+  EXPECT_EQ(strong.outcomes, sc) << "sequential consistency";
+}
+
+// Sets: every combination of two registers, and the same without some.
+const Outcomes kAllPairs{{0, 0}, {0, 1}, {1, 0}, {1, 1}};
+Outcomes without(Outcomes all, const Outcomes& gone) {
+  for (const Outcome& o : gone) all.erase(o);
+  return all;
+}
+
+// --- store buffering: x=1; r1=y || y=1; r2=x ------------------------------------------------
+
+std::function<Outcome()> sb(Order store, Order load, std::optional<Order> fence = std::nullopt) {
+  return [=] {
+    ModelSync::Atomic<int> x(0, "x");
+    ModelSync::Atomic<int> y(0, "y");
+    int r1 = -1;
+    int r2 = -1;
+    thread a([&] {
+      x.store(1, store);
+      if (fence) ModelSync::fence(*fence);
+      r1 = y.load(load);
+    });
+    thread b([&] {
+      y.store(1, store);
+      if (fence) ModelSync::fence(*fence);
+      r2 = x.load(load);
+    });
+    a.join();
+    b.join();
+    return Outcome{r1, r2};
+  };
+}
+
+TEST(Litmus, StoreBufferingRelaxedAllowsBothToReadZero) {
+  expect_litmus(sb(kRlx, kRlx), kAllPairs, 4, without(kAllPairs, {{0, 0}}));
+}
+TEST(Litmus, StoreBufferingReleaseAcquireAllowsBothToReadZero) {
+  expect_litmus(sb(kRel, kAcq), kAllPairs, 4, without(kAllPairs, {{0, 0}}));
+}
+TEST(Litmus, StoreBufferingSeqCstForbidsBothReadingZero) {
+  expect_litmus(sb(kSc, kSc), without(kAllPairs, {{0, 0}}), 3, without(kAllPairs, {{0, 0}}));
+}
+TEST(Litmus, StoreBufferingWithSeqCstFencesForbidsBothReadingZero) {
+  expect_litmus(sb(kRlx, kRlx, kSc), without(kAllPairs, {{0, 0}}), 3, without(kAllPairs, {{0, 0}}));
+}
+TEST(Litmus, StoreBufferingWithAcqRelFencesStillAllowsBothReadingZero) {
+  expect_litmus(sb(kRlx, kRlx, std::memory_order_acq_rel), kAllPairs, 4,
+                without(kAllPairs, {{0, 0}}));
+}
+
+// --- message passing: x=1; y=1 || r1=y; r2=x --------------------------------------------------
+
+std::function<Outcome()> mp(Order store_y, Order load_y, std::optional<Order> writer_fence,
+                            std::optional<Order> reader_fence) {
+  return [=] {
+    ModelSync::Atomic<int> x(0, "x");
+    ModelSync::Atomic<int> y(0, "y");
+    int r1 = -1;
+    int r2 = -1;
+    thread a([&] {
+      x.store(1, kRlx);
+      if (writer_fence) ModelSync::fence(*writer_fence);
+      y.store(1, store_y);
+    });
+    thread b([&] {
+      r1 = y.load(load_y);
+      if (reader_fence) ModelSync::fence(*reader_fence);
+      r2 = x.load(kRlx);
+    });
+    a.join();
+    b.join();
+    return Outcome{r1, r2};
+  };
+}
+
+TEST(Litmus, MessagePassingRelaxedAllowsTheFlagWithoutTheData) {
+  expect_litmus(mp(kRlx, kRlx, {}, {}), kAllPairs, 4, without(kAllPairs, {{1, 0}}));
+}
+TEST(Litmus, MessagePassingReleaseAcquireForbidsTheFlagWithoutTheData) {
+  expect_litmus(mp(kRel, kAcq, {}, {}), without(kAllPairs, {{1, 0}}), 3,
+                without(kAllPairs, {{1, 0}}));
+}
+TEST(Litmus, MessagePassingSeqCstForbidsTheFlagWithoutTheData) {
+  expect_litmus(mp(kSc, kSc, {}, {}), without(kAllPairs, {{1, 0}}), 3,
+                without(kAllPairs, {{1, 0}}));
+}
+TEST(Litmus, MessagePassingWithReleaseAndAcquireFencesForbidsTheFlagWithoutTheData) {
+  expect_litmus(mp(kRlx, kRlx, kRel, kAcq), without(kAllPairs, {{1, 0}}), 3,
+                without(kAllPairs, {{1, 0}}));
+}
+TEST(Litmus, MessagePassingWithOnlyAReleaseFenceAllowsTheFlagWithoutTheData) {
+  expect_litmus(mp(kRlx, kRlx, kRel, {}), kAllPairs, 4, without(kAllPairs, {{1, 0}}));
+}
+
+// --- load buffering: r1=y; x=1 || r2=x; y=1 ---------------------------------------------------
+
+TEST(Litmus, LoadBufferingIsForbiddenAsInRc11) {
+  for (const Order order : {kRlx, kSc}) {
+    expect_litmus(
+        [order] {
+          ModelSync::Atomic<int> x(0, "x");
+          ModelSync::Atomic<int> y(0, "y");
+          int r1 = -1;
+          int r2 = -1;
+          thread a([&] {
+            r1 = y.load(order);
+            x.store(1, order);
+          });
+          thread b([&] {
+            r2 = x.load(order);
+            y.store(1, order);
+          });
+          a.join();
+          b.join();
+          return Outcome{r1, r2};
+        },
+        without(kAllPairs, {{1, 1}}), 3, without(kAllPairs, {{1, 1}}));
+  }
+}
+
+// --- independent reads of independent writes: x=1 || r1=x; r2=y || r3=y; r4=x || y=1 ----------
+
+std::function<Outcome()> iriw(Order store, Order load) {
+  return [=] {
+    ModelSync::Atomic<int> x(0, "x");
+    ModelSync::Atomic<int> y(0, "y");
+    Outcome r(4, -1);
+    thread wx([&] { x.store(1, store); });
+    thread ra([&] {
+      r[0] = x.load(load);
+      r[1] = y.load(load);
+    });
+    thread rb([&] {
+      r[2] = y.load(load);
+      r[3] = x.load(load);
+    });
+    thread wy([&] { y.store(1, store); });
+    wx.join();
+    ra.join();
+    rb.join();
+    wy.join();
+    return r;
+  };
+}
+
+Outcomes all_quads() {
+  Outcomes all;
+  for (int bits = 0; bits < 16; ++bits) {
+    all.insert({bits & 1, (bits >> 1) & 1, (bits >> 2) & 1, (bits >> 3) & 1});
+  }
+  return all;
+}
+
+TEST(Litmus, IriwRelaxedAndAcquireLetTheReadersDisagreeOnTheOrderOfTheWrites) {
+  const Outcomes sc = without(all_quads(), {{1, 0, 1, 0}});
+  expect_litmus(iriw(kRlx, kRlx), all_quads(), 16, sc);
+  expect_litmus(iriw(kRel, kAcq), all_quads(), 16, sc);
+}
+TEST(Litmus, IriwSeqCstMakesTheReadersAgree) {
+  const Outcomes sc = without(all_quads(), {{1, 0, 1, 0}});
+  expect_litmus(iriw(kSc, kSc), sc, 15, sc);
+}
+
+// --- coherence ---------------------------------------------------------------------------------
+
+TEST(Litmus, CoherenceOfReadReadForbidsReadingNewThenOld) {
+  for (const Order order : {kRlx, kAcq}) {
+    expect_litmus(
+        [order] {
+          ModelSync::Atomic<int> x(0, "x");
+          int r1 = -1;
+          int r2 = -1;
+          thread a([&] { x.store(1, kRlx); });
+          thread b([&] {
+            r1 = x.load(order);
+            r2 = x.load(order);
+          });
+          a.join();
+          b.join();
+          return Outcome{r1, r2};
+        },
+        without(kAllPairs, {{1, 0}}), 3, without(kAllPairs, {{1, 0}}));
+  }
+}
+
+TEST(Litmus, CoherenceOfWriteReadForbidsReadingBelowTheThreadsOwnStore) {
+  const Outcomes three{{1, 1}, {1, 2}, {2, 2}};  // (r1, final x)
+  expect_litmus(
+      [] {
+        ModelSync::Atomic<int> x(0, "x");
+        int r1 = -1;
+        thread a([&] {
+          x.store(1, kRlx);
+          r1 = x.load(kRlx);
+        });
+        thread b([&] { x.store(2, kRlx); });
+        a.join();
+        b.join();
+        return Outcome{r1, x.load(kRlx)};
+      },
+      three, 3, three);
+}
+
+// --- 2+2W: x=1; y=2 || y=1; x=2 (final x, y) ----------------------------------------------------
+
+std::function<Outcome()> two_plus_two_w(Order order) {
+  return [=] {
+    ModelSync::Atomic<int> x(0, "x");
+    ModelSync::Atomic<int> y(0, "y");
+    thread a([&] {
+      x.store(1, order);
+      y.store(2, order);
+    });
+    thread b([&] {
+      y.store(1, order);
+      x.store(2, order);
+    });
+    a.join();
+    b.join();
+    return Outcome{x.load(kRlx), y.load(kRlx)};
+  };
+}
+
+TEST(Litmus, TwoPlusTwoWritesLetsBothFirstStoresWinUnlessSeqCst) {
+  const Outcomes all{{1, 1}, {1, 2}, {2, 1}, {2, 2}};
+  const Outcomes sc = without(all, {{1, 1}});
+  expect_litmus(two_plus_two_w(kRlx), all, 4, sc);
+  expect_litmus(two_plus_two_w(kRel), all, 4, sc);
+  expect_litmus(two_plus_two_w(kSc), sc, 3, sc);
+}
+
+// --- R: x=1; y=1 || y=2; r1=x (final y) ---------------------------------------------------------
+
+std::function<Outcome()> r_test(Order order) {
+  return [=] {
+    ModelSync::Atomic<int> x(0, "x");
+    ModelSync::Atomic<int> y(0, "y");
+    int r1 = -1;
+    thread a([&] {
+      x.store(1, order);
+      y.store(1, order);
+    });
+    thread b([&] {
+      y.store(2, order);
+      r1 = x.load(order);
+    });
+    a.join();
+    b.join();
+    return Outcome{y.load(kRlx), r1};
+  };
+}
+
+TEST(Litmus, RAllowsTheLaterStoreToLoseAndTheReadToMissUnlessSeqCst) {
+  const Outcomes all{{1, 0}, {1, 1}, {2, 0}, {2, 1}};
+  const Outcomes sc = without(all, {{2, 0}});
+  expect_litmus(r_test(kRlx), all, 4, sc);
+  expect_litmus(r_test(kSc), sc, 3, sc);
+}
+
+// --- S: x=2; y=1 || r1=y; x=1 (final x) ---------------------------------------------------------
+
+std::function<Outcome()> s_test(Order store_y, Order load_y) {
+  return [=] {
+    ModelSync::Atomic<int> x(0, "x");
+    ModelSync::Atomic<int> y(0, "y");
+    int r1 = -1;
+    thread a([&] {
+      x.store(2, kRlx);
+      y.store(1, store_y);
+    });
+    thread b([&] {
+      r1 = y.load(load_y);
+      x.store(1, kRlx);
+    });
+    a.join();
+    b.join();
+    return Outcome{r1, x.load(kRlx)};
+  };
+}
+
+TEST(Litmus, SIsWeakRelaxedAndForbiddenWithReleaseAcquireOnTheFlag) {
+  const Outcomes all{{0, 1}, {0, 2}, {1, 1}, {1, 2}};
+  const Outcomes sc = without(all, {{1, 2}});
+  expect_litmus(s_test(kRlx, kRlx), all, 4, sc);
+  expect_litmus(s_test(kRel, kAcq), sc, 3, sc);
+}
+
+// --- WRC: x=1 || r1=x; y=1 || r2=y; r3=x --------------------------------------------------------
+
+std::function<Outcome()> wrc(Order store, Order load) {
+  return [=] {
+    ModelSync::Atomic<int> x(0, "x");
+    ModelSync::Atomic<int> y(0, "y");
+    Outcome r(3, -1);
+    thread a([&] { x.store(1, store); });
+    thread b([&] {
+      r[0] = x.load(load);
+      y.store(1, store);
+    });
+    thread c([&] {
+      r[1] = y.load(load);
+      r[2] = x.load(kRlx);
+    });
+    a.join();
+    b.join();
+    c.join();
+    return r;
+  };
+}
+
+Outcomes wrc_all() {
+  Outcomes all;
+  for (int bits = 0; bits < 8; ++bits) all.insert({bits & 1, (bits >> 1) & 1, (bits >> 2) & 1});
+  return all;
+}
+
+TEST(Litmus, WrcIsWeakRelaxedAndCausalWithReleaseAcquire) {
+  const Outcomes sc = without(wrc_all(), {{1, 1, 0}});
+  expect_litmus(wrc(kRlx, kRlx), wrc_all(), 8, sc);
+  expect_litmus(wrc(kRel, kAcq), sc, 7, sc);
+}
+
+// --- read-modify-write atomicity
+// ------------------------------------------------------------------
+
+TEST(Litmus, TwoRelaxedFetchAddsNeverLoseAnIncrement) {
+  const Outcomes two{{2, 0, 1}, {2, 1, 0}};  // final, what each fetch_add returned
+  expect_litmus(
+      [] {
+        ModelSync::Atomic<int> x(0, "x");
+        int a_saw = -1;
+        int b_saw = -1;
+        thread a([&] { a_saw = x.fetch_add(1, kRlx); });
+        thread b([&] { b_saw = x.fetch_add(1, kRlx); });
+        a.join();
+        b.join();
+        return Outcome{x.load(kRlx), a_saw, b_saw};
+      },
+      two, 2, two);
+}
+
+TEST(Litmus, AWeakCompareExchangeMayFailSpuriouslyAndAStrongOneMayNot) {
+  for (const bool weak : {true, false}) {
+    const Seen seen = explore(
+        [weak] {
+          ModelSync::Atomic<int> x(0, "x");
+          int expected = 0;
+          const bool ok = weak ? x.compare_exchange_weak(expected, 1, kRlx)
+                               : x.compare_exchange_strong(expected, 1, kRlx);
+          return Outcome{ok ? 1 : 0, x.load(kRlx)};
+        },
+        MemoryModel::kRc11);
+    const Outcomes expected = weak ? Outcomes{{1, 1}, {0, 0}} : Outcomes{{1, 1}};
+    EXPECT_EQ(seen.outcomes, expected) << (weak ? "weak" : "strong");
+  }
+}
+
+TEST(Litmus, FetchOrAndXorAreAtomicReadModifyWrites) {
+  const Seen seen = explore(
+      [] {
+        ModelSync::Atomic<unsigned> x(0b0011U, "x");
+        thread a([&] { x.fetch_or(0b0100U, kRlx); });
+        thread b([&] { x.fetch_and(0b0110U, kRlx); });
+        thread c([&] { x.fetch_xor(0b1000U, kRlx); });
+        a.join();
+        b.join();
+        c.join();
+        return Outcome{static_cast<int>(x.load(kRlx))};
+      },
+      MemoryModel::kRc11);
+  // Every order of the three: or and xor commute with each other; and clears bit 0 and 3 (but not
+  // the xor's bit 3 if the xor comes after it).
+  EXPECT_EQ(seen.outcomes, (Outcomes{{0b0110}, {0b1110}}));
+  EXPECT_EQ(seen.executions, 6U);
+}
+
+}  // namespace
+}  // namespace doublecheck::model
