@@ -335,6 +335,15 @@ std::uint32_t Execution::choose(std::uint32_t options) {
   return 0;
 }
 
+void Execution::discard_blocked() {
+  if (abandoning_) return;
+  pruned_ = true;
+  inconsistent_ = true;  // as for an inconsistent one, DPOR still learns the waiting operations
+  stopped_ = true;
+  threads_[running_].pending.kind = OpKind::kCheck;
+  park();
+}
+
 void Execution::discard_inconsistent() {
   if (abandoning_) return;
   inconsistent_ = true;

@@ -106,6 +106,9 @@ class Execution {
   // The memory graph became one the C++ memory model does not allow (a cycle in RC11's psc): the
   // execution is discarded, not counted, and the thread is unwound.
   void discard_inconsistent();
+  // An assumption (model::assume) is false: the execution is not explored further nor counted,
+  // and the thread is unwound.
+  void discard_blocked();
   // The execution's identity as a memory graph (MemoryGraph::key()).
   [[nodiscard]] std::uint64_t memory_key() const { return memory_.key(); }
   [[nodiscard]] bool inconsistent() const { return inconsistent_; }

@@ -78,6 +78,17 @@ void check(bool condition, std::string_view message, SourceLoc loc) {
                         {Access{ex.self(), false, loc, row}}));
 }
 
+void assume(bool condition, SourceLoc loc) {
+  if (condition) return;
+  Execution& ex = Execution::current();
+  if (ex.abandoning()) return;
+  if (ex.tracing()) {
+    ex.after(PendingOp{OpKind::kCheck, nullptr, kNoThread, std::memory_order_relaxed, loc},
+             "assumption false: execution not explored further");
+  }
+  ex.discard_blocked();
+}
+
 void yield(SourceLoc loc) {
   Execution& ex = Execution::current();
   const PendingOp op{OpKind::kYield, nullptr, kNoThread, std::memory_order_relaxed, loc};

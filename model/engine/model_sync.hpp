@@ -45,6 +45,13 @@ Failure race_failure(const ObjectHeader& object, const Race& race);
 // A model assertion: fails the execution with `message` when `condition` is false.
 void check(bool condition, std::string_view message, SourceLoc loc = SourceLoc::current());
 
+// The execution goes on only if `condition` holds; one where it does not is not explored further
+// and not counted (GenMC's __VERIFIER_assume). This is how a model waits without spinning: a spin
+// loop with no side effects, `while (!ready.load()) yield();`, is `assume(ready.load());` — the
+// executions where the load reads the awaited store are the ones the loop would end in, and the
+// search reaches them by running the load after the store, so the exploration stays finite.
+void assume(bool condition, SourceLoc loc = SourceLoc::current());
+
 // A visible no-op: lets the scheduler switch here (spin loops must yield or they exhaust the
 // step bound).
 void yield(SourceLoc loc = SourceLoc::current());
