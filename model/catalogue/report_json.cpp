@@ -85,6 +85,12 @@ nlohmann::ordered_json to_json(const Failure& failure) {
     e["location"] = event.loc.line == 0 ? nlohmann::ordered_json(nullptr) : location(event.loc);
     e["highlight"] = event.highlight;
     e["preemption"] = event.preemption;
+    if (event.kind == OpKind::kLoad || event.kind == OpKind::kRmw) {
+      // The store it read (its row; null: the initial value) and whether it was stale.
+      e["reads_from"] = event.reads_from == 0 ? nlohmann::ordered_json(nullptr)
+                                              : nlohmann::ordered_json(event.reads_from);
+      e["stale"] = event.stale;
+    }
     out["trace"].push_back(std::move(e));
   }
   return out;

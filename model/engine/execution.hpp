@@ -96,6 +96,14 @@ class Execution {
   // Ends the step of an operation: ticks the thread's clock, records the trace row.
   void after(const PendingOp& op, std::string detail = {});
 
+  // Tracing: the step just ended read the store traced at `row` (0: the initial value); `stale`
+  // when a newer store had been made.
+  void note_read(std::uint32_t row, bool stale) {
+    if (config_.tracing && trace_.next_row() > 1) {
+      trace_.last().reads_from = row;
+      trace_.last().stale = stale;
+    }
+  }
   // The memory graph of the atomics and fences (memory_graph.hpp).
   [[nodiscard]] MemoryGraph& memory() { return memory_; }
   // A value choice of the memory model inside the running step: which of `options` alternatives

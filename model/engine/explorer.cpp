@@ -432,6 +432,7 @@ std::string format_verdict(const ExploreResult& result) {
   std::snprintf(seconds, sizeof seconds, "%.3f s", result.seconds);
   std::string line = result.passed() ? "PASS  " : "FAIL  ";
   line += result.model + "  " + result.search;
+  if (result.memory_model == MemoryModel::kSc) line += " (sc)";
   line += result.exhaustive ? ", exhaustive" : " (" + result.bound + ")";
   line += "  " + with_thousands(result.executions) + " executions  " +
           with_thousands(result.steps) + " steps  " + seconds;

@@ -103,7 +103,8 @@ class Explorer {
   ExploreOptions options_;
 };
 
-// The verdict line: "PASS  increment/fixed/2x1  dpor, exhaustive  2 executions  15 steps  0.000 s".
+// The verdict line: "PASS  increment/fixed/2x1  dpor, exhaustive  2 executions  15 steps  0.000 s"
+// ("dpor (sc), exhaustive ..." under --memory-model sc).
 std::string format_verdict(const ExploreResult& result);
 // The verdict line, then for each failure: kind, message, accesses, preemptions, replay token and
 // the interleaving.

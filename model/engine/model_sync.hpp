@@ -241,9 +241,11 @@ struct ModelSync {
       const std::uint32_t store =
           candidates[ex.choose(static_cast<std::uint32_t>(candidates.size()))];
       const T result = value_of(memory, store);
+      const bool stale = store != memory.order_of(state_.id).newest();
       std::string note = ex.tracing() ? read_note(ex, store) : std::string();
       if (!memory.load(state_.id, store, order, view(ex, loc))) ex.discard_inconsistent();
       finish(ex, op, "= " + value_text(result), order, note);
+      note_read(ex, stale);
       return result;
     }
     void store_step(Execution& ex, const T& desired, std::memory_order order,
@@ -282,11 +284,13 @@ struct ModelSync {
       const auto& sources = memory.update_candidates(state_.id, ex.clock());
       const std::uint32_t source = sources[ex.choose(static_cast<std::uint32_t>(sources.size()))];
       const T old = value_of(memory, source);
+      const bool stale = source != memory.order_of(state_.id).newest();
       std::string note = ex.tracing() ? read_note(ex, source) : std::string();
       values_.push_back(next(old));
       const auto slot = static_cast<std::uint32_t>(values_.size() - 1);
       if (!memory.update(state_.id, source, slot, order, view(ex, loc))) ex.discard_inconsistent();
       finish(ex, op, value_text(old) + " -> " + value_text(values_[slot]), order, note);
+      note_read(ex, stale);
       return old;
     }
 
@@ -329,6 +333,7 @@ struct ModelSync {
       }
       const Option chosen = options[ex.choose(static_cast<std::uint32_t>(options.size()))];
       const T seen = value_of(memory, chosen.store);
+      const bool stale = chosen.store != mo.newest();
       std::string note = ex.tracing() ? read_note(ex, chosen.store) : std::string();
       if (chosen.succeeds) {
         values_.push_back(desired);
@@ -338,6 +343,7 @@ struct ModelSync {
         }
         finish(ex, op, "cas " + value_text(seen) + " -> " + value_text(desired) + " ok", success,
                note);
+        note_read(ex, stale);
         return true;
       }
       if (!memory.load(state_.id, chosen.store, failure, view(ex, loc))) ex.discard_inconsistent();
@@ -347,6 +353,7 @@ struct ModelSync {
              spurious ? "cas failed spuriously, saw " + value_text(seen)
                       : "cas failed, saw " + value_text(seen),
              failure, note);
+      note_read(ex, stale);
       return false;
     }
     // Decided split: a load, then (when it saw `expected`) a store — another thread can step in.
@@ -360,6 +367,17 @@ struct ModelSync {
       }
       store_step(ex, desired, split_store_order(order), loc);
       return true;
+    }
+
+    // Tracing: the row of the store the step just ended read (the memory graph keeps every
+    // store's row), and whether it was stale (`stale`: not the newest when it was read).
+    static void note_read(Execution& ex, bool stale) {
+      if (!ex.tracing() || ex.memory().events().empty()) return;
+      const MemoryGraph& memory = ex.memory();
+      const MemoryEvent& self = memory.events().back();
+      if (self.reads_from < 0) return;
+      const MemoryEvent& read = memory.events()[static_cast<std::size_t>(self.reads_from)];
+      ex.note_read(read.kind == MemoryEventKind::kInit ? 0 : read.trace_row, stale);
     }
 
     // Ends the step, with the trace's detail when tracing.

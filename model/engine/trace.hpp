@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "seam/source_loc.hpp"
 #include "model/engine/operation.hpp"
+#include "seam/source_loc.hpp"
 
 namespace doublecheck::model {
 
@@ -20,6 +20,10 @@ struct TraceEvent {
   SourceLoc loc;
   bool preemption = false;  // the scheduler switched away from a thread that could go on
   bool highlight = false;   // one of the accesses the failure is about
+  // A load or read-modify-write under the C++ memory model: the row of the store it read (0: the
+  // initial value), and whether a newer store to the location had already been made (a stale read).
+  std::uint32_t reads_from = 0;
+  bool stale = false;
 };
 
 // Keeps the last kMaxEvents rows: a livelock's history is millions of steps, and its tail is what
@@ -41,6 +45,8 @@ class Trace {
     ring_[(row - 1) % kMaxEvents].highlight = true;
   }
   [[nodiscard]] std::uint32_t next_row() const { return next_row_; }
+  // The newest row (there is one).
+  TraceEvent& last() { return ring_[(next_row_ - 2) % kMaxEvents]; }
   // The kept rows, oldest first.
   [[nodiscard]] std::vector<TraceEvent> events() const;
 

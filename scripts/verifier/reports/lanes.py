@@ -18,6 +18,7 @@ def step_cell(e: dict[str, Any]) -> dict[str, Any]:
     """A step of a thread: the operation, the variable, the value, where, and the source line."""
     where = e.get("location") or {}
     return {"op": e.get("op"), "object": e.get("object"), "detail": e.get("detail"),
+            "stale": bool(e.get("stale")), "reads_from": e.get("reads_from"),
             "where": (where.get("short") or "") if where else None,
             "src": source_line(repo_relative(where.get("file")), where.get("line"))}
 
