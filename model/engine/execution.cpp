@@ -115,6 +115,8 @@ bool Execution::enabled(ThreadId id) const {
     }
     case OpKind::kJoin:
       return false;  // woken by wake_joiners(), never a choice
+    case OpKind::kAssume:
+      return false;  // waits forever
     default:
       return true;
   }
@@ -191,6 +193,15 @@ std::optional<ThreadId> Execution::decide() {
     bool all_finished = true;
     for (ThreadId t = 0; t < thread_count_; ++t) all_finished &= threads_[t].state.finished();
     if (all_finished) return std::nullopt;
+    if (assumed_false_) {
+      // A thread waits forever on a false assumption: this is not an execution to count (the
+      // ones where it goes on are reached by running the store it waits for first), and what
+      // blocks the others follows from it.
+      pruned_ = true;
+      inconsistent_ = true;  // DPOR still learns the operations the threads wait to run
+      stopped_ = true;
+      return std::nullopt;
+    }
     report_deadlock();
     stopped_ = true;
     return std::nullopt;
@@ -335,13 +346,12 @@ std::uint32_t Execution::choose(std::uint32_t options) {
   return 0;
 }
 
-void Execution::discard_blocked() {
+void Execution::wait_forever(const SourceLoc& loc) {
   if (abandoning_) return;
-  pruned_ = true;
-  inconsistent_ = true;  // as for an inconsistent one, DPOR still learns the waiting operations
-  stopped_ = true;
-  threads_[running_].pending.kind = OpKind::kCheck;
-  park();
+  assumed_false_ = true;
+  // The other threads go on: their later stores race with what this thread read, and DPOR
+  // reverses those races — the order in which the assumption holds.
+  before(PendingOp{OpKind::kAssume, nullptr, kNoThread, std::memory_order_relaxed, loc});
 }
 
 void Execution::discard_inconsistent() {

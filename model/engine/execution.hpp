@@ -114,9 +114,10 @@ class Execution {
   // The memory graph became one the C++ memory model does not allow (a cycle in RC11's psc): the
   // execution is discarded, not counted, and the thread is unwound.
   void discard_inconsistent();
-  // An assumption (model::assume) is false: the execution is not explored further nor counted,
-  // and the thread is unwound.
-  void discard_blocked();
+  // An assumption (model::assume) is false: the calling thread waits forever while the others go
+  // on; when nothing else can run the execution is discarded (not counted). Returns only when
+  // the execution is abandoned (the thread is then unwound).
+  void wait_forever(const SourceLoc& loc);
   // The execution's identity as a memory graph (MemoryGraph::key()).
   [[nodiscard]] std::uint64_t memory_key() const { return memory_.key(); }
   [[nodiscard]] bool inconsistent() const { return inconsistent_; }
@@ -191,7 +192,8 @@ class Execution {
   // Who was chosen at each point with two or more enabled, and each value choice's alternative.
   std::vector<ScheduleChoice> choices_;
   MemoryGraph memory_;
-  bool inconsistent_ = false;  // discarded: not an execution C++ allows
+  bool inconsistent_ = false;  // discarded: not an execution C++ allows, or a thread waits forever
+  bool assumed_false_ = false;  // some thread waits forever on a false assumption
   std::vector<Failure> failures_;
   bool stopped_ = false;     // a stopping failure (or pruning) ended the execution
   bool pruned_ = false;      // the scheduler found this execution redundant

@@ -84,9 +84,9 @@ void assume(bool condition, SourceLoc loc) {
   if (ex.abandoning()) return;
   if (ex.tracing()) {
     ex.after(PendingOp{OpKind::kCheck, nullptr, kNoThread, std::memory_order_relaxed, loc},
-             "assumption false: execution not explored further");
+             "assumption false: waits forever");
   }
-  ex.discard_blocked();
+  ex.wait_forever(loc);
 }
 
 void yield(SourceLoc loc) {

@@ -33,6 +33,8 @@ std::string_view op_name(OpKind kind) {
       return "read";
     case OpKind::kWrite:
       return "write";
+    case OpKind::kAssume:
+      return "assume";
     case OpKind::kCheck:
       return "check";
   }

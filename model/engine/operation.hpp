@@ -31,6 +31,7 @@ enum class OpKind : std::uint8_t {
   kRead,      // a Shared<T> read
   kWrite,     // a Shared<T> write
   kCheck,     // a model assertion (only traced when it fails)
+  kAssume,    // a false model::assume: the thread waits forever (never enabled)
 };
 
 // The verb the trace prints for an operation.
