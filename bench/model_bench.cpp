@@ -1,37 +1,53 @@
 // The explorer's speed: for every model of the catalogue and for a grid of model sizes, the
 // executions and seconds of the reduced search (DPOR) and of the plain exhaustive search (capped
 // by a time budget, and marked when it hit it), their ratio, executions/s, the speed-up of
-// --jobs 2, and the peak memory of the process (flat: the search is stateless).
+// --jobs 2, and the peak memory of the process (flat: the search is stateless); then the cost of
+// the C++ memory model: each catalogue model's reduced search under sc and under rc11 (the
+// default) side by side, in CPU time, with the catalogue's total ratio; and each litmus program of
+// tests/model/litmus_test.cpp (tests/model/litmus_programs.hpp), in microseconds of CPU per
+// search.
 //
 //   build/default/bench/model_bench [--repetitions N] [--budget SECONDS] [--json FILE]
-//                                   [--filter REGEX] [--no-grid]
-// Times are medians of the repetitions (searches longer than a second run once).
+//                                   [--filter REGEX] [--no-grid] [--only SECTION,...]
+// Sections: catalogue, grid, jobs, memory, litmus (default: all). Times are medians of the
+// repetitions (searches longer than a second run once; a litmus search, a few hundred
+// microseconds, at least 25 times).
+//
+// Instruction counts (repeatable, unlike time on a shared machine): every search of the memory
+// section runs in search_under_sc or search_under_rc11, so
+//   valgrind --tool=callgrind --toggle-collect='*search_under_rc11*'
+//       build/default/bench/model_bench --only memory --repetitions 1 --filter increment/fixed
+// (one command line)
+// counts only the rc11 searches (and '*search_under_sc*' only the sc ones).
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "model/emitter/harness.hpp"
-#include "model/engine/explorer.hpp"
 #include "model/catalogue/registry.hpp"
 #include "model/emitter/catalog.hpp"
+#include "model/emitter/harness.hpp"
+#include "model/engine/explorer.hpp"
+#include "tests/model/litmus_programs.hpp"
 
 namespace {
 
 using doublecheck::model::ExploreOptions;
-using doublecheck::model::ExploreResult;
 using doublecheck::model::Explorer;
+using doublecheck::model::ExploreResult;
+using doublecheck::model::MemoryModel;
 using doublecheck::model::Search;
 
 struct Settings {
@@ -40,6 +56,14 @@ struct Settings {
   std::string json = "build/bench/model.json";
   std::string filter = ".*";
   bool grid = true;
+  std::string only;  // comma-separated sections; empty: all
+
+  [[nodiscard]] bool runs(const std::string& section) const {
+    if (section == "grid" && !grid) return false;
+    if (only.empty()) return true;
+    const std::string list = "," + only + ",";
+    return list.find("," + section + ",") != std::string::npos;
+  }
 };
 
 struct Measured {
@@ -90,17 +114,24 @@ void print_row(const Row& row) {
   const auto& r = row.reduced;
   const auto& p = row.plain;
   const std::string verdict = r.timed_out ? "timeout" : (r.result.passed() ? "pass" : "FAIL");
-  const std::string plain_execs =
-      std::to_string(p.result.executions) + (p.timed_out ? "+" : "");
+  const std::string plain_execs = std::to_string(p.result.executions) + (p.timed_out ? "+" : "");
   const double ratio = r.result.executions > 0 ? static_cast<double>(p.result.executions) /
                                                      static_cast<double>(r.result.executions)
                                                : 0.0;
-  std::printf("%-36s %3d %3d %8s %12llu %9.4f %14s %9.3f %7.1f%s %11.0f %7.1f\n", row.name.c_str(),
-              row.threads, row.calls, verdict.c_str(),
-              static_cast<unsigned long long>(r.result.executions), r.seconds, plain_execs.c_str(),
-              p.seconds, ratio, p.timed_out ? ">" : "x",
-              r.seconds > 0 ? static_cast<double>(r.result.executions) / r.seconds : 0.0,
-              peak_rss_mib());
+  // Both counts exact: "x"; only plain's a lower bound: the ratio is one too (">"); only DPOR's:
+  // an upper bound ("<"); both: nothing is known ("?", not a number that looks like a bound).
+  const char* bound = r.timed_out ? (p.timed_out ? "?" : "<") : (p.timed_out ? ">" : "x");
+  std::array<char, 32> ratio_cell{};
+  if (r.timed_out && p.timed_out) {
+    std::snprintf(ratio_cell.data(), ratio_cell.size(), "%8s", bound);
+  } else {
+    std::snprintf(ratio_cell.data(), ratio_cell.size(), "%7.1f%s", ratio, bound);
+  }
+  std::printf(
+      "%-36s %3d %3d %8s %12llu %9.4f %14s %9.3f %s %11.0f %7.1f\n", row.name.c_str(), row.threads,
+      row.calls, verdict.c_str(), static_cast<unsigned long long>(r.result.executions), r.seconds,
+      plain_execs.c_str(), p.seconds, ratio_cell.data(),
+      r.seconds > 0 ? static_cast<double>(r.result.executions) / r.seconds : 0.0, peak_rss_mib());
   std::fflush(stdout);
 }
 
@@ -109,8 +140,8 @@ nlohmann::ordered_json to_json(const Row& row) {
           {"threads", row.threads},
           {"calls", row.calls},
           {"search", "dpor"},
-          {"verdict", row.reduced.timed_out ? "timeout"
-                                            : (row.reduced.result.passed() ? "pass" : "fail")},
+          {"verdict",
+           row.reduced.timed_out ? "timeout" : (row.reduced.result.passed() ? "pass" : "fail")},
           {"executions", row.reduced.result.executions},
           {"seconds", row.reduced.seconds},
           {"plain_executions", row.plain.result.executions},
@@ -158,10 +189,12 @@ std::optional<Settings> parse_settings(int argc, char** argv) {
       s.filter = argv[++i];
     } else if (arg == "--no-grid") {
       s.grid = false;
+    } else if (arg == "--only" && has_value) {
+      s.only = argv[++i];
     } else {
       std::fprintf(stderr,
                    "usage: model_bench [--repetitions N] [--budget SECONDS] [--json FILE] "
-                   "[--filter REGEX] [--no-grid]\n");
+                   "[--filter REGEX] [--no-grid] [--only catalogue,grid,jobs,memory,litmus]\n");
       return std::nullopt;
     }
   }
@@ -244,6 +277,128 @@ void bench_jobs(const Settings& s, nlohmann::ordered_json& report) {
   std::printf("  (cores: %u)\n", std::thread::hardware_concurrency());
 }
 
+// CPU time of the process (the searches run on this thread with one job: unlike wall time, it
+// does not count the other programs sharing the machine's cores).
+double cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+// One search under one memory model, each in its own function for callgrind's --toggle-collect
+// (see the top of the file): never inlined, so the two models' instructions are counted apart.
+[[gnu::noinline]] ExploreResult search_under_sc(const std::function<void()>& body,
+                                                ExploreOptions options, const std::string& name) {
+  options.memory_model = MemoryModel::kSc;
+  return Explorer(options).run(name, body);
+}
+[[gnu::noinline]] ExploreResult search_under_rc11(const std::function<void()>& body,
+                                                  ExploreOptions options, const std::string& name) {
+  options.memory_model = MemoryModel::kRc11;
+  return Explorer(options).run(name, body);
+}
+
+// The median CPU seconds of `repetitions` reduced searches of `body` under `model` (once if a
+// search takes more than a second).
+Measured measure_cpu(const std::function<void()>& body, ExploreOptions options, MemoryModel model,
+                     int repetitions, const Settings& s, const std::string& name) {
+  options.time_limit_seconds = s.budget;
+  options.jobs = 1;
+  options.progress = false;
+  options.search = Search::kDpor;
+  std::vector<double> times;
+  Measured m;
+  for (int r = 0; r < repetitions; ++r) {
+    const double start = cpu_seconds();
+    m.result = model == MemoryModel::kSc ? search_under_sc(body, options, name)
+                                         : search_under_rc11(body, options, name);
+    times.push_back(cpu_seconds() - start);
+    if (times.back() > 1.0) break;
+  }
+  std::sort(times.begin(), times.end());
+  m.seconds = times[times.size() / 2];
+  m.timed_out = m.result.stopped_by == "time limit";
+  return m;
+}
+
+std::string executions_text(const Measured& m) {
+  return std::to_string(m.result.executions) + (m.timed_out ? "+" : "");
+}
+
+// The catalogue's reduced searches under sc and rc11: what the C++ memory model costs. The
+// execution counts should agree on these models (their atomics are seq_cst or their weak
+// executions coincide); a differing count is marked.
+void bench_memory_models(const Settings& s, const std::regex& selected,
+                         nlohmann::ordered_json& report) {
+  using doublecheck::model::emitter_models;
+  std::printf(
+      "\n== memory models: the catalogue's reduced search under sc and rc11 (one job; median CPU "
+      "ms of %d; ratio = rc11/sc time)\n",
+      s.repetitions);
+  std::printf("%-36s %12s %10s %12s %10s %7s\n", "model", "sc execs", "sc ms", "rc11 execs",
+              "rc11 ms", "ratio");
+  double sc_total = 0;
+  double rc11_total = 0;
+  for (const auto& spec : emitter_models().models()) {
+    if (!std::regex_search(spec.name, selected)) continue;
+    const Measured sc =
+        measure_cpu(spec.body, spec.options, MemoryModel::kSc, s.repetitions, s, spec.name);
+    const Measured rc11 =
+        measure_cpu(spec.body, spec.options, MemoryModel::kRc11, s.repetitions, s, spec.name);
+    sc_total += sc.seconds;
+    rc11_total += rc11.seconds;
+    const double ratio = sc.seconds > 0 ? rc11.seconds / sc.seconds : 0.0;
+    const bool differ = sc.result.executions != rc11.result.executions;
+    std::printf("%-36s %12s %10.3f %12s %10.3f %6.2fx%s\n", spec.name.c_str(),
+                executions_text(sc).c_str(), sc.seconds * 1e3, executions_text(rc11).c_str(),
+                rc11.seconds * 1e3, ratio, differ ? "  (counts differ)" : "");
+    std::fflush(stdout);
+    report["memory_models"].push_back({{"name", spec.name},
+                                       {"sc_executions", sc.result.executions},
+                                       {"sc_cpu_seconds", sc.seconds},
+                                       {"sc_timed_out", sc.timed_out},
+                                       {"rc11_executions", rc11.result.executions},
+                                       {"rc11_cpu_seconds", rc11.seconds},
+                                       {"rc11_timed_out", rc11.timed_out}});
+  }
+  const double ratio = sc_total > 0 ? rc11_total / sc_total : 0.0;
+  std::printf("%-36s %12s %10.3f %12s %10.3f %6.2fx  (target: <= 1.50x)\n", "total", "",
+              sc_total * 1e3, "", rc11_total * 1e3, ratio);
+  report["memory_models_total"] = {
+      {"sc_cpu_seconds", sc_total}, {"rc11_cpu_seconds", rc11_total}, {"ratio", ratio}};
+}
+
+// The litmus programs: executions and CPU microseconds per reduced search (the target:
+// each under 10 ms).
+void bench_litmus(const Settings& s, const std::regex& selected, nlohmann::ordered_json& report) {
+  namespace litmus = doublecheck::model::litmus;
+  const int repetitions = std::max(25, s.repetitions);
+  std::printf(
+      "\n== litmus programs (tests/model/litmus_programs.hpp; median CPU us per search of %d)\n",
+      repetitions);
+  std::printf("%-36s %8s %10s %8s %10s %7s\n", "program", "sc execs", "sc us", "rc11 exs",
+              "rc11 us", "ratio");
+  double slowest = 0;
+  for (const litmus::Program& program : litmus::programs()) {
+    const std::string name = "litmus/" + program.name;
+    if (!std::regex_search(name, selected)) continue;
+    const Measured sc = measure_cpu(program.body, {}, MemoryModel::kSc, repetitions, s, name);
+    const Measured rc11 = measure_cpu(program.body, {}, MemoryModel::kRc11, repetitions, s, name);
+    slowest = std::max(slowest, rc11.seconds);
+    std::printf("%-36s %8s %10.1f %8s %10.1f %6.2fx%s\n", name.c_str(), executions_text(sc).c_str(),
+                sc.seconds * 1e6, executions_text(rc11).c_str(), rc11.seconds * 1e6,
+                sc.seconds > 0 ? rc11.seconds / sc.seconds : 0.0,
+                rc11.seconds > 0.010 ? "  (over 10 ms)" : "");
+    std::fflush(stdout);
+    report["litmus"].push_back({{"name", name},
+                                {"sc_executions", sc.result.executions},
+                                {"sc_cpu_seconds", sc.seconds},
+                                {"rc11_executions", rc11.result.executions},
+                                {"rc11_cpu_seconds", rc11.seconds}});
+  }
+  std::printf("  slowest rc11 search: %.1f us (target: < 10000 us)\n", slowest * 1e6);
+}
+
 int run(const Settings& s) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(s.json).parent_path(), ec);
@@ -255,9 +410,11 @@ int run(const Settings& s) {
   nlohmann::ordered_json report;
   report["models"] = nlohmann::ordered_json::array();
   const std::regex selected(s.filter);
-  bench_catalogue(s, selected, report);
-  if (s.grid) bench_grid(s, selected, report);
-  bench_jobs(s, report);
+  if (s.runs("catalogue")) bench_catalogue(s, selected, report);
+  if (s.runs("grid")) bench_grid(s, selected, report);
+  if (s.runs("jobs")) bench_jobs(s, report);
+  if (s.runs("memory")) bench_memory_models(s, selected, report);
+  if (s.runs("litmus")) bench_litmus(s, selected, report);
   json_out << report.dump(1) << "\n";
   std::printf("\nwrote %s\n", s.json.c_str());
   return 0;

@@ -12,17 +12,33 @@
 
 #include "model/engine/explorer.hpp"
 #include "model/engine/model_sync.hpp"
+#include "tests/model/litmus_programs.hpp"
 
 namespace doublecheck::model {
 namespace {
 
-using Outcome = std::vector<int>;
+// The programs (litmus_programs.hpp, shared with bench/model_bench.cpp).
+using litmus::Order;
+using litmus::Outcome;
 using Outcomes = std::set<Outcome>;
-using Order = std::memory_order;
-constexpr Order kRlx = std::memory_order_relaxed;
-constexpr Order kAcq = std::memory_order_acquire;
-constexpr Order kRel = std::memory_order_release;
-constexpr Order kSc = std::memory_order_seq_cst;
+using litmus::compare_exchange;
+using litmus::corr;
+using litmus::cowr;
+using litmus::fetch_or_and_xor;
+using litmus::iriw;
+using litmus::kAcq;
+using litmus::kAcqRel;
+using litmus::kRel;
+using litmus::kRlx;
+using litmus::kSc;
+using litmus::lb;
+using litmus::mp;
+using litmus::r_test;
+using litmus::s_test;
+using litmus::sb;
+using litmus::two_fetch_adds;
+using litmus::two_plus_two_w;
+using litmus::wrc;
 
 // What one exploration of a litmus test saw.
 struct Seen {
@@ -71,28 +87,6 @@ Outcomes without(Outcomes all, const Outcomes& gone) {
 
 // --- store buffering: x=1; r1=y || y=1; r2=x ------------------------------------------------
 
-std::function<Outcome()> sb(Order store, Order load, std::optional<Order> fence = std::nullopt) {
-  return [=] {
-    ModelSync::Atomic<int> x(0, "x");
-    ModelSync::Atomic<int> y(0, "y");
-    int r1 = -1;
-    int r2 = -1;
-    thread a([&] {
-      x.store(1, store);
-      if (fence) ModelSync::fence(*fence);
-      r1 = y.load(load);
-    });
-    thread b([&] {
-      y.store(1, store);
-      if (fence) ModelSync::fence(*fence);
-      r2 = x.load(load);
-    });
-    a.join();
-    b.join();
-    return Outcome{r1, r2};
-  };
-}
-
 TEST(Litmus, StoreBufferingRelaxedAllowsBothToReadZero) {
   expect_litmus(sb(kRlx, kRlx), kAllPairs, 4, without(kAllPairs, {{0, 0}}));
 }
@@ -106,34 +100,10 @@ TEST(Litmus, StoreBufferingWithSeqCstFencesForbidsBothReadingZero) {
   expect_litmus(sb(kRlx, kRlx, kSc), without(kAllPairs, {{0, 0}}), 3, without(kAllPairs, {{0, 0}}));
 }
 TEST(Litmus, StoreBufferingWithAcqRelFencesStillAllowsBothReadingZero) {
-  expect_litmus(sb(kRlx, kRlx, std::memory_order_acq_rel), kAllPairs, 4,
-                without(kAllPairs, {{0, 0}}));
+  expect_litmus(sb(kRlx, kRlx, kAcqRel), kAllPairs, 4, without(kAllPairs, {{0, 0}}));
 }
 
 // --- message passing: x=1; y=1 || r1=y; r2=x --------------------------------------------------
-
-std::function<Outcome()> mp(Order store_y, Order load_y, std::optional<Order> writer_fence,
-                            std::optional<Order> reader_fence) {
-  return [=] {
-    ModelSync::Atomic<int> x(0, "x");
-    ModelSync::Atomic<int> y(0, "y");
-    int r1 = -1;
-    int r2 = -1;
-    thread a([&] {
-      x.store(1, kRlx);
-      if (writer_fence) ModelSync::fence(*writer_fence);
-      y.store(1, store_y);
-    });
-    thread b([&] {
-      r1 = y.load(load_y);
-      if (reader_fence) ModelSync::fence(*reader_fence);
-      r2 = x.load(kRlx);
-    });
-    a.join();
-    b.join();
-    return Outcome{r1, r2};
-  };
-}
 
 TEST(Litmus, MessagePassingRelaxedAllowsTheFlagWithoutTheData) {
   expect_litmus(mp(kRlx, kRlx, {}, {}), kAllPairs, 4, without(kAllPairs, {{1, 0}}));
@@ -158,52 +128,11 @@ TEST(Litmus, MessagePassingWithOnlyAReleaseFenceAllowsTheFlagWithoutTheData) {
 
 TEST(Litmus, LoadBufferingIsForbiddenAsInRc11) {
   for (const Order order : {kRlx, kSc}) {
-    expect_litmus(
-        [order] {
-          ModelSync::Atomic<int> x(0, "x");
-          ModelSync::Atomic<int> y(0, "y");
-          int r1 = -1;
-          int r2 = -1;
-          thread a([&] {
-            r1 = y.load(order);
-            x.store(1, order);
-          });
-          thread b([&] {
-            r2 = x.load(order);
-            y.store(1, order);
-          });
-          a.join();
-          b.join();
-          return Outcome{r1, r2};
-        },
-        without(kAllPairs, {{1, 1}}), 3, without(kAllPairs, {{1, 1}}));
+    expect_litmus(lb(order), without(kAllPairs, {{1, 1}}), 3, without(kAllPairs, {{1, 1}}));
   }
 }
 
 // --- independent reads of independent writes: x=1 || r1=x; r2=y || r3=y; r4=x || y=1 ----------
-
-std::function<Outcome()> iriw(Order store, Order load) {
-  return [=] {
-    ModelSync::Atomic<int> x(0, "x");
-    ModelSync::Atomic<int> y(0, "y");
-    Outcome r(4, -1);
-    thread wx([&] { x.store(1, store); });
-    thread ra([&] {
-      r[0] = x.load(load);
-      r[1] = y.load(load);
-    });
-    thread rb([&] {
-      r[2] = y.load(load);
-      r[3] = x.load(load);
-    });
-    thread wy([&] { y.store(1, store); });
-    wx.join();
-    ra.join();
-    rb.join();
-    wy.join();
-    return r;
-  };
-}
 
 Outcomes all_quads() {
   Outcomes all;
@@ -227,61 +156,16 @@ TEST(Litmus, IriwSeqCstMakesTheReadersAgree) {
 
 TEST(Litmus, CoherenceOfReadReadForbidsReadingNewThenOld) {
   for (const Order order : {kRlx, kAcq}) {
-    expect_litmus(
-        [order] {
-          ModelSync::Atomic<int> x(0, "x");
-          int r1 = -1;
-          int r2 = -1;
-          thread a([&] { x.store(1, kRlx); });
-          thread b([&] {
-            r1 = x.load(order);
-            r2 = x.load(order);
-          });
-          a.join();
-          b.join();
-          return Outcome{r1, r2};
-        },
-        without(kAllPairs, {{1, 0}}), 3, without(kAllPairs, {{1, 0}}));
+    expect_litmus(corr(order), without(kAllPairs, {{1, 0}}), 3, without(kAllPairs, {{1, 0}}));
   }
 }
 
 TEST(Litmus, CoherenceOfWriteReadForbidsReadingBelowTheThreadsOwnStore) {
   const Outcomes three{{1, 1}, {1, 2}, {2, 2}};  // (r1, final x)
-  expect_litmus(
-      [] {
-        ModelSync::Atomic<int> x(0, "x");
-        int r1 = -1;
-        thread a([&] {
-          x.store(1, kRlx);
-          r1 = x.load(kRlx);
-        });
-        thread b([&] { x.store(2, kRlx); });
-        a.join();
-        b.join();
-        return Outcome{r1, x.load(kRlx)};
-      },
-      three, 3, three);
+  expect_litmus(cowr(), three, 3, three);
 }
 
 // --- 2+2W: x=1; y=2 || y=1; x=2 (final x, y) ----------------------------------------------------
-
-std::function<Outcome()> two_plus_two_w(Order order) {
-  return [=] {
-    ModelSync::Atomic<int> x(0, "x");
-    ModelSync::Atomic<int> y(0, "y");
-    thread a([&] {
-      x.store(1, order);
-      y.store(2, order);
-    });
-    thread b([&] {
-      y.store(1, order);
-      x.store(2, order);
-    });
-    a.join();
-    b.join();
-    return Outcome{x.load(kRlx), y.load(kRlx)};
-  };
-}
 
 TEST(Litmus, TwoPlusTwoWritesLetsBothFirstStoresWinUnlessSeqCst) {
   const Outcomes all{{1, 1}, {1, 2}, {2, 1}, {2, 2}};
@@ -293,25 +177,6 @@ TEST(Litmus, TwoPlusTwoWritesLetsBothFirstStoresWinUnlessSeqCst) {
 
 // --- R: x=1; y=1 || y=2; r1=x (final y) ---------------------------------------------------------
 
-std::function<Outcome()> r_test(Order order) {
-  return [=] {
-    ModelSync::Atomic<int> x(0, "x");
-    ModelSync::Atomic<int> y(0, "y");
-    int r1 = -1;
-    thread a([&] {
-      x.store(1, order);
-      y.store(1, order);
-    });
-    thread b([&] {
-      y.store(2, order);
-      r1 = x.load(order);
-    });
-    a.join();
-    b.join();
-    return Outcome{y.load(kRlx), r1};
-  };
-}
-
 TEST(Litmus, RAllowsTheLaterStoreToLoseAndTheReadToMissUnlessSeqCst) {
   const Outcomes all{{1, 0}, {1, 1}, {2, 0}, {2, 1}};
   const Outcomes sc = without(all, {{2, 0}});
@@ -321,25 +186,6 @@ TEST(Litmus, RAllowsTheLaterStoreToLoseAndTheReadToMissUnlessSeqCst) {
 
 // --- S: x=2; y=1 || r1=y; x=1 (final x) ---------------------------------------------------------
 
-std::function<Outcome()> s_test(Order store_y, Order load_y) {
-  return [=] {
-    ModelSync::Atomic<int> x(0, "x");
-    ModelSync::Atomic<int> y(0, "y");
-    int r1 = -1;
-    thread a([&] {
-      x.store(2, kRlx);
-      y.store(1, store_y);
-    });
-    thread b([&] {
-      r1 = y.load(load_y);
-      x.store(1, kRlx);
-    });
-    a.join();
-    b.join();
-    return Outcome{r1, x.load(kRlx)};
-  };
-}
-
 TEST(Litmus, SIsWeakRelaxedAndForbiddenWithReleaseAcquireOnTheFlag) {
   const Outcomes all{{0, 1}, {0, 2}, {1, 1}, {1, 2}};
   const Outcomes sc = without(all, {{1, 2}});
@@ -348,27 +194,6 @@ TEST(Litmus, SIsWeakRelaxedAndForbiddenWithReleaseAcquireOnTheFlag) {
 }
 
 // --- WRC: x=1 || r1=x; y=1 || r2=y; r3=x --------------------------------------------------------
-
-std::function<Outcome()> wrc(Order store, Order load) {
-  return [=] {
-    ModelSync::Atomic<int> x(0, "x");
-    ModelSync::Atomic<int> y(0, "y");
-    Outcome r(3, -1);
-    thread a([&] { x.store(1, store); });
-    thread b([&] {
-      r[0] = x.load(load);
-      y.store(1, store);
-    });
-    thread c([&] {
-      r[1] = y.load(load);
-      r[2] = x.load(kRlx);
-    });
-    a.join();
-    b.join();
-    c.join();
-    return r;
-  };
-}
 
 Outcomes wrc_all() {
   Outcomes all;
@@ -387,49 +212,19 @@ TEST(Litmus, WrcIsWeakRelaxedAndCausalWithReleaseAcquire) {
 
 TEST(Litmus, TwoRelaxedFetchAddsNeverLoseAnIncrement) {
   const Outcomes two{{2, 0, 1}, {2, 1, 0}};  // final, what each fetch_add returned
-  expect_litmus(
-      [] {
-        ModelSync::Atomic<int> x(0, "x");
-        int a_saw = -1;
-        int b_saw = -1;
-        thread a([&] { a_saw = x.fetch_add(1, kRlx); });
-        thread b([&] { b_saw = x.fetch_add(1, kRlx); });
-        a.join();
-        b.join();
-        return Outcome{x.load(kRlx), a_saw, b_saw};
-      },
-      two, 2, two);
+  expect_litmus(two_fetch_adds(), two, 2, two);
 }
 
 TEST(Litmus, AWeakCompareExchangeMayFailSpuriouslyAndAStrongOneMayNot) {
   for (const bool weak : {true, false}) {
-    const Seen seen = explore(
-        [weak] {
-          ModelSync::Atomic<int> x(0, "x");
-          int expected = 0;
-          const bool ok = weak ? x.compare_exchange_weak(expected, 1, kRlx)
-                               : x.compare_exchange_strong(expected, 1, kRlx);
-          return Outcome{ok ? 1 : 0, x.load(kRlx)};
-        },
-        MemoryModel::kRc11);
+    const Seen seen = explore(compare_exchange(weak), MemoryModel::kRc11);
     const Outcomes expected = weak ? Outcomes{{1, 1}, {0, 0}} : Outcomes{{1, 1}};
     EXPECT_EQ(seen.outcomes, expected) << (weak ? "weak" : "strong");
   }
 }
 
 TEST(Litmus, FetchOrAndXorAreAtomicReadModifyWrites) {
-  const Seen seen = explore(
-      [] {
-        ModelSync::Atomic<unsigned> x(0b0011U, "x");
-        thread a([&] { x.fetch_or(0b0100U, kRlx); });
-        thread b([&] { x.fetch_and(0b0110U, kRlx); });
-        thread c([&] { x.fetch_xor(0b1000U, kRlx); });
-        a.join();
-        b.join();
-        c.join();
-        return Outcome{static_cast<int>(x.load(kRlx))};
-      },
-      MemoryModel::kRc11);
+  const Seen seen = explore(fetch_or_and_xor(), MemoryModel::kRc11);
   // Every order of the three: or and xor commute with each other; and clears bit 0 and 3 (but not
   // the xor's bit 3 if the xor comes after it).
   EXPECT_EQ(seen.outcomes, (Outcomes{{0b0110}, {0b1110}}));
@@ -438,40 +233,17 @@ TEST(Litmus, FetchOrAndXorAreAtomicReadModifyWrites) {
 
 // --- mutual exclusion: Peterson's lock around a plain counter -----------------------------------
 
-// Each thread raises its flag, gives the turn away and waits (assume: the wait's last check) until
-// the other's flag is down or the turn is its own; it lowers its flag with `exit`. `fence`: a
-// seq_cst fence after giving the turn. (GenMC's oracle gives 6 executions for its own text of
-// the seq_cst version, which the oracle does not show; this text has 4 — two per order of the
-// critical sections: the second thread's wait reads the first one's lowered flag, or the first
-// thread's wait read the second one's flag raised with the turn given back — the same under the
-// plain weak search, which enumerates every consistent execution without reduction.)
+// litmus::peterson explored. (GenMC's oracle gives 6 executions for its own text of the seq_cst
+// version, which the oracle does not show; this text has 4 — two per order of the critical
+// sections: the second thread's wait reads the first one's lowered flag, or the first thread's wait
+// read the second one's flag raised with the turn given back — the same under the plain weak
+// search, which enumerates every consistent execution without reduction.)
 ExploreResult peterson(Order store, Order load, bool fence, Search search = Search::kDpor,
                        std::optional<Order> exit = std::nullopt, bool turn_by_exchange = false) {
   ExploreOptions options;
   options.search = search;
-  return Explorer(options).run("peterson", [=] {
-    ModelSync::Atomic<int> flag0(0, "flag0");
-    ModelSync::Atomic<int> flag1(0, "flag1");
-    ModelSync::Atomic<int> turn(0, "turn");
-    ModelSync::Shared<int> counter(0, "counter");
-    auto enter = [&](int me, ModelSync::Atomic<int>& mine, ModelSync::Atomic<int>& other) {
-      mine.store(1, store);
-      if (turn_by_exchange) {
-        turn.exchange(1 - me, std::memory_order_acq_rel);
-      } else {
-        turn.store(1 - me, store);
-      }
-      if (fence) ModelSync::fence(kSc);
-      assume(other.load(load) == 0 || turn.load(load) == me);
-      counter.add(1);
-      mine.store(0, exit.value_or(store));
-    };
-    thread a([&] { enter(0, flag0, flag1); });
-    thread b([&] { enter(1, flag1, flag0); });
-    a.join();
-    b.join();
-    check(counter.load() == 2, "both increments counted");
-  });
+  return Explorer(options).run("peterson",
+                               litmus::peterson(store, load, fence, exit, turn_by_exchange));
 }
 
 TEST(Litmus, PetersonWithSeqCstAccessesIsAMutex) {
