@@ -9,7 +9,8 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "model/engine/execution.hpp"
 #include "model/search/dpor.hpp"
@@ -107,6 +108,46 @@ struct Outcome {
   }
 };
 
+// A set of execution keys (MemoryGraph::key()): one insert per execution under rc11, so open
+// addressing in one array (no node allocated per key, as std::unordered_set does) with the key's
+// own low bits as the slot (a key is already a well-mixed hash). 0 marks an empty slot; the key 0
+// itself is kept aside.
+class KeySet {
+ public:
+  // Whether `key` was not in the set (it is now).
+  bool insert(std::uint64_t key) {
+    if (key == 0) return !std::exchange(has_zero_, true);
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    if (!place(slots_, key)) return false;
+    ++size_;
+    return true;
+  }
+
+ private:
+  // Puts `key` into `slots` (a power of two long); false if it was there.
+  static bool place(std::vector<std::uint64_t>& slots, std::uint64_t key) {
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t i = key & mask;; i = (i + 1) & mask) {
+      if (slots[i] == key) return false;
+      if (slots[i] == 0) {
+        slots[i] = key;
+        return true;
+      }
+    }
+  }
+  void grow() {
+    std::vector<std::uint64_t> bigger(slots_.empty() ? 64 : 2 * slots_.size(), 0);
+    for (const std::uint64_t key : slots_) {
+      if (key != 0) place(bigger, key);
+    }
+    slots_.swap(bigger);
+  }
+
+  std::vector<std::uint64_t> slots_;
+  std::size_t size_ = 0;  // keys in slots_
+  bool has_zero_ = false;
+};
+
 // What the parallel jobs of one search share.
 struct Shared {
   std::atomic<bool> cancel{false};           // a job found a failure that ends the search
@@ -117,10 +158,10 @@ struct Shared {
   // the load and the newer store does not matter then): the graph is counted once.
   bool first_time(std::uint64_t key) {
     const std::lock_guard guard(graphs_mutex);
-    return graphs.insert(key).second;
+    return graphs.insert(key);
   }
   std::mutex graphs_mutex;
-  std::unordered_set<std::uint64_t> graphs;  // guarded by graphs_mutex
+  KeySet graphs;  // guarded by graphs_mutex
 };
 
 std::unique_ptr<Scheduler> make_scheduler(const ExploreOptions& options, std::uint32_t split) {
