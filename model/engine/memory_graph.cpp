@@ -168,8 +168,17 @@ void MemoryGraph::note_step(ThreadId thread, std::uint32_t kind, std::uint32_t o
 }
 
 std::uint64_t MemoryGraph::key() const {
+  // Once per execution (the explorer's set of graphs). The thread and object keys are already
+  // mixed hashes, so they are combined with one multiply each (an order-sensitive step, a
+  // bijection in either argument) and the result mixed fully once at the end; threads that did
+  // nothing are skipped, the others named by their index. The stores' ids (thread and step, not
+  // hashes) go through mix itself.
+  constexpr std::uint64_t kOdd = 0x9E3779B97F4A7C15ULL;
+  const auto step = [](std::uint64_t seed, std::uint64_t value) { return (seed ^ value) * kOdd; };
   std::uint64_t key = 0;
-  for (const std::uint64_t thread : thread_key_) key = mix(key, thread);
+  for (std::size_t t = 0; t < thread_key_.size(); ++t) {
+    if (thread_key_[t] != 0) key = step(step(key, t + 1), thread_key_[t]);
+  }
   for (std::size_t id = 0; id < locations_.size(); ++id) {
     const ModificationOrder& mo = locations_[id];
     if (mo.size() == 0) continue;
@@ -177,9 +186,11 @@ std::uint64_t MemoryGraph::key() const {
     for (std::uint32_t i = 0; i < mo.size(); ++i) key = mix(key, events_[mo[i].event].id);
   }
   for (std::size_t id = 0; id < object_key_.size(); ++id) {
-    if (object_key_[id] != 0) key = mix(mix(key, id), object_key_[id]);
+    if (object_key_[id] != 0) {
+      key = step(step(key, (std::uint64_t{1} << 63U) | id), object_key_[id]);
+    }
   }
-  return key;
+  return mix(0, key);
 }
 
 }  // namespace doublecheck::model
