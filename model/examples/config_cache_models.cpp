@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "model/engine/model_sync.hpp"
 #include "model/examples/config_cache.hpp"
 #include "model/examples/examples.hpp"
-#include "model/engine/model_sync.hpp"
 
 namespace doublecheck::examples {
 namespace {
@@ -113,6 +113,7 @@ const Registry& example_models() {
   static const Registry registry = [] {
     Registry r;
     add_config_cache_models(r);
+    add_peterson_models(r);
     return r;
   }();
   return registry;

@@ -8,4 +8,7 @@ namespace doublecheck::examples {
 // Every model of model/examples/, registered like model/emitter/ registers the emitter's.
 const model::Registry& example_models();
 
+// Each file of models adds its own (example_models() calls them, in this order).
+void add_peterson_models(model::Registry& registry);
+
 }  // namespace doublecheck::examples
