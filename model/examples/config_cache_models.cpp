@@ -114,6 +114,7 @@ const Registry& example_models() {
     Registry r;
     add_config_cache_models(r);
     add_peterson_models(r);
+    add_store_load_models(r);
     return r;
   }();
   return registry;
