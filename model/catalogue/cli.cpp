@@ -44,7 +44,7 @@ struct Settings {
   bool keep_going = false;
   bool symptom = false;
   bool continue_past_race = false;
-  std::string search = "dpor";
+  std::string search;  // empty: each model's own (ModelSpec::options; dpor unless it says)
   std::string memory_model = "rc11";
   std::optional<std::uint32_t> preemption_bound;
   bool no_minimize = false;
@@ -65,6 +65,7 @@ struct Settings {
 struct Plan {
   std::regex filter;
   ExploreOptions common;
+  bool search_given = false;  // --search overrides the search a model asks for
   std::shared_ptr<const Mutant> mutant;
 };
 
@@ -103,7 +104,8 @@ void add_search_options(po::options_description& options, Settings& s) {
   auto add = options.add_options();
   add("search", po::value(&s.search),
       "dpor (default: exhaustive, one execution per class of equivalent interleavings), plain "
-      "(exhaustive, every interleaving), random or pct (sampling, with --iterations and --seed)");
+      "(exhaustive, every interleaving), random or pct (sampling, with --iterations and --seed); "
+      "without it, each model runs the search it asks for (dpor unless it says)");
   add("memory-model", po::value(&s.memory_model),
       "rc11 (default: C++20 as RC11 formalises it; loads may read stale values) or sc "
       "(sequentially consistent interleavings only, for comparison)");
@@ -194,7 +196,8 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
   } catch (const std::regex_error& e) {
     return usage("--filter '" + s.filter + "' is not a regular expression: " + e.what());
   }
-  const auto search = search_named(s.search);
+  plan.search_given = !s.search.empty();
+  const auto search = search_named(plan.search_given ? s.search : "dpor");
   if (!search) return usage("--search must be dpor, plain, random or pct, not '" + s.search + "'");
   const auto memory_model = parse_memory_model(s.memory_model);
   if (!memory_model) {
@@ -232,11 +235,12 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
   return plan;
 }
 
-// One model's options: its own (symptom mode, a bound it needs) under the command line's.
+// One model's options: its own (symptom mode, a bound it needs, a search it needs: the plain
+// one for a model whose waits DPOR does not yet explore completely) under the command line's.
 ExploreOptions options_for(const ModelSpec& spec, const Settings& s, const Plan& plan) {
   const ExploreOptions& common = plan.common;
   ExploreOptions options = spec.options;
-  options.search = common.search;
+  if (plan.search_given) options.search = common.search;
   options.memory_model = common.memory_model;
   options.preemption_bound = common.preemption_bound;
   options.minimize_preemptions = common.minimize_preemptions;
