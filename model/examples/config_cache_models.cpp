@@ -115,6 +115,7 @@ const Registry& example_models() {
     add_config_cache_models(r);
     add_peterson_models(r);
     add_store_load_models(r);
+    add_spsc_ring_models(r);
     return r;
   }();
   return registry;

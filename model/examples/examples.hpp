@@ -11,5 +11,6 @@ const model::Registry& example_models();
 // Each file of models adds its own (example_models() calls them, in this order).
 void add_peterson_models(model::Registry& registry);
 void add_store_load_models(model::Registry& registry);
+void add_spsc_ring_models(model::Registry& registry);
 
 }  // namespace doublecheck::examples
