@@ -18,31 +18,40 @@ namespace {
 
 using model::check;
 using model::Expectation;
+using model::ExploreOptions;
 using model::FailureKind;
 using model::ModelSync;
 using model::SourceLines;
 
 constexpr const char* kFile = "model/examples/peterson_models.cpp";
 
-// Threads 0 and 1 each enter the critical section `rounds` times.
+// Threads 0 and 1 each enter the critical section once.
 template <PetersonOrders Orders>
-std::function<void()> two_threads_increment(int rounds) {
-  return [rounds] {
+std::function<void()> two_threads_increment() {
+  return [] {
     PetersonLock<Orders> lock;
     ModelSync::Shared<int> counter(0, "counter");
     auto worker = [&](int me) {
-      for (int round = 0; round < rounds; ++round) {
-        lock.lock(me);
-        counter.add(1);  // the critical section
-        lock.unlock(me);
-      }
+      lock.lock(me);
+      counter.add(1);  // the critical section
+      lock.unlock(me);
     };
     model::thread a([&] { worker(0); });
     model::thread b([&] { worker(1); });
     a.join();
     b.join();
-    check(counter.load() == 2 * rounds, "M2 every increment is counted");
+    check(counter.load() == 2, "M2 every increment is counted");
   };
+}
+
+// The plain search: DPOR does not yet explore every execution of a model that waits with
+// assume() (an execution discarded at a wait is not run on to the store it waits for); here it
+// finds 2 executions of the fenced lock where there are 4. The plain search enumerates them all.
+// (Two rounds each would take it minutes for the fenced lock: one round is the classic test.)
+ExploreOptions every_execution() {
+  ExploreOptions options;
+  options.search = model::Search::kPlain;
+  return options;
 }
 
 // Caught: both threads in the critical section, a data race at the increment.
@@ -54,15 +63,9 @@ Expectation races_on_the_counter() {
 template <PetersonOrders Orders>
 void add(model::Registry& registry, const std::string& orders, const std::string& summary,
          const Expectation& expected) {
-  for (const int rounds : {1, 2}) {
-    registry.add({"peterson/" + orders + "/2x" + std::to_string(rounds),
-                  "peterson_" + orders,
-                  "M1, M2",
-                  summary + "; 2 threads enter " + std::to_string(rounds) + " time(s) each",
-                  {},
-                  expected,
-                  two_threads_increment<Orders>(rounds)});
-  }
+  registry.add({"peterson/" + orders + "/2x1", "peterson_" + orders, "M1, M2",
+                summary + "; 2 threads enter once each", every_execution(), expected,
+                two_threads_increment<Orders>()});
 }
 
 }  // namespace
