@@ -324,7 +324,8 @@ class ReportsTest(unittest.TestCase):
         n = len(expected)
         self.assertRegex(self.output, rf"(?m)^  ok   the fixed emitter's fix shown necessary: {n} "
                                       r"mutants of the fix at 4 sites, all killed")
-        self.assertRegex(self.output, rf"(?m)^                          mutants {n} mutants of the "
+        # The checker rows are indented past the longest variant name (an example's may be long).
+        self.assertRegex(self.output, rf"(?m)^ +mutants {n} mutants of the "
                                       r"fix at 4 sites, all killed")
         self.assertRegex(self.output, r"(?m)^VERIFIED: .*; every mutant of the fixed emitter's "
                                       rf"fix killed \({n} mutants at 4 sites\)$")
