@@ -8,8 +8,7 @@
 #include "model/examples/examples.hpp"
 
 int main(int argc, char** argv) {
-  return doublecheck::model::run_catalogue(doublecheck::examples::example_models(),
-                                           {"dc_examples", "the example models of model/examples/",
-                                            DC_SOURCE_DIR},
-                                           argc, argv);
+  return doublecheck::model::run_catalogue(
+      doublecheck::examples::example_models(),
+      {"dc_examples", "the example models of model/examples/", DC_SOURCE_DIR}, argc, argv);
 }

@@ -295,5 +295,41 @@ TEST(Litmus, PetersonWithRelaxedAccessesAndNoFenceRaces) {
   EXPECT_EQ(result.failures.front().kind, FailureKind::kDataRace);
 }
 
+// A wait (assume) on a flag: the waiting thread waits while the writer runs on to the store it
+// waits for, so DPOR reaches every execution the plain search does (a wait that dropped the whole
+// execution at once would let DPOR pass this with no execution at all).
+ExploreResult wait_then_read(Order flag_store, Search search) {
+  ExploreOptions options;
+  options.search = search;
+  return Explorer(options).run("wait", [=] {
+    ModelSync::Atomic<int> flag(0, "flag");
+    ModelSync::Shared<int> data(0, "data");
+    thread writer([&] {
+      data.store(42);
+      flag.store(1, flag_store);
+    });
+    thread reader([&] {
+      assume(flag.load(std::memory_order_acquire) == 1);
+      check(data.load() == 42, "the flag implies the data");
+    });
+    writer.join();
+    reader.join();
+  });
+}
+
+TEST(Assume, ADporSearchOfAWaitReachesWhatThePlainSearchReaches) {
+  const auto reduced = wait_then_read(kRel, Search::kDpor);
+  const auto plain = wait_then_read(kRel, Search::kPlain);
+  EXPECT_TRUE(reduced.passed()) << format_report(reduced);
+  EXPECT_TRUE(reduced.exhaustive);
+  EXPECT_EQ(reduced.executions, 1U) << "the one execution where the wait ends";
+  EXPECT_EQ(plain.executions, reduced.executions);
+  for (const Search search : {Search::kDpor, Search::kPlain}) {
+    const auto broken = wait_then_read(kRlx, search);
+    ASSERT_FALSE(broken.passed()) << search_name(search);
+    EXPECT_EQ(broken.failures.front().kind, FailureKind::kDataRace);
+  }
+}
+
 }  // namespace
 }  // namespace doublecheck::model
