@@ -370,6 +370,40 @@ std::function<void()> store_buffering(Order order) {
   };
 }
 
+// The same entry with relaxed flags and a seq_cst fence between each thread's store and load.
+std::function<void()> fenced_store_buffering() {
+  return [] {
+    ModelSync::Atomic<int> flag0(0, "flag0");
+    ModelSync::Atomic<int> flag1(0, "flag1");
+    ModelSync::Atomic<int> entered(0, "entered");
+    auto enter = [&](ModelSync::Atomic<int>& mine, ModelSync::Atomic<int>& other) {
+      mine.store(1, std::memory_order_relaxed);
+      ModelSync::fence(std::memory_order_seq_cst);
+      if (other.load(std::memory_order_relaxed) == 0) {
+        check(entered.fetch_add(1, std::memory_order_relaxed) == 0, "at most one enters");
+      }
+    };
+    thread a([&] { enter(flag0, flag1); });
+    thread b([&] { enter(flag1, flag0); });
+    a.join();
+    b.join();
+  };
+}
+
+TEST(MutationOrder, AFenceIsASiteAndItsSeqCstIsShownNecessary) {
+  const auto run = mutate_model(fenced_store_buffering());
+  std::size_t fences = 0;
+  for (const MutantResult& r : run.mutants) {
+    if (r.mutant.site.op != SiteOp::kFence) continue;
+    ++fences;
+    EXPECT_EQ(r.mutant.to, std::memory_order_acq_rel);
+    EXPECT_EQ(r.verdict, Verdict::kKilled) << r.mutant.id();
+    ASSERT_TRUE(r.killed_by);
+    EXPECT_EQ(r.killed_by->message, "at most one enters");
+  }
+  EXPECT_EQ(fences, 1U) << "one fence site (one line), met by both threads";
+}
+
 TEST(MutationOrder, SeqCstToAcquireOrReleaseKilledUnderRc11WhereTheTotalOrderIsNeeded) {
   const auto run = mutate_model(store_buffering(std::memory_order_seq_cst));
   std::size_t order_mutants = 0;
