@@ -10,6 +10,19 @@ extern const char* const kMatrixJson;
 
 namespace {
 
+// The failure kind the matrix names by its report name (kind_name: "data race", ...).
+FailureKind failure_kind(const std::string& id, const std::string& name) {
+  for (const FailureKind kind :
+       {FailureKind::kAssertion, FailureKind::kDataRace, FailureKind::kDeadlock,
+        FailureKind::kRelock, FailureKind::kUnlockNotOwner, FailureKind::kThreadNotJoined,
+        FailureKind::kUncaughtException, FailureKind::kStepBoundExceeded,
+        FailureKind::kUsageError}) {
+    if (kind_name(kind) == name) return kind;
+  }
+  throw std::runtime_error("matrix/variants.json: variant " + id + ": model_failure '" + name +
+                           "' is not a failure kind (\"data race\", \"assertion failed\", ...)");
+}
+
 std::vector<MatrixVariant> parse_matrix() {
   const auto json = nlohmann::json::parse(kMatrixJson);
   if (json.value("schema", "") != "doublecheck-matrix/1") {
@@ -24,8 +37,10 @@ std::vector<MatrixVariant> parse_matrix() {
     v.mutate = entry.value("mutate", false);
     v.fix_objects = entry.value("fix_objects", std::vector<std::string>{});
     v.models = entry.value("models", std::vector<std::string>{});
+    v.model_failure = failure_kind(v.id, entry.value("model_failure", std::string("data race")));
     for (const auto& line : entry.value("racing_lines", nlohmann::json::array())) {
-      v.racing_lines.push_back({line.at("file").get<std::string>(), line.at("regex").get<std::string>()});
+      v.racing_lines.push_back(
+          {line.at("file").get<std::string>(), line.at("regex").get<std::string>()});
     }
     if (v.role != "fix" && v.role != "negative control") {
       throw std::runtime_error("matrix/variants.json: variant " + v.id + ": role '" + v.role +
@@ -62,7 +77,7 @@ Expectation races_at_racing_lines(std::string_view id) {
   if (v.racing_lines.empty()) {
     throw std::out_of_range("matrix/variants.json: variant '" + v.id + "' has no racing_lines");
   }
-  return Expectation::fails(FailureKind::kDataRace, v.racing_lines);
+  return Expectation::fails(v.model_failure, v.racing_lines);
 }
 
 Expectation expected_of(const MatrixVariant& variant) {
