@@ -192,7 +192,7 @@ class Execution {
   // Who was chosen at each point with two or more enabled, and each value choice's alternative.
   std::vector<ScheduleChoice> choices_;
   MemoryGraph memory_;
-  bool inconsistent_ = false;  // discarded: not an execution C++ allows, or a thread waits forever
+  bool inconsistent_ = false;   // discarded: not an execution C++ allows, or a thread waits forever
   bool assumed_false_ = false;  // some thread waits forever on a false assumption
   std::vector<Failure> failures_;
   bool stopped_ = false;     // a stopping failure (or pruning) ended the execution

@@ -47,9 +47,9 @@ void check(bool condition, std::string_view message, SourceLoc loc = SourceLoc::
 
 // The calling thread goes on only if `condition` holds; where it does not, the thread waits
 // forever while the others go on, and an execution in which it still waits when nothing else can
-// run is not counted (GenMC's __VERIFIER_assume). This is how a model waits without spinning: a spin
-// loop with no side effects, `while (!ready.load()) yield();`, is `assume(ready.load());` — the
-// executions where the load reads the awaited store are the ones the loop would end in, and the
+// run is not counted (GenMC's __VERIFIER_assume). This is how a model waits without spinning: a
+// spin loop with no side effects, `while (!ready.load()) yield();`, is `assume(ready.load());` —
+// the executions where the load reads the awaited store are the ones the loop would end in, and the
 // search reaches them by running the load after the store, so the exploration stays finite.
 void assume(bool condition, SourceLoc loc = SourceLoc::current());
 

@@ -125,8 +125,7 @@ TEST(Replay, MalformedValueChoicesInATokenAreRejected) {
     const auto result = Explorer(replay).run("mp", relaxed_message_passing);
     ASSERT_FALSE(result.passed()) << bad;
     EXPECT_EQ(result.failures.front().kind, FailureKind::kUsageError) << bad;
-    EXPECT_NE(result.failures.front().message.find("not a replay token"), std::string::npos)
-        << bad;
+    EXPECT_NE(result.failures.front().message.find("not a replay token"), std::string::npos) << bad;
   }
 }
 
