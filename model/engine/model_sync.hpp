@@ -239,8 +239,11 @@ struct ModelSync {
       if (ex.abandoning()) return values_.back();
       MemoryGraph& memory = ex.memory();
       const auto& candidates = memory.load_candidates(state_.id, ex.clock());
-      const std::uint32_t store =
-          candidates[ex.choose(static_cast<std::uint32_t>(candidates.size()))];
+      // (choose() returns at once, or only to an abandoned execution: no other thread ran, so the
+      // list is still this load's.)
+      const std::uint32_t pick = ex.choose(static_cast<std::uint32_t>(candidates.size()));
+      if (ex.abandoning()) return values_.back();
+      const std::uint32_t store = candidates[pick];
       const T result = value_of(memory, store);
       const bool stale = store != memory.order_of(state_.id).newest();
       std::string note = ex.tracing() ? read_note(ex, store) : std::string();
@@ -256,7 +259,9 @@ struct ModelSync {
       if (ex.abandoning()) return;
       MemoryGraph& memory = ex.memory();
       const auto& places = memory.store_places(state_.id, ex.clock());
-      const std::uint32_t place = places[ex.choose(static_cast<std::uint32_t>(places.size()))];
+      const std::uint32_t pick = ex.choose(static_cast<std::uint32_t>(places.size()));
+      if (ex.abandoning()) return;
+      const std::uint32_t place = places[pick];
       std::string note = ex.tracing() ? describe_store_place(memory, state_.id, place) : "";
       values_.push_back(desired);
       const auto slot = static_cast<std::uint32_t>(values_.size() - 1);
@@ -283,7 +288,9 @@ struct ModelSync {
       if (ex.abandoning()) return values_.back();
       MemoryGraph& memory = ex.memory();
       const auto& sources = memory.update_candidates(state_.id, ex.clock());
-      const std::uint32_t source = sources[ex.choose(static_cast<std::uint32_t>(sources.size()))];
+      const std::uint32_t pick = ex.choose(static_cast<std::uint32_t>(sources.size()));
+      if (ex.abandoning()) return values_.back();
+      const std::uint32_t source = sources[pick];
       const T old = value_of(memory, source);
       const bool stale = source != memory.order_of(state_.id).newest();
       std::string note = ex.tracing() ? read_note(ex, source) : std::string();
@@ -332,7 +339,9 @@ struct ModelSync {
           if (weak) options.push_back({store, false});  // a spurious failure
         }
       }
-      const Option chosen = options[ex.choose(static_cast<std::uint32_t>(options.size()))];
+      const std::uint32_t pick = ex.choose(static_cast<std::uint32_t>(options.size()));
+      if (ex.abandoning()) return false;
+      const Option chosen = options[pick];
       const T seen = value_of(memory, chosen.store);
       const bool stale = chosen.store != mo.newest();
       std::string note = ex.tracing() ? read_note(ex, chosen.store) : std::string();
