@@ -68,26 +68,28 @@ void MemoryGraph::init(std::uint32_t location_id, std::uint32_t slot, ThreadView
   location(location_id).push_initial(record);
 }
 
-bool MemoryGraph::load(std::uint32_t location_id, std::uint32_t store, std::memory_order order,
-                       ThreadView thread) {
+MemoryEvent MemoryGraph::read(std::uint32_t location_id, std::uint32_t store,
+                              std::memory_order order, ThreadView thread, MemoryEventKind kind) {
   ModificationOrder& mo = location(location_id);
   StoreRecord& source = mo[store];
   const ThreadId t = thread.thread;
   if (store != mo.newest()) against_execution_order_ = true;  // rb points back to a newer store
-  if (is_acquire(order)) {
-    thread.clock.join(source.sync);
-  } else {
-    acquire_pending_[t].join(source.sync);
-  }
+  // An acquire takes in the release sequence now; a relaxed read keeps it for an acquire fence.
+  (is_acquire(order) ? thread.clock : acquire_pending_[t]).join(source.sync);
   if (source.readers[t] == 0) source.readers.set(t, thread.clock[t]);
+  thread_key_[t] = mix(thread_key_[t], events_[source.event].id);
   MemoryEvent event;
-  event.kind = MemoryEventKind::kLoad;
+  event.kind = kind;
   event.order = order;
   event.location = location_id;
   event.reads_from = static_cast<std::int32_t>(source.event);
   event.slot = source.slot;
-  thread_key_[t] = mix(thread_key_[t], events_[source.event].id);
-  add_event(event, thread);
+  return event;
+}
+
+bool MemoryGraph::load(std::uint32_t location_id, std::uint32_t store, std::memory_order order,
+                       ThreadView thread) {
+  add_event(read(location_id, store, order, thread, MemoryEventKind::kLoad), thread);
   return consistent();
 }
 
@@ -114,21 +116,9 @@ bool MemoryGraph::update(std::uint32_t location_id, std::uint32_t source_index, 
                          std::memory_order order, ThreadView thread) {
   ModificationOrder& mo = location(location_id);
   const ThreadId t = thread.thread;
-  if (source_index != mo.newest()) against_execution_order_ = true;
-  StoreRecord& source = mo[source_index];
-  if (is_acquire(order)) {
-    thread.clock.join(source.sync);
-  } else {
-    acquire_pending_[t].join(source.sync);
-  }
-  if (source.readers[t] == 0) source.readers.set(t, thread.clock[t]);
-  MemoryEvent event;
-  event.kind = MemoryEventKind::kUpdate;
-  event.order = order;
-  event.location = location_id;
-  event.reads_from = static_cast<std::int32_t>(source.event);
+  MemoryEvent event = read(location_id, source_index, order, thread, MemoryEventKind::kUpdate);
   event.slot = slot;
-  thread_key_[t] = mix(thread_key_[t], events_[source.event].id);
+  const StoreRecord& source = mo[source_index];
   StoreRecord record;
   record.slot = slot;
   record.update = true;

@@ -105,6 +105,10 @@ class MemoryGraph {
 
  private:
   std::uint32_t add_event(MemoryEvent event, ThreadView thread);
+  // The reading half of a load or update of the store at `store`: happens-before, the store's
+  // readers, the thread's key; the event, to be added.
+  MemoryEvent read(std::uint32_t location_id, std::uint32_t store, std::memory_order order,
+                   ThreadView thread, MemoryEventKind kind);
   [[nodiscard]] std::uint64_t step_id(ThreadId thread) const;
   ModificationOrder& location(std::uint32_t id);
   // After an event: whether the graph still has an acyclic psc (checked only when it could not).
