@@ -1,5 +1,6 @@
 #include "model/emitter/matrix.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -20,7 +21,8 @@ FailureKind failure_kind(const std::string& id, const std::string& name) {
     if (kind_name(kind) == name) return kind;
   }
   throw std::runtime_error("matrix/variants.json: variant " + id + ": model_failure '" + name +
-                           "' is not a failure kind (\"data race\", \"assertion failed\", ...)");
+                           "' is not a failure kind (" +
+                           R"("data race", "assertion failed", ...))");
 }
 
 std::vector<MatrixVariant> parse_matrix() {
@@ -54,10 +56,7 @@ std::vector<MatrixVariant> parse_matrix() {
 }  // namespace
 
 bool MatrixVariant::runs_on(std::string_view path) const {
-  for (const std::string& model : models) {
-    if (model == path) return true;
-  }
-  return false;
+  return std::ranges::any_of(models, [path](const std::string& model) { return model == path; });
 }
 
 const std::vector<MatrixVariant>& matrix() {

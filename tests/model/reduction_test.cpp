@@ -227,6 +227,43 @@ struct Objects {
   std::array<ModelSync::OnceFlag*, 2> onces{&once0, &once1};
 };
 
+// Runs one of the weak programs' instructions: the memory orders, fences and weak CAS.
+void execute_weak(const Instruction& in, ModelSync::Atomic<int>& atomic, std::vector<int>& loads) {
+  switch (in.op) {
+    case Op::kRelaxedLoad:
+      loads.push_back(atomic.load(std::memory_order_relaxed));
+      break;
+    case Op::kAcquireLoad:
+      loads.push_back(atomic.load(std::memory_order_acquire));
+      break;
+    case Op::kRelaxedStore:
+      atomic.store(in.value, std::memory_order_relaxed);
+      break;
+    case Op::kReleaseStore:
+      atomic.store(in.value, std::memory_order_release);
+      break;
+    case Op::kRelaxedRmw:
+      loads.push_back(atomic.fetch_add(in.value, std::memory_order_relaxed));
+      break;
+    case Op::kSeqCstFence:
+      ModelSync::fence(std::memory_order_seq_cst);
+      break;
+    case Op::kAcqRelFence:
+      ModelSync::fence(std::memory_order_acq_rel);
+      break;
+    case Op::kWeakCas: {  // expects the value the thread stores elsewhere: may fail spuriously
+      int expected = in.value;
+      loads.push_back(
+          atomic.compare_exchange_weak(expected, in.value + 1, std::memory_order_acq_rel)
+              ? 100
+              : expected);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
 // Runs one instruction of thread `t`; what a load returns goes to `loads`.
 void execute(const Instruction& in, std::size_t t, Objects& objects, std::vector<int>& loads) {
   const auto index = static_cast<std::size_t>(in.object);
@@ -270,34 +307,15 @@ void execute(const Instruction& in, std::size_t t, Objects& objects, std::vector
                            [&] { atomic.fetch_add(in.value + static_cast<int>(t)); });
       break;
     case Op::kRelaxedLoad:
-      loads.push_back(atomic.load(std::memory_order_relaxed));
-      break;
     case Op::kAcquireLoad:
-      loads.push_back(atomic.load(std::memory_order_acquire));
-      break;
     case Op::kRelaxedStore:
-      atomic.store(in.value, std::memory_order_relaxed);
-      break;
     case Op::kReleaseStore:
-      atomic.store(in.value, std::memory_order_release);
-      break;
     case Op::kRelaxedRmw:
-      loads.push_back(atomic.fetch_add(in.value, std::memory_order_relaxed));
-      break;
     case Op::kSeqCstFence:
-      ModelSync::fence(std::memory_order_seq_cst);
-      break;
     case Op::kAcqRelFence:
-      ModelSync::fence(std::memory_order_acq_rel);
+    case Op::kWeakCas:
+      execute_weak(in, atomic, loads);
       break;
-    case Op::kWeakCas: {  // expects the value the thread stores elsewhere: may fail spuriously
-      int expected = in.value;
-      loads.push_back(
-          atomic.compare_exchange_weak(expected, in.value + 1, std::memory_order_acq_rel)
-              ? 100
-              : expected);
-      break;
-    }
     case Op::kNestedLocks: {  // lock order depends on the value: may deadlock
       const auto value = static_cast<std::size_t>(in.value);
       auto& first = *objects.mutexes.at(value % 2);
