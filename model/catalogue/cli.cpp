@@ -24,6 +24,7 @@
 #include "model/engine/source_path.hpp"
 #include "model/mutation/mutation.hpp"
 #include "model/mutation/mutation_run.hpp"
+#include "model/search/path.hpp"
 
 namespace doublecheck::model {
 namespace {
@@ -46,17 +47,19 @@ struct Settings {
   bool continue_past_race = false;
   std::string search;  // empty: each model's own (ModelSpec::options; dpor unless it says)
   std::string memory_model = "rc11";
-  std::optional<std::uint32_t> preemption_bound;
+  // The numeric options as given (signed, so that "-1" is rejected rather than wrapped); checked
+  // against their ranges in make_plan.
+  std::optional<std::int64_t> preemption_bound;
   bool no_minimize = false;
-  std::uint64_t iterations = 0;
-  std::uint64_t seed = 0;
-  std::uint32_t pct_depth = 0;
-  std::uint32_t jobs = 0;
+  std::optional<std::int64_t> iterations;
+  std::optional<std::int64_t> seed;
+  std::optional<std::int64_t> pct_depth;
+  std::optional<std::int64_t> jobs;
   std::string shard;
   bool no_progress = false;
-  std::uint64_t max_steps = 0;
-  std::uint64_t max_executions = 0;
-  double time_limit = 0;
+  std::optional<std::int64_t> max_steps;
+  std::optional<std::int64_t> max_executions;
+  std::optional<double> time_limit;
   bool mutate = false;
   std::string mutant;
 };
@@ -109,23 +112,24 @@ void add_search_options(po::options_description& options, Settings& s) {
   add("memory-model", po::value(&s.memory_model),
       "rc11 (default: C++20 as RC11 formalises it; loads may read stale values) or sc "
       "(sequentially consistent interleavings only, for comparison)");
-  add("preemption-bound", po::value<std::uint32_t>(),
+  add("preemption-bound", po::value<std::int64_t>(),
       "explore only executions with at most N preemptions (plain search; the verdict says "
       "bounded)");
   add("no-minimize", po::bool_switch(&s.no_minimize),
       "report the first counterexample found, not the one with the fewest preemptions");
-  add("iterations", po::value(&s.iterations), "random and pct: executions per model (1000)");
-  add("seed", po::value(&s.seed), "random and pct: the seed (1)");
-  add("pct-depth", po::value(&s.pct_depth), "pct: the bug depth d (3)");
-  add("jobs,j", po::value(&s.jobs), "explore on N threads (default: the number of cores)");
+  add("iterations", po::value<std::int64_t>(), "random and pct: executions per model (1000)");
+  add("seed", po::value<std::int64_t>(), "random and pct: the seed (1)");
+  add("pct-depth", po::value<std::int64_t>(), "pct: the bug depth d (3)");
+  add("jobs,j", po::value<std::int64_t>(),
+      "explore on N threads, 1 to 256 (default: the number of cores)");
   add("shard", po::value(&s.shard),
       "explore only part i of n (\"i/n\", 1-based) of each search tree; the parts of 1/n..n/n "
       "cover it exactly once");
   add("no-progress", po::bool_switch(&s.no_progress),
       "no progress line on standard error (it is shown only on a terminal anyway)");
-  add("max-steps", po::value(&s.max_steps), "steps per execution before a livelock is reported");
-  add("max-executions", po::value(&s.max_executions), "stop each search after N executions");
-  add("time-limit", po::value(&s.time_limit), "stop each search after S seconds");
+  add("max-steps", po::value<std::int64_t>(), "steps per execution before a livelock is reported");
+  add("max-executions", po::value<std::int64_t>(), "stop each search after N executions run");
+  add("time-limit", po::value<double>(), "stop each search after S seconds (S > 0)");
   add("mutate", po::bool_switch(&s.mutate),
       "fix-necessity mutation: for each model that passes, weaken each synchronisation site it "
       "met, one at a time (no lock; a memory order one level down; an RMW split; a critical "
@@ -146,7 +150,13 @@ std::variant<Settings, Stop> parse(const RunnerInfo& info, int argc, char** argv
   add_search_options(options, s);
   po::variables_map vm;
   try {
-    po::store(po::parse_command_line(argc, argv, options), vm);
+    // No positional arguments: a stray word (a model name without --filter) is an error, not
+    // silently ignored.
+    po::store(po::command_line_parser(argc, argv)
+                  .options(options)
+                  .positional(po::positional_options_description{})
+                  .run(),
+              vm);
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << info.program << ": " << e.what() << "\n(see " << info.program << " --help)\n";
@@ -156,9 +166,17 @@ std::variant<Settings, Stop> parse(const RunnerInfo& info, int argc, char** argv
     std::cout << options << "\n";
     return Stop{0};
   }
-  if (vm.count("preemption-bound") != 0U) {
-    s.preemption_bound = vm["preemption-bound"].as<std::uint32_t>();
-  }
+  const auto number = [&vm](const char* name, std::optional<std::int64_t>& into) {
+    if (vm.count(name) != 0U) into = vm[name].as<std::int64_t>();
+  };
+  number("preemption-bound", s.preemption_bound);
+  number("iterations", s.iterations);
+  number("seed", s.seed);
+  number("pct-depth", s.pct_depth);
+  number("jobs", s.jobs);
+  number("max-steps", s.max_steps);
+  number("max-executions", s.max_executions);
+  if (vm.count("time-limit") != 0U) s.time_limit = vm["time-limit"].as<double>();
   return s;
 }
 
@@ -203,15 +221,41 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
   if (!memory_model) {
     return usage("--memory-model must be rc11 or sc, not '" + s.memory_model + "'");
   }
+  // Every numeric option within its range, or a usage error naming the option and the range.
+  std::string range_error;
+  const auto in_range = [&range_error](const char* name, const std::optional<std::int64_t>& value,
+                                       std::int64_t low, std::int64_t high) {
+    if (!value || (*value >= low && *value <= high) || !range_error.empty()) return;
+    range_error = std::string("--") + name + " must be from " + std::to_string(low) + " to " +
+                  std::to_string(high) + ", not " + std::to_string(*value);
+  };
+  constexpr std::int64_t kMost = std::int64_t{1} << 62;
+  in_range("preemption-bound", s.preemption_bound, 0, 1'000'000);
+  in_range("iterations", s.iterations, 1, kMost);
+  in_range("seed", s.seed, 0, kMost);
+  in_range("pct-depth", s.pct_depth, 1, 64);
+  in_range("jobs", s.jobs, 1, 256);
+  in_range("max-steps", s.max_steps, 1, kMost);
+  in_range("max-executions", s.max_executions, 1, kMost);
+  if (!range_error.empty()) return usage(range_error);
+  if (s.time_limit && !(*s.time_limit > 0 && *s.time_limit < 1e9)) {
+    return usage("--time-limit must be a number of seconds above 0, not " +
+                 std::to_string(*s.time_limit));
+  }
+  if (!s.replay.empty() && !Path::parse_token(s.replay)) {
+    return usage("--replay: not a replay token: '" + s.replay +
+                 "' (a token looks like rc11:01-2.10 or dc1:0110; reports print them)");
+  }
   ExploreOptions& common = plan.common;
   common.search = *search;
   common.memory_model = *memory_model;
-  common.preemption_bound = s.preemption_bound;
+  if (s.preemption_bound) common.preemption_bound = static_cast<std::uint32_t>(*s.preemption_bound);
   common.minimize_preemptions = !s.no_minimize;
-  if (s.iterations != 0) common.iterations = s.iterations;
-  if (s.seed != 0) common.seed = s.seed;
-  if (s.pct_depth != 0) common.pct_depth = s.pct_depth;
-  common.jobs = s.jobs != 0 ? s.jobs : std::max(1U, std::thread::hardware_concurrency());
+  if (s.iterations) common.iterations = static_cast<std::uint64_t>(*s.iterations);
+  if (s.seed) common.seed = static_cast<std::uint64_t>(*s.seed);
+  if (s.pct_depth) common.pct_depth = static_cast<std::uint32_t>(*s.pct_depth);
+  common.jobs = s.jobs ? static_cast<std::uint32_t>(*s.jobs)
+                       : std::max(1U, std::thread::hardware_concurrency());
   common.progress = !s.no_progress;
   if (!s.shard.empty() && !parse_shard(s.shard, common)) {
     return usage("--shard must be i/n with 1 <= i <= n, not '" + s.shard + "'");
@@ -254,9 +298,9 @@ ExploreOptions options_for(const ModelSpec& spec, const Settings& s, const Plan&
   options.keep_going |= s.keep_going;
   options.symptom_mode |= s.symptom;
   options.continue_past_race |= s.continue_past_race;
-  if (s.max_steps != 0) options.max_steps = s.max_steps;
-  if (s.max_executions != 0) options.max_executions = s.max_executions;
-  if (s.time_limit != 0) options.time_limit_seconds = s.time_limit;
+  if (s.max_steps) options.max_steps = static_cast<std::uint64_t>(*s.max_steps);
+  if (s.max_executions) options.max_executions = static_cast<std::uint64_t>(*s.max_executions);
+  if (s.time_limit) options.time_limit_seconds = *s.time_limit;
   if (!s.replay.empty()) options.replay_token = s.replay;
   options.hooks = mutation_hooks(plan.mutant);
   return options;

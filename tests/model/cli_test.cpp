@@ -1,0 +1,80 @@
+// The runners' command line (model/catalogue/cli.hpp): a bad argument is exit 64 with a message
+// naming the option and what it accepts — never a crash, a wrapped number or a silent default.
+#include "model/catalogue/cli.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "model/catalogue/registry.hpp"
+#include "model/engine/model_sync.hpp"
+
+namespace doublecheck::model {
+namespace {
+
+// One passing model, and what running the runner with `arguments` printed on standard error.
+struct Ran {
+  int status = 0;
+  std::string errors;
+};
+
+Ran run_with(std::vector<std::string> arguments) {
+  Registry registry;
+  registry.add({"tiny/fixed/1", "fixed", "P6", "one store", {}, Expectation::passes(), [] {
+                  ModelSync::Atomic<int> x(0, "x");
+                  thread t([&] { x.store(1); });
+                  t.join();
+                }});
+  arguments.insert(arguments.begin(), {"dc_test_runner", "--no-progress"});
+  std::vector<char*> argv;
+  argv.reserve(arguments.size());
+  for (std::string& a : arguments) argv.push_back(a.data());
+  testing::internal::CaptureStdout();
+  testing::internal::CaptureStderr();
+  Ran ran;
+  ran.status = run_catalogue(registry, RunnerInfo{"dc_test_runner", "a test", {}},
+                             static_cast<int>(argv.size()), argv.data());
+  (void)testing::internal::GetCapturedStdout();
+  ran.errors = testing::internal::GetCapturedStderr();
+  return ran;
+}
+
+TEST(CommandLine, AGoodRunPasses) { EXPECT_EQ(run_with({"--jobs", "2", "--seed", "0"}).status, 0); }
+
+TEST(CommandLine, NumbersOutOfRangeAreUsageErrorsNamingTheOptionAndTheRange) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+      {{"--jobs", "-1"}, "--jobs must be from 1 to 256, not -1"},
+      {{"--jobs", "100000"}, "--jobs must be from 1 to 256, not 100000"},
+      {{"--seed", "-5"}, "--seed must be from 0 to"},
+      {{"--max-steps", "0"}, "--max-steps must be from 1 to"},
+      {{"--max-executions", "-3"}, "--max-executions must be from 1 to"},
+      {{"--iterations", "0"}, "--iterations must be from 1 to"},
+      {{"--pct-depth", "0"}, "--pct-depth must be from 1 to 64"},
+      {{"--preemption-bound", "-1"}, "--preemption-bound must be from 0 to"},
+      {{"--time-limit", "-1"}, "--time-limit must be a number of seconds above 0"},
+      {{"--time-limit", "0"}, "--time-limit must be a number of seconds above 0"},
+  };
+  for (const auto& [arguments, message] : cases) {
+    const Ran ran = run_with(arguments);
+    EXPECT_EQ(ran.status, 64) << arguments.front() << " " << arguments.back();
+    EXPECT_NE(ran.errors.find(message), std::string::npos) << ran.errors;
+  }
+}
+
+TEST(CommandLine, AStrayWordIsAUsageErrorNotIgnored) {
+  const Ran ran = run_with({"tiny/fixed/1"});
+  EXPECT_EQ(ran.status, 64);
+  EXPECT_NE(ran.errors.find("positional"), std::string::npos) << ran.errors;
+}
+
+TEST(CommandLine, AMalformedReplayTokenIsAUsageError) {
+  for (const char* token : {"garbage", "rc11:0-", "dc1:0g"}) {
+    const Ran ran = run_with({"--replay", token});
+    EXPECT_EQ(ran.status, 64) << token;
+    EXPECT_NE(ran.errors.find("not a replay token"), std::string::npos) << ran.errors;
+  }
+}
+
+}  // namespace
+}  // namespace doublecheck::model
