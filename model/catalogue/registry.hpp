@@ -83,6 +83,9 @@ std::optional<std::vector<std::uint32_t>> locate(const SourceLines& lines,
 // found; empty when it names none.
 std::string expected_lines(const Expectation& expected);
 
+// Whether `result` is of a sampling search (random, PCT): a pass of it is no proof.
+bool sampled(const ExploreResult& result);
+
 // Empty when `result` is what `expected` asks for; else why not, for a person.
 std::string mismatch(const Expectation& expected, const ExploreResult& result);
 

@@ -4,9 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/catalogue/registry.hpp"
 #include "model/engine/explorer.hpp"
 #include "model/mutation/mutation_run.hpp"
-#include "model/catalogue/registry.hpp"
 
 namespace doublecheck::model {
 

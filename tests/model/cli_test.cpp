@@ -76,5 +76,27 @@ TEST(CommandLine, AMalformedReplayTokenIsAUsageError) {
   }
 }
 
+TEST(CommandLine, ASampledSearchOfAFixSaysItIsNoProofAndExitsZero) {
+  Registry registry;
+  registry.add({"tiny/fixed/1", "fixed", "P6", "one store", {}, Expectation::passes(), [] {
+                  ModelSync::Atomic<int> x(0, "x");
+                  thread t([&] { x.store(1); });
+                  t.join();
+                }});
+  std::vector<std::string> arguments{
+      "dc_test_runner", "--no-progress", "--search", "pct", "--iterations", "50"};
+  std::vector<char*> argv;
+  for (std::string& a : arguments) argv.push_back(a.data());
+  testing::internal::CaptureStdout();
+  const int status = run_catalogue(registry, RunnerInfo{"dc_test_runner", "a test", {}},
+                                   static_cast<int>(argv.size()), argv.data());
+  const std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("(no failure in 50 sampled executions, 1 distinct: not a proof)"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("UNEXPECTED"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace doublecheck::model
