@@ -58,6 +58,7 @@ struct Settings {
   std::string shard;
   bool no_progress = false;
   std::optional<std::int64_t> max_steps;
+  std::optional<std::int64_t> max_shared_accesses;
   std::optional<std::int64_t> max_executions;
   std::optional<double> time_limit;
   bool mutate = false;
@@ -128,6 +129,8 @@ void add_search_options(po::options_description& options, Settings& s) {
   add("no-progress", po::bool_switch(&s.no_progress),
       "no progress line on standard error (it is shown only on a terminal anyway)");
   add("max-steps", po::value<std::int64_t>(), "steps per execution before a livelock is reported");
+  add("max-shared-accesses", po::value<std::int64_t>(),
+      "Shared<T> accesses per execution before a loop on plain data is reported (1000000)");
   add("max-executions", po::value<std::int64_t>(), "stop each search after N executions run");
   add("time-limit", po::value<double>(), "stop each search after S seconds (S > 0)");
   add("mutate", po::bool_switch(&s.mutate),
@@ -175,6 +178,7 @@ std::variant<Settings, Stop> parse(const RunnerInfo& info, int argc, char** argv
   number("pct-depth", s.pct_depth);
   number("jobs", s.jobs);
   number("max-steps", s.max_steps);
+  number("max-shared-accesses", s.max_shared_accesses);
   number("max-executions", s.max_executions);
   if (vm.count("time-limit") != 0U) s.time_limit = vm["time-limit"].as<double>();
   return s;
@@ -236,6 +240,7 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
   in_range("pct-depth", s.pct_depth, 1, 64);
   in_range("jobs", s.jobs, 1, 256);
   in_range("max-steps", s.max_steps, 1, kMost);
+  in_range("max-shared-accesses", s.max_shared_accesses, 1, kMost);
   in_range("max-executions", s.max_executions, 1, kMost);
   if (!range_error.empty()) return usage(range_error);
   if (s.time_limit && !(*s.time_limit > 0 && *s.time_limit < 1e9)) {
@@ -299,6 +304,9 @@ ExploreOptions options_for(const ModelSpec& spec, const Settings& s, const Plan&
   options.symptom_mode |= s.symptom;
   options.continue_past_race |= s.continue_past_race;
   if (s.max_steps) options.max_steps = static_cast<std::uint64_t>(*s.max_steps);
+  if (s.max_shared_accesses) {
+    options.max_shared_accesses = static_cast<std::uint64_t>(*s.max_shared_accesses);
+  }
   if (s.max_executions) options.max_executions = static_cast<std::uint64_t>(*s.max_executions);
   if (s.time_limit) options.time_limit_seconds = *s.time_limit;
   if (!s.replay.empty()) options.replay_token = s.replay;

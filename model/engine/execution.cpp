@@ -372,7 +372,9 @@ void Execution::note_shared_access(const ObjectHeader& object, bool write, std::
     fail(Failure::make(
         FailureKind::kStepBoundExceeded,
         "step bound exceeded: " + std::to_string(config_.max_shared_accesses) +
-            " accesses to shared data in one execution — an infinite loop on plain data",
+            " accesses to shared data in one execution — an infinite loop on plain data (if the "
+            "model is just long, raise --max-shared-accesses / "
+            "ExploreOptions::max_shared_accesses)",
         display_name(object), {Access{running_, write, loc, trace_.next_row() - 1}}));
   }
 }

@@ -61,6 +61,7 @@ ExecutionConfig config_of(const ExploreOptions& options, OperationHook* hook) {
   config.symptom_mode = options.symptom_mode;
   config.continue_past_race = options.continue_past_race;
   config.max_steps = options.max_steps;
+  config.max_shared_accesses = options.max_shared_accesses;
   config.hook = hook;
   return config;
 }

@@ -46,6 +46,9 @@ struct ExploreOptions {
   bool continue_past_race = false;  // a data race is recorded and the execution goes on
   bool keep_going = false;          // collect every distinct failure instead of stopping
   std::uint64_t max_steps = 100'000;  // per execution; more is a livelock / infinite loop
+  // Shared<T> accesses per execution (not decision points, so not steps); more is taken for a
+  // loop on plain data only.
+  std::uint64_t max_shared_accesses = 1'000'000;
   // Executions run, counted or not (0: no limit; a limit makes the search bounded).
   std::uint64_t max_executions = 0;
   double time_limit_seconds = 0;  // 0: no limit (a limit makes the search bounded)

@@ -107,6 +107,20 @@ TEST(FailureKinds, ALoopOnPlainDataOnlyIsBoundedToo) {
     }
   });
   expect_kind(result, FailureKind::kStepBoundExceeded, "infinite loop on plain data");
+  EXPECT_NE(result.failures.front().message.find("--max-shared-accesses"), std::string::npos)
+      << "the message names the option that raises the cap";
+}
+
+TEST(FailureKinds, ALongModelOnPlainDataPassesWhenTheAccessCapIsRaised) {
+  // 1.5 million plain accesses in one execution: past the default cap, within a raised one.
+  const auto body = [] {
+    ModelSync::Shared<int> x(0, "x");
+    for (int i = 0; i < 1'500'000; ++i) x.store(i);
+  };
+  EXPECT_FALSE(explore(body).passed());
+  ExploreOptions raised;
+  raised.max_shared_accesses = 2'000'000;
+  EXPECT_TRUE(Explorer(raised).run("long", body).passed());
 }
 
 TEST(FailureKinds, TooManyThreadsIsAUsageError) {
