@@ -375,6 +375,12 @@ class Run {
       }
       std::cout << "\n";
     }
+    if (unusable_replays_ > 0) {
+      std::cerr << "the --replay token does not fit " << unusable_replays_
+                << (unusable_replays_ == 1 ? " model" : " models")
+                << " (a usage error: replay a token with the model it was reported for)\n";
+      return kUsage;
+    }
     return unexpected_ == 0 && not_shown == 0 ? 0 : 1;
   }
 
@@ -387,6 +393,10 @@ class Run {
     // A replay, or a run under a mutant, shows what happens; it is not compared with the catalogue.
     const bool as_catalogue = s_.replay.empty() && !plan_.mutant;
     const std::string why = as_catalogue ? mismatch(spec.expected, result) : std::string();
+    if (!s_.replay.empty() && !result.failures.empty() &&
+        result.failures.front().kind == FailureKind::kUsageError) {
+      ++unusable_replays_;
+    }
     if (!s_.json.empty()) report_["models"].push_back(to_json(spec, result));
     const std::string line = format_verdict(result);
     std::string note = !as_catalogue ? "" : why.empty() ? "  (as expected)" : "  UNEXPECTED";
@@ -429,6 +439,7 @@ class Run {
   std::size_t mutant_runs_ = 0;
   int selected_ = 0;
   int unexpected_ = 0;
+  int unusable_replays_ = 0;  // models a --replay token did not fit
 };
 
 // Writes the report; false (after saying why) when it cannot be written.

@@ -21,9 +21,10 @@ struct Ran {
 
 Ran run_with(std::vector<std::string> arguments) {
   Registry registry;
-  registry.add({"tiny/fixed/1", "fixed", "P6", "one store", {}, Expectation::passes(), [] {
+  registry.add({"tiny/fixed/1", "fixed", "P6", "two stores", {}, Expectation::passes(), [] {
                   ModelSync::Atomic<int> x(0, "x");
                   thread t([&] { x.store(1); });
+                  x.store(2);
                   t.join();
                 }});
   arguments.insert(arguments.begin(), {"dc_test_runner", "--no-progress"});
@@ -74,6 +75,13 @@ TEST(CommandLine, AMalformedReplayTokenIsAUsageError) {
     EXPECT_EQ(ran.status, 64) << token;
     EXPECT_NE(ran.errors.find("not a replay token"), std::string::npos) << ran.errors;
   }
+}
+
+TEST(CommandLine, AReplayTokenThatDoesNotFitTheModelIsAUsageError) {
+  const Ran ran = run_with({"--replay", "dc1:7777"});
+  EXPECT_EQ(ran.status, 64);
+  EXPECT_NE(ran.errors.find("does not fit"), std::string::npos) << ran.errors;
+  EXPECT_EQ(run_with({"--replay", "rc11:"}).status, 0) << "a token that fits replays";
 }
 
 TEST(CommandLine, ASampledSearchOfAFixSaysItIsNoProofAndExitsZero) {
