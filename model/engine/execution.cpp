@@ -173,7 +173,7 @@ void Execution::run(const std::function<void()>& body) {
 
   // A discarded inconsistent execution still tells DPOR of the operations its threads waited to
   // run: their races with the steps taken are real ones of the program.
-  if (!pruned_ || inconsistent_) {
+  if (!pruned_ || discarded_) {
     for (ThreadId t = 0; t < thread_count_; ++t) {
       if (threads_[t].state.parked()) scheduler_.on_unfinished(t, describe_op(threads_[t].pending));
     }
@@ -198,7 +198,7 @@ std::optional<ThreadId> Execution::decide() {
       // ones where it goes on are reached by running the store it waits for first), and what
       // blocks the others follows from it.
       pruned_ = true;
-      inconsistent_ = true;  // DPOR still learns the operations the threads wait to run
+      discarded_ = true;  // DPOR still learns the operations the threads wait to run
       stopped_ = true;
       return std::nullopt;
     }
@@ -235,11 +235,7 @@ std::optional<ThreadId> Execution::decide() {
       return std::nullopt;
     }
     if (pick.kind == Pick::Kind::kMismatch) {
-      failures_.push_back(Failure::make(
-          FailureKind::kUsageError,
-          "the schedule cannot be followed at decision " + std::to_string(choices_.size() + 1) +
-              ": the replay token does not belong to this model, or the model is not "
-              "deterministic (it must not depend on time, addresses or unmodelled threads)"));
+      failures_.push_back(schedule_mismatch("a choice of the thread to run"));
       stopped_ = true;
       return std::nullopt;
     }
@@ -317,11 +313,29 @@ void Execution::before(const PendingOp& op) {
 
 void Execution::after(const PendingOp& op, std::string detail) {
   if (config_.tracing) record(running_, op.kind, op.object, std::move(detail), op.loc);
-  const bool atomic = op.kind == OpKind::kLoad || op.kind == OpKind::kStore ||
-                      op.kind == OpKind::kRmw || op.kind == OpKind::kFence;
-  memory_.note_step(running_, static_cast<std::uint32_t>(op.kind),
-                    op.object != nullptr ? op.object->id : 0, atomic);
+  // The execution's identity as a graph is used only under RC11 (the explorer counts graphs).
+  if (memory_.weak()) {
+    const bool atomic = op.kind == OpKind::kLoad || op.kind == OpKind::kStore ||
+                        op.kind == OpKind::kRmw || op.kind == OpKind::kFence;
+    memory_.note_step(running_, static_cast<std::uint32_t>(op.kind),
+                      op.object != nullptr ? op.object->id : 0, atomic);
+  }
   HappensBefore::end_step(threads_[running_].clock, running_);
+}
+
+Failure Execution::schedule_mismatch(std::string_view what) const {
+  return Failure::make(
+      FailureKind::kUsageError,
+      "the schedule cannot be followed at decision " + std::to_string(choices_.size() + 1) + " (" +
+          std::string(what) +
+          "): the replay token does not belong to this model, or the model is not "
+          "deterministic (it must not depend on time, addresses or unmodelled threads)");
+}
+
+void Execution::stop_here() {
+  stopped_ = true;
+  threads_[running_].pending.kind = OpKind::kCheck;
+  park();  // back to the step loop, which abandons the execution
 }
 
 std::uint32_t Execution::choose(std::uint32_t options) {
@@ -334,15 +348,9 @@ std::uint32_t Execution::choose(std::uint32_t options) {
   if (pick.kind == Pick::Kind::kRedundant) {
     pruned_ = true;
   } else {
-    failures_.push_back(Failure::make(
-        FailureKind::kUsageError,
-        "the schedule cannot be followed at decision " + std::to_string(choices_.size() + 1) +
-            " (a choice of what a load reads): the replay token does not belong to this model, "
-            "or the model is not deterministic"));
+    failures_.push_back(schedule_mismatch("a choice of what a load reads or where a store goes"));
   }
-  stopped_ = true;
-  threads_[running_].pending.kind = OpKind::kCheck;
-  park();  // back to the step loop, which abandons the execution
+  stop_here();
   return 0;
 }
 
@@ -356,11 +364,9 @@ void Execution::wait_forever(const SourceLoc& loc) {
 
 void Execution::discard_inconsistent() {
   if (abandoning_) return;
-  inconsistent_ = true;
+  discarded_ = true;
   pruned_ = true;
-  stopped_ = true;
-  threads_[running_].pending.kind = OpKind::kCheck;
-  park();
+  stop_here();
 }
 
 void Execution::note_shared_access(const ObjectHeader& object, bool write, std::string detail,

@@ -18,6 +18,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -106,6 +107,7 @@ class Execution {
   }
   // The memory graph of the atomics and fences (memory_graph.hpp).
   [[nodiscard]] MemoryGraph& memory() { return memory_; }
+  [[nodiscard]] const MemoryGraph& memory() const { return memory_; }
   // A value choice of the memory model inside the running step: which of `options` alternatives
   // (0: what a sequentially consistent run takes) this execution takes. A single option is no
   // choice. Does not return when the scheduler cannot follow (a replay mismatch) or finds the
@@ -120,7 +122,6 @@ class Execution {
   void wait_forever(const SourceLoc& loc);
   // The execution's identity as a memory graph (MemoryGraph::key()).
   [[nodiscard]] std::uint64_t memory_key() const { return memory_.key(); }
-  [[nodiscard]] bool inconsistent() const { return inconsistent_; }
 
   [[nodiscard]] ThreadId self() const { return running_; }
   [[nodiscard]] VectorClock& clock() { return threads_[running_].clock; }
@@ -168,6 +169,11 @@ class Execution {
   void park();
   std::optional<ThreadId> decide();
   void report_deadlock();
+  // The usage error of a replay that does not fit, at `what` kind of decision.
+  [[nodiscard]] Failure schedule_mismatch(std::string_view what) const;
+  // Stops the execution from inside the running thread's step and goes back to the step loop,
+  // which abandons it (the thread is unwound).
+  void stop_here();
   void abandon_all();
   void wake_joiners();
   void finish_checks();
@@ -192,7 +198,9 @@ class Execution {
   // Who was chosen at each point with two or more enabled, and each value choice's alternative.
   std::vector<ScheduleChoice> choices_;
   MemoryGraph memory_;
-  bool inconsistent_ = false;   // discarded: not an execution C++ allows, or a thread waits forever
+  // Not counted, yet its steps are a real prefix of the program (DPOR learns from its waiting
+  // operations too): the graph is one C++ does not allow, or a thread waits forever (assume).
+  bool discarded_ = false;
   bool assumed_false_ = false;  // some thread waits forever on a false assumption
   std::vector<Failure> failures_;
   bool stopped_ = false;     // a stopping failure (or pruning) ended the execution

@@ -228,7 +228,7 @@ struct ModelSync {
     // The trace's note on the store a load (or read-modify-write) read: whose, and whether a newer
     // one was not visible.
     std::string read_note(const Execution& ex, std::uint32_t store) const {
-      const MemoryGraph& memory = const_cast<Execution&>(ex).memory();
+      const MemoryGraph& memory = ex.memory();
       const ModificationOrder& mo = memory.order_of(state_.id);
       return describe_read(memory, state_.id, store, value_text(values_[mo[mo.newest()].slot]));
     }
@@ -307,12 +307,12 @@ struct ModelSync {
       Execution& ex = Execution::current();
       return intercepted(
           ex, SiteOp::kCompareExchange, state_, loc, success, [&](const Decision& d) {
-            return d.split ? split_cas_step(ex, expected, desired, success, loc)
-                           : cas_step(ex, expected, desired, d.order,
-                                      d.order == success
-                                          ? failure
-                                          : HappensBefore::compare_exchange_failure_order(d.order),
-                                      weak, loc);
+            if (d.split) return split_cas_step(ex, expected, desired, success, loc);
+            // A mutant that weakens the order runs the failure order derived from the weaker one.
+            const std::memory_order on_failure =
+                d.order == success ? failure
+                                   : HappensBefore::compare_exchange_failure_order(d.order);
+            return cas_step(ex, expected, desired, d.order, on_failure, weak, loc);
           });
     }
 

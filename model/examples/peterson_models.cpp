@@ -18,7 +18,6 @@ namespace {
 
 using model::check;
 using model::Expectation;
-using model::ExploreOptions;
 using model::FailureKind;
 using model::ModelSync;
 using model::SourceLines;
@@ -44,11 +43,6 @@ std::function<void()> two_threads_increment() {
   };
 }
 
-// The default search (DPOR under RC11). A waiting thread (assume) waits while the others run on,
-// so DPOR reverses the wait's race with the store it waits for: it finds the same executions as
-// the plain search (`dc_examples --search plain`), with far fewer steps.
-ExploreOptions every_execution() { return {}; }
-
 // Caught: both threads in the critical section, a data race at the increment.
 Expectation races_on_the_counter() {
   return Expectation::fails(FailureKind::kDataRace,
@@ -58,8 +52,12 @@ Expectation races_on_the_counter() {
 template <PetersonOrders Orders>
 void add(model::Registry& registry, const std::string& orders, const std::string& summary,
          const Expectation& expected) {
-  registry.add({"peterson/" + orders + "/2x1", "peterson_" + orders, "M1, M2",
-                summary + "; 2 threads enter once each", every_execution(), expected,
+  registry.add({"peterson/" + orders + "/2x1",
+                "peterson_" + orders,
+                "M1, M2",
+                summary + "; 2 threads enter once each",
+                {},
+                expected,
                 two_threads_increment<Orders>()});
 }
 

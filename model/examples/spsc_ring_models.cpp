@@ -20,7 +20,6 @@ namespace {
 
 using model::check;
 using model::Expectation;
-using model::ExploreOptions;
 using model::FailureKind;
 using model::SourceLines;
 
@@ -52,20 +51,18 @@ Expectation races_on_a_slot() {
                              SourceLines::containing(kRing, "slot(head).load();")});
 }
 
-// The default search (DPOR under RC11). A waiting thread (assume) waits while the others run on,
-// so DPOR reverses the wait's race with the store it waits for: it finds the same executions as
-// the plain search (`dc_examples --search plain`), with far fewer steps.
-ExploreOptions every_execution() { return {}; }
-
 template <RingOrders Orders>
 void add(model::Registry& registry, const std::string& orders, const std::string& how,
          const Expectation& expected, std::initializer_list<int> shapes = {2, 3}) {
   for (const int items : shapes) {
-    registry.add({"spsc/" + orders + "/" + std::to_string(items) + "_items", "spsc_" + orders,
+    registry.add({"spsc/" + orders + "/" + std::to_string(items) + "_items",
+                  "spsc_" + orders,
                   "R1, R2",
                   how + "; " + std::to_string(items) + " items through a ring of 2" +
                       (items > 2 ? " (slot reuse)" : ""),
-                  every_execution(), expected, producer_consumer<Orders>(items)});
+                  {},
+                  expected,
+                  producer_consumer<Orders>(items)});
   }
 }
 

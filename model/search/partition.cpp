@@ -1,21 +1,6 @@
 #include "model/search/partition.hpp"
 
 namespace doublecheck::model {
-namespace {
-
-std::string key_of(const std::vector<ScheduleChoice>& prefix) {
-  std::string key;
-  for (const ScheduleChoice& c : prefix) {
-    if (c.is_value()) {
-      key += "-" + std::to_string(c.value) + ".";
-    } else {
-      key.push_back(static_cast<char>('a' + c.value));
-    }
-  }
-  return key;
-}
-
-}  // namespace
 
 bool SubtreeOwner::owns(const std::string& key) const {
   if (count_ > 1) {
@@ -28,7 +13,8 @@ bool SubtreeOwner::owns(const std::string& key) const {
 }
 
 bool PartitionedScheduler::mine() {
-  const std::string key = key_of(prefix_);
+  // The subtree's key is the replay token of the choices that lead to it.
+  const std::string key = schedule_token(MemoryModel::kRc11, prefix_);
   if (owned_.contains(key)) return true;
   if (foreign_.contains(key)) return false;
   const bool ours = owner_.owns(key);

@@ -12,14 +12,22 @@ Pick RandomScheduler::pick(const Choice& choice) {
   return Pick::run(lowest(s));
 }
 
+namespace {
+
 // Value choices (reads-from, modification order) are sampled uniformly by both searches: PCT's
 // priorities order threads, not the values they see.
+Pick uniform_alternative(std::mt19937_64& rng, std::uint32_t options) {
+  return Pick::run(std::uniform_int_distribution<std::uint32_t>(0, options - 1)(rng));
+}
+
+}  // namespace
+
 Pick RandomScheduler::choose_value(std::uint32_t options) {
-  return Pick::run(std::uniform_int_distribution<std::uint32_t>(0, options - 1)(rng_));
+  return uniform_alternative(rng_, options);
 }
 
 Pick PctScheduler::choose_value(std::uint32_t options) {
-  return Pick::run(std::uniform_int_distribution<std::uint32_t>(0, options - 1)(rng_));
+  return uniform_alternative(rng_, options);
 }
 
 void PctScheduler::begin_execution() {
