@@ -304,16 +304,21 @@ ExploreResult wait_then_read(Order flag_store, Search search) {
   return Explorer(options).run("wait", [=] {
     ModelSync::Atomic<int> flag(0, "flag");
     ModelSync::Shared<int> data(0, "data");
-    thread writer([&] {
-      data.store(42);
-      flag.store(1, flag_store);
-    });
+    // The reader first: its wait is met before the writer's store, and the writer has another
+    // operation before that store, so only a search that lets the writer run on while the reader
+    // waits meets the store and learns the order in which the wait ends.
+    ModelSync::Atomic<int> other(0, "other");
     thread reader([&] {
       assume(flag.load(std::memory_order_acquire) == 1);
       check(data.load() == 42, "the flag implies the data");
     });
-    writer.join();
+    thread writer([&] {
+      data.store(42);
+      other.store(1, kRlx);
+      flag.store(1, flag_store);
+    });
     reader.join();
+    writer.join();
   });
 }
 
