@@ -1,9 +1,15 @@
 #include "model/engine/execution.hpp"
 
+#include <cxxabi.h>
+
+#include <cstddef>
+#include <mutex>
+#include <new>
 #include <stdexcept>
 #include <utility>
 
 #include "model/engine/happens_before.hpp"
+#include "model/engine/unwind_probe.hpp"
 
 namespace doublecheck::model {
 namespace {
@@ -15,8 +21,51 @@ thread_local Execution* tl_current = nullptr;
 
 std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
 
-// How many times an abandoned thread is resumed to unwind before it is torn down by force.
-constexpr int kAbandonAttempts = 1000;
+// Thrown into a model thread of a stopped execution to unwind it, only where nothing but cleanups
+// lies between the throw and run_thread()'s handler (park(), unwind_probe.hpp).
+struct Unwinding {};
+
+// How many operations the threads of a stopped execution may still run to reach their ends, past
+// the steps the execution took (see abandon_all()).
+constexpr std::uint64_t kRunOutSteps = 10'000;
+
+// The C++ runtime's per-OS-thread exception state (the Itanium C++ ABI's __cxa_eh_globals, the
+// same two fields in libstdc++ and libc++abi): the stack of exceptions being handled and the
+// count of those in flight. Fibers share one OS thread, so without a copy per model thread one
+// thread's `throw;` inside a catch block could rethrow another's exception, and
+// std::uncaught_exceptions() would count another thread's unwinding.
+struct EhGlobals {
+  void* caught = nullptr;
+  unsigned int uncaught = 0;
+};
+static_assert(sizeof(EhGlobals) == sizeof(void*) + sizeof(void*));
+
+EhGlobals* eh_globals() { return reinterpret_cast<EhGlobals*>(abi::__cxa_get_globals()); }
+
+// Where the fibers of threads that could not be run to their ends go (abandon_all()): a
+// suspended fiber must never be destroyed, since Boost.Context would unwind it with an exception
+// through model code (a destructor, a noexcept function: std::terminate). So they are kept, never
+// freed: their stacks and whatever their frames own are leaked, which only a failing, deadlocked
+// or looping execution can cause.
+class Graveyard {
+ public:
+  static void bury(Fiber fiber) {
+    Graveyard& graveyard = instance();
+    const std::lock_guard lock(graveyard.mutex_);
+    graveyard.fibers_.push_back(std::move(fiber));
+  }
+
+ private:
+  // Constructed in static storage on first use and never destroyed (not even at exit).
+  static Graveyard& instance() {
+    alignas(Graveyard) static std::byte storage[sizeof(Graveyard)];
+    static Graveyard* const graveyard = ::new (static_cast<void*>(storage)) Graveyard;
+    return *graveyard;
+  }
+
+  std::mutex mutex_;
+  std::vector<Fiber> fibers_;
+};
 
 }  // namespace
 
@@ -39,27 +88,7 @@ Execution* Execution::current_or_null() { return tl_current; }
 Fiber Execution::start_fiber(ThreadId id) {
   return Fiber(std::allocator_arg, PooledStack(stacks_), [this, id](Fiber&& resumer) {
     threads_[id].resumer = std::move(resumer);
-    try {
-      threads_[id].body();
-    } catch (const boost::context::detail::forced_unwind&) {
-      throw;  // Boost.Context tearing the fiber down: must reach its entry
-    } catch (const ExecutionAbandoned&) {
-      // Unwound after a failure elsewhere: nothing to report.
-    } catch (const std::exception& e) {
-      if (!abandoning_) {
-        failures_.push_back(Failure::make(
-            FailureKind::kUncaughtException,
-            "an exception escaped model thread " + thread_name(id) + ": " + e.what()));
-        stopped_ = true;
-      }
-    } catch (...) {
-      if (!abandoning_) {
-        failures_.push_back(
-            Failure::make(FailureKind::kUncaughtException,
-                          "an exception of unknown type escaped model thread " + thread_name(id)));
-        stopped_ = true;
-      }
-    }
+    run_thread(*this, id);
     ModelThread& self = threads_[id];
     self.state.finish();
     joiner_may_wake_ = true;
@@ -68,18 +97,49 @@ Fiber Execution::start_fiber(ThreadId id) {
   });
 }
 
+void Execution::run_thread(Execution& ex, ThreadId id) {
+  try {
+    ex.threads_[id].body();
+  } catch (const boost::context::detail::forced_unwind&) {
+    throw;  // Boost.Context tearing the fiber down: must reach its entry
+  } catch (const Unwinding&) {
+    // A thread of a stopped execution, unwound: nothing to report.
+  } catch (const std::exception& e) {
+    if (!ex.abandoning_) {
+      ex.failures_.push_back(
+          Failure::make(FailureKind::kUncaughtException,
+                        "an exception escaped model thread " + thread_name(id) + ": " + e.what()));
+      ex.stopped_ = true;
+    }
+  } catch (...) {
+    if (!ex.abandoning_) {
+      ex.failures_.push_back(
+          Failure::make(FailureKind::kUncaughtException,
+                        "an exception of unknown type escaped model thread " + thread_name(id)));
+      ex.stopped_ = true;
+    }
+  }
+}
+
 void Execution::resume(ThreadId id, ThreadState::Resumer by) {
   const ThreadId caller = running_;
   running_ = id;
   ModelThread& thread = threads_[id];
   thread.state.resume(by);
+  // Every switch into a model thread is bracketed here (a park returns to its resumer's resume()),
+  // so this is where the exception state is swapped.
+  EhGlobals* const eh = eh_globals();
+  const EhGlobals mine = *eh;
+  *eh = EhGlobals{thread.eh_caught, thread.eh_uncaught};
   thread.fiber = std::move(thread.fiber).resume();
+  thread.eh_caught = eh->caught;
+  thread.eh_uncaught = eh->uncaught;
+  *eh = mine;
   running_ = caller;
 }
 
 void Execution::park() {
   ModelThread& self = threads_[running_];
-  const OpKind pending = self.pending.kind;
   const bool decides = self.state.resumed_by_loop();
   self.state.park();
   if (!abandoning_ && decides) {
@@ -93,12 +153,15 @@ void Execution::park() {
     decided_ = next;
   }
   self.resumer = std::move(self.resumer).resume();
-  if (!abandoning_) return;
-  // Resumed only to be unwound. An unlock is usually reached from a destructor (a scoped lock),
-  // where an exception would terminate the program, and nothing may throw while unwinding: there
-  // the operation does nothing and the thread unwinds at its next operation instead.
-  if (pending == OpKind::kUnlock || std::uncaught_exceptions() > 0) return;
-  throw ExecutionAbandoned{};
+  // Resumed to run on after the execution stopped. Unwinding the thread is the cheap way to its
+  // end and runs nothing of the model's past this point, but only where the exception can reach
+  // run_thread()'s handler through cleanups alone; inside a destructor, a noexcept function, an
+  // unwinding or a catch clause of the model's the thread runs on unchecked instead (see
+  // abandon_all()), to try again at its next operation.
+  if (abandoning_ && std::uncaught_exceptions() == 0 &&
+      unwinds_cleanly_to(reinterpret_cast<const void*>(&Execution::run_thread))) {
+    throw Unwinding{};
+  }
 }
 
 bool Execution::enabled(ThreadId id) const {
@@ -294,24 +357,61 @@ void Execution::finish_checks() {
 }
 
 void Execution::abandon_all() {
+  // Each thread is resumed and ends either unwound (park() throws where that is safe) or run on
+  // to its end: an exception thrown into a destructor or a noexcept function would call
+  // std::terminate, so there the thread goes on instead. Once abandoning() the operations run
+  // unchecked, as a sequential program would run them (model_sync:
+  // a load reads the last value stored, a lock waits only for a lock that will be released), no
+  // decision is asked of the scheduler and no failure is recorded. Round robin, so that a thread
+  // waiting on another (a lock, a join, a spin) lets that one go first.
   abandoning_ = true;
-  for (ThreadId t = thread_count_; t-- > 0;) {
-    ModelThread& thread = threads_[t];
-    for (int attempt = 0; !thread.state.finished() && thread.fiber && attempt < kAbandonAttempts;
-         ++attempt) {
+  std::uint64_t budget = kRunOutSteps + steps_;
+  bool progress = true;
+  while (progress && budget > 0) {
+    progress = false;
+    for (ThreadId t = 0; t < thread_count_ && budget > 0; ++t) {
+      if (!can_run_out(t)) continue;
       resume(t, ThreadState::Resumer::kCaller);
+      progress = true;
+      --budget;
     }
-    if (!thread.state.finished()) thread.fiber = Fiber();  // forced unwind by Boost.Context
+  }
+  // Blocked for good (a deadlock) or looping (a livelock, an infinite loop): left suspended.
+  for (ThreadId t = 0; t < thread_count_; ++t) {
+    if (!threads_[t].state.finished() && threads_[t].fiber) {
+      Graveyard::bury(std::move(threads_[t].fiber));
+      ++buried_;
+    }
+  }
+}
+
+bool Execution::can_run_out(ThreadId id) const {
+  const ModelThread& thread = threads_[id];
+  if (!thread.state.parked() || !thread.fiber) return false;
+  const PendingOp& op = thread.pending;
+  switch (op.kind) {
+    case OpKind::kJoin:
+      return threads_[op.target].state.finished();
+    case OpKind::kAssume:
+      return true;  // runs on past the false assumption
+    default:
+      return enabled(id);
   }
 }
 
 void Execution::before(const PendingOp& op) {
-  if (abandoning_) return;
   threads_[running_].pending = op;
   park();
 }
 
+void Execution::run_out_access(const PendingOp& op) {
+  // Shared accesses are not steps; a loop on plain data must still give the run-out loop its turn.
+  constexpr std::uint64_t kAccessesPerTurn = 64;
+  if (++shared_accesses_ % kAccessesPerTurn == 0) before(op);
+}
+
 void Execution::after(const PendingOp& op, std::string detail) {
+  if (abandoning_) return;  // run on unchecked: not part of the execution
   if (config_.tracing) record(running_, op.kind, op.object, std::move(detail), op.loc);
   // The execution's identity as a graph is used only under RC11 (the explorer counts graphs).
   if (memory_.weak()) {
@@ -409,38 +509,32 @@ void Execution::fail(Failure failure) {
     for (const Access& access : failure.accesses) trace_.highlight(access.step);
   }
   const bool stops = !(failure.kind == FailureKind::kDataRace && config_.continue_past_race);
-  // An unlock by a non-owner is met in a scoped lock's destructor: its thread must not be unwound
-  // by an exception there (see park()).
-  threads_[running_].pending.kind =
-      failure.kind == FailureKind::kUnlockNotOwner ? OpKind::kUnlock : OpKind::kCheck;
   failures_.push_back(std::move(failure));
-  if (!stops) return;
-  stopped_ = true;
-  park();  // back to the step loop, which abandons the execution
+  if (stops) stop_here();
 }
 
 ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc) {
-  if (abandoning_) throw ExecutionAbandoned{};
   if (thread_count_ == kMaxThreads) {
     fail(Failure::make(FailureKind::kUsageError,
                        "too many model threads: at most " + std::to_string(kMaxThreads), {},
                        {Access{running_, false, loc, trace_.next_row()}}));
+    return kNoThread;  // only while abandoning: the body never runs, its join fails unchecked
   }
   const ThreadId id = thread_count_++;
   ModelThread& child = threads_[id];
   child = ModelThread{};
   child.body = std::move(body);
   HappensBefore::fork(threads_[running_].clock, running_, child.clock, id);
-  if (config_.tracing) record(running_, OpKind::kSpawn, nullptr, thread_name(id), loc);
+  if (config_.tracing && !abandoning_)
+    record(running_, OpKind::kSpawn, nullptr, thread_name(id), loc);
   child.fiber = start_fiber(id);
-  scheduler_.on_spawn(running_, id);
+  if (!abandoning_) scheduler_.on_spawn(running_, id);
   resume(id, ThreadState::Resumer::kCaller);
-  if (stopped_) park();  // the child failed before its first operation
+  if (stopped_ && !abandoning_) park();  // the child failed before its first operation
   return id;
 }
 
 void Execution::join(ThreadId target, const SourceLoc& loc) {
-  if (abandoning_) return;
   if (target >= thread_count_ || target == running_) {
     fail(Failure::make(FailureKind::kUsageError, "join of an invalid thread " + thread_name(target),
                        {}, {Access{running_, false, loc, trace_.next_row()}}));
@@ -448,8 +542,8 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
   }
   if (!threads_[target].state.finished()) {
     before(PendingOp{OpKind::kJoin, nullptr, target, std::memory_order_seq_cst, loc});
-    if (abandoning_) return;
   }
+  if (abandoning_) return;
   HappensBefore::join(threads_[running_].clock, threads_[target].clock);
   threads_[target].state.join();
   scheduler_.on_join(running_, target);
@@ -472,7 +566,7 @@ void Execution::forget_unjoined(ThreadId thread, const SourceLoc& loc) {
 
 Decision Execution::intercept(const OperationSite& site) {
   const Decision decision = config_.hook->on_operation(*this, site);
-  if (decision.skip && config_.tracing) {
+  if (decision.skip && config_.tracing && !abandoning_) {
     record(running_, op_kind(site.op), site.object, std::string(decision.note), site.loc);
   }
   return decision;

@@ -48,10 +48,6 @@ struct ExecutionConfig {
   OperationHook* hook = nullptr;
 };
 
-// Raised in a model thread whose execution is being abandoned, to unwind its stack; never seen
-// by model code that does not catch everything (and the explorer rethrows it if it is caught).
-struct ExecutionAbandoned {};
-
 class Execution {
  public:
   Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config);
@@ -69,7 +65,13 @@ class Execution {
   // --- used by the Sync policy (model_sync.hpp) ---
   [[nodiscard]] bool symptom_mode() const { return config_.symptom_mode; }
   [[nodiscard]] bool tracing() const { return config_.tracing; }
-  // True while threads are being unwound after a failure: operations must do nothing.
+  // True once the execution has stopped and its threads are being run on to their ends
+  // (abandon_all()): operations then run unchecked, as in a sequential program — a load reads the
+  // last value stored, a store or read-modify-write updates it, a lock takes a free mutex — and
+  // report nothing, decide nothing and record nothing. A thread is unwound by an exception of the
+  // explorer's only where nothing but cleanups lies on the way (unwind_probe.hpp), so a failure
+  // inside a destructor, a noexcept function or an unwinding is reported like any other, never a
+  // std::terminate.
   [[nodiscard]] bool abandoning() const { return abandoning_; }
 
   // The interception point (operation_hook.hpp). Only when intercepting() — a hook is attached —
@@ -91,8 +93,8 @@ class Execution {
   // The id the next object will get: objects with this id or more are created from now on.
   [[nodiscard]] std::uint32_t next_object_id() const { return next_object_id_; }
 
-  // Parks the calling thread with `op` pending until the scheduler picks it (and the op can run).
-  // Returns at once when abandoning; the caller then does nothing.
+  // Parks the calling thread with `op` pending until the scheduler picks it (and the op can run);
+  // while abandoning, until the run-out loop lets it go on (the caller then runs it unchecked).
   void before(const PendingOp& op);
   // Ends the step of an operation: ticks the thread's clock, records the trace row.
   void after(const PendingOp& op, std::string detail = {});
@@ -110,15 +112,15 @@ class Execution {
   [[nodiscard]] const MemoryGraph& memory() const { return memory_; }
   // A value choice of the memory model inside the running step: which of `options` alternatives
   // (0: what a sequentially consistent run takes) this execution takes. A single option is no
-  // choice. Does not return when the scheduler cannot follow (a replay mismatch) or finds the
-  // execution redundant: the thread is unwound.
+  // choice. When the scheduler cannot follow (a replay mismatch) or finds the execution redundant,
+  // the execution stops here and the call returns 0 only once it is abandoning.
   std::uint32_t choose(std::uint32_t options);
   // The memory graph became one the C++ memory model does not allow (a cycle in RC11's psc): the
-  // execution is discarded, not counted, and the thread is unwound.
+  // execution is discarded, not counted; returns once it is abandoning.
   void discard_inconsistent();
   // An assumption (model::assume) is false: the calling thread waits forever while the others go
-  // on; when nothing else can run the execution is discarded (not counted). Returns only when
-  // the execution is abandoned (the thread is then unwound).
+  // on; when nothing else can run the execution is discarded (not counted). Returns only once
+  // the execution is abandoning (the thread then runs on past the assumption).
   void wait_forever(const SourceLoc& loc);
   // The execution's identity as a memory graph (MemoryGraph::key()).
   [[nodiscard]] std::uint64_t memory_key() const { return memory_.key(); }
@@ -127,12 +129,16 @@ class Execution {
   [[nodiscard]] VectorClock& clock() { return threads_[running_].clock; }
   [[nodiscard]] std::uint32_t trace_row() const { return trace_.next_row(); }
 
+  // A Shared access of a thread run on unchecked (abandoning()): now and then a turn of the
+  // run-out loop, so that a loop on plain data cannot keep it from ending.
+  void run_out_access(const PendingOp& op);
   // A Shared access outside the step loop (when not in symptom mode): counted, bounded, traced.
   void note_shared_access(const ObjectHeader& object, bool write, std::string detail,
                           const SourceLoc& loc);
 
-  // Reports a failure. Stopping failures abandon the execution: the call does not return (the
-  // thread is unwound). A data race under continue_past_race returns.
+  // Reports a failure. A stopping failure stops the execution: the call returns only once it is
+  // abandoning, and the caller then goes on unchecked. A data race under continue_past_race
+  // returns at once.
   void fail(Failure failure);
 
   // Thread operations.
@@ -147,6 +153,9 @@ class Execution {
   [[nodiscard]] bool pruned() const { return pruned_; }
   [[nodiscard]] std::uint64_t steps() const { return steps_; }
   [[nodiscard]] std::uint32_t preemptions() const { return preemptions_; }
+  // Threads that could not be run to their ends once the execution stopped (blocked for good or
+  // looping): left suspended, never unwound (abandon_all()).
+  [[nodiscard]] std::uint32_t buried() const { return buried_; }
   [[nodiscard]] const std::vector<ScheduleChoice>& choices() const { return choices_; }
   [[nodiscard]] std::string token() const;
   [[nodiscard]] std::string render_trace() const { return trace_.render(thread_count_); }
@@ -161,9 +170,15 @@ class Execution {
     VectorClock clock;
     PendingOp pending;  // what it waits to do while parked
     ThreadState state;  // new, running, parked or finished; joinable, joined or forgotten
+    // Its C++ exception state while it is not running (resume() swaps it with the OS thread's).
+    void* eh_caught = nullptr;
+    unsigned int eh_uncaught = 0;
   };
 
   [[nodiscard]] bool enabled(ThreadId id) const;
+  // While abandoning: whether the thread can go on (what it waits for is there, or it never comes
+  // and the thread runs on past it).
+  [[nodiscard]] bool can_run_out(ThreadId id) const;
   [[nodiscard]] ThreadSet enabled_threads() const;
   void resume(ThreadId id, ThreadState::Resumer by);
   void park();
@@ -172,7 +187,7 @@ class Execution {
   // The usage error of a replay that does not fit, at `what` kind of decision.
   [[nodiscard]] Failure schedule_mismatch(std::string_view what) const;
   // Stops the execution from inside the running thread's step and goes back to the step loop,
-  // which abandons it (the thread is unwound).
+  // which abandons it (the call returns once the thread is run on, unchecked).
   void stop_here();
   void abandon_all();
   void wake_joiners();
@@ -180,6 +195,9 @@ class Execution {
   void record(ThreadId thread, OpKind kind, const ObjectHeader* object, std::string detail,
               const SourceLoc& loc);
   Fiber start_fiber(ThreadId id);
+  // A model thread's body and the handler every exception that leaves it meets (the unwinding of
+  // a stopped execution's thread ends here: its address is what park()'s probe looks for).
+  [[gnu::noinline]] static void run_thread(Execution& ex, ThreadId id);
 
   StackPool& stacks_;
   Scheduler& scheduler_;
@@ -203,9 +221,10 @@ class Execution {
   bool discarded_ = false;
   bool assumed_false_ = false;  // some thread waits forever on a false assumption
   std::vector<Failure> failures_;
-  bool stopped_ = false;     // a stopping failure (or pruning) ended the execution
-  bool pruned_ = false;      // the scheduler found this execution redundant
-  bool abandoning_ = false;  // unwinding the threads of a stopped execution
+  bool stopped_ = false;      // a stopping failure (or pruning) ended the execution
+  bool pruned_ = false;       // the scheduler found this execution redundant
+  bool abandoning_ = false;   // running the threads of a stopped execution on to their ends
+  std::uint32_t buried_ = 0;  // threads left suspended (abandon_all())
   Trace trace_;
   Execution* previous_current_ = nullptr;  // restored when this execution ends (nesting)
 };

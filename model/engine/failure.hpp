@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "seam/source_loc.hpp"
-#include "model/engine/trace.hpp"
 #include "model/engine/source_path.hpp"
+#include "model/engine/trace.hpp"
 #include "model/engine/vector_clock.hpp"
+#include "seam/source_loc.hpp"
 
 namespace doublecheck::model {
 

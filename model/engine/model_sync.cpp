@@ -113,7 +113,6 @@ void thread::join(SourceLoc loc) {
 }
 
 bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc, std::string detail) {
-  if (ex.abandoning()) return false;
   if (mutex.owner == ex.self()) {
     ex.fail(
         Failure::make(FailureKind::kRelock,
@@ -123,8 +122,7 @@ bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc, st
     return false;
   }
   const PendingOp op{OpKind::kLock, &mutex, kNoThread, std::memory_order_acquire, loc};
-  ex.before(op);
-  if (ex.abandoning()) return false;
+  ex.before(op);  // while abandoning, until the mutex is free (then it is taken, unchecked)
   mutex.owner = ex.self();
   HappensBefore::lock(ex.clock(), mutex.released);
   ex.after(op, std::move(detail));
@@ -133,7 +131,6 @@ bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc, st
 
 void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
                         std::string detail) {
-  if (ex.abandoning()) return;
   if (mutex.owner != ex.self()) {
     ex.fail(Failure::make(
         FailureKind::kUnlockNotOwner,
@@ -144,7 +141,6 @@ void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
   }
   const PendingOp op{OpKind::kUnlock, &mutex, kNoThread, std::memory_order_release, loc};
   ex.before(op);
-  if (ex.abandoning()) return;
   HappensBefore::unlock(mutex.released, ex.clock());
   mutex.owner = kNoThread;
   ex.after(op, std::move(detail));
@@ -181,7 +177,6 @@ ModelSync::Mutex::Mutex(std::string_view name) {
 
 void ModelSync::Mutex::lock(SourceLoc loc) {
   Execution& ex = Execution::current();
-  if (ex.abandoning()) return;
   intercepted(ex, SiteOp::kLock, state_, loc, std::memory_order_seq_cst, [&](const Decision& d) {
     if (d.skip) return;
     if (lock_mutex_state(ex, state_, loc)) ex.acquired(SiteOp::kLock, state_, loc);
@@ -190,7 +185,6 @@ void ModelSync::Mutex::lock(SourceLoc loc) {
 
 void ModelSync::Mutex::unlock(SourceLoc loc) {
   Execution& ex = Execution::current();
-  if (ex.abandoning()) return;
   intercepted(ex, SiteOp::kUnlock, state_, loc, std::memory_order_seq_cst, [&](const Decision& d) {
     if (!d.skip) unlock_mutex_state(ex, state_, loc);
   });
@@ -198,7 +192,6 @@ void ModelSync::Mutex::unlock(SourceLoc loc) {
 
 bool ModelSync::Mutex::try_lock(SourceLoc loc) {
   Execution& ex = Execution::current();
-  if (ex.abandoning()) return false;
   return intercepted(ex, SiteOp::kTryLock, state_, loc, std::memory_order_seq_cst,
                      [&](const Decision& d) {
                        if (d.skip) return true;  // "acquired", unprotected
@@ -216,7 +209,6 @@ bool ModelSync::Mutex::try_lock_step(Execution& ex, const SourceLoc& loc) {
   }
   const PendingOp op{OpKind::kTryLock, &state_, kNoThread, std::memory_order_acquire, loc};
   ex.before(op);
-  if (ex.abandoning()) return false;
   const bool acquired = state_.owner == kNoThread;
   if (acquired) {
     state_.owner = ex.self();

@@ -59,8 +59,8 @@ void yield(SourceLoc loc = SourceLoc::current());
 
 // The lock and the unlock of a mutex, one visible operation each: the bodies of Mutex::lock and
 // Mutex::unlock, and what a decision that releases a held mutex performs (`detail`, for the trace,
-// says so). lock_mutex_state returns whether it took the mutex (not while abandoning, nor on a
-// relock, which fails the execution).
+// says so). lock_mutex_state returns whether it took the mutex (not on a relock, which fails the
+// execution).
 bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
                       std::string detail = {});
 void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
@@ -71,8 +71,8 @@ void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
 // the operation as written, after one test of a pointer. With one, the hook decides
 // (Execution::intercept) and a mutex the decision releases is unlocked before `perform` and locked
 // again before it (kGapBefore) or after it (kAround); `perform` does the rest of what is decided
-// (a skip, another order, a split). Explicit calls, not a guard object: a lock is a visible
-// operation that may unwind the thread, never to run in a destructor.
+// (a skip, another order, a split). Explicit calls, not a guard object: the relock is a visible
+// operation, which belongs to the operation's code, not to a destructor's.
 Decision begin_intercepted(Execution& ex, const OperationSite& site);
 void end_intercepted(Execution& ex, const Decision& decision, const SourceLoc& loc);
 
@@ -256,11 +256,17 @@ struct ModelSync {
                     const SourceLoc& loc) {
       const PendingOp op{OpKind::kStore, &state_, kNoThread, order, loc};
       ex.before(op);
-      if (ex.abandoning()) return;
+      if (ex.abandoning()) {
+        values_.push_back(desired);
+        return;
+      }
       MemoryGraph& memory = ex.memory();
       const auto& places = memory.store_places(state_.id, ex.clock());
       const std::uint32_t pick = ex.choose(static_cast<std::uint32_t>(places.size()));
-      if (ex.abandoning()) return;
+      if (ex.abandoning()) {
+        values_.push_back(desired);
+        return;
+      }
       const std::uint32_t place = places[pick];
       std::string note = ex.tracing() ? describe_store_place(memory, state_.id, place) : "";
       values_.push_back(desired);
@@ -277,7 +283,7 @@ struct ModelSync {
       return intercepted(ex, site, state_, loc, order, [&](const Decision& d) {
         if (!d.split) return rmw_step(ex, d.order, loc, next);
         const T old = load_step(ex, split_load_order(order), loc);
-        if (!ex.abandoning()) store_step(ex, next(old), split_store_order(order), loc);
+        store_step(ex, next(old), split_store_order(order), loc);
         return old;
       });
     }
@@ -285,11 +291,11 @@ struct ModelSync {
     T rmw_step(Execution& ex, std::memory_order order, const SourceLoc& loc, const Next& next) {
       const PendingOp op{OpKind::kRmw, &state_, kNoThread, order, loc};
       ex.before(op);
-      if (ex.abandoning()) return values_.back();
+      if (ex.abandoning()) return run_out_update(next);
       MemoryGraph& memory = ex.memory();
       const auto& sources = memory.update_candidates(state_.id, ex.clock());
       const std::uint32_t pick = ex.choose(static_cast<std::uint32_t>(sources.size()));
-      if (ex.abandoning()) return values_.back();
+      if (ex.abandoning()) return run_out_update(next);
       const std::uint32_t source = sources[pick];
       const T old = value_of(memory, source);
       const bool stale = source != memory.order_of(state_.id).newest();
@@ -323,7 +329,7 @@ struct ModelSync {
                   std::memory_order failure, bool weak, const SourceLoc& loc) {
       const PendingOp op{OpKind::kRmw, &state_, kNoThread, success, loc};
       ex.before(op);
-      if (ex.abandoning()) return false;
+      if (ex.abandoning()) return run_out_compare_exchange(expected, desired);
       MemoryGraph& memory = ex.memory();
       const ModificationOrder& mo = memory.order_of(state_.id);
       struct Option {
@@ -340,7 +346,7 @@ struct ModelSync {
         }
       }
       const std::uint32_t pick = ex.choose(static_cast<std::uint32_t>(options.size()));
-      if (ex.abandoning()) return false;
+      if (ex.abandoning()) return run_out_compare_exchange(expected, desired);
       const Option chosen = options[pick];
       const T seen = value_of(memory, chosen.store);
       const bool stale = chosen.store != mo.newest();
@@ -370,12 +376,28 @@ struct ModelSync {
     bool split_cas_step(Execution& ex, T& expected, const T& desired, std::memory_order order,
                         const SourceLoc& loc) {
       const T seen = load_step(ex, split_load_order(order), loc);
-      if (ex.abandoning()) return false;
       if (!(seen == expected)) {
         expected = seen;
         return false;
       }
       store_step(ex, desired, split_store_order(order), loc);
+      return true;
+    }
+
+    // A stopped execution's threads run on unchecked, as a sequential program (Execution::
+    // abandoning()): the last value stored is the value.
+    template <class Next>
+    T run_out_update(const Next& next) {
+      const T old = values_.back();
+      values_.push_back(next(old));
+      return old;
+    }
+    bool run_out_compare_exchange(T& expected, const T& desired) {
+      if (!(values_.back() == expected)) {
+        expected = values_.back();
+        return false;
+      }
+      values_.push_back(desired);
       return true;
     }
 
@@ -460,12 +482,13 @@ struct ModelSync {
 
     template <class Effect>
     void access(Execution& ex, bool write, const SourceLoc& loc, Effect&& effect) {
+      const PendingOp op{write ? OpKind::kWrite : OpKind::kRead, &header_, kNoThread,
+                         std::memory_order_relaxed, loc};
       if (ex.abandoning()) {
+        ex.run_out_access(op);
         effect();
         return;
       }
-      const PendingOp op{write ? OpKind::kWrite : OpKind::kRead, &header_, kNoThread,
-                         std::memory_order_relaxed, loc};
       if (ex.symptom_mode()) {
         ex.before(op);
         if (ex.abandoning()) {
@@ -516,9 +539,9 @@ struct ModelSync {
  private:
   template <class F>
   static void run_once(Execution& ex, OnceState& state, F&& f, const SourceLoc& loc) {
+    // While abandoning, this runs unchecked (after() records nothing).
     const PendingOp op{OpKind::kCallOnce, &state, kNoThread, std::memory_order_acq_rel, loc};
     ex.before(op);
-    if (ex.abandoning()) return;
     if (state.phase == OnceState::Phase::kDone) {
       HappensBefore::once_found_done(ex.clock(), state.released);
       ex.after(op, "already done");
@@ -537,7 +560,6 @@ struct ModelSync {
     // Completing the initialiser is a release that wakes the waiters.
     const PendingOp done{OpKind::kOnceDone, &state, kNoThread, std::memory_order_release, loc};
     ex.before(done);
-    if (ex.abandoning()) return;
     state.phase = OnceState::Phase::kDone;
     state.runner = kNoThread;
     HappensBefore::once_completed(state.released, ex.clock());

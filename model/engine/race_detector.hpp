@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <optional>
 
-#include "seam/source_loc.hpp"
 #include "model/engine/failure.hpp"
 #include "model/engine/vector_clock.hpp"
+#include "seam/source_loc.hpp"
 
 namespace doublecheck::model {
 
