@@ -45,6 +45,8 @@ struct Settings {
   bool keep_going = false;
   bool symptom = false;
   bool continue_past_race = false;
+  bool no_fair_spinning = false;
+  bool unmarked_spins = false;
   std::string search;  // empty: each model's own (ModelSpec::options; dpor unless it says)
   std::string memory_model = "rc11";
   // The numeric options as given (signed, so that "-1" is rejected rather than wrapped); checked
@@ -102,6 +104,14 @@ void add_run_options(po::options_description& options, Settings& s) {
       "make Shared accesses decision points too (with --continue-past-race: lost updates)");
   add("continue-past-race", po::bool_switch(&s.continue_past_race),
       "record a data race and keep executing");
+  add("no-fair-spinning", po::bool_switch(&s.no_fair_spinning),
+      "let a thread that re-reads an atomic with no write since (or yields) run again at once "
+      "(default: it waits for another thread's progress, so spin loops end; a loop bounded by a "
+      "local counter needs this)");
+  add("unmarked-spins", po::bool_switch(&s.unmarked_spins),
+      "take any re-read of an atomic with nothing new since for a spin, not only one after a "
+      "yield (ends spin loops without yield; may miss interleavings of a thread that reads an "
+      "atomic twice in straight-line code)");
 }
 
 void add_search_options(po::options_description& options, Settings& s) {
@@ -303,6 +313,8 @@ ExploreOptions options_for(const ModelSpec& spec, const Settings& s, const Plan&
   options.keep_going |= s.keep_going;
   options.symptom_mode |= s.symptom;
   options.continue_past_race |= s.continue_past_race;
+  if (s.no_fair_spinning) options.fair_spinning = false;
+  options.unmarked_spins |= s.unmarked_spins;
   if (s.max_steps) options.max_steps = static_cast<std::uint64_t>(*s.max_steps);
   if (s.max_shared_accesses) {
     options.max_shared_accesses = static_cast<std::uint64_t>(*s.max_shared_accesses);

@@ -13,11 +13,7 @@ namespace {
 
 // The failure kind the matrix names by its report name (kind_name: "data race", ...).
 FailureKind failure_kind(const std::string& id, const std::string& name) {
-  for (const FailureKind kind :
-       {FailureKind::kAssertion, FailureKind::kDataRace, FailureKind::kDeadlock,
-        FailureKind::kRelock, FailureKind::kUnlockNotOwner, FailureKind::kThreadNotJoined,
-        FailureKind::kUncaughtException, FailureKind::kStepBoundExceeded,
-        FailureKind::kUsageError}) {
+  for (const FailureKind kind : kFailureKinds) {
     if (kind_name(kind) == name) return kind;
   }
   throw std::runtime_error("matrix/variants.json: variant " + id + ": model_failure '" + name +

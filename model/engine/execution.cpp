@@ -21,6 +21,24 @@ thread_local Execution* tl_current = nullptr;
 
 std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
 
+// Whether a step of this kind changes what other threads can see (fair spinning: spin_watch.hpp).
+// A read-modify-write that wrote its value back is told apart by Execution::observe.
+bool changes_shared_state(OpKind kind) {
+  switch (kind) {
+    case OpKind::kStore:
+    case OpKind::kRmw:
+    case OpKind::kLock:
+    case OpKind::kTryLock:
+    case OpKind::kUnlock:
+    case OpKind::kCallOnce:
+    case OpKind::kOnceDone:
+    case OpKind::kWrite:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Thrown into a model thread of a stopped execution to unwind it, only where nothing but cleanups
 // lies between the throw and run_thread()'s handler (park(), unwind_probe.hpp).
 struct Unwinding {};
@@ -251,7 +269,10 @@ std::optional<ThreadId> Execution::decide() {
   if (stopped_) return std::nullopt;
   wake_joiners();
   if (stopped_) return std::nullopt;
-  const ThreadSet ready = enabled_threads();
+  ThreadSet ready = spins_.runnable(enabled_threads());
+  if (ready == 0 && spins_.stalled() != 0 && spins_.wake_all()) {
+    ready = spins_.runnable(enabled_threads());
+  }
   if (ready == 0) {
     bool all_finished = true;
     for (ThreadId t = 0; t < thread_count_; ++t) all_finished &= threads_[t].state.finished();
@@ -263,6 +284,10 @@ std::optional<ThreadId> Execution::decide() {
       pruned_ = true;
       discarded_ = true;  // DPOR still learns the operations the threads wait to run
       stopped_ = true;
+      return std::nullopt;
+    }
+    if (spins_.stalled() != 0) {
+      report_livelock();
       return std::nullopt;
     }
     report_deadlock();
@@ -345,6 +370,57 @@ void Execution::report_deadlock() {
   stopped_ = true;
 }
 
+void Execution::report_livelock() {
+  for (ThreadSet s = spins_.stalled(); s != 0; s &= s - 1) {
+    if (spins_.spin(lowest(s)).stale) {
+      // It spins on a store that is not the newest: a fair execution lets it see the newer one
+      // (explored as a value choice of that read), so this one is not counted.
+      pruned_ = true;
+      discarded_ = true;
+      stopped_ = true;
+      return;
+    }
+  }
+  std::string message = "livelock: no thread can make progress —";
+  Failure livelock = Failure::make(FailureKind::kLivelock, {});
+  for (ThreadId t = 0; t < thread_count_; ++t) {
+    const ModelThread& thread = threads_[t];
+    if (thread.state.finished()) continue;
+    if (contains(spins_.stalled(), t)) {
+      const SpinWatch::Spin& spin = spins_.spin(t);
+      message += " " + thread_name(t) + " spins at " + location_text(spin.loc) +
+                 ", reading the same store again with no write by any thread since;";
+      livelock.accesses.push_back(Access{t, false, spin.loc, spin.row});
+      if (config_.tracing) {
+        trace_.highlight(spin.first_row);
+        trace_.highlight(spin.row);
+      }
+      continue;
+    }
+    const PendingOp& op = thread.pending;
+    message += " " + thread_name(t) + " waits to " + std::string(op_name(op.kind)) + " at " +
+               location_text(op.loc) + ";";
+    livelock.accesses.push_back(Access{t, false, op.loc, trace_.next_row()});
+  }
+  message.pop_back();
+  message +=
+      " (the highlighted rows are each spin's cycle; a loop bounded by a local counter is taken "
+      "for a spin: turn fair spinning off with --no-fair-spinning to run it out)";
+  livelock.message = std::move(message);
+  failures_.push_back(std::move(livelock));
+  stopped_ = true;
+}
+
+void Execution::observe(const ObjectHeader& object, std::uint32_t read, std::uint32_t now,
+                        bool unchanged, bool stale, const SourceLoc& loc) {
+  if (!unchanged || abandoning_) return;  // a change is progress (after())
+  quiet_step_ = true;
+  if (config_.fair_spinning) {
+    spins_.observe(running_, object.id, read, now, stale, loc, trace_.next_row(),
+                   !config_.unmarked_spins);
+  }
+}
+
 void Execution::finish_checks() {
   for (ThreadId t = 1; t < thread_count_; ++t) {
     const ModelThread& thread = threads_[t];
@@ -412,6 +488,10 @@ void Execution::run_out_access(const PendingOp& op) {
 
 void Execution::after(const PendingOp& op, std::string detail) {
   if (abandoning_) return;  // run on unchecked: not part of the execution
+  const bool progress = changes_shared_state(op.kind) && !(op.kind == OpKind::kRmw && quiet_step_);
+  quiet_step_ = false;
+  spins_.stepped(running_, progress);
+  if (op.kind == OpKind::kYield && config_.fair_spinning) spins_.yielded(running_);
   if (config_.tracing) record(running_, op.kind, op.object, std::move(detail), op.loc);
   // The execution's identity as a graph is used only under RC11 (the explorer counts graphs).
   if (memory_.weak()) {
@@ -474,6 +554,7 @@ void Execution::note_shared_access(const ObjectHeader& object, bool write, std::
   if (config_.tracing) {
     record(running_, write ? OpKind::kWrite : OpKind::kRead, &object, std::move(detail), loc);
   }
+  if (write) spins_.stepped(running_, true);
   if (++shared_accesses_ > config_.max_shared_accesses) {
     fail(Failure::make(
         FailureKind::kStepBoundExceeded,

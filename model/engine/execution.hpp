@@ -28,6 +28,7 @@
 #include "model/engine/memory_model.hpp"
 #include "model/engine/operation.hpp"
 #include "model/engine/operation_hook.hpp"
+#include "model/engine/spin_watch.hpp"
 #include "model/engine/thread_state.hpp"
 #include "model/engine/trace.hpp"
 #include "model/engine/vector_clock.hpp"
@@ -44,6 +45,10 @@ struct ExecutionConfig {
   bool tracing = false;               // keep the history (only for a counterexample's replay)
   std::uint64_t max_steps = 100'000;  // decision steps; beyond: kStepBoundExceeded
   std::uint64_t max_shared_accesses = 1'000'000;  // a loop on plain data only
+  // A thread that re-reads an atomic with no progress since, or yields, waits for another's
+  // progress (spin_watch.hpp); off, spin loops run until the step bound.
+  bool fair_spinning = true;
+  bool unmarked_spins = false;  // every re-read counts as a spin's, not only after a yield
   // Opt-in: sees every synchronisation operation and decides how it runs (operation_hook.hpp).
   OperationHook* hook = nullptr;
 };
@@ -107,6 +112,12 @@ class Execution {
       trace_.last().stale = stale;
     }
   }
+  // Fair spinning (spin_watch.hpp): the running step read value slot `read` of atomic `object`
+  // (slot `now` is its value after the step) and, when `unchanged`, changed nothing; `stale`: the
+  // store read is not the newest. A re-read of the same store with no progress since stalls the
+  // thread until another makes progress.
+  void observe(const ObjectHeader& object, std::uint32_t read, std::uint32_t now, bool unchanged,
+               bool stale, const SourceLoc& loc);
   // The memory graph of the atomics and fences (memory_graph.hpp).
   [[nodiscard]] MemoryGraph& memory() { return memory_; }
   [[nodiscard]] const MemoryGraph& memory() const { return memory_; }
@@ -184,6 +195,9 @@ class Execution {
   void park();
   std::optional<ThreadId> decide();
   void report_deadlock();
+  // Every live thread is stalled in a spin or blocked: a livelock, or an unfair execution (a
+  // thread spins on a store a newer one hides) that is discarded.
+  void report_livelock();
   // The usage error of a replay that does not fit, at `what` kind of decision.
   [[nodiscard]] Failure schedule_mismatch(std::string_view what) const;
   // Stops the execution from inside the running thread's step and goes back to the step loop,
@@ -216,6 +230,8 @@ class Execution {
   // Who was chosen at each point with two or more enabled, and each value choice's alternative.
   std::vector<ScheduleChoice> choices_;
   MemoryGraph memory_;
+  SpinWatch spins_;
+  bool quiet_step_ = false;  // the running step changed nothing (observe())
   // Not counted, yet its steps are a real prefix of the program (DPOR learns from its waiting
   // operations too): the graph is one C++ does not allow, or a thread waits forever (assume).
   bool discarded_ = false;

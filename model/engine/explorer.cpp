@@ -60,6 +60,8 @@ ExecutionConfig config_of(const ExploreOptions& options, OperationHook* hook) {
   config.memory_model = options.memory_model;
   config.symptom_mode = options.symptom_mode;
   config.continue_past_race = options.continue_past_race;
+  config.fair_spinning = options.fair_spinning;
+  config.unmarked_spins = options.unmarked_spins;
   config.max_steps = options.max_steps;
   config.max_shared_accesses = options.max_shared_accesses;
   config.hook = hook;

@@ -45,6 +45,14 @@ struct ExploreOptions {
   bool symptom_mode = false;        // Shared accesses are decision points too (shows lost updates)
   bool continue_past_race = false;  // a data race is recorded and the execution goes on
   bool keep_going = false;          // collect every distinct failure instead of stopping
+  // A thread that re-reads an atomic with no progress since, or yields, waits for another's
+  // progress, so that spin loops end (model/engine/spin_watch.hpp).
+  bool fair_spinning = true;
+  // Fair spinning takes a re-read for a spin's only after a yield of the thread; this takes every
+  // re-read with nothing new since for one, so that spin loops without yield end too — at the
+  // risk of missing the interleavings of a thread that reads an atomic twice in straight-line
+  // code (spin_watch.hpp).
+  bool unmarked_spins = false;
   std::uint64_t max_steps = 100'000;  // per execution; more is a livelock / infinite loop
   // Shared<T> accesses per execution (not decision points, so not steps); more is taken for a
   // loop on plain data only.

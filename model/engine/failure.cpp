@@ -23,6 +23,8 @@ std::string_view kind_name(FailureKind kind) {
       return "uncaught exception";
     case FailureKind::kStepBoundExceeded:
       return "step bound exceeded";
+    case FailureKind::kLivelock:
+      return "livelock";
     case FailureKind::kUsageError:
       return "usage error";
   }

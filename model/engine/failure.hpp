@@ -1,6 +1,7 @@
 // What the explorer finds: the kinds of failure and the report of one.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,8 +22,18 @@ enum class FailureKind : std::uint8_t {
   kUnlockNotOwner,     // unlock by a thread that does not hold the mutex
   kThreadNotJoined,    // a model thread's handle went away without join()
   kUncaughtException,  // an exception escaped a model thread
-  kStepBoundExceeded,  // a livelock or an infinite loop
+  kStepBoundExceeded,  // an infinite loop (or a livelock fair spinning cannot see)
+  kLivelock,           // every live thread spins without effect or is blocked
   kUsageError,         // the model misuses the explorer (too many threads, nondeterminism, ...)
+};
+
+// Every kind, for tables that look one up by its name.
+inline constexpr std::array kFailureKinds{
+    FailureKind::kAssertion,         FailureKind::kDataRace,
+    FailureKind::kDeadlock,          FailureKind::kRelock,
+    FailureKind::kUnlockNotOwner,    FailureKind::kThreadNotJoined,
+    FailureKind::kUncaughtException, FailureKind::kStepBoundExceeded,
+    FailureKind::kLivelock,          FailureKind::kUsageError,
 };
 
 // The name a report and verify.json use: "data race", "deadlock", ...

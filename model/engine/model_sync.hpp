@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <concepts>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -53,8 +54,10 @@ void check(bool condition, std::string_view message, SourceLoc loc = SourceLoc::
 // search reaches them by running the load after the store, so the exploration stays finite.
 void assume(bool condition, SourceLoc loc = SourceLoc::current());
 
-// A visible no-op: lets the scheduler switch here (spin loops must yield or they exhaust the
-// step bound).
+// A visible no-op: lets the scheduler switch here, and says the thread spins: a re-read of an
+// atomic after a yield that sees the same store, with nothing new since, stalls the thread until
+// another makes progress (fair spinning, spin_watch.hpp), so `while (!ready.load()) yield();`
+// ends; a spin loop without yield runs into the step bound unless unmarked spins are on.
 void yield(SourceLoc loc = SourceLoc::current());
 
 // The lock and the unlock of a mutex, one visible operation each: the bodies of Mutex::lock and
@@ -247,6 +250,8 @@ struct ModelSync {
       const T result = value_of(memory, store);
       const bool stale = store != memory.order_of(state_.id).newest();
       std::string note = ex.tracing() ? read_note(ex, store) : std::string();
+      const std::uint32_t slot = memory.order_of(state_.id)[store].slot;
+      ex.observe(state_, slot, slot, true, stale, loc);
       if (!memory.load(state_.id, store, order, view(ex, loc))) ex.discard_inconsistent();
       finish(ex, op, "= " + value_text(result), order, note);
       note_read(ex, stale);
@@ -302,6 +307,8 @@ struct ModelSync {
       std::string note = ex.tracing() ? read_note(ex, source) : std::string();
       values_.push_back(next(old));
       const auto slot = static_cast<std::uint32_t>(values_.size() - 1);
+      ex.observe(state_, memory.order_of(state_.id)[source].slot, slot,
+                 same_value(old, values_[slot]), stale, loc);
       if (!memory.update(state_.id, source, slot, order, view(ex, loc))) ex.discard_inconsistent();
       finish(ex, op, value_text(old) + " -> " + value_text(values_[slot]), order, note);
       note_read(ex, stale);
@@ -351,9 +358,11 @@ struct ModelSync {
       const T seen = value_of(memory, chosen.store);
       const bool stale = chosen.store != mo.newest();
       std::string note = ex.tracing() ? read_note(ex, chosen.store) : std::string();
+      const std::uint32_t seen_slot = mo[chosen.store].slot;
       if (chosen.succeeds) {
         values_.push_back(desired);
         const auto slot = static_cast<std::uint32_t>(values_.size() - 1);
+        ex.observe(state_, seen_slot, slot, same_value(seen, desired), stale, loc);
         if (!memory.update(state_.id, chosen.store, slot, success, view(ex, loc))) {
           ex.discard_inconsistent();
         }
@@ -362,6 +371,7 @@ struct ModelSync {
         note_read(ex, stale);
         return true;
       }
+      ex.observe(state_, seen_slot, seen_slot, true, stale, loc);
       if (!memory.load(state_.id, chosen.store, failure, view(ex, loc))) ex.discard_inconsistent();
       const bool spurious = seen == expected;
       expected = seen;
@@ -382,6 +392,15 @@ struct ModelSync {
       }
       store_step(ex, desired, split_store_order(order), loc);
       return true;
+    }
+
+    // Whether a read-modify-write wrote back the value it read (fair spinning: it changed nothing).
+    static bool same_value(const T& a, const T& b) {
+      if constexpr (std::equality_comparable<T>) {
+        return a == b;
+      } else {
+        return false;
+      }
     }
 
     // A stopped execution's threads run on unchecked, as a sequential program (Execution::

@@ -88,13 +88,34 @@ TEST(FailureKinds, AnExceptionEscapingAModelThreadIsReported) {
               FailureKind::kUncaughtException, "boom");
 }
 
-TEST(FailureKinds, ASpinLoopThatNeverEndsExceedsTheStepBoundInsteadOfHanging) {
+TEST(FailureKinds, ASpinLoopThatNobodyEndsIsALivelock) {
+  const auto result = explore([] {
+    ModelSync::Atomic<bool> flag(false, "flag");
+    while (!flag.load()) yield();  // nobody ever sets it
+  });
+  expect_kind(result, FailureKind::kLivelock, "T0 spins at");
+}
+
+TEST(FailureKinds, ASpinLoopWithoutFairSpinningExceedsTheStepBoundInsteadOfHanging) {
   ExploreOptions options;
   options.max_steps = 500;
+  options.fair_spinning = false;
   const auto result = explore(
       [] {
         ModelSync::Atomic<bool> flag(false, "flag");
         while (!flag.load()) yield();  // nobody ever sets it
+      },
+      options);
+  expect_kind(result, FailureKind::kStepBoundExceeded, "livelock or an infinite loop");
+}
+
+TEST(FailureKinds, ALoopThatKeepsWritingExceedsTheStepBound) {
+  ExploreOptions options;
+  options.max_steps = 500;
+  const auto result = explore(
+      [] {
+        ModelSync::Atomic<int> counter(0, "counter");
+        while (counter.load() >= 0) counter.fetch_add(1);  // progress every time, no end
       },
       options);
   expect_kind(result, FailureKind::kStepBoundExceeded, "livelock or an infinite loop");
