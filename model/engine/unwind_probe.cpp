@@ -25,29 +25,8 @@ class Reader {
   explicit Reader(const std::uint8_t* at) : at_(at) {}
   [[nodiscard]] const std::uint8_t* at() const { return at_; }
   std::uint8_t byte() { return *at_++; }
-  std::uint64_t uleb128() {
-    std::uint64_t value = 0;
-    unsigned shift = 0;
-    std::uint8_t b = 0;
-    do {
-      b = byte();
-      if (shift < 64) value |= std::uint64_t{b & 0x7fU} << shift;
-      shift += 7;
-    } while ((b & 0x80U) != 0);
-    return value;
-  }
-  std::int64_t sleb128() {
-    std::uint64_t value = 0;
-    unsigned shift = 0;
-    std::uint8_t b = 0;
-    do {
-      b = byte();
-      if (shift < 64) value |= std::uint64_t{b & 0x7fU} << shift;
-      shift += 7;
-    } while ((b & 0x80U) != 0);
-    if (shift < 64 && (b & 0x40U) != 0) value |= ~std::uint64_t{0} << shift;
-    return static_cast<std::int64_t>(value);
-  }
+  std::uint64_t uleb128() { return leb128(false); }
+  std::int64_t sleb128() { return static_cast<std::int64_t>(leb128(true)); }
   template <class T>
   T fixed() {
     T value{};
@@ -92,6 +71,20 @@ class Reader {
   }
 
  private:
+  // A LEB128 number, its sign extended when `is_signed`.
+  std::uint64_t leb128(bool is_signed) {
+    std::uint64_t value = 0;
+    unsigned shift = 0;
+    std::uint8_t b = 0;
+    do {
+      b = byte();
+      if (shift < 64) value |= std::uint64_t{b & 0x7fU} << shift;
+      shift += 7;
+    } while ((b & 0x80U) != 0);
+    if (is_signed && shift < 64 && (b & 0x40U) != 0) value |= ~std::uint64_t{0} << shift;
+    return value;
+  }
+
   const std::uint8_t* at_;
 };
 
