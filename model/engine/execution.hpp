@@ -24,6 +24,7 @@
 
 #include "model/engine/failure.hpp"
 #include "model/engine/fiber.hpp"
+#include "model/engine/lifetime.hpp"
 #include "model/engine/memory_graph.hpp"
 #include "model/engine/memory_model.hpp"
 #include "model/engine/operation.hpp"
@@ -143,6 +144,18 @@ class Execution {
   // A Shared access of a thread run on unchecked (abandoning()): now and then a turn of the
   // run-out loop, so that a loop on plain data cannot keep it from ending.
   void run_out_access(const PendingOp& op);
+  // The destruction of model objects (lifetime.hpp): where each was destroyed, where each thread
+  // last was.
+  [[nodiscard]] Lifetimes& lifetimes() { return lifetimes_; }
+  [[nodiscard]] const Lifetimes& lifetimes() const { return lifetimes_; }
+  // Tracing: a row for what lifetimes find outside a step (a destruction, the use of a destroyed
+  // object: no decision points) by the calling thread; `object` is null when its header is not
+  // to be read.
+  void trace_lifetime(OpKind kind, const ObjectHeader* object, std::string detail,
+                      const SourceLoc& loc) {
+    if (config_.tracing) record(running_, kind, object, std::move(detail), loc);
+  }
+
   // A Shared access outside the step loop (when not in symptom mode): counted, bounded, traced.
   void note_shared_access(const ObjectHeader& object, bool write, std::string detail,
                           const SourceLoc& loc);
@@ -243,6 +256,7 @@ class Execution {
   std::uint32_t buried_ = 0;  // threads left suspended (abandon_all())
   Trace trace_;
   Execution* previous_current_ = nullptr;  // restored when this execution ends (nesting)
+  Lifetimes lifetimes_;
 };
 
 }  // namespace doublecheck::model

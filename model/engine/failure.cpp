@@ -11,6 +11,8 @@ std::string_view kind_name(FailureKind kind) {
       return "assertion failed";
     case FailureKind::kDataRace:
       return "data race";
+    case FailureKind::kUseAfterFree:
+      return "use after free";
     case FailureKind::kDeadlock:
       return "deadlock";
     case FailureKind::kRelock:

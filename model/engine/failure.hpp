@@ -16,7 +16,8 @@ namespace doublecheck::model {
 
 enum class FailureKind : std::uint8_t {
   kAssertion,          // a model check() was false
-  kDataRace,           // two Shared accesses, one a write, unordered by happens-before
+  kDataRace,           // two accesses of one object, one a write (or its destruction), unordered
+  kUseAfterFree,       // an object used after its destruction, or destroyed while held (a mutex)
   kDeadlock,           // every live thread blocked
   kRelock,             // a thread locked a non-recursive mutex it holds
   kUnlockNotOwner,     // unlock by a thread that does not hold the mutex
@@ -29,11 +30,17 @@ enum class FailureKind : std::uint8_t {
 
 // Every kind, for tables that look one up by its name.
 inline constexpr std::array kFailureKinds{
-    FailureKind::kAssertion,         FailureKind::kDataRace,
-    FailureKind::kDeadlock,          FailureKind::kRelock,
-    FailureKind::kUnlockNotOwner,    FailureKind::kThreadNotJoined,
-    FailureKind::kUncaughtException, FailureKind::kStepBoundExceeded,
-    FailureKind::kLivelock,          FailureKind::kUsageError,
+    FailureKind::kAssertion,
+    FailureKind::kDataRace,
+    FailureKind::kUseAfterFree,
+    FailureKind::kDeadlock,
+    FailureKind::kRelock,
+    FailureKind::kUnlockNotOwner,
+    FailureKind::kThreadNotJoined,
+    FailureKind::kUncaughtException,
+    FailureKind::kStepBoundExceeded,
+    FailureKind::kLivelock,
+    FailureKind::kUsageError,
 };
 
 // The name a report and verify.json use: "data race", "deadlock", ...

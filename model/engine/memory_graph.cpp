@@ -18,6 +18,7 @@ constexpr std::uint64_t mix(std::uint64_t seed, std::uint64_t value) {
 
 ModificationOrder& MemoryGraph::location(std::uint32_t id) {
   if (id >= locations_.size()) locations_.resize(id + 1);
+  if (id >= last_access_.size()) last_access_.resize(id + 1);
   return locations_[id];
 }
 
@@ -51,7 +52,25 @@ std::uint32_t MemoryGraph::add_event(MemoryEvent event, ThreadView thread) {
   if (event.id == 0) event.id = step_id(thread.thread);
   if (event.kind != MemoryEventKind::kInit && event.seq_cst()) ++seq_cst_events_;
   events_.push_back(event);
-  return static_cast<std::uint32_t>(events_.size() - 1);
+  const auto index = static_cast<std::uint32_t>(events_.size() - 1);
+  // Every atomic's first event is its init, which makes its entry first (location()).
+  if (event.kind != MemoryEventKind::kFence) {
+    last_access_[event.location][thread.thread] = index + 1;
+  }
+  return index;
+}
+
+std::optional<std::uint32_t> MemoryGraph::unordered_access(std::uint32_t location, ThreadId thread,
+                                                           const VectorClock& clock,
+                                                           std::uint32_t threads) const {
+  if (location >= last_access_.size()) return std::nullopt;
+  std::optional<std::uint32_t> latest;
+  for (ThreadId t = 0; t < threads; ++t) {
+    const std::uint32_t entry = last_access_[location][t];
+    if (t == thread || entry == 0 || events_[entry - 1].at.happens_before(clock)) continue;
+    if (!latest || entry - 1 > *latest) latest = entry - 1;
+  }
+  return latest;
 }
 
 void MemoryGraph::init(std::uint32_t location_id, std::uint32_t slot, ThreadView thread) {
@@ -60,12 +79,13 @@ void MemoryGraph::init(std::uint32_t location_id, std::uint32_t slot, ThreadView
   event.location = location_id;
   event.slot = slot;
   event.id = mix(step_id(thread.thread), 0x1417ULL + location_id);
+  ModificationOrder& mo = location(location_id);  // before the event, which needs its entry
   const std::uint32_t index = add_event(event, thread);
   StoreRecord record;
   record.event = index;
   record.slot = slot;
   record.at = events_[index].at;
-  location(location_id).push_initial(record);
+  mo.push_initial(record);
 }
 
 MemoryEvent MemoryGraph::read(std::uint32_t location_id, std::uint32_t store,

@@ -23,6 +23,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "model/engine/memory_model.hpp"
@@ -97,6 +98,13 @@ class MemoryGraph {
   void note_step(ThreadId thread, std::uint32_t kind, std::uint32_t object, bool atomic);
 
   [[nodiscard]] const std::vector<MemoryEvent>& events() const { return events_; }
+  // The destruction of the atomic `location` by `thread`, whose clock is `clock`, is a write
+  // (model_sync.hpp): the event of another thread's (of the first `threads`) last access to it
+  // that does not happen before the destruction, if any (the latest such).
+  [[nodiscard]] std::optional<std::uint32_t> unordered_access(std::uint32_t location,
+                                                              ThreadId thread,
+                                                              const VectorClock& clock,
+                                                              std::uint32_t threads) const;
   [[nodiscard]] const std::vector<ModificationOrder>& locations() const { return locations_; }
   // The execution as a graph: equal for two executions exactly when they have the same events per
   // thread, the same reads-from, the same modification orders and the same order of operations on
@@ -117,6 +125,9 @@ class MemoryGraph {
   MemoryModel model_;
   std::vector<MemoryEvent> events_;
   std::vector<ModificationOrder> locations_;  // by object id (non-atomic objects stay empty)
+  // By object id: each thread's last access to the atomic, as its event's index + 1 (0: none):
+  // one store per event, read only when the atomic is destroyed.
+  std::vector<std::array<std::uint32_t, kMaxThreads>> last_access_;
   std::vector<std::uint32_t> scratch_;
   std::array<VectorClock, kMaxThreads> release_fence_{};    // the clock at the last release fence
   std::array<VectorClock, kMaxThreads> acquire_pending_{};  // what relaxed loads read since

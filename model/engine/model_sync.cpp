@@ -1,5 +1,7 @@
 #include "model/engine/model_sync.hpp"
 
+#include <new>
+
 namespace doublecheck::model {
 namespace {
 
@@ -10,7 +12,165 @@ std::string describe_access(const Access& access) {
          location_text(access.loc);
 }
 
+// " after refcount.hpp:31 (its last operation before the destruction)": where a destruction
+// was (lifetime.hpp).
+std::string after_text(const SourceLoc& after) {
+  if (after.line == 0) return " before any operation of its own";
+  return " after " + location_text(after) + " (its last operation before the destruction)";
+}
+
+bool writes(OpKind kind) { return kind != OpKind::kRead && kind != OpKind::kLoad; }
+
+Failure destruction_race(const ObjectHeader& object, const UnorderedAccess& other,
+                         const Access& destruction) {
+  Failure failure;
+  failure.kind = FailureKind::kDataRace;
+  failure.object = display_name(object);
+  failure.message = "data race on " + failure.object + ": " + thread_name(destruction.thread) +
+                    " destroys it" + after_text(destruction.loc) + ", and " +
+                    thread_name(other.thread) + "'s " + std::string(op_name(other.kind)) + " at " +
+                    location_text(other.loc) +
+                    " does not happen before the destruction (no happens-before between them)";
+  failure.accesses = {Access{other.thread, writes(other.kind), other.loc, other.row}, destruction};
+  return failure;
+}
+
+// A mutex destroyed while a thread holds it, a once-flag while a thread runs its initialiser:
+// undefined in C++, and the holder's unlock (the runner's completion) would touch a destroyed
+// object.
+Failure destroyed_in_use(const ObjectHeader& object, const UnorderedAccess& holder,
+                         const Access& destruction) {
+  const bool once = object.kind == "once";
+  const std::string name = display_name(object);
+  const std::string who =
+      holder.thread == destruction.thread ? "it itself" : thread_name(holder.thread);
+  return Failure::make(FailureKind::kUseAfterFree,
+                       thread_name(destruction.thread) + " destroys " + name +
+                           after_text(destruction.loc) +
+                           (once ? " while " + who + " runs its initialiser (call_once at "
+                                 : " while " + who + " holds it (its lock at ") +
+                           location_text(holder.loc) +
+                           "): " + (once ? "the initialiser's completion" : "the unlock") +
+                           " would use a destroyed " + std::string(once ? "once-flag" : "mutex"),
+                       name, {Access{holder.thread, true, holder.loc, holder.row}, destruction});
+}
+
+// Execution::fail from code that must not throw (a destructor). fail() throws nothing into model
+// code of its own (the thread is unwound only where nothing but cleanups lies on the way, and this
+// function is noexcept: it runs on unchecked); only an allocation can fail here.
+void fail_quietly(Execution& ex, Failure failure) noexcept {
+  try {
+    ex.fail(std::move(failure));
+  } catch (const std::bad_alloc&) {  // NOLINT(bugprone-empty-catch): the report is lost
+  }
+}
+
+// The report of a use (`use`, for the message; `access`, of kind `kind`) of `object`, whose header
+// is not alive, naming its destruction when the execution recorded one at that address.
+void report_use_after_free(Execution& ex, const ObjectHeader& object, const std::string& use,
+                           const Access& access, OpKind kind, bool quietly) {
+  Failure failure;
+  failure.kind = FailureKind::kUseAfterFree;
+  if (const Grave* grave = ex.lifetimes().grave(&object)) {
+    failure.object = display_name(*grave);
+    failure.message = "use after free of " + failure.object + ": " + use + ", after " +
+                      thread_name(grave->thread) + " destroyed it" + after_text(grave->after);
+    failure.accesses = {Access{grave->thread, true, grave->after, grave->row}, access};
+  } else {
+    failure.message = "use after free: " + use +
+                      " touches a model object that is not alive (destroyed and its memory "
+                      "reused, or never constructed)";
+    failure.accesses = {access};
+  }
+  // Traced without the object's header, which is not to be read.
+  ex.trace_lifetime(kind, nullptr, failure.object + ": USE AFTER FREE", access.loc);
+  if (quietly) {
+    fail_quietly(ex, std::move(failure));
+  } else {
+    ex.fail(std::move(failure));
+  }
+}
+
 }  // namespace
+
+Execution* begin_destruction(ObjectHeader& object) noexcept {
+  Execution* ex = Execution::current_or_null();
+  if (!object.alive()) {
+    // Destroyed before (a double delete) or never a model object: its header is not read further.
+    if (ex != nullptr && !ex->abandoning()) {
+      try {
+        const Access again = destruction_access(*ex);
+        report_use_after_free(
+            *ex, object, thread_name(again.thread) + " destroys it again" + after_text(again.loc),
+            again, OpKind::kDestroy, true);
+      } catch (const std::bad_alloc&) {  // NOLINT(bugprone-empty-catch): the report is lost
+      }
+    }
+    return nullptr;
+  }
+  if (ex == nullptr || ex->abandoning()) {
+    object.mark_destroyed();
+    return nullptr;
+  }
+  return ex;
+}
+
+Access destruction_access(Execution& ex) noexcept {
+  return Access{ex.self(), true, ex.lifetimes().last(ex.self()), ex.trace_row()};
+}
+
+void end_destruction(Execution& ex, ObjectHeader& object, const Access& destruction,
+                     const std::optional<UnorderedAccess>& conflict,
+                     const std::optional<UnorderedAccess>& holder) noexcept {
+  if (ex.tracing()) {
+    try {
+      ex.trace_lifetime(OpKind::kDestroy, &object, "after", destruction.loc);
+    } catch (const std::bad_alloc&) {  // NOLINT(bugprone-empty-catch): the row is lost
+    }
+  }
+  if (!conflict && !holder) [[likely]] {
+    ex.lifetimes().bury(object, destruction.thread, destruction.loc, destruction.step);
+    object.mark_destroyed();
+    return;
+  }
+  std::optional<Failure> failure;
+  try {
+    failure = conflict ? destruction_race(object, *conflict, destruction)
+                       : destroyed_in_use(object, *holder, destruction);
+  } catch (const std::bad_alloc&) {  // NOLINT(bugprone-empty-catch): the report is lost
+  }
+  ex.lifetimes().bury(object, destruction.thread, destruction.loc, destruction.step);
+  object.mark_destroyed();
+  if (failure) fail_quietly(ex, std::move(*failure));
+}
+
+UnorderedAccess unordered_side(const Race& race) noexcept {
+  return UnorderedAccess{race.earlier.thread, race.earlier.write ? OpKind::kWrite : OpKind::kRead,
+                         race.earlier.loc, race.earlier.step};
+}
+
+std::optional<UnorderedAccess> unordered_atomic_access(Execution& ex,
+                                                       std::uint32_t location) noexcept {
+  const MemoryGraph& memory = ex.memory();
+  const std::optional<std::uint32_t> index =
+      memory.unordered_access(location, ex.self(), ex.clock(), ex.thread_count());
+  if (!index) return std::nullopt;
+  const MemoryEvent& event = memory.events()[*index];
+  OpKind kind = OpKind::kRmw;
+  if (event.kind == MemoryEventKind::kLoad) kind = OpKind::kLoad;
+  if (event.kind == MemoryEventKind::kStore) kind = OpKind::kStore;
+  if (event.kind == MemoryEventKind::kInit) kind = OpKind::kWrite;  // the construction
+  return UnorderedAccess{event.at.thread, kind, event.loc, event.trace_row};
+}
+
+void use_after_free(Execution& ex, SiteOp op, const ObjectHeader& object, const SourceLoc& loc) {
+  if (ex.abandoning()) return;
+  report_use_after_free(
+      ex, object,
+      thread_name(ex.self()) + "'s " + std::string(site_op_name(op)) + " at " + location_text(loc),
+      Access{ex.self(), op != SiteOp::kLoad && op != SiteOp::kRead, loc, ex.trace_row()},
+      op_kind(op), op == SiteOp::kUnlock);
+}
 
 Failure race_failure(const ObjectHeader& object, const Race& race) {
   Failure failure;
@@ -104,6 +264,7 @@ thread::~thread() {
 
 void thread::join(SourceLoc loc) {
   Execution& ex = Execution::current();
+  ex.lifetimes().note(ex.self(), loc);
   if (!joinable_) {
     check(false, "join() of a model thread that is not joinable", loc);
     return;
@@ -125,6 +286,7 @@ bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc, st
   ex.before(op);  // while abandoning, until the mutex is free (then it is taken, unchecked)
   mutex.owner = ex.self();
   HappensBefore::lock(ex.clock(), mutex.released);
+  mutex.last_ops.note(ex.self(), ex.clock(), OpKind::kLock, loc, ex.trace_row());
   ex.after(op, std::move(detail));
   return true;
 }
@@ -143,6 +305,7 @@ void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
   ex.before(op);
   HappensBefore::unlock(mutex.released, ex.clock());
   mutex.owner = kNoThread;
+  mutex.last_ops.note(ex.self(), ex.clock(), OpKind::kUnlock, loc, ex.trace_row());
   ex.after(op, std::move(detail));
 }
 
@@ -173,6 +336,20 @@ ModelSync::Mutex::Mutex(std::string_view name) {
   state_.kind = "mutex";
   state_.name = name;
   Execution::current().register_object(state_);
+}
+
+ModelSync::Mutex::~Mutex() {
+  Execution* ex = begin_destruction(state_);
+  if (ex == nullptr) return;
+  const Access destruction = destruction_access(*ex);
+  std::optional<UnorderedAccess> holder;
+  if (state_.owner != kNoThread) {
+    const LastOp& lock = state_.last_ops.by_thread[state_.owner];
+    holder = UnorderedAccess{state_.owner, lock.kind, lock.loc, lock.row};
+  }
+  end_destruction(*ex, state_, destruction,
+                  unordered_last_op(state_.last_ops, ex->self(), ex->clock(), ex->thread_count()),
+                  holder);
 }
 
 void ModelSync::Mutex::lock(SourceLoc loc) {
@@ -214,6 +391,7 @@ bool ModelSync::Mutex::try_lock_step(Execution& ex, const SourceLoc& loc) {
     state_.owner = ex.self();
     HappensBefore::lock(ex.clock(), state_.released);
   }
+  state_.last_ops.note(ex.self(), ex.clock(), OpKind::kTryLock, loc, ex.trace_row());
   ex.after(op, acquired ? "acquired" : "busy");
   if (acquired) ex.acquired(SiteOp::kTryLock, state_, loc);
   return acquired;
@@ -222,6 +400,20 @@ bool ModelSync::Mutex::try_lock_step(Execution& ex, const SourceLoc& loc) {
 ModelSync::OnceFlag::OnceFlag() {
   state_.kind = "once";
   Execution::current().register_object(state_);
+}
+
+ModelSync::OnceFlag::~OnceFlag() {
+  Execution* ex = begin_destruction(state_);
+  if (ex == nullptr) return;
+  const Access destruction = destruction_access(*ex);
+  std::optional<UnorderedAccess> runner;
+  if (state_.phase == OnceState::Phase::kRunning) {
+    const LastOp& start = state_.last_ops.by_thread[state_.runner];
+    runner = UnorderedAccess{state_.runner, start.kind, start.loc, start.row};
+  }
+  end_destruction(*ex, state_, destruction,
+                  unordered_last_op(state_.last_ops, ex->self(), ex->clock(), ex->thread_count()),
+                  runner);
 }
 
 }  // namespace doublecheck::model

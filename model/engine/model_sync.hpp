@@ -15,6 +15,7 @@
 #include <atomic>
 #include <concepts>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -23,6 +24,7 @@
 
 #include "model/engine/execution.hpp"
 #include "model/engine/happens_before.hpp"
+#include "model/engine/lifetime.hpp"
 #include "model/engine/memory_graph.hpp"
 #include "model/engine/operation.hpp"
 #include "model/engine/operation_hook.hpp"
@@ -42,6 +44,38 @@ std::string describe_store_place(const MemoryGraph& memory, std::uint32_t locati
 
 // The failure report for a race on `object`.
 Failure race_failure(const ObjectHeader& object, const Race& race);
+
+// --- lifetimes (lifetime.hpp): a destruction is a write, a use after it a use after free ---
+//
+// A model object's destructor calls begin_destruction first: it returns the execution to check the
+// destruction in, or nullptr when there is nothing to check — outside a model run, while the
+// execution is being abandoned (then a destruction only marks the header: nothing that can throw
+// or park), or when the object is already destroyed (a second destruction, reported here as a use
+// after free). The destructor then looks for another thread's access that does not happen before
+// it, and end_destruction traces it, records it, marks the header destroyed and, last, reports
+// the race (or, `holder`, that a thread still holds the mutex or runs the once-flag's initialiser)
+// — last, because Execution::fail may return, and the destructor then just finishes without
+// touching the object again. None of them throws: a destructor must not (std::terminate), and
+// today fail() unwinds the thread when its execution is abandoned; that unwinding is stopped
+// here, and the thread goes on with every operation doing nothing until it ends.
+Execution* begin_destruction(ObjectHeader& object) noexcept;
+// The destruction as one side of a race: the calling thread, after its last operation with a
+// location (lifetime.hpp), at the next trace row.
+Access destruction_access(Execution& ex) noexcept;
+void end_destruction(Execution& ex, ObjectHeader& object, const Access& destruction,
+                     const std::optional<UnorderedAccess>& conflict,
+                     const std::optional<UnorderedAccess>& holder = std::nullopt) noexcept;
+// The other side of a race that AccessHistory found (a Shared<T>'s destruction).
+UnorderedAccess unordered_side(const Race& race) noexcept;
+// Another thread's last access to the atomic `location` that does not happen before the calling
+// thread's destruction of it (the memory graph keeps each thread's last one).
+std::optional<UnorderedAccess> unordered_atomic_access(Execution& ex,
+                                                       std::uint32_t location) noexcept;
+// Reports the calling thread's `op` at `loc` on `object`, whose header is not alive, as a use after
+// free, naming the destruction when the execution recorded one at that address. An unlock (reached
+// from a scoped lock's destructor) reports it without unwinding, as Execution::fail does for an
+// unlock by a non-owner.
+void use_after_free(Execution& ex, SiteOp op, const ObjectHeader& object, const SourceLoc& loc);
 
 // A model assertion: fails the execution with `message` when `condition` is false.
 void check(bool condition, std::string_view message, SourceLoc loc = SourceLoc::current());
@@ -82,6 +116,13 @@ void end_intercepted(Execution& ex, const Decision& decision, const SourceLoc& l
 template <class Perform>
 decltype(auto) intercepted(Execution& ex, SiteOp op, ObjectHeader& object, const SourceLoc& loc,
                            std::memory_order order, Perform&& perform) {
+  // Every operation first reads its object's liveness mark (ObjectHeader): a destroyed object is
+  // not touched, and when Execution::fail returns the operation returns a value-initialised result.
+  if (!object.alive()) [[unlikely]] {
+    use_after_free(ex, op, object, loc);
+    return std::invoke_result_t<Perform&&, const Decision&>();
+  }
+  ex.lifetimes().note(ex.self(), loc);  // where a destruction that follows is "after"
   if (!ex.intercepting()) [[likely]] {
     return std::forward<Perform>(perform)(Decision::as_written(order));
   }
@@ -129,6 +170,9 @@ struct ModelSync {
     explicit Mutex(std::string_view name = {});
     Mutex(const Mutex&) = delete;
     Mutex& operator=(const Mutex&) = delete;
+    // A write (lifetime.hpp): every other thread's last lock, try_lock or unlock must happen
+    // before it, and no thread may hold it.
+    ~Mutex();
 
     void lock(SourceLoc loc = SourceLoc::current()) DC_ACQUIRE();
     void unlock(SourceLoc loc = SourceLoc::current()) DC_RELEASE();
@@ -156,6 +200,14 @@ struct ModelSync {
     }
     Atomic(const Atomic&) = delete;
     Atomic& operator=(const Atomic&) = delete;
+    // A write (lifetime.hpp), not an atomic one: every other thread's last operation on it must
+    // happen before it.
+    ~Atomic() {
+      Execution* ex = begin_destruction(state_);
+      if (ex == nullptr) return;
+      const Access destruction = destruction_access(*ex);
+      end_destruction(*ex, state_, destruction, unordered_atomic_access(*ex, state_.id));
+    }
 
     T load(std::memory_order order = std::memory_order_seq_cst,
            SourceLoc loc = SourceLoc::current()) const {
@@ -461,9 +513,21 @@ struct ModelSync {
       Execution& ex = Execution::current();
       ex.register_object(header_);
       access(ex, true, loc, [] {});  // construction writes the value
+      ex.lifetimes().note(ex.self(), loc);
     }
     Shared(const Shared&) = delete;
     Shared& operator=(const Shared&) = delete;
+    // A write (lifetime.hpp): the last write and every read since must happen before it.
+    ~Shared() {
+      Execution* ex = begin_destruction(header_);
+      if (ex == nullptr) return;
+      const Access destruction = destruction_access(*ex);
+      const Epoch epoch{ex->self(), ex->clock()[ex->self()]};
+      const std::optional<Race> race =
+          history_.on_write(epoch, ex->clock(), destruction.loc, destruction.step);
+      end_destruction(*ex, header_, destruction,
+                      race ? std::optional(unordered_side(*race)) : std::nullopt);
+    }
 
     // Under a decision that releases a held mutex around the read (kAround), the relock (a
     // decision point) comes before the caller copies the value: a write another thread makes in
@@ -539,6 +603,9 @@ struct ModelSync {
     OnceFlag();
     OnceFlag(const OnceFlag&) = delete;
     OnceFlag& operator=(const OnceFlag&) = delete;
+    // A write (lifetime.hpp): every other thread's last call_once must happen before it, and no
+    // thread may be running its initialiser.
+    ~OnceFlag();
 
    private:
     friend struct ModelSync;
@@ -563,11 +630,13 @@ struct ModelSync {
     ex.before(op);
     if (state.phase == OnceState::Phase::kDone) {
       HappensBefore::once_found_done(ex.clock(), state.released);
+      state.last_ops.note(ex.self(), ex.clock(), OpKind::kCallOnce, loc, ex.trace_row());
       ex.after(op, "already done");
       return;
     }
     state.phase = OnceState::Phase::kRunning;
     state.runner = ex.self();
+    state.last_ops.note(ex.self(), ex.clock(), OpKind::kCallOnce, loc, ex.trace_row());
     ex.after(op, "runs the initialiser");
     try {
       std::forward<F>(f)();
@@ -582,6 +651,7 @@ struct ModelSync {
     state.phase = OnceState::Phase::kDone;
     state.runner = kNoThread;
     HappensBefore::once_completed(state.released, ex.clock());
+    state.last_ops.note(ex.self(), ex.clock(), OpKind::kOnceDone, loc, ex.trace_row());
     ex.after(done, "initialiser done");
   }
 };

@@ -37,6 +37,8 @@ std::string_view op_name(OpKind kind) {
       return "assume";
     case OpKind::kCheck:
       return "check";
+    case OpKind::kDestroy:
+      return "destroy";
   }
   return "?";
 }

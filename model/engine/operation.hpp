@@ -1,6 +1,7 @@
 // The visible operations of a model thread, and the model objects they act on.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -32,6 +33,7 @@ enum class OpKind : std::uint8_t {
   kWrite,     // a Shared<T> write
   kCheck,     // a model assertion (only traced when it fails)
   kAssume,    // a false model::assume: the thread waits forever (never enabled)
+  kDestroy,   // a model object's destructor ran (traced only; not a decision point)
 };
 
 // The verb the trace prints for an operation.
@@ -39,10 +41,49 @@ std::string_view op_name(OpKind kind);
 
 // What every model object has: a stable id (its creation order in the execution, the same on every
 // run of the same path) and the name given to it in the source, if any.
+//
+// And whether it is alive: `liveness` is kAlive from construction (its initialiser) until the
+// model object's destructor marks it kDestroyed (model_sync.hpp: begin_destruction). Every
+// operation reads it first, so a use after the destruction is reported as one
+// (FailureKind::kUseAfterFree). Reading a destroyed object's header is formally undefined, and it
+// is exactly what a checker of native code has to do: the memory may have been freed and reused.
+// A mismatch is reported (the destructor's mark, or whatever overwrote it); the one case it cannot
+// see is the ABA one, a new model object whose header is at the same address (a live mark). The
+// accesses are volatile so that the compiler keeps them: a store in a destructor is otherwise
+// dead to it (GCC's -flifetime-dse), and so is a load of an object it knows to be destroyed.
 struct ObjectHeader {
+  static constexpr std::uint32_t kAlive = 0x4C495645U;      // "LIVE"
+  static constexpr std::uint32_t kDestroyed = 0x44454144U;  // "DEAD"
+
   std::uint32_t id = 0;
   std::string_view kind;  // "mutex", "atomic", "shared", "once": names an unnamed object
   std::string_view name;  // must outlive the object (the emitter passes string literals)
+  std::uint32_t liveness = kAlive;
+
+  [[nodiscard]] bool alive() const {
+    return *static_cast<const volatile std::uint32_t*>(&liveness) == kAlive;
+  }
+  void mark_destroyed() { *static_cast<volatile std::uint32_t*>(&liveness) = kDestroyed; }
+};
+
+// One thread's last operation on a synchronisation object, what its destruction is checked
+// against (model_sync.hpp: a destruction is a write).
+struct LastOp {
+  std::uint32_t tick = 0;  // the thread's clock at the operation (its epoch); 0: none
+  OpKind kind = OpKind::kYield;
+  std::uint32_t row = 0;  // trace row, for the report
+  SourceLoc loc;
+};
+
+// Each thread's last operation on a mutex or a once-flag: O(threads) per object and one store per
+// operation. The last one of each thread is enough: its earlier ones happen before it.
+struct LastOps {
+  std::array<LastOp, kMaxThreads> by_thread{};
+
+  void note(ThreadId thread, const VectorClock& clock, OpKind kind, const SourceLoc& loc,
+            std::uint32_t row) {
+    by_thread[thread] = LastOp{clock[thread], kind, row, loc};
+  }
 };
 
 // "metrics.tool_calls", or "mutex#3" for an object without a name.
@@ -51,6 +92,7 @@ std::string display_name(const ObjectHeader& object);
 struct MutexState : ObjectHeader {
   ThreadId owner = kNoThread;  // the thread holding it, or kNoThread
   SyncClock released;          // the clock of the last unlock: what the next lock acquires
+  LastOps last_ops;            // each thread's last lock, try_lock or unlock
 };
 
 // An atomic's stores and their clocks are kept by the execution's memory graph, by the id.
@@ -61,6 +103,7 @@ struct OnceState : ObjectHeader {
   Phase phase = Phase::kIdle;
   ThreadId runner = kNoThread;  // the thread running the initialiser (kRunning)
   SyncClock released;           // the initialiser's clock at its end: every caller acquires it
+  LastOps last_ops;             // each thread's last call_once (or the end of its initialiser)
 };
 
 // The operation a parked thread will perform when it is next chosen. Knowing it before choosing

@@ -25,6 +25,8 @@ RULES = {
                  "happens-before between them (no lock, no release/acquire pair orders them).",
     "assertion failed": "A property of the model (DESIGN.md P1-P6, or your own) was false in some "
                         "interleaving.",
+    "use after free": "A model object used after its destruction (or a mutex destroyed while a "
+                      "thread holds it): the use comes after the destructor in happens-before.",
     "deadlock": "Every live thread is blocked.",
     "thread-safety": "Clang's -Wthread-safety: a field guarded by a mutex is accessed without it.",
     NOT_SHOWN: "A synchronisation site of a fix whose weakening (no lock, a weaker memory order, "
