@@ -116,6 +116,7 @@ const Registry& example_models() {
     add_peterson_models(r);
     add_store_load_models(r);
     add_spsc_ring_models(r);
+    add_refcount_models(r);
     return r;
   }();
   return registry;

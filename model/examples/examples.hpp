@@ -12,5 +12,6 @@ const model::Registry& example_models();
 void add_peterson_models(model::Registry& registry);
 void add_store_load_models(model::Registry& registry);
 void add_spsc_ring_models(model::Registry& registry);
+void add_refcount_models(model::Registry& registry);
 
 }  // namespace doublecheck::examples
