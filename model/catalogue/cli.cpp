@@ -61,6 +61,7 @@ struct Settings {
   bool no_progress = false;
   std::optional<std::int64_t> max_steps;
   std::optional<std::int64_t> max_shared_accesses;
+  std::optional<std::int64_t> stack_size;  // KiB
   std::optional<std::int64_t> max_executions;
   std::optional<double> time_limit;
   bool mutate = false;
@@ -141,6 +142,9 @@ void add_search_options(po::options_description& options, Settings& s) {
   add("max-steps", po::value<std::int64_t>(), "steps per execution before a livelock is reported");
   add("max-shared-accesses", po::value<std::int64_t>(),
       "Shared<T> accesses per execution before a loop on plain data is reported (1000000)");
+  add("stack-size", po::value<std::int64_t>(),
+      "KiB of stack per model thread, 64 to 1048576 (1024: reserved, only the pages a thread "
+      "touches cost memory); raise it when a model reports a stack overflow");
   add("max-executions", po::value<std::int64_t>(), "stop each search after N executions run");
   add("time-limit", po::value<double>(), "stop each search after S seconds (S > 0)");
   add("mutate", po::bool_switch(&s.mutate),
@@ -189,6 +193,7 @@ std::variant<Settings, Stop> parse(const RunnerInfo& info, int argc, char** argv
   number("jobs", s.jobs);
   number("max-steps", s.max_steps);
   number("max-shared-accesses", s.max_shared_accesses);
+  number("stack-size", s.stack_size);
   number("max-executions", s.max_executions);
   if (vm.count("time-limit") != 0U) s.time_limit = vm["time-limit"].as<double>();
   return s;
@@ -251,6 +256,8 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
   in_range("jobs", s.jobs, 1, 256);
   in_range("max-steps", s.max_steps, 1, kMost);
   in_range("max-shared-accesses", s.max_shared_accesses, 1, kMost);
+  in_range("stack-size", s.stack_size, static_cast<std::int64_t>(StackPool::kMinStackSize >> 10),
+           static_cast<std::int64_t>(StackPool::kMaxStackSize >> 10));
   in_range("max-executions", s.max_executions, 1, kMost);
   if (!range_error.empty()) return usage(range_error);
   if (s.time_limit && !(*s.time_limit > 0 && *s.time_limit < 1e9)) {
@@ -319,6 +326,7 @@ ExploreOptions options_for(const ModelSpec& spec, const Settings& s, const Plan&
   if (s.max_shared_accesses) {
     options.max_shared_accesses = static_cast<std::uint64_t>(*s.max_shared_accesses);
   }
+  if (s.stack_size) options.stack_size = static_cast<std::size_t>(*s.stack_size) << 10;
   if (s.max_executions) options.max_executions = static_cast<std::uint64_t>(*s.max_executions);
   if (s.time_limit) options.time_limit_seconds = *s.time_limit;
   if (!s.replay.empty()) options.replay_token = s.replay;

@@ -214,7 +214,7 @@ void print_progress(std::string_view model, const Shared& shared, Clock::time_po
 Outcome explore_part(std::string_view model, const ExploreOptions& options, Scheduler& scheduler,
                      PartitionedScheduler* partition, const std::function<void()>& body,
                      Shared& shared, Clock::time_point start, bool show_progress) {
-  StackPool stacks;
+  StackPool stacks(options.stack_size);
   const std::unique_ptr<OperationHook> hook =
       options.hooks ? options.hooks->for_search() : nullptr;  // this job's
   const ExecutionConfig config = config_of(options, hook.get());
@@ -324,7 +324,7 @@ Outcome explore(std::string_view model, const ExploreOptions& options,
 // so the interleaving is run once more, deterministically, with the history on.
 Failure counterexample(const ExploreOptions& options, const Found& found,
                        const std::function<void()>& body) {
-  StackPool stacks;
+  StackPool stacks(options.stack_size);
   ReplayScheduler scheduler(found.choices);
   const std::unique_ptr<OperationHook> hook = replay_hook(options);
   ExecutionConfig config = config_of(options, hook.get());
@@ -355,7 +355,7 @@ std::optional<Found> fewest_preemptions(const ExploreOptions& options, const Fou
                                         std::uint32_t preemptions,
                                         const std::function<void()>& body) {
   const std::string signature = found.failure.signature();
-  StackPool stacks;
+  StackPool stacks(options.stack_size);
   const std::unique_ptr<OperationHook> hook = replay_hook(options);
   const ExecutionConfig config = config_of(options, hook.get());
   for (std::uint32_t bound = 0; bound < preemptions; ++bound) {
@@ -394,6 +394,18 @@ ExploreResult Explorer::run(std::string_view model_name, const std::function<voi
   const auto start = Clock::now();
   ExploreResult result;
   result.model = std::string(model_name);
+  if (options_.stack_size < StackPool::kMinStackSize ||
+      options_.stack_size > StackPool::kMaxStackSize) {
+    result.search = std::string(search_name(options_.search));
+    result.stopped_by = "usage error";
+    result.failures.push_back(Failure::make(
+        FailureKind::kUsageError, "ExploreOptions::stack_size must be from " +
+                                      std::to_string(StackPool::kMinStackSize >> 10) + " KiB to " +
+                                      std::to_string(StackPool::kMaxStackSize >> 10) +
+                                      " KiB, not " + std::to_string(options_.stack_size) +
+                                      " bytes"));
+    return result;
+  }
 
   std::optional<std::string> replay = options_.replay_token;
   if (!replay) replay = replay_from_environment(model_name);
@@ -412,7 +424,7 @@ ExploreResult Explorer::run(std::string_view model_name, const std::function<voi
       options.memory_model = schedule->memory_model;
       result.memory_model = schedule->memory_model;
       result.executions = 1;
-      StackPool stacks;
+      StackPool stacks(options.stack_size);
       ReplayScheduler probe(schedule->choices);
       const std::unique_ptr<OperationHook> hook = replay_hook(options);
       Execution execution(stacks, probe, config_of(options, hook.get()));

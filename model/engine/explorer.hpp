@@ -57,6 +57,10 @@ struct ExploreOptions {
   // Shared<T> accesses per execution (not decision points, so not steps); more is taken for a
   // loop on plain data only.
   std::uint64_t max_shared_accesses = 1'000'000;
+  // Bytes of stack per model thread, from StackPool::kMinStackSize to kMaxStackSize (fiber.hpp).
+  // Reserved, not committed: only the pages a thread touches cost memory. An overflow is reported
+  // as a crash (a stack overflow) of the execution.
+  std::size_t stack_size = StackPool::kDefaultStackSize;
   // Executions run, counted or not (0: no limit; a limit makes the search bounded).
   std::uint64_t max_executions = 0;
   double time_limit_seconds = 0;  // 0: no limit (a limit makes the search bounded)

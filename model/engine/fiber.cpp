@@ -1,10 +1,25 @@
 #include "model/engine/fiber.hpp"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <new>
 
 namespace doublecheck::model {
+namespace {
+
+std::size_t page_size() {
+  const long page = ::sysconf(_SC_PAGESIZE);
+  return page > 0 ? static_cast<std::size_t>(page) : std::size_t{4096};
+}
+
+std::size_t round_up(std::size_t size, std::size_t unit) { return (size + unit - 1) / unit * unit; }
+
+}  // namespace
+
+StackPool::StackPool(std::size_t stack_size)
+    : stack_size_(round_up(stack_size, page_size())),
+      guard_size_(round_up(kGuardSize, page_size())) {}
 
 StackPool::~StackPool() {
   for (auto& stack : free_) {
@@ -19,14 +34,20 @@ boost::context::stack_context StackPool::allocate() {
     free_.pop_back();
     return stack;
   }
-  const std::size_t page = 4096;
-  void* base =
-      ::mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  const std::size_t guard = guard_size_;
+  const std::size_t mapped = guard + stack_size_;
+  // MAP_NORESERVE: no swap is reserved for the whole stack up front; pages are committed as the
+  // thread touches them. MAP_STACK: a hint that keeps transparent huge pages off it.
+  void* base = ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
   if (base == MAP_FAILED) throw std::bad_alloc();
-  ::mprotect(base, page, PROT_NONE);  // the guard page, below the stack (stacks grow down)
+  if (::mprotect(base, guard, PROT_NONE) != 0) {  // the guard, below the stack (stacks grow down)
+    ::munmap(base, mapped);
+    throw std::bad_alloc();
+  }
   boost::context::stack_context stack;
-  stack.size = kStackSize;
-  stack.sp = static_cast<char*>(base) + kStackSize;
+  stack.size = mapped;  // as Boost's protected_fixedsize_stack: the guard included
+  stack.sp = static_cast<char*>(base) + mapped;
   return stack;
 }
 

@@ -12,13 +12,21 @@
 namespace doublecheck::model {
 
 // Stacks are reused across executions: an explorer runs millions of short executions, and an
-// mmap/munmap pair per model thread would cost more than the execution itself. Each stack has a
-// guard page, so an overflow is a clean SIGSEGV, not silent corruption.
+// mmap/munmap pair per model thread would cost more than the execution itself. A stack is
+// reserved, not committed (MAP_NORESERVE): the kernel backs only the pages a thread touches, so a
+// large default costs address space, not memory. Guard pages below each stack turn an overflow
+// into a clean SIGSEGV; the build's -fstack-clash-protection makes a frame larger than the guard
+// probe its pages in order instead of jumping over it into the memory below.
 class StackPool {
  public:
-  static constexpr std::size_t kStackSize = std::size_t{256} * 1024;
+  static constexpr std::size_t kDefaultStackSize = std::size_t{1} << 20;  // 1 MiB
+  // The range ExploreOptions::stack_size and --stack-size accept.
+  static constexpr std::size_t kMinStackSize = std::size_t{64} << 10;  // 64 KiB
+  static constexpr std::size_t kMaxStackSize = std::size_t{1} << 30;   // 1 GiB
+  static constexpr std::size_t kGuardSize = std::size_t{16} << 10;     // 4 pages of 4 KiB
 
-  StackPool() = default;
+  // Stacks of `stack_size` bytes (rounded up to whole pages), each with its guard below.
+  explicit StackPool(std::size_t stack_size = kDefaultStackSize);
   StackPool(const StackPool&) = delete;
   StackPool& operator=(const StackPool&) = delete;
   ~StackPool();
@@ -26,7 +34,12 @@ class StackPool {
   boost::context::stack_context allocate();
   void deallocate(boost::context::stack_context& stack) noexcept;
 
+  // The usable size of each stack (without its guard).
+  [[nodiscard]] std::size_t stack_size() const { return stack_size_; }
+
  private:
+  std::size_t stack_size_;                           // whole pages
+  std::size_t guard_size_;                           // whole pages
   std::vector<boost::context::stack_context> free_;  // stacks ready for reuse
 };
 
