@@ -3,6 +3,7 @@
 #include <cxxabi.h>
 
 #include <cstddef>
+#include <cstdlib>
 #include <mutex>
 #include <new>
 #include <stdexcept>
@@ -104,7 +105,8 @@ Execution& Execution::current() {
 Execution* Execution::current_or_null() { return tl_current; }
 
 Fiber Execution::start_fiber(ThreadId id) {
-  return Fiber(std::allocator_arg, PooledStack(stacks_), [this, id](Fiber&& resumer) {
+  PooledStack stack(stacks_, &stacks_of_[id]);  // notes the stack: a crash report needs it
+  return Fiber(std::allocator_arg, stack, [this, id](Fiber&& resumer) {
     threads_[id].resumer = std::move(resumer);
     run_thread(*this, id);
     ModelThread& self = threads_[id];
@@ -141,6 +143,7 @@ void Execution::run_thread(Execution& ex, ThreadId id) {
 
 void Execution::resume(ThreadId id, ThreadState::Resumer by) {
   const ThreadId caller = running_;
+  const bool caller_in_model_thread = std::exchange(in_model_thread_, true);
   running_ = id;
   ModelThread& thread = threads_[id];
   thread.state.resume(by);
@@ -154,6 +157,36 @@ void Execution::resume(ThreadId id, ThreadState::Resumer by) {
   thread.eh_uncaught = eh->uncaught;
   *eh = mine;
   running_ = caller;
+  in_model_thread_ = caller_in_model_thread;
+  if (crashing_ == id) [[unlikely]] {
+    report_crash(id);
+  }
+}
+
+void Execution::crash_out(CrashSignal crash) noexcept {
+  crash.stack_overflow = stacks_.in_guard(stacks_of_[running_], crash.address);
+  crash_ = crash;
+  crashing_ = running_;
+  // From the signal stack to whoever resumed the thread (in resume()); nothing resumes it again.
+  std::move(threads_[running_].resumer).resume();
+  std::abort();  // unreachable
+}
+
+void Execution::bury(ThreadId id) { bury_forever(std::move(threads_[id].fiber)); }
+
+void Execution::report_crash(ThreadId id) {
+  crashing_ = kNoThread;
+  ModelThread& thread = threads_[id];
+  thread.state.crash();
+  bury(id);
+  if (abandoning_) return;  // unwinding after another failure, which is the one reported
+  const std::uint32_t row = trace_.next_row();
+  if (config_.tracing) {
+    record(id, OpKind::kCrash, nullptr, crash_cell(crash_), SourceLoc{});
+    trace_.highlight(row);
+  }
+  failures_.push_back(crash_failure(crash_, id, thread.pending.loc, row, stacks_.stack_size()));
+  stopped_ = true;
 }
 
 void Execution::park() {
@@ -261,7 +294,12 @@ void Execution::run(const std::function<void()>& body) {
   }
   if (!stopped_) finish_checks();
   if (stopped_) abandon_all();
-  for (ThreadId t = 0; t < thread_count_; ++t) threads_[t].body = nullptr;
+  for (ThreadId t = 0; t < thread_count_; ++t) {
+    threads_[t].body = nullptr;
+    // Nothing refers to a crashed thread's stack any more: its buried fiber's context was saved
+    // on the signal stack, and the other threads, which may have used its objects, are unwound.
+    if (threads_[t].state.crashed()) stacks_.deallocate(stacks_of_[t]);
+  }
   tl_current = previous_current_;
 }
 

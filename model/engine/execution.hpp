@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/engine/crash.hpp"
 #include "model/engine/failure.hpp"
 #include "model/engine/fiber.hpp"
 #include "model/engine/lifetime.hpp"
@@ -165,6 +166,15 @@ class Execution {
   // returns at once.
   void fail(Failure failure);
 
+  // --- used by the crash handler (crash.hpp), in a signal handler on the execution's thread ---
+  // A model thread's fiber runs now (not the step loop, which runs between them).
+  [[nodiscard]] bool in_model_thread() const { return in_model_thread_; }
+  // The running model thread took the fatal signal `crash`: records it without allocating and
+  // switches to the thread's resumer, never to come back (the thread is buried there, and the
+  // failure reported: report_crash()).
+  [[noreturn]] void crash_out(CrashSignal crash) noexcept;
+  [[nodiscard]] MemoryModel memory_model() const { return config_.memory_model; }
+
   // Thread operations.
   ThreadId spawn(std::function<void()> body, const SourceLoc& loc);
   void join(ThreadId target, const SourceLoc& loc);
@@ -225,6 +235,11 @@ class Execution {
   // A model thread's body and the handler every exception that leaves it meets (the unwinding of
   // a stopped execution's thread ends here: its address is what park()'s probe looks for).
   [[gnu::noinline]] static void run_thread(Execution& ex, ThreadId id);
+  // Moves the thread's suspended fiber into the graveyard (fiber.hpp: bury_forever), so that it is
+  // never resumed nor destroyed.
+  void bury(ThreadId id);
+  // On the resumer's stack after crash_out: buries the crashed thread and reports its failure.
+  void report_crash(ThreadId id);
 
   StackPool& stacks_;
   Scheduler& scheduler_;
@@ -257,6 +272,12 @@ class Execution {
   Trace trace_;
   Execution* previous_current_ = nullptr;  // restored when this execution ends (nesting)
   Lifetimes lifetimes_;
+  bool in_model_thread_ = false;   // a model thread's fiber runs now (crash.hpp)
+  ThreadId crashing_ = kNoThread;  // set by crash_out, for the resumer to bury and report
+  CrashSignal crash_;              // what the crash handler saw
+  // Each thread's stack (from the pool): a fault in its guard pages is its stack overflow, and a
+  // crashed thread's stack goes back to the pool once the execution is over.
+  std::array<boost::context::stack_context, kMaxThreads> stacks_of_{};
 };
 
 }  // namespace doublecheck::model

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/engine/crash.hpp"
 #include "model/engine/execution.hpp"
 #include "model/search/dpor.hpp"
 #include "model/search/partition.hpp"
@@ -300,7 +301,10 @@ Outcome explore(std::string_view model, const ExploreOptions& options,
   std::vector<Outcome> outcomes(jobs);
   std::vector<std::thread> workers;
   for (std::uint32_t job = 1; job < jobs; ++job) {
-    workers.emplace_back([&, job] { outcomes[job] = run_job(job); });
+    workers.emplace_back([&, job] {
+      const CrashScope crashes(model);  // this OS thread runs executions too
+      outcomes[job] = run_job(job);
+    });
   }
   outcomes[0] = run_job(0);
   for (std::thread& worker : workers) worker.join();
@@ -394,6 +398,9 @@ ExploreResult Explorer::run(std::string_view model_name, const std::function<voi
   const auto start = Clock::now();
   ExploreResult result;
   result.model = std::string(model_name);
+  // A fatal signal in a model thread is a failure of its execution (crash.hpp), from here on.
+  const CrashScope crashes(result.model);
+
   if (options_.stack_size < StackPool::kMinStackSize ||
       options_.stack_size > StackPool::kMaxStackSize) {
     result.search = std::string(search_name(options_.search));

@@ -27,6 +27,8 @@ std::string_view kind_name(FailureKind kind) {
       return "step bound exceeded";
     case FailureKind::kLivelock:
       return "livelock";
+    case FailureKind::kCrash:
+      return "crash";
     case FailureKind::kUsageError:
       return "usage error";
   }
@@ -41,7 +43,9 @@ std::string Failure::signature() const {
   // A race between two lines is one race, whichever of the two accesses came first.
   if (kind == FailureKind::kDataRace) std::sort(places.begin(), places.end());
   for (const std::string& place : places) text += "|" + place;
-  if (accesses.empty()) text += "|" + message;
+  // A crash's message has its faulting address, which differs from run to run (stacks are reused
+  // in any order): the signal (its object) and the thread's place name it.
+  if (accesses.empty() && kind != FailureKind::kCrash) text += "|" + message;
   return text;
 }
 

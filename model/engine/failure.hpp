@@ -25,6 +25,7 @@ enum class FailureKind : std::uint8_t {
   kUncaughtException,  // an exception escaped a model thread
   kStepBoundExceeded,  // an infinite loop (or a livelock fair spinning cannot see)
   kLivelock,           // every live thread spins without effect or is blocked
+  kCrash,              // a fatal signal in a model thread: a bad access, a stack overflow, abort()
   kUsageError,         // the model misuses the explorer (too many threads, nondeterminism, ...)
 };
 

@@ -3,7 +3,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstddef>
+#include <mutex>
 #include <new>
+#include <utility>
 
 namespace doublecheck::model {
 namespace {
@@ -14,6 +17,31 @@ std::size_t page_size() {
 }
 
 std::size_t round_up(std::size_t size, std::size_t unit) { return (size + unit - 1) / unit * unit; }
+
+// A T built on first use and never destroyed: the graveyard must outlive everything, static
+// destructors at exit included.
+template <typename T>
+class NoDestructor {
+ public:
+  NoDestructor() { ::new (static_cast<void*>(storage_)) T(); }
+  NoDestructor(const NoDestructor&) = delete;
+  NoDestructor& operator=(const NoDestructor&) = delete;
+  ~NoDestructor() = default;  // deliberately leaves the T alone
+  T& get() { return *std::launder(reinterpret_cast<T*>(storage_)); }
+
+ private:
+  alignas(T) std::byte storage_[sizeof(T)]{};
+};
+
+struct Graveyard {
+  std::mutex mutex;
+  std::vector<Fiber> fibers;  // guarded by mutex; moving a fiber only moves its handle
+};
+
+Graveyard& graveyard() {
+  static NoDestructor<Graveyard> graveyard;
+  return graveyard.get();
+}
 
 }  // namespace
 
@@ -51,8 +79,22 @@ boost::context::stack_context StackPool::allocate() {
   return stack;
 }
 
+void bury_forever(Fiber fiber) {
+  Graveyard& yard = graveyard();
+  const std::lock_guard lock(yard.mutex);
+  yard.fibers.push_back(std::move(fiber));
+}
+
 void StackPool::deallocate(boost::context::stack_context& stack) noexcept {
   free_.push_back(stack);
+}
+
+bool StackPool::in_guard(const boost::context::stack_context& stack,
+                         std::uintptr_t address) const noexcept {
+  if (stack.sp == nullptr) return false;
+  const auto top = reinterpret_cast<std::uintptr_t>(stack.sp);
+  const std::uintptr_t base = top - stack.size;
+  return address >= base && address < base + guard_size_;
 }
 
 }  // namespace doublecheck::model

@@ -39,6 +39,8 @@ std::string_view op_name(OpKind kind) {
       return "check";
     case OpKind::kDestroy:
       return "destroy";
+    case OpKind::kCrash:
+      return "crash";
   }
   return "?";
 }

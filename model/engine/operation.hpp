@@ -34,6 +34,7 @@ enum class OpKind : std::uint8_t {
   kCheck,     // a model assertion (only traced when it fails)
   kAssume,    // a false model::assume: the thread waits forever (never enabled)
   kDestroy,   // a model object's destructor ran (traced only; not a decision point)
+  kCrash,     // a fatal signal stopped the thread (only traced: crash.hpp)
 };
 
 // The verb the trace prints for an operation.

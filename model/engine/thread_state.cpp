@@ -15,6 +15,8 @@ std::string_view phase_name(ThreadState::Phase phase) {
       return "parked";
     case ThreadState::Phase::kFinished:
       return "finished";
+    case ThreadState::Phase::kCrashed:
+      return "crashed";
   }
   return "?";
 }

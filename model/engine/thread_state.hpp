@@ -3,6 +3,7 @@
 // It changes only through the named transitions below:
 //
 //   kNew --resume--> kRunning --park--> kParked --resume--> kRunning --finish--> kFinished
+//   kRunning --crash--> kCrashed (a fatal signal: never runs again; crash.hpp)
 //   handle: kJoinable --join (once finished)--> kJoined;  kJoinable --forget--> kForgotten
 //
 // An illegal transition is a bug of the engine, never of a model: model code reaches these only
@@ -24,6 +25,7 @@ class ThreadState {
     kRunning,   // executing (the one thread of the execution that runs)
     kParked,    // stopped before a visible operation (its pending operation) until resumed
     kFinished,  // its body returned or threw
+    kCrashed,   // a fatal signal stopped it mid-run: its fiber is buried, it never runs again
   };
   // Who resumed a running thread, which decides where its next park goes.
   enum class Resumer : std::uint8_t {
@@ -68,6 +70,13 @@ class ThreadState {
     }
     phase_ = Phase::kFinished;
   }
+  // kRunning -> kCrashed: a fatal signal in the thread (crash.hpp).
+  void crash() {
+    if (phase_ != Phase::kRunning) [[unlikely]] {
+      illegal("crash");
+    }
+    phase_ = Phase::kCrashed;
+  }
   // Handle kJoinable -> kJoined, once the thread has finished.
   void join() {
     if (handle_ != Handle::kJoinable || phase_ != Phase::kFinished) [[unlikely]] {
@@ -87,6 +96,7 @@ class ThreadState {
   [[nodiscard]] Handle handle() const { return handle_; }
   [[nodiscard]] bool parked() const { return phase_ == Phase::kParked; }
   [[nodiscard]] bool finished() const { return phase_ == Phase::kFinished; }
+  [[nodiscard]] bool crashed() const { return phase_ == Phase::kCrashed; }
   // Running, resumed by the step loop: its next park decides the next step.
   [[nodiscard]] bool resumed_by_loop() const {
     return phase_ == Phase::kRunning && resumer_ == Resumer::kLoop;

@@ -67,19 +67,8 @@ bool Path::advance() {
 }
 
 std::string schedule_token(MemoryModel model, const std::vector<ScheduleChoice>& choices) {
-  static constexpr std::string_view kHex = "0123456789abcdef";
-  std::string text = model == MemoryModel::kSc ? "dc1:" : "rc11:";
-  for (const ScheduleChoice& choice : choices) {
-    if (!choice.is_value()) {
-      text.push_back(kHex[choice.value & 0xFU]);
-      continue;
-    }
-    std::string digits;
-    for (std::uint32_t v = choice.value; digits.empty() || v != 0; v >>= 4U) {
-      digits.insert(digits.begin(), kHex[v & 0xFU]);
-    }
-    text += "-" + digits + ".";
-  }
+  std::string text;
+  write_token(model, choices, [&text](std::string_view piece) { text += piece; });
   return text;
 }
 

@@ -3,6 +3,7 @@
 // replays the prefix it shares with the previous one).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,6 +47,31 @@ struct Schedule {
 // The token of a schedule: "dc1:" (sequential consistency) or "rc11:" (C++), then one hex digit
 // per thread picked and "-<hex>." per value choice, in order.
 std::string schedule_token(MemoryModel model, const std::vector<ScheduleChoice>& choices);
+
+// The same token, piece by piece, to `sink` (called with std::string_view pieces): it allocates
+// nothing, so a signal handler can print a token (model/engine/crash.cpp).
+template <typename Sink>
+void write_token(MemoryModel model, const std::vector<ScheduleChoice>& choices, Sink&& sink) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  sink(model == MemoryModel::kSc ? std::string_view("dc1:") : std::string_view("rc11:"));
+  for (const ScheduleChoice& choice : choices) {
+    if (!choice.is_value()) {
+      sink(kHex.substr(choice.value & 0xFU, 1));
+      continue;
+    }
+    // "-<hex>.": at most 8 digits of a 32-bit alternative, most significant first.
+    char digits[10];
+    std::size_t first = sizeof digits;
+    digits[--first] = '.';
+    std::uint32_t v = choice.value;
+    do {
+      digits[--first] = kHex[v & 0xFU];
+      v >>= 4U;
+    } while (v != 0);
+    digits[--first] = '-';
+    sink(std::string_view(digits + first, sizeof digits - first));
+  }
+}
 
 // A point where two or more threads could run, or (options > 0) a value choice.
 struct DecisionPoint {

@@ -28,6 +28,8 @@ RULES = {
     "use after free": "A model object used after its destruction (or a mutex destroyed while a "
                       "thread holds it): the use comes after the destructor in happens-before.",
     "deadlock": "Every live thread is blocked.",
+    "crash": "A fatal signal in a model thread (an invalid memory access, a stack overflow, "
+             "abort(), a division by zero): the explorer stopped the execution at it.",
     "thread-safety": "Clang's -Wthread-safety: a field guarded by a mutex is accessed without it.",
     NOT_SHOWN: "A synchronisation site of a fix whose weakening (no lock, a weaker memory order, "
                "an RMW split) no model catches: the models do not show it is needed (they do not "
