@@ -2,10 +2,7 @@
 
 #include <cxxabi.h>
 
-#include <cstddef>
 #include <cstdlib>
-#include <mutex>
-#include <new>
 #include <stdexcept>
 #include <utility>
 
@@ -60,31 +57,6 @@ struct EhGlobals {
 static_assert(sizeof(EhGlobals) == sizeof(void*) + sizeof(void*));
 
 EhGlobals* eh_globals() { return reinterpret_cast<EhGlobals*>(abi::__cxa_get_globals()); }
-
-// Where the fibers of threads that could not be run to their ends go (abandon_all()): a
-// suspended fiber must never be destroyed, since Boost.Context would unwind it with an exception
-// through model code (a destructor, a noexcept function: std::terminate). So they are kept, never
-// freed: their stacks and whatever their frames own are leaked, which only a failing, deadlocked
-// or looping execution can cause.
-class Graveyard {
- public:
-  static void bury(Fiber fiber) {
-    Graveyard& graveyard = instance();
-    const std::lock_guard lock(graveyard.mutex_);
-    graveyard.fibers_.push_back(std::move(fiber));
-  }
-
- private:
-  // Constructed in static storage on first use and never destroyed (not even at exit).
-  static Graveyard& instance() {
-    alignas(Graveyard) static std::byte storage[sizeof(Graveyard)];
-    static Graveyard* const graveyard = ::new (static_cast<void*>(storage)) Graveyard;
-    return *graveyard;
-  }
-
-  std::mutex mutex_;
-  std::vector<Fiber> fibers_;
-};
 
 }  // namespace
 
@@ -493,7 +465,7 @@ void Execution::abandon_all() {
   // Blocked for good (a deadlock) or looping (a livelock, an infinite loop): left suspended.
   for (ThreadId t = 0; t < thread_count_; ++t) {
     if (!threads_[t].state.finished() && threads_[t].fiber) {
-      Graveyard::bury(std::move(threads_[t].fiber));
+      bury(t);  // its stack stays theirs: the fiber's context lives on it
       ++buried_;
     }
   }
