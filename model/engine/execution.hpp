@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -44,6 +45,9 @@ struct ExecutionConfig {
   bool tracing = false;               // keep the history (only for a counterexample's replay)
   std::uint64_t max_steps = 100'000;  // decision steps; beyond: kStepBoundExceeded
   std::uint64_t max_shared_accesses = 1'000'000;  // a loop on plain data only
+  // The search's time limit: decide() looks at the clock every 1024 steps and, once past it, ends
+  // the execution as pruned (not counted, not a failure), so one long execution cannot overrun it.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   // Opt-in: sees every synchronisation operation and decides how it runs (operation_hook.hpp).
   OperationHook* hook = nullptr;
 };

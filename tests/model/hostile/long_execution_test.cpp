@@ -1,6 +1,7 @@
 // Hostile models: one execution that runs long (a spin loop without yield, on one atomic). The
-// search must answer in the time the steps themselves take — the step bound reported — and the
-// reduction (DPOR) must not keep, or look at, a record per step of it. Times are the benchmark's (bench/long_execution_bench.cpp): nothing here is timed.
+// search must answer in the time the steps themselves take — the step bound reported, a time limit
+// kept inside the execution — and the reduction (DPOR) must not keep, or look at, a record per
+// step of it. Times are the benchmark's (bench/long_execution_bench.cpp): nothing here is timed.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -102,6 +103,35 @@ TEST(LongExecution, DporKeepsAnIndexOfThreadsAndObjectsNotOfTheStepsOfALongExecu
     EXPECT_LE(long_run, 16U) << (stores ? "stored late" : "never stored");
     EXPECT_EQ(long_run, short_run) << "entries grew with the steps of the execution";
   }
+}
+
+TEST(LongExecution, ATimeLimitStopsAnExecutionThatWouldSpinForever) {
+  // A step bound some 50 times further than the time limit lets an execution go here: only the
+  // limit, checked inside the execution, ends it before the bound does (were it checked only
+  // between executions, this would be a step bound failure, after a second or so).
+  for (const Search search : {Search::kDpor, Search::kPlain}) {
+    ExploreOptions options = dpor_with(1'000'000);
+    options.search = search;
+    options.time_limit_seconds = 0.02;
+    const auto result = Explorer(options).run("spin forever", spinning(false));
+    EXPECT_TRUE(result.passed()) << "running out of time is not a failure of the model\n"
+                                 << format_report(result);
+    EXPECT_FALSE(result.exhaustive) << "a search stopped by its time limit proves nothing";
+    EXPECT_EQ(result.stopped_by, "time limit");
+    EXPECT_EQ(result.executions, 0U) << "the execution cut short is not counted";
+    EXPECT_NE(result.bound.find("time limit, reached inside an execution after"), std::string::npos)
+        << result.bound;
+    EXPECT_NE(format_verdict(result).find("(time limit"), std::string::npos)
+        << format_verdict(result);
+  }
+}
+
+TEST(LongExecution, ATimeLimitThatIsNotReachedLeavesALongExecutionAlone) {
+  // 20,000 steps, far inside an hour: the deadline's checks every 1024 steps change nothing.
+  ExploreOptions options = dpor_with(20'000);
+  options.time_limit_seconds = 3600;
+  const auto result = Explorer(options).run("spin, never stored", spinning(false));
+  expect_step_bound(result, 20'000);
 }
 
 }  // namespace
