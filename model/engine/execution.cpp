@@ -304,6 +304,12 @@ std::optional<ThreadId> Execution::decide() {
     stopped_ = true;
     return std::nullopt;
   }
+  if ((steps_ & 1023U) == 1023U && config_.deadline &&
+      std::chrono::steady_clock::now() >= *config_.deadline) {
+    pruned_ = true;  // out of time: the explorer reports the time limit (the search is bounded)
+    stopped_ = true;
+    return std::nullopt;
+  }
   if (steps_ >= config_.max_steps) {
     failures_.push_back(Failure::make(
         FailureKind::kStepBoundExceeded,

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -51,6 +52,9 @@ struct ExecutionConfig {
   // progress (spin_watch.hpp); off, spin loops run until the step bound.
   bool fair_spinning = true;
   bool unmarked_spins = false;  // every re-read counts as a spin's, not only after a yield
+  // The search's time limit: decide() looks at the clock every 1024 steps and, once past it, ends
+  // the execution as pruned (not counted, not a failure), so one long execution cannot overrun it.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   // Opt-in: sees every synchronisation operation and decides how it runs (operation_hook.hpp).
   OperationHook* hook = nullptr;
 };

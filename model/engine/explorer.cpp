@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -98,6 +99,7 @@ struct Outcome {
   bool finished = false;  // the scheduler ran out of executions
   bool cut_off = false;   // a preemption bound left interleavings out
   std::string stopped_by;
+  std::uint64_t cut_short_at = 0;  // the steps of an execution the time limit ended inside, or 0
   std::vector<Found> found;
 
   void add(const Found& candidate) {
@@ -218,7 +220,13 @@ Outcome explore_part(std::string_view model, const ExploreOptions& options, Sche
   StackPool stacks(options.stack_size);
   const std::unique_ptr<OperationHook> hook =
       options.hooks ? options.hooks->for_search() : nullptr;  // this job's
-  const ExecutionConfig config = config_of(options, hook.get());
+  ExecutionConfig config = config_of(options, hook.get());
+  if (options.time_limit_seconds > 0) {
+    // Inside an execution too: one that runs long (a spin loop under a high --max-steps) ends at
+    // the limit instead of holding the search past it.
+    config.deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                  std::chrono::duration<double>(options.time_limit_seconds));
+  }
   Scheduler& driver = partition != nullptr ? static_cast<Scheduler&>(*partition) : scheduler;
   Outcome outcome;
   auto last_progress = Clock::now();
@@ -230,6 +238,14 @@ Outcome explore_part(std::string_view model, const ExploreOptions& options, Sche
     Execution execution(stacks, driver, config);
     execution.run(body);
     outcome.steps += execution.steps();
+    // An execution the deadline cut short is pruned (a pruned execution is cheap to check, and a
+    // time limit is the only reason to stop the search after one).
+    if (execution.pruned() && config.deadline && Clock::now() >= *config.deadline) {
+      ++outcome.pruned;
+      outcome.stopped_by = "time limit";
+      outcome.cut_short_at = execution.steps();
+      break;
+    }
     bool stop = false;
     if (execution.pruned() || (partition != nullptr && !partition->owns_finished_execution()) ||
         (options.memory_model == MemoryModel::kRc11 &&
@@ -318,6 +334,7 @@ Outcome explore(std::string_view model, const ExploreOptions& options,
     merged.steps += other.steps;
     merged.finished &= other.finished;
     merged.cut_off |= other.cut_off;
+    merged.cut_short_at = std::max(merged.cut_short_at, other.cut_short_at);
     if (merged.stopped_by == "exhausted") merged.stopped_by = other.stopped_by;
     for (const Found& found : other.found) merged.add(found);
   }
@@ -471,6 +488,9 @@ ExploreResult Explorer::run(std::string_view model_name, const std::function<voi
                                            : std::string());
     } else if (outcome.stopped_by == "failure") {
       result.bound = "stopped at the first failure";
+    } else if (outcome.stopped_by == "time limit" && outcome.cut_short_at != 0) {
+      result.bound = "time limit, reached inside an execution after " +
+                     with_thousands(outcome.cut_short_at) + " steps";
     } else {
       result.bound = outcome.stopped_by;
     }

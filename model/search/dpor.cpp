@@ -1,5 +1,7 @@
 #include "model/search/dpor.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -7,16 +9,36 @@ namespace doublecheck::model {
 
 void DporScheduler::begin_execution() {
   position_ = 0;
-  steps_.clear();
-  for (auto& clock : thread_clock_) clock.clear();
-  for (auto& object : objects_) object = ObjectClocks{};
+  // Only the threads of the last execution have state to clear (threads_ covers all it touched).
+  for (ThreadId t = 0; t < threads_; ++t) {
+    thread_clock_[t].clear();
+    history_[t].runs.clear();
+    for (ThreadId u = 0; u < threads_; ++u) history_[t].growths[u].clear();
+  }
+  for (ObjectIndex& object : objects_) {
+    object.last_write.clear();
+    object.reads.clear();
+    object.latest.clear();  // (keeps its capacity for the next execution)
+  }
+  steps_ = 0;
+  threads_ = 0;
   sleep_ = 0;
   current_decision_ = -1;
 }
 
-DporScheduler::ObjectClocks& DporScheduler::clocks_of(std::uint32_t object) {
+DporScheduler::ObjectIndex& DporScheduler::index_of(std::uint32_t object) {
   if (object >= objects_.size()) objects_.resize(object + 1);
   return objects_[object];
+}
+
+std::size_t DporScheduler::retained_entries() const {
+  std::size_t entries = 0;
+  for (const ObjectIndex& object : objects_) entries += object.latest.size();
+  for (ThreadId t = 0; t < threads_; ++t) {
+    entries += history_[t].runs.size();
+    for (ThreadId u = 0; u < threads_; ++u) entries += history_[t].growths[u].size();
+  }
+  return entries;
 }
 
 Pick DporScheduler::pick(const Choice& choice) {
@@ -28,15 +50,20 @@ Pick DporScheduler::pick(const Choice& choice) {
     Decision d;
     d.enabled = choice.enabled;
     d.asleep = sleep_ & choice.enabled;
-    d.ops = *choice.ops;
     const ThreadSet awake = choice.enabled & ~sleep_;
     if (awake == 0) return {Pick::Kind::kRedundant, 0};
+    d.first_op = static_cast<std::uint32_t>(ops_.size());
+    for (ThreadSet s = choice.enabled; s != 0; s &= s - 1) ops_.push_back((*choice.ops)[lowest(s)]);
     d.chosen = contains(awake, choice.previous) ? choice.previous : lowest(awake);
     d.backtrack = index < full_depth_ ? awake : single(d.chosen);
     d.done = single(d.chosen);
     decisions_.push_back(d);
   }
   const Decision& d = decisions_[index];
+  // The next operation of `t`, one of the threads that could run here.
+  const auto op_of = [this, &d](ThreadId t) {
+    return ops_[d.first_op + static_cast<std::uint32_t>(count(d.enabled & (single(t) - 1)))];
+  };
   // Asleep from here on: who was asleep on arrival, and who was fully explored here before the
   // chosen thread — unless the chosen thread's operation conflicts with theirs (then it wakes
   // them).
@@ -44,9 +71,9 @@ Pick DporScheduler::pick(const Choice& choice) {
   sleep_ = 0;
   for (ThreadSet s = sleepers; s != 0; s &= s - 1) {
     const ThreadId t = lowest(s);
-    if (!dependent(d.ops[t], d.ops[d.chosen])) {
+    if (!dependent(op_of(t), op_of(d.chosen))) {
       sleep_ |= single(t);
-      sleep_ops_[t] = d.ops[t];
+      sleep_ops_[t] = op_of(t);
     }
   }
   current_decision_ = static_cast<std::int32_t>(index);
@@ -62,6 +89,7 @@ Pick DporScheduler::choose_value(std::uint32_t options) {
   }
   Decision d;
   d.options = options;
+  d.first_op = static_cast<std::uint32_t>(ops_.size());
   decisions_.push_back(d);
   return Pick::run(0);
 }
@@ -91,6 +119,7 @@ bool DporScheduler::next_execution() {
         ++last.chosen;
         return true;
       }
+      ops_.resize(last.first_op);
       decisions_.pop_back();
       continue;
     }
@@ -100,32 +129,80 @@ bool DporScheduler::next_execution() {
       last.done |= single(last.chosen);
       return true;
     }
+    ops_.resize(last.first_op);
     decisions_.pop_back();
   }
   return false;
 }
 
-void DporScheduler::add_backtrack(std::size_t race_index, const Step& later) {
-  const Step& earlier = steps_[race_index];
+std::int64_t DporScheduler::first_step_after(ThreadId thread, std::uint32_t step) const {
+  const std::vector<Run>& runs = history_[thread].runs;
+  const auto run = std::partition_point(runs.begin(), runs.end(),
+                                        [step](const Run& r) { return r.end <= step + 1; });
+  if (run == runs.end()) return -1;
+  return std::max(run->first, step + 1);
+}
+
+std::uint32_t DporScheduler::tick_of(ThreadId thread, std::uint32_t step, ThreadId of) const {
+  if (of == thread) return step + 1;  // a step's own component is its position (plus one)
+  const std::vector<Growth>& growths = history_[thread].growths[of];
+  const auto after = std::partition_point(growths.begin(), growths.end(),
+                                          [step](const Growth& g) { return g.step <= step; });
+  return after == growths.begin() ? 0 : std::prev(after)->tick;
+}
+
+void DporScheduler::record(ThreadId thread, std::uint32_t step, const VectorClock& clock) {
+  History& history = history_[thread];
+  if (!history.runs.empty() && history.runs.back().end == step) {
+    ++history.runs.back().end;
+  } else {
+    history.runs.push_back(Run{step, step + 1});
+  }
+  for (ThreadId u = 0; u < threads_; ++u) {
+    if (u == thread) continue;
+    std::vector<Growth>& growths = history.growths[u];
+    const std::uint32_t before = growths.empty() ? 0 : growths.back().tick;
+    if (clock[u] != before) growths.push_back(Growth{step, clock[u]});
+  }
+}
+
+void DporScheduler::add_backtrack(const StepRef& earlier, ThreadId later_thread,
+                                  const VectorClock& later) {
   if (earlier.decision < 0) return;  // only one thread could run there: nothing to reverse
   Decision& d = decisions_[static_cast<std::size_t>(earlier.decision)];
   // v = the steps after `earlier` that do not happen after it, then `later`: the reversed race
   // runs them first. Its initials are the threads whose first step in v has no predecessor in v.
-  std::vector<const Step*>& v = reversed_;
-  v.clear();
-  for (std::size_t i = race_index + 1; i < steps_.size(); ++i) {
-    if (!happens_before(earlier, steps_[i])) v.push_back(&steps_[i]);
+  // No list of v is needed: a thread's steps in v are a prefix of its steps after `earlier` (once
+  // one happens after `earlier`, so do the ones after it), so v is known from each thread's first
+  // step after `earlier`, when that step does not happen after it.
+  std::array<std::uint32_t, kMaxThreads> first{};  // per thread in v: its first step in v
+  ThreadSet in_v = 0;
+  for (ThreadId t = 0; t < threads_; ++t) {
+    const std::int64_t step = first_step_after(t, earlier.step);
+    if (step < 0) continue;
+    first[t] = static_cast<std::uint32_t>(step);
+    if (tick_of(t, first[t], earlier.thread) <= earlier.step) in_v |= single(t);
   }
-  v.push_back(&later);
+  // Whether a step of v of another thread than `self` happens before the step of `self` whose
+  // clock's component of thread u is tick(u). Of another thread's steps in v, it suffices to
+  // look at the first: if any of them happens before that step, the first does.
+  const auto has_predecessor = [&](ThreadId self, const auto& tick) {
+    for (ThreadSet s = in_v & ~single(self); s != 0; s &= s - 1) {
+      const ThreadId u = lowest(s);
+      if (first[u] + 1 <= tick(u)) return true;
+    }
+    return false;
+  };
   ThreadSet initials = 0;
-  ThreadSet seen = 0;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const ThreadId t = v[i]->thread;
-    if (contains(seen, t)) continue;
-    seen |= single(t);
-    bool first = true;
-    for (std::size_t j = 0; j < i && first; ++j) first = !happens_before(*v[j], *v[i]);
-    if (first) initials |= single(t);
+  for (ThreadSet s = in_v; s != 0; s &= s - 1) {
+    const ThreadId t = lowest(s);
+    if (!has_predecessor(t, [&](ThreadId u) { return tick_of(t, first[t], u); })) {
+      initials |= single(t);
+    }
+  }
+  if (!contains(in_v, later_thread) &&
+      !has_predecessor(later_thread, [&later](ThreadId u) { return later[u]; })) {
+    initials |= single(later_thread);
   }
   if ((initials & d.backtrack) != 0) return;  // a thread that starts v is already tried here
   const ThreadSet candidates = initials & d.enabled;
@@ -138,83 +215,100 @@ void DporScheduler::add_backtrack(std::size_t race_index, const Step& later) {
   }
 }
 
-void DporScheduler::find_races(const Step& step) {
-  // Earlier dependent steps of other threads that do not happen before `step` (whose clock does
-  // not yet include its own dependencies), and are not ordered before it through another such
-  // step: source-DPOR's race relation. A mutex's acquisitions race with each other directly, not
-  // through its unlock (an unlock and a lock are not dependent).
+void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorClock& clock) {
+  // Earlier dependent steps of other threads that do not happen before `op` (`clock` does not
+  // yet include its own dependencies), and are not ordered before it through another such step:
+  // source-DPOR's race relation. A mutex's acquisitions race with each other directly, not
+  // through its unlock (an unlock and a lock are not dependent). Of one thread's dependent steps
+  // only the latest can race: the earlier ones happen before it (program order).
   racing_.clear();
-  if (step.op.cls == OpClass::kNone || step.op.object >= objects_.size()) return;
-  for (std::int32_t i = objects_[step.op.object].last_step; i >= 0;
-       i = steps_[static_cast<std::size_t>(i)].previous_on_object) {
-    const Step& earlier = steps_[static_cast<std::size_t>(i)];
-    if (earlier.thread == step.thread || !dependent(earlier.op, step.op)) continue;
-    if (happens_before(earlier, step)) continue;
-    bool through_another = false;
-    for (const std::size_t later : racing_) {
-      through_another |= happens_before(earlier, steps_[later]);
+  if (op.cls == OpClass::kNone || op.object >= objects_.size()) return;
+  const ObjectIndex& object = objects_[op.object];
+  for (ThreadId t = 0; t < object.latest.size(); ++t) {
+    if (t == thread) continue;
+    Latest latest;
+    for (std::size_t c = 0; c < kClasses; ++c) {
+      const Latest& candidate = object.latest[t][c];
+      if (candidate.tick > latest.tick &&
+          dependent(OpDesc{op.object, static_cast<OpClass>(c)}, op)) {
+        latest = candidate;
+      }
     }
-    if (!through_another) racing_.push_back(static_cast<std::size_t>(i));
+    // A race unless `op`'s thread has seen it (then it happens before `op`).
+    if (latest.tick > clock[t]) racing_.push_back(StepRef{latest.tick - 1, t, latest.decision});
   }
+  // The latest first, each kept unless it happens before one kept already.
+  std::sort(racing_.begin(), racing_.end(),
+            [](const StepRef& a, const StepRef& b) { return a.step > b.step; });
+  std::size_t kept = 0;  // racing_[0, kept) are the races found so far
+  for (const StepRef& earlier : racing_) {
+    const bool through_another =
+        std::any_of(racing_.begin(), racing_.begin() + static_cast<std::ptrdiff_t>(kept),
+                    [&](const StepRef& race) {
+                      return earlier.step + 1 <= tick_of(race.thread, race.step, earlier.thread);
+                    });
+    if (!through_another) racing_[kept++] = earlier;  // (to an index at most its own)
+  }
+  racing_.resize(kept);
 }
 
 void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
   // The execution ended (a deadlock, a failure) with `thread` waiting to run `op`: the operation
   // never became a step, but its races must be reversed all the same — a lock blocked in a
   // deadlock is how the other order of two lock acquisitions is found.
-  Step waiting;
-  waiting.thread = thread;
-  waiting.op = op;
-  waiting.clock = thread_clock_[thread];
-  waiting.clock.set(thread, static_cast<std::uint32_t>(steps_.size() + 1));
-  find_races(waiting);
-  const std::vector<std::size_t> racing = racing_;  // add_backtrack reuses the scratch space
-  for (const std::size_t i : racing) add_backtrack(i, waiting);
+  note_thread(thread);
+  VectorClock clock = thread_clock_[thread];
+  clock.set(thread, steps_ + 1);
+  find_races(thread, op, clock);
+  for (const StepRef& earlier : racing_) add_backtrack(earlier, thread, clock);
 }
 
 void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
-  Step step;
-  step.thread = thread;
-  step.op = op;
-  step.decision = std::exchange(current_decision_, -1);
-  step.clock = thread_clock_[thread];  // (before this step's own dependencies join in)
+  note_thread(thread);
+  const std::int32_t decision = std::exchange(current_decision_, -1);
+  VectorClock clock = thread_clock_[thread];  // (before this step's own dependencies join in)
 
-  find_races(step);
+  find_races(thread, op, clock);
   if (op.cls != OpClass::kNone) {
     // After the object's last write; a write (or any mutex or once operation) also after the
     // reads since it.
-    const ObjectClocks& object = clocks_of(op.object);
-    step.clock.join(object.last_write);
-    if (op.cls != OpClass::kRead) step.clock.join(object.reads);
-  }
-  step.clock.set(thread, static_cast<std::uint32_t>(steps_.size() + 1));
-  if (op.cls != OpClass::kNone) {
-    ObjectClocks& object = clocks_of(op.object);
-    step.previous_on_object = object.last_step;
-    object.last_step = static_cast<std::int32_t>(steps_.size());
+    ObjectIndex& object = index_of(op.object);
+    clock.join(object.last_write);
+    if (op.cls != OpClass::kRead) clock.join(object.reads);
+    clock.set(thread, steps_ + 1);
+    if (object.latest.size() <= thread) object.latest.resize(thread + 1);
+    object.latest[thread][static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
     if (op.cls == OpClass::kRead) {
-      object.reads.join(step.clock);
+      object.reads.join(clock);
     } else {
-      object.last_write = step.clock;
+      object.last_write = clock;
       object.reads.clear();
     }
+  } else {
+    clock.set(thread, steps_ + 1);
   }
-  thread_clock_[thread] = step.clock;
+  thread_clock_[thread] = clock;
 
-  for (const std::size_t i : racing_) add_backtrack(i, step);
+  for (const StepRef& earlier : racing_) add_backtrack(earlier, thread, clock);
   // A sleeping thread whose operation conflicts with this step wakes up.
   for (ThreadSet s = sleep_; s != 0; s &= s - 1) {
     const ThreadId t = lowest(s);
     if (dependent(sleep_ops_[t], op)) sleep_ &= ~single(t);
   }
-  steps_.push_back(step);
+  // Recorded last: the races reversed above look at the steps before this one.
+  record(thread, steps_, clock);
+  ++steps_;
 }
 
 void DporScheduler::on_spawn(ThreadId parent, ThreadId child) {
+  note_thread(parent);
+  note_thread(child);
   thread_clock_[child] = thread_clock_[parent];
 }
 
 void DporScheduler::on_join(ThreadId joiner, ThreadId target) {
+  note_thread(joiner);
+  note_thread(target);
   thread_clock_[joiner].join(thread_clock_[target]);
 }
 

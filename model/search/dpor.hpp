@@ -16,12 +16,24 @@
 // each interleaving's executions differ in their values. Interleavings that give the same
 // execution graph are then counted once by the explorer (MemoryGraph::key()).
 //
-// Happens-before here is the order the steps' dependencies impose (per-step vector clocks),
-// including a mutex's unlock before its next lock, spawn before the child and the child before
-// join; not the memory model's happens-before (that is the race detector's).
+// Happens-before here is the order the steps' dependencies impose (vector clocks), including a
+// mutex's unlock before its next lock, spawn before the child and the child before join; not the
+// memory model's happens-before (that is the race detector's).
+//
+// What a step costs does not grow with the length of the execution (a spin loop of 100,000 steps
+// must not take minutes to reach the step bound), and neither does what an execution keeps per
+// step. No list of the steps is kept. Races are found in an index: per object and thread, the
+// latest step of each class of operation, so a step looks at one candidate per other thread, the
+// latest dependent step of that thread, which is the only one of its steps that can be a race
+// (its earlier ones happen before it). Reversing a race needs the clocks of past steps, which are
+// kept per thread as the points where a component of its clock grew (a thread running on alone,
+// or reading what it already saw, adds none), beside its runs of consecutive steps; a past
+// step's clock component is then a binary search away.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -51,6 +63,11 @@ class DporScheduler final : public Scheduler {
   void on_spawn(ThreadId parent, ThreadId child) override;
   void on_join(ThreadId joiner, ThreadId target) override;
 
+  // How many entries the current execution's index holds: per object the threads that acted on
+  // it, per thread its runs of steps and the growths of its clock. What an execution keeps besides
+  // its decision points; a long run of a few threads on a few objects keeps few (tests read it).
+  [[nodiscard]] std::size_t retained_entries() const;
+
  private:
   struct Decision {
     ThreadSet enabled = 0;    // who could run here
@@ -59,49 +76,78 @@ class DporScheduler final : public Scheduler {
     ThreadSet asleep = 0;     // who was asleep on arrival (explored from an earlier point)
     ThreadId chosen = 0;      // who runs in the current execution (a value choice: the alternative)
     std::uint32_t options = 0;  // a value choice's number of alternatives; 0 at a thread decision
-    std::array<OpDesc, kMaxThreads> ops{};  // each thread's next operation here
+    // Each enabled thread's next operation here, in thread order from ops_[first_op]: kept beside
+    // the decisions, only for the threads that could run (most decisions have two of sixteen).
+    std::uint32_t first_op = 0;
   };
 
-  // One step of the current execution.
-  struct Step {
+  // A step of the current execution, as the index names it: its position in the execution, its
+  // thread, and the decision point it was chosen at (-1: only one thread could run).
+  struct StepRef {
+    std::uint32_t step = 0;
     ThreadId thread = 0;
-    OpDesc op;
-    std::int32_t decision = -1;  // the decision point it was chosen at, or -1 (only one could run)
-    std::int32_t previous_on_object = -1;  // the step before it on the same object, or -1
-    VectorClock clock;                     // the steps that happen before it, and itself
+    std::int32_t decision = -1;
   };
+  // The latest step of one thread on one object with one class of operation.
+  struct Latest {
+    std::uint32_t tick = 0;  // its position plus one, as in a clock (0: none yet)
+    std::int32_t decision = -1;
+  };
+  static constexpr std::size_t kClasses = static_cast<std::size_t>(OpClass::kOnce) + 1;
 
-  // What orders steps on one object: the last write-like step, and the reads since.
-  struct ObjectClocks {
+  // What orders steps on one object (the last write-like step, and the reads since), and the
+  // index of its steps: per thread id, the latest step of each class.
+  struct ObjectIndex {
     VectorClock last_write;
     VectorClock reads;
-    std::int32_t last_step = -1;  // the latest step on the object (the head of its chain)
+    std::vector<std::array<Latest, kClasses>> latest;  // by thread id, as long as needed
   };
 
-  [[nodiscard]] static bool happens_before(const Step& a, const Step& b) {
-    return a.clock[a.thread] <= b.clock[a.thread];
-  }
-  // Step `race_index` races with `later` (the step being taken): make sure the decision point of
-  // the earlier step also tries a thread that lets `later`'s side go first.
-  void add_backtrack(std::size_t race_index, const Step& later);
-  // The earlier steps `step` races with, into racing_.
-  void find_races(const Step& step);
-  ObjectClocks& clocks_of(std::uint32_t object);
+  // Steps first..end-1 of the execution are one thread's.
+  struct Run {
+    std::uint32_t first = 0;
+    std::uint32_t end = 0;
+  };
+  // From step `step` (of the thread whose history it is) on, a component of its clock is `tick`.
+  struct Growth {
+    std::uint32_t step = 0;
+    std::uint32_t tick = 0;
+  };
+  // One thread's steps in the current execution and, per other thread, how its clock grew.
+  struct History {
+    std::vector<Run> runs;
+    std::array<std::vector<Growth>, kMaxThreads> growths;
+  };
+
+  // The decision point of the earlier step of a race (with `later` of `later_thread`, the step
+  // being taken or one left waiting) also tries a thread that lets `later`'s side go first.
+  void add_backtrack(const StepRef& earlier, ThreadId later_thread, const VectorClock& later);
+  // The earlier steps that `op` of `thread`, whose clock is `clock`, races with, into racing_.
+  void find_races(ThreadId thread, const OpDesc& op, const VectorClock& clock);
+  // Appends step `step` of `thread`, with its clock, to the thread's history.
+  void record(ThreadId thread, std::uint32_t step, const VectorClock& clock);
+  // The first step of `thread` after step `step`, or -1.
+  [[nodiscard]] std::int64_t first_step_after(ThreadId thread, std::uint32_t step) const;
+  // Component `of` of the clock of step `step`, one of `thread`'s.
+  [[nodiscard]] std::uint32_t tick_of(ThreadId thread, std::uint32_t step, ThreadId of) const;
+  ObjectIndex& index_of(std::uint32_t object);
+  void note_thread(ThreadId thread) { threads_ = std::max(threads_, thread + 1); }
 
   std::uint32_t full_depth_ = 0;     // decision points above it branch fully
   std::vector<Decision> decisions_;  // the current execution's decision points
+  std::vector<OpDesc> ops_;          // their enabled threads' next operations (Decision::first_op)
   std::size_t position_ = 0;         // the next decision point of the current execution
 
   // State of the current execution.
-  std::vector<Step> steps_;
+  std::uint32_t steps_ = 0;  // steps taken
+  ThreadId threads_ = 0;     // threads seen (ids below it); the others' state is empty
   std::array<VectorClock, kMaxThreads> thread_clock_{};  // per thread: its last step's clock
-  std::vector<ObjectClocks> objects_;                    // by object id
-  ThreadSet sleep_ = 0;                                  // threads asleep now
-  std::array<OpDesc, kMaxThreads> sleep_ops_{};          // their next operations
-  std::int32_t current_decision_ = -1;  // the decision point the next step was chosen at
-  // Scratch space, kept to avoid an allocation per step.
-  std::vector<std::size_t> racing_;
-  std::vector<const Step*> reversed_;
+  std::array<History, kMaxThreads> history_{};
+  std::vector<ObjectIndex> objects_;             // by object id
+  ThreadSet sleep_ = 0;                          // threads asleep now
+  std::array<OpDesc, kMaxThreads> sleep_ops_{};  // their next operations
+  std::int32_t current_decision_ = -1;           // the decision point the next step was chosen at
+  std::vector<StepRef> racing_;                  // scratch space, kept to avoid an allocation
 };
 
 }  // namespace doublecheck::model
