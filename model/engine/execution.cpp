@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "model/engine/foreign_thread.hpp"
 #include "model/engine/happens_before.hpp"
 #include "model/engine/unwind_probe.hpp"
 
@@ -65,12 +66,9 @@ Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig co
 
 Execution::~Execution() = default;
 
-Execution& Execution::current() {
-  if (tl_current == nullptr) {
-    throw std::logic_error(
-        "doublecheck: a ModelSync object or model operation was used outside a model run; create "
-        "model objects inside the body passed to Explorer::run");
-  }
+Execution& Execution::current(const SourceLoc& where) {
+  if (tl_current == nullptr) [[unlikely]]
+    foreign_use(where);
   return *tl_current;
 }
 
@@ -264,6 +262,7 @@ void Execution::run(const std::function<void()>& body) {
       if (threads_[t].state.parked()) scheduler_.on_unfinished(t, describe_op(threads_[t].pending));
     }
   }
+  if (!stopped_ && foreign_use_posted()) report_foreign_use();  // a use after the last step
   if (!stopped_) finish_checks();
   if (stopped_) abandon_all();
   for (ThreadId t = 0; t < thread_count_; ++t) {
@@ -277,6 +276,9 @@ void Execution::run(const std::function<void()>& body) {
 
 std::optional<ThreadId> Execution::decide() {
   if (stopped_) return std::nullopt;
+  if (foreign_use_posted()) [[unlikely]] {
+    if (report_foreign_use()) return std::nullopt;
+  }
   wake_joiners();
   if (stopped_) return std::nullopt;
   ThreadSet ready = spins_.runnable(enabled_threads());
@@ -592,6 +594,14 @@ void Execution::record(ThreadId thread, OpKind kind, const ObjectHeader* object,
   event.loc = loc;
   event.preemption = std::exchange(preempted_, false);
   trace_.add(std::move(event));
+}
+
+bool Execution::report_foreign_use() {
+  std::optional<std::string> report = take_foreign_use();
+  if (!report) return false;  // another execution (a job's) took it
+  failures_.push_back(Failure::make(FailureKind::kUsageError, std::move(*report)));
+  stopped_ = true;
+  return true;
 }
 
 void Execution::fail(Failure failure) {

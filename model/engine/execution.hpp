@@ -69,8 +69,10 @@ class Execution {
   // Runs `body` as thread 0 until every thread has finished or a failure stops the execution.
   void run(const std::function<void()>& body);
 
-  // The execution of the calling model thread; throws std::logic_error outside a model run.
-  static Execution& current();
+  // The execution of the calling model thread, for an operation at `where`. Outside a model run
+  // throws std::logic_error; on a thread the explorer does not run while a search runs, reports
+  // the misuse to the search and ends that thread (foreign_thread.hpp).
+  static Execution& current(const SourceLoc& where = {});
   static Execution* current_or_null();
 
   // --- used by the Sync policy (model_sync.hpp) ---
@@ -225,6 +227,9 @@ class Execution {
   // Every live thread is stalled in a spin or blocked: a livelock, or an unfair execution (a
   // thread spins on a store a newer one hides) that is discarded.
   void report_livelock();
+  // A model object was used from a thread the explorer does not run (foreign_thread.hpp): the
+  // execution fails with the posted report and stops. False when another execution took it.
+  bool report_foreign_use();
   // The usage error of a replay that does not fit, at `what` kind of decision.
   [[nodiscard]] Failure schedule_mismatch(std::string_view what) const;
   // Stops the execution from inside the running thread's step and goes back to the step loop,

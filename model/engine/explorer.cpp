@@ -15,6 +15,7 @@
 
 #include "model/engine/crash.hpp"
 #include "model/engine/execution.hpp"
+#include "model/engine/foreign_thread.hpp"
 #include "model/search/dpor.hpp"
 #include "model/search/partition.hpp"
 #include "model/search/path.hpp"
@@ -417,6 +418,8 @@ ExploreResult Explorer::run(std::string_view model_name, const std::function<voi
   result.model = std::string(model_name);
   // A fatal signal in a model thread is a failure of its execution (crash.hpp), from here on.
   const CrashScope crashes(result.model);
+  // A model object used from a thread the explorer does not run is a failure of the search.
+  const ForeignThreadWatch foreign_threads;
 
   if (options_.stack_size < StackPool::kMinStackSize ||
       options_.stack_size > StackPool::kMaxStackSize) {

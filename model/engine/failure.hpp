@@ -41,6 +41,7 @@ inline constexpr std::array kFailureKinds{
     FailureKind::kUncaughtException,
     FailureKind::kStepBoundExceeded,
     FailureKind::kLivelock,
+    FailureKind::kCrash,
     FailureKind::kUsageError,
 };
 

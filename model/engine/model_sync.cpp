@@ -210,7 +210,7 @@ std::string describe_store_place(const MemoryGraph& memory, std::uint32_t locati
 }
 
 void ModelSync::fence(std::memory_order order, SourceLoc loc) {
-  Execution& ex = Execution::current();
+  Execution& ex = Execution::current(loc);
   ObjectHeader site;  // a fence has no object: the site names the fence
   site.kind = "fence";
   site.name = "fence";
@@ -227,7 +227,7 @@ void ModelSync::fence(std::memory_order order, SourceLoc loc) {
 
 void check(bool condition, std::string_view message, SourceLoc loc) {
   if (condition) return;
-  Execution& ex = Execution::current();
+  Execution& ex = Execution::current(loc);
   if (ex.abandoning()) return;
   const std::uint32_t row = ex.trace_row();
   if (ex.tracing()) {
@@ -240,7 +240,7 @@ void check(bool condition, std::string_view message, SourceLoc loc) {
 
 void assume(bool condition, SourceLoc loc) {
   if (condition) return;
-  Execution& ex = Execution::current();
+  Execution& ex = Execution::current(loc);
   if (ex.abandoning()) return;
   if (ex.tracing()) {
     ex.after(PendingOp{OpKind::kCheck, nullptr, kNoThread, std::memory_order_relaxed, loc},
@@ -250,7 +250,7 @@ void assume(bool condition, SourceLoc loc) {
 }
 
 void yield(SourceLoc loc) {
-  Execution& ex = Execution::current();
+  Execution& ex = Execution::current(loc);
   const PendingOp op{OpKind::kYield, nullptr, kNoThread, std::memory_order_relaxed, loc};
   ex.before(op);
   if (ex.abandoning()) return;
@@ -263,7 +263,7 @@ thread::~thread() {
 }
 
 void thread::join(SourceLoc loc) {
-  Execution& ex = Execution::current();
+  Execution& ex = Execution::current(loc);
   ex.lifetimes().note(ex.self(), loc);
   if (!joinable_) {
     check(false, "join() of a model thread that is not joinable", loc);
@@ -353,7 +353,7 @@ ModelSync::Mutex::~Mutex() {
 }
 
 void ModelSync::Mutex::lock(SourceLoc loc) {
-  Execution& ex = Execution::current();
+  Execution& ex = Execution::current(loc);
   intercepted(ex, SiteOp::kLock, state_, loc, std::memory_order_seq_cst, [&](const Decision& d) {
     if (d.skip) return;
     if (lock_mutex_state(ex, state_, loc)) ex.acquired(SiteOp::kLock, state_, loc);
@@ -361,14 +361,14 @@ void ModelSync::Mutex::lock(SourceLoc loc) {
 }
 
 void ModelSync::Mutex::unlock(SourceLoc loc) {
-  Execution& ex = Execution::current();
+  Execution& ex = Execution::current(loc);
   intercepted(ex, SiteOp::kUnlock, state_, loc, std::memory_order_seq_cst, [&](const Decision& d) {
     if (!d.skip) unlock_mutex_state(ex, state_, loc);
   });
 }
 
 bool ModelSync::Mutex::try_lock(SourceLoc loc) {
-  Execution& ex = Execution::current();
+  Execution& ex = Execution::current(loc);
   return intercepted(ex, SiteOp::kTryLock, state_, loc, std::memory_order_seq_cst,
                      [&](const Decision& d) {
                        if (d.skip) return true;  // "acquired", unprotected

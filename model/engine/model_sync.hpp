@@ -145,7 +145,7 @@ class thread {
   // neither copyable nor a callable), and an rvalue goes to the move constructor.
   template <class F, class = std::enable_if_t<!std::is_same_v<std::remove_cvref_t<F>, thread>>>
   explicit thread(F&& body, SourceLoc loc = SourceLoc::current())
-      : id_(Execution::current().spawn(std::function<void()>(std::forward<F>(body)), loc)),
+      : id_(Execution::current(loc).spawn(std::function<void()>(std::forward<F>(body)), loc)),
         loc_(loc) {}
   thread(thread&& other) noexcept
       : id_(other.id_), loc_(other.loc_), joinable_(std::exchange(other.joinable_, false)) {}
@@ -212,13 +212,13 @@ struct ModelSync {
     T load(std::memory_order order = std::memory_order_seq_cst,
            SourceLoc loc = SourceLoc::current()) const {
       auto* self = const_cast<Atomic*>(this);
-      Execution& ex = Execution::current();
+      Execution& ex = Execution::current(loc);
       return intercepted(ex, SiteOp::kLoad, self->state_, loc, order,
                          [&](const Decision& d) { return self->load_step(ex, d.order, loc); });
     }
     void store(T desired, std::memory_order order = std::memory_order_seq_cst,
                SourceLoc loc = SourceLoc::current()) {
-      Execution& ex = Execution::current();
+      Execution& ex = Execution::current(loc);
       intercepted(ex, SiteOp::kStore, state_, loc, order,
                   [&](const Decision& d) { store_step(ex, desired, d.order, loc); });
     }
@@ -336,7 +336,7 @@ struct ModelSync {
     // returns old — or, decided split, a load and then a store (two operations).
     template <class Next>
     T rmw(SiteOp site, std::memory_order order, const SourceLoc& loc, const Next& next) {
-      Execution& ex = Execution::current();
+      Execution& ex = Execution::current(loc);
       return intercepted(ex, site, state_, loc, order, [&](const Decision& d) {
         if (!d.split) return rmw_step(ex, d.order, loc, next);
         const T old = load_step(ex, split_load_order(order), loc);
@@ -369,7 +369,7 @@ struct ModelSync {
 
     bool compare_exchange(T& expected, const T& desired, std::memory_order success,
                           std::memory_order failure, bool weak, const SourceLoc& loc) {
-      Execution& ex = Execution::current();
+      Execution& ex = Execution::current(loc);
       return intercepted(
           ex, SiteOp::kCompareExchange, state_, loc, success, [&](const Decision& d) {
             if (d.split) return split_cas_step(ex, expected, desired, success, loc);
@@ -510,7 +510,7 @@ struct ModelSync {
         : value_(std::move(initial)) {
       header_.kind = "shared";
       header_.name = name;
-      Execution& ex = Execution::current();
+      Execution& ex = Execution::current(loc);
       ex.register_object(header_);
       access(ex, true, loc, [] {});  // construction writes the value
       ex.lifetimes().note(ex.self(), loc);
@@ -535,12 +535,12 @@ struct ModelSync {
     const T& load(SourceLoc loc = SourceLoc::current()) const {
       auto* self = const_cast<Shared*>(this);
       self->unit(
-          Execution::current(), SiteOp::kRead, loc,
+          Execution::current(loc), SiteOp::kRead, loc,
           [self](Execution& ex, const SourceLoc& at) { self->access(ex, false, at, [] {}); });
       return value_;
     }
     void store(T value, SourceLoc loc = SourceLoc::current()) {
-      unit(Execution::current(), SiteOp::kWrite, loc, [&](Execution& ex, const SourceLoc& at) {
+      unit(Execution::current(loc), SiteOp::kWrite, loc, [&](Execution& ex, const SourceLoc& at) {
         access(ex, true, at, [&] { value_ = std::move(value); });
       });
     }
@@ -548,7 +548,7 @@ struct ModelSync {
     // two decision points, so a lost update can be seen); one access unit: no decision releases a
     // mutex inside it, as no source can put an unlock inside `x += d`.
     void add(const T& delta, SourceLoc loc = SourceLoc::current()) {
-      unit(Execution::current(), SiteOp::kAdd, loc, [&](Execution& ex, const SourceLoc& at) {
+      unit(Execution::current(loc), SiteOp::kAdd, loc, [&](Execution& ex, const SourceLoc& at) {
         T sum{};
         access(ex, false, at, [&] { sum = value_ + delta; });
         access(ex, true, at, [&] { value_ = std::move(sum); });
@@ -616,7 +616,7 @@ struct ModelSync {
   // before every call_once on the flag returns. An exception from `f` leaves the flag unset.
   template <class F>
   static void call_once(OnceFlag& flag, F&& f, SourceLoc loc = SourceLoc::current()) {
-    Execution& ex = Execution::current();
+    Execution& ex = Execution::current(loc);
     OnceState& state = flag.state_;
     intercepted(ex, SiteOp::kCallOnce, state, loc, std::memory_order_seq_cst,
                 [&](const Decision&) { run_once(ex, state, std::forward<F>(f), loc); });

@@ -130,7 +130,7 @@ struct Walk {
 _Unwind_Reason_Code visit(_Unwind_Context* context, void* argument) {
   auto& walk = *static_cast<Walk*>(argument);
   const std::uint64_t region_start = _Unwind_GetRegionStart(context);
-  if (region_start == walk.entry) {
+  if (walk.entry != 0 && region_start == walk.entry) {
     walk.reached = true;
     return _URC_END_OF_STACK;
   }
@@ -151,7 +151,8 @@ _Unwind_Reason_Code visit(_Unwind_Context* context, void* argument) {
 bool unwinds_cleanly_to(const void* entry) {
   Walk walk;
   walk.entry = reinterpret_cast<std::uint64_t>(entry);
-  _Unwind_Backtrace(visit, &walk);
+  const _Unwind_Reason_Code end = _Unwind_Backtrace(visit, &walk);
+  if (entry == nullptr) return end == _URC_END_OF_STACK && !walk.stopped;  // the whole stack
   return walk.reached && !walk.stopped;
 }
 

@@ -15,7 +15,9 @@
 namespace doublecheck::model {
 
 // True when every frame between the caller and the first frame of the function starting at
-// `entry` (a function whose own handler catches the exception) would only run cleanups.
+// `entry` (a function whose own handler catches the exception) would only run cleanups. With
+// `entry` null: every frame to the bottom of the calling thread's stack (a forced unwinding, as
+// pthread_exit starts, goes there).
 bool unwinds_cleanly_to(const void* entry);
 
 }  // namespace doublecheck::model

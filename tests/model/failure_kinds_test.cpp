@@ -5,14 +5,13 @@
 
 #include "model/engine/explorer.hpp"
 #include "model/engine/model_sync.hpp"
+#include "tests/model/explore_helpers.hpp"
 
 namespace doublecheck::model {
 namespace {
 
-ExploreResult explore(const std::function<void()>& body, ExploreOptions options = {}) {
-  Explorer explorer(std::move(options));
-  return explorer.run("failure kind", body);
-}
+using test_support::explore;
+using test_support::kTestModel;
 
 void expect_kind(const ExploreResult& result, FailureKind kind, std::string_view in_message) {
   ASSERT_FALSE(result.passed()) << "expected " << kind_name(kind) << ", but the model passed";
@@ -225,7 +224,7 @@ TEST(FailureKinds, TheReportNamesObjectsAndThreadsNeverAddresses) {
   EXPECT_NE(report.find("T0 (main)"), std::string::npos);
   EXPECT_NE(report.find("non-null"), std::string::npos);
   EXPECT_EQ(report.find("0x"), std::string::npos) << "no raw address in " << report;
-  EXPECT_NE(report.find("failure kind"), std::string::npos) << "the model's own name";
+  EXPECT_NE(report.find(kTestModel), std::string::npos) << "the model's own name";
 }
 
 }  // namespace

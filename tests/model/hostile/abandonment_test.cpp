@@ -11,23 +11,13 @@
 
 #include "model/engine/explorer.hpp"
 #include "model/engine/model_sync.hpp"
+#include "tests/model/explore_helpers.hpp"
 
 namespace doublecheck::model {
 namespace {
 
-ExploreResult explore(const std::function<void()>& body, ExploreOptions options = {}) {
-  Explorer explorer(std::move(options));
-  return explorer.run("hostile", body);
-}
-
-void expect_failure(const ExploreResult& result, FailureKind kind, std::string_view in_message) {
-  ASSERT_FALSE(result.passed()) << "expected " << kind_name(kind) << ", but the model passed";
-  const Failure& failure = result.failures.front();
-  EXPECT_EQ(failure.kind, kind) << format_report(result);
-  EXPECT_NE(failure.message.find(in_message), std::string::npos) << failure.message;
-  EXPECT_FALSE(failure.replay_token.empty()) << "a counterexample has a replay token";
-  EXPECT_FALSE(failure.trace.empty()) << "a counterexample has its interleaving";
-}
+using test_support::expect_failure;
+using test_support::explore;
 
 // A refcount-like handle whose destructor touches shared state: the failure is found inside it.
 struct Dropper {

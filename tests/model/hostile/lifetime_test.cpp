@@ -16,14 +16,12 @@
 
 #include "model/engine/explorer.hpp"
 #include "model/engine/model_sync.hpp"
+#include "tests/model/explore_helpers.hpp"
 
 namespace doublecheck::model {
 namespace {
 
-ExploreResult explore(const std::function<void()>& body) {
-  Explorer explorer;
-  return explorer.run("lifetime", body);
-}
+using test_support::explore;
 
 // The line of the caller.
 std::uint32_t line_here(SourceLoc loc = SourceLoc::current()) { return loc.line; }

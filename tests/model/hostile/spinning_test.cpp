@@ -7,14 +7,12 @@
 
 #include "model/engine/explorer.hpp"
 #include "model/engine/model_sync.hpp"
+#include "tests/model/explore_helpers.hpp"
 
 namespace doublecheck::model {
 namespace {
 
-ExploreResult explore(const std::function<void()>& body, ExploreOptions options = {}) {
-  Explorer explorer(std::move(options));
-  return explorer.run("spinning", body);
-}
+using test_support::explore;
 
 ExploreOptions with(Search search, MemoryModel memory_model = MemoryModel::kRc11) {
   ExploreOptions options;
