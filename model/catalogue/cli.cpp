@@ -1,6 +1,7 @@
 #include "model/catalogue/cli.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/program_options.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -49,20 +51,12 @@ struct Settings {
   bool unmarked_spins = false;
   std::string search;  // empty: each model's own (ModelSpec::options; dpor unless it says)
   std::string memory_model = "rc11";
-  // The numeric options as given (signed, so that "-1" is rejected rather than wrapped); checked
-  // against their ranges in make_plan.
-  std::optional<std::int64_t> preemption_bound;
+  // The numeric options given (kNumbers' names), as given: signed, so that "-1" is rejected
+  // rather than wrapped; checked against their ranges in make_plan.
+  std::map<std::string, std::int64_t, std::less<>> numbers;
   bool no_minimize = false;
-  std::optional<std::int64_t> iterations;
-  std::optional<std::int64_t> seed;
-  std::optional<std::int64_t> pct_depth;
-  std::optional<std::int64_t> jobs;
   std::string shard;
   bool no_progress = false;
-  std::optional<std::int64_t> max_steps;
-  std::optional<std::int64_t> max_shared_accesses;
-  std::optional<std::int64_t> stack_size;  // KiB
-  std::optional<std::int64_t> max_executions;
   std::optional<double> time_limit;
   bool mutate = false;
   std::string mutant;
@@ -115,6 +109,86 @@ void add_run_options(po::options_description& options, Settings& s) {
       "atomic twice in straight-line code)");
 }
 
+constexpr std::int64_t kMost = std::int64_t{1} << 62;
+
+// A numeric option: its name, what it does, its range, and how a value given sets a model's
+// ExploreOptions. Written once here; the help, the parsing, the range check and the options of
+// each model all read this table. `shown` is the default the help prints, read from
+// ExploreOptions itself (none: the option has no default, or another one says it).
+struct Numeric {
+  const char* name;
+  const char* help;
+  std::int64_t low;
+  std::int64_t high;
+  void (*apply)(ExploreOptions&, std::int64_t);
+  std::optional<std::int64_t> (*shown)(const ExploreOptions&);
+  const char* short_name = "";  // ",j": -j too
+};
+
+template <class T>
+T as(std::int64_t value) {
+  return static_cast<T>(value);  // in range: checked against the option's bounds before
+}
+
+const std::array kNumbers{
+    Numeric{"preemption-bound",
+            "explore only executions with at most N preemptions (plain search; the verdict says "
+            "bounded)",
+            0, 1'000'000,
+            [](ExploreOptions& o, std::int64_t v) { o.preemption_bound = as<std::uint32_t>(v); },
+            [](const ExploreOptions&) { return std::optional<std::int64_t>(); }},
+    Numeric{"iterations", "random and pct: executions per model", 1, kMost,
+            [](ExploreOptions& o, std::int64_t v) { o.iterations = as<std::uint64_t>(v); },
+            [](const ExploreOptions& o) {
+              return std::optional<std::int64_t>(as<std::int64_t>(o.iterations));
+            }},
+    Numeric{"seed", "random and pct: the seed", 0, kMost,
+            [](ExploreOptions& o, std::int64_t v) { o.seed = as<std::uint64_t>(v); },
+            [](const ExploreOptions& o) {
+              return std::optional<std::int64_t>(as<std::int64_t>(o.seed));
+            }},
+    Numeric{"pct-depth", "pct: the bug depth d", 1, 64,
+            [](ExploreOptions& o, std::int64_t v) { o.pct_depth = as<std::uint32_t>(v); },
+            [](const ExploreOptions& o) { return std::optional<std::int64_t>(o.pct_depth); }},
+    Numeric{"jobs", "explore on N threads (default: the number of cores)", 1, 256,
+            [](ExploreOptions& o, std::int64_t v) { o.jobs = as<std::uint32_t>(v); },
+            [](const ExploreOptions&) { return std::optional<std::int64_t>(); }, ",j"},
+    Numeric{"max-steps", "steps per execution before a livelock is reported", 1, kMost,
+            [](ExploreOptions& o, std::int64_t v) { o.max_steps = as<std::uint64_t>(v); },
+            [](const ExploreOptions& o) {
+              return std::optional<std::int64_t>(as<std::int64_t>(o.max_steps));
+            }},
+    Numeric{"max-shared-accesses",
+            "Shared<T> accesses per execution before a loop on plain data is reported", 1, kMost,
+            [](ExploreOptions& o, std::int64_t v) { o.max_shared_accesses = as<std::uint64_t>(v); },
+            [](const ExploreOptions& o) {
+              return std::optional<std::int64_t>(as<std::int64_t>(o.max_shared_accesses));
+            }},
+    Numeric{"stack-size",
+            "KiB of stack per model thread (reserved: only the pages a thread touches cost "
+            "memory); raise it when a model reports a stack overflow",
+            as<std::int64_t>(StackPool::kMinStackSize >> 10),
+            as<std::int64_t>(StackPool::kMaxStackSize >> 10),
+            [](ExploreOptions& o, std::int64_t v) { o.stack_size = as<std::size_t>(v) << 10; },
+            [](const ExploreOptions& o) {
+              return std::optional<std::int64_t>(as<std::int64_t>(o.stack_size >> 10));
+            }},
+    Numeric{"max-executions", "stop each search after N executions run", 1, kMost,
+            [](ExploreOptions& o, std::int64_t v) { o.max_executions = as<std::uint64_t>(v); },
+            [](const ExploreOptions&) { return std::optional<std::int64_t>(); }},
+};
+
+// "what it does, from LOW to HIGH (default D)".
+std::string help_of(const Numeric& number) {
+  std::string help = std::string(number.help) + "; ";
+  help += number.high == kMost ? "at least " + std::to_string(number.low)
+                               : std::to_string(number.low) + " to " + std::to_string(number.high);
+  if (const auto shown = number.shown(ExploreOptions{})) {
+    help += " (default " + std::to_string(*shown) + ")";
+  }
+  return help;
+}
+
 void add_search_options(po::options_description& options, Settings& s) {
   auto add = options.add_options();
   add("search", po::value(&s.search),
@@ -124,28 +198,17 @@ void add_search_options(po::options_description& options, Settings& s) {
   add("memory-model", po::value(&s.memory_model),
       "rc11 (default: C++20 as RC11 formalises it; loads may read stale values) or sc "
       "(sequentially consistent interleavings only, for comparison)");
-  add("preemption-bound", po::value<std::int64_t>(),
-      "explore only executions with at most N preemptions (plain search; the verdict says "
-      "bounded)");
   add("no-minimize", po::bool_switch(&s.no_minimize),
       "report the first counterexample found, not the one with the fewest preemptions");
-  add("iterations", po::value<std::int64_t>(), "random and pct: executions per model (1000)");
-  add("seed", po::value<std::int64_t>(), "random and pct: the seed (1)");
-  add("pct-depth", po::value<std::int64_t>(), "pct: the bug depth d (3)");
-  add("jobs,j", po::value<std::int64_t>(),
-      "explore on N threads, 1 to 256 (default: the number of cores)");
   add("shard", po::value(&s.shard),
       "explore only part i of n (\"i/n\", 1-based) of each search tree; the parts of 1/n..n/n "
       "cover it exactly once");
   add("no-progress", po::bool_switch(&s.no_progress),
       "no progress line on standard error (it is shown only on a terminal anyway)");
-  add("max-steps", po::value<std::int64_t>(), "steps per execution before a livelock is reported");
-  add("max-shared-accesses", po::value<std::int64_t>(),
-      "Shared<T> accesses per execution before a loop on plain data is reported (1000000)");
-  add("stack-size", po::value<std::int64_t>(),
-      "KiB of stack per model thread, 64 to 1048576 (1024: reserved, only the pages a thread "
-      "touches cost memory); raise it when a model reports a stack overflow");
-  add("max-executions", po::value<std::int64_t>(), "stop each search after N executions run");
+  for (const Numeric& number : kNumbers) {
+    const std::string name = std::string(number.name) + number.short_name;
+    add(name.c_str(), po::value<std::int64_t>(), help_of(number).c_str());
+  }
   add("time-limit", po::value<double>(), "stop each search after S seconds (S > 0)");
   add("mutate", po::bool_switch(&s.mutate),
       "fix-necessity mutation: for each model that passes, weaken each synchronisation site it "
@@ -183,18 +246,9 @@ std::variant<Settings, Stop> parse(const RunnerInfo& info, int argc, char** argv
     std::cout << options << "\n";
     return Stop{0};
   }
-  const auto number = [&vm](const char* name, std::optional<std::int64_t>& into) {
-    if (vm.count(name) != 0U) into = vm[name].as<std::int64_t>();
-  };
-  number("preemption-bound", s.preemption_bound);
-  number("iterations", s.iterations);
-  number("seed", s.seed);
-  number("pct-depth", s.pct_depth);
-  number("jobs", s.jobs);
-  number("max-steps", s.max_steps);
-  number("max-shared-accesses", s.max_shared_accesses);
-  number("stack-size", s.stack_size);
-  number("max-executions", s.max_executions);
+  for (const Numeric& number : kNumbers) {
+    if (vm.count(number.name) != 0U) s.numbers[number.name] = vm[number.name].as<std::int64_t>();
+  }
   if (vm.count("time-limit") != 0U) s.time_limit = vm["time-limit"].as<double>();
   return s;
 }
@@ -241,25 +295,14 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
     return usage("--memory-model must be rc11 or sc, not '" + s.memory_model + "'");
   }
   // Every numeric option within its range, or a usage error naming the option and the range.
-  std::string range_error;
-  const auto in_range = [&range_error](const char* name, const std::optional<std::int64_t>& value,
-                                       std::int64_t low, std::int64_t high) {
-    if (!value || (*value >= low && *value <= high) || !range_error.empty()) return;
-    range_error = std::string("--") + name + " must be from " + std::to_string(low) + " to " +
-                  std::to_string(high) + ", not " + std::to_string(*value);
-  };
-  constexpr std::int64_t kMost = std::int64_t{1} << 62;
-  in_range("preemption-bound", s.preemption_bound, 0, 1'000'000);
-  in_range("iterations", s.iterations, 1, kMost);
-  in_range("seed", s.seed, 0, kMost);
-  in_range("pct-depth", s.pct_depth, 1, 64);
-  in_range("jobs", s.jobs, 1, 256);
-  in_range("max-steps", s.max_steps, 1, kMost);
-  in_range("max-shared-accesses", s.max_shared_accesses, 1, kMost);
-  in_range("stack-size", s.stack_size, static_cast<std::int64_t>(StackPool::kMinStackSize >> 10),
-           static_cast<std::int64_t>(StackPool::kMaxStackSize >> 10));
-  in_range("max-executions", s.max_executions, 1, kMost);
-  if (!range_error.empty()) return usage(range_error);
+  for (const Numeric& number : kNumbers) {
+    const auto given = s.numbers.find(number.name);
+    if (given == s.numbers.end()) continue;
+    if (given->second < number.low || given->second > number.high) {
+      return usage(std::string("--") + number.name + " must be from " + std::to_string(number.low) +
+                   " to " + std::to_string(number.high) + ", not " + std::to_string(given->second));
+    }
+  }
   if (s.time_limit && !(*s.time_limit > 0 && *s.time_limit < 1e9)) {
     return usage("--time-limit must be a number of seconds above 0, not " +
                  std::to_string(*s.time_limit));
@@ -271,13 +314,13 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
   ExploreOptions& common = plan.common;
   common.search = *search;
   common.memory_model = *memory_model;
-  if (s.preemption_bound) common.preemption_bound = static_cast<std::uint32_t>(*s.preemption_bound);
   common.minimize_preemptions = !s.no_minimize;
-  if (s.iterations) common.iterations = static_cast<std::uint64_t>(*s.iterations);
-  if (s.seed) common.seed = static_cast<std::uint64_t>(*s.seed);
-  if (s.pct_depth) common.pct_depth = static_cast<std::uint32_t>(*s.pct_depth);
-  common.jobs = s.jobs ? static_cast<std::uint32_t>(*s.jobs)
-                       : std::max(1U, std::thread::hardware_concurrency());
+  common.jobs = std::max(1U, std::thread::hardware_concurrency());
+  for (const auto& [name, value] : s.numbers) {
+    const auto* number = std::find_if(kNumbers.begin(), kNumbers.end(),
+                                      [&](const Numeric& n) { return n.name == name; });
+    number->apply(common, value);  // the options of each model take them from here
+  }
   common.progress = !s.no_progress;
   if (!s.shard.empty() && !parse_shard(s.shard, common)) {
     return usage("--shard must be i/n with 1 <= i <= n, not '" + s.shard + "'");
@@ -308,11 +351,7 @@ ExploreOptions options_for(const ModelSpec& spec, const Settings& s, const Plan&
   ExploreOptions options = spec.options;
   if (plan.search_given) options.search = common.search;
   options.memory_model = common.memory_model;
-  options.preemption_bound = common.preemption_bound;
   options.minimize_preemptions = common.minimize_preemptions;
-  options.iterations = common.iterations;
-  options.seed = common.seed;
-  options.pct_depth = common.pct_depth;
   options.jobs = common.jobs;
   options.progress = common.progress;
   options.shard_index = common.shard_index;
@@ -322,12 +361,10 @@ ExploreOptions options_for(const ModelSpec& spec, const Settings& s, const Plan&
   options.continue_past_race |= s.continue_past_race;
   if (s.no_fair_spinning) options.fair_spinning = false;
   options.unmarked_spins |= s.unmarked_spins;
-  if (s.max_steps) options.max_steps = static_cast<std::uint64_t>(*s.max_steps);
-  if (s.max_shared_accesses) {
-    options.max_shared_accesses = static_cast<std::uint64_t>(*s.max_shared_accesses);
+  for (const Numeric& number : kNumbers) {
+    const auto given = s.numbers.find(number.name);
+    if (given != s.numbers.end()) number.apply(options, given->second);  // over the model's own
   }
-  if (s.stack_size) options.stack_size = static_cast<std::size_t>(*s.stack_size) << 10;
-  if (s.max_executions) options.max_executions = static_cast<std::uint64_t>(*s.max_executions);
   if (s.time_limit) options.time_limit_seconds = *s.time_limit;
   if (!s.replay.empty()) options.replay_token = s.replay;
   options.hooks = mutation_hooks(plan.mutant);

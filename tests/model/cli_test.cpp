@@ -16,6 +16,7 @@ namespace {
 // One passing model, and what running the runner with `arguments` printed on standard error.
 struct Ran {
   int status = 0;
+  std::string output;
   std::string errors;
 };
 
@@ -36,7 +37,7 @@ Ran run_with(std::vector<std::string> arguments) {
   Ran ran;
   ran.status = run_catalogue(registry, RunnerInfo{"dc_test_runner", "a test", {}},
                              static_cast<int>(argv.size()), argv.data());
-  (void)testing::internal::GetCapturedStdout();
+  ran.output = testing::internal::GetCapturedStdout();
   ran.errors = testing::internal::GetCapturedStderr();
   return ran;
 }
@@ -61,6 +62,16 @@ TEST(CommandLine, NumbersOutOfRangeAreUsageErrorsNamingTheOptionAndTheRange) {
     EXPECT_EQ(ran.status, 64) << arguments.front() << " " << arguments.back();
     EXPECT_NE(ran.errors.find(message), std::string::npos) << ran.errors;
   }
+}
+
+TEST(CommandLine, ANumberGivenReachesEachModelsSearch) {
+  const Ran bounded = run_with({"--max-steps", "1", "--jobs", "1"});
+  EXPECT_EQ(bounded.status, 1) << "a fix that hits the step bound is not as expected";
+  EXPECT_NE(bounded.output.find("step bound exceeded: 1 steps"), std::string::npos)
+      << bounded.output;
+  const Ran sampled = run_with({"--search", "random", "--iterations", "7", "--seed", "3"});
+  EXPECT_EQ(sampled.status, 0) << sampled.errors;
+  EXPECT_NE(sampled.output.find("7 iterations, seed 3"), std::string::npos) << sampled.output;
 }
 
 TEST(CommandLine, AStrayWordIsAUsageErrorNotIgnored) {
