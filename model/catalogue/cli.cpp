@@ -4,7 +4,9 @@
 #include <array>
 #include <boost/program_options.hpp>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <filesystem>
@@ -253,7 +255,19 @@ std::variant<Settings, Stop> parse(const RunnerInfo& info, int argc, char** argv
   return s;
 }
 
-std::optional<Search> search_named(const std::string& name) {
+// Empty when `value` is in the option's range, else "must be from LOW to HIGH, not VALUE".
+std::string range_error(const Numeric& number, std::int64_t value) {
+  if (value >= number.low && value <= number.high) return {};
+  return "must be from " + std::to_string(number.low) + " to " + std::to_string(number.high) +
+         ", not " + std::to_string(value);
+}
+
+std::string time_limit_error(double seconds) {
+  if (seconds > 0 && seconds < 1e9) return {};
+  return "must be a number of seconds above 0, not " + std::to_string(seconds);
+}
+
+std::optional<Search> search_named(std::string_view name) {
   if (name == "dpor") return Search::kDpor;
   if (name == "plain") return Search::kPlain;
   if (name == "random") return Search::kRandom;
@@ -298,14 +312,12 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
   for (const Numeric& number : kNumbers) {
     const auto given = s.numbers.find(number.name);
     if (given == s.numbers.end()) continue;
-    if (given->second < number.low || given->second > number.high) {
-      return usage(std::string("--") + number.name + " must be from " + std::to_string(number.low) +
-                   " to " + std::to_string(number.high) + ", not " + std::to_string(given->second));
-    }
+    const std::string error = range_error(number, given->second);
+    if (!error.empty()) return usage(std::string("--") + number.name + " " + error);
   }
-  if (s.time_limit && !(*s.time_limit > 0 && *s.time_limit < 1e9)) {
-    return usage("--time-limit must be a number of seconds above 0, not " +
-                 std::to_string(*s.time_limit));
+  if (s.time_limit) {
+    const std::string error = time_limit_error(*s.time_limit);
+    if (!error.empty()) return usage("--time-limit " + error);
   }
   if (!s.replay.empty() && !Path::parse_token(s.replay)) {
     return usage("--replay: not a replay token: '" + s.replay +
@@ -547,6 +559,46 @@ int run_catalogue(const Registry& registry, const RunnerInfo& info, int argc, ch
     std::cerr << info.program << ": internal error: " << e.what() << "\n";
     return kInternal;
   }
+}
+
+std::optional<std::string> set_search_option(ExploreOptions& options, std::string_view name,
+                                             std::string_view value) {
+  const std::string text(value);
+  if (name == "search") {
+    const auto search = search_named(text);
+    if (!search) return "must be dpor, plain, random or pct, not '" + text + "'";
+    options.search = *search;
+    return std::nullopt;
+  }
+  if (name == "memory-model") {
+    const auto memory_model = parse_memory_model(text);
+    if (!memory_model) return "must be rc11 or sc, not '" + text + "'";
+    options.memory_model = *memory_model;
+    return std::nullopt;
+  }
+  if (name == "time-limit") {
+    char* end = nullptr;
+    const double seconds = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size()) {
+      return "must be a number of seconds, not '" + text + "'";
+    }
+    std::string error = time_limit_error(seconds);
+    if (!error.empty()) return error;
+    options.time_limit_seconds = seconds;
+    return std::nullopt;
+  }
+  const auto* number = std::find_if(kNumbers.begin(), kNumbers.end(),
+                                    [&](const Numeric& n) { return n.name == name; });
+  if (number == kNumbers.end()) return "is not a search option";
+  std::int64_t parsed = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (error != std::errc() || end != value.data() + value.size()) {
+    return "must be a whole number, not '" + text + "'";
+  }
+  std::string range = range_error(*number, parsed);
+  if (!range.empty()) return range;
+  number->apply(options, parsed);
+  return std::nullopt;
 }
 
 }  // namespace doublecheck::model

@@ -4,7 +4,9 @@
 // and their bounds, --source-root.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "model/catalogue/registry.hpp"
 
@@ -25,5 +27,13 @@ struct RunnerInfo {
 // killed); 1 not; 64 bad usage; 73 the --json file cannot be written; 70 an internal error. Never
 // throws.
 int run_catalogue(const Registry& registry, const RunnerInfo& info, int argc, char** argv);
+
+// Sets the search option `name` of `options` — a command-line option's name without "--":
+// "search", "memory-model", "time-limit", "max-steps", "jobs", "iterations", "seed", ... — from
+// `value`, checked as the command line checks it (the same ranges). Returns why not ("must be
+// from 1 to 256, not 0", "is not a search option"), for the caller to prefix with its own
+// spelling of the option. For front ends other than run_catalogue (model/gtest/model_test.hpp).
+std::optional<std::string> set_search_option(ExploreOptions& options, std::string_view name,
+                                             std::string_view value);
 
 }  // namespace doublecheck::model

@@ -35,7 +35,10 @@ std::optional<std::vector<std::pair<std::string, std::uint32_t>>> expected_place
   for (const SourceLines& lines : expected.at) {
     const auto numbers = locate(lines, error);
     if (!numbers) return std::nullopt;
-    for (const std::uint32_t number : *numbers) places.emplace_back(lines.file, number);
+    // As the failures name files: relative to the source root when under it (an expectation
+    // may name its file absolutely, as a test's __FILE__ does).
+    const std::string file(relative_path(lines.file));
+    for (const std::uint32_t number : *numbers) places.emplace_back(file, number);
   }
   return places;
 }
