@@ -39,7 +39,7 @@ if(DC_CASE STREQUAL "installed")
       -B ${work}/build -DCMAKE_PREFIX_PATH=${work}/moved)
   run("build the consumer" ${CMAKE_COMMAND} --build ${work}/build)
   run("the consumer's ctest" ${ctest_command} --test-dir ${work}/build --output-on-failure)
-  expect_in("${output}" "100% tests passed, 0 tests failed out of 2" "the consumer's two models")
+  expect_in("${output}" "100% tests passed, 0 tests failed out of 4" "the consumer's models and its runner")
 elseif(DC_CASE STREQUAL "subproject")
   run("configure a project with doublecheck as a subproject" ${configure}
       -S ${DC_SOURCE_DIR}/tests/package/subproject -B ${work}/build

@@ -1,5 +1,6 @@
-// The consumer's class: counts hits and remembers the largest value seen. Its fix takes the lock
-// around the read-modify-write of both fields; the negative control is the same source without it.
+// The consumer's class: a hit counter read while it is being hit. Its fix takes the lock around
+// the count's read-modify-write and around the read; the negative control is the same source
+// without it.
 #pragma once
 
 #include <cstdint>
@@ -19,10 +20,9 @@ struct Unlocked {  // the pre-fix code
 template <class Sync, class Locking = Locked>
 class BasicHitCounter {
  public:
-  void hit(std::int64_t value) {
+  void hit() {
     const typename Locking::template Guard<Mutex> guard(mutex_);
-    count_.add(1);
-    if (value > largest_.load()) largest_.store(value);
+    count_.store(count_.load() + 1);
   }
 
   std::int64_t count() {
@@ -37,7 +37,6 @@ class BasicHitCounter {
 
   Mutex mutex_{"hits.mutex"};
   Shared<std::int64_t> count_ DC_GUARDED_BY(mutex_){0, "hits.count"};
-  Shared<std::int64_t> largest_ DC_GUARDED_BY(mutex_){0, "hits.largest"};
 };
 
 using HitCounter = BasicHitCounter<doublecheck::StdSync>;
