@@ -8,12 +8,15 @@
 //   Sync::fence(order)           std::atomic_thread_fence
 //   Sync::Shared<T>              plain data shared between threads: load / store / add
 //   Sync::OnceFlag, Sync::call_once
+//   Sync::ConditionVariable      wait(mutex) / wait(mutex, predicate) with the mutex held,
+//                                notify_one / notify_all
 // Every operation takes a trailing SourceLoc defaulted to the caller's location; the model's policy
 // (model/engine/model_sync.hpp) records it, this one ignores it. Here everything is the standard
 // primitive or plain data, so production pays nothing for the seam.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <string_view>
 #include <utility>
@@ -125,6 +128,30 @@ struct StdSync {
   }
 
   using OnceFlag = std::once_flag;
+
+  // std::condition_variable_any over Mutex (which is BasicLockable): wait() releases it while
+  // waiting and holds it again when it returns.
+  class ConditionVariable {
+   public:
+    explicit ConditionVariable(std::string_view /*name*/ = {}) {}
+    ConditionVariable(const ConditionVariable&) = delete;
+    ConditionVariable& operator=(const ConditionVariable&) = delete;
+    ~ConditionVariable() = default;
+
+    void wait(Mutex& mutex, SourceLoc /*loc*/ = SourceLoc::current()) DC_REQUIRES(mutex) {
+      cv_.wait(mutex);
+    }
+    template <class Predicate>
+    void wait(Mutex& mutex, Predicate ready, SourceLoc /*loc*/ = SourceLoc::current())
+        DC_REQUIRES(mutex) {
+      cv_.wait(mutex, std::move(ready));
+    }
+    void notify_one(SourceLoc /*loc*/ = SourceLoc::current()) noexcept { cv_.notify_one(); }
+    void notify_all(SourceLoc /*loc*/ = SourceLoc::current()) noexcept { cv_.notify_all(); }
+
+   private:
+    std::condition_variable_any cv_;
+  };
 
   template <class F>
   static void call_once(OnceFlag& flag, F&& f, SourceLoc /*loc*/ = SourceLoc::current()) {

@@ -32,6 +32,9 @@ bool changes_shared_state(OpKind kind) {
     case OpKind::kCallOnce:
     case OpKind::kOnceDone:
     case OpKind::kWrite:
+    case OpKind::kWait:
+    case OpKind::kWake:
+    case OpKind::kNotify:
       return true;
     default:
       return false;
@@ -201,6 +204,8 @@ bool Execution::enabled(ThreadId id) const {
       return false;  // woken by wake_joiners(), never a choice
     case OpKind::kAssume:
       return false;  // waits forever
+    case OpKind::kWake:
+      return static_cast<const CondVarState*>(op.object)->may_wake(id, config_.spurious_wakeups);
     default:
       return true;
   }
@@ -373,6 +378,8 @@ void Execution::report_deadlock() {
       if (op.kind == OpKind::kLock) {
         const auto owner = static_cast<const MutexState*>(op.object)->owner;
         message += " (held by " + thread_name(owner) + ")";
+      } else if (op.kind == OpKind::kWake) {
+        message += " (no notify is owed to it: a lost wake-up)";
       }
     }
     message += " at " + location_text(op.loc) + ";";
@@ -487,7 +494,8 @@ bool Execution::can_run_out(ThreadId id) const {
     case OpKind::kJoin:
       return threads_[op.target].state.finished();
     case OpKind::kAssume:
-      return true;  // runs on past the false assumption
+    case OpKind::kWake:
+      return true;  // runs on past the false assumption, or as if woken spuriously
     default:
       return enabled(id);
   }

@@ -52,6 +52,8 @@ struct ExecutionConfig {
   // progress (spin_watch.hpp); off, spin loops run until the step bound.
   bool fair_spinning = true;
   bool unmarked_spins = false;  // every re-read counts as a spin's, not only after a yield
+  // A condition variable's wait may end without a notify, once per thread and execution.
+  bool spurious_wakeups = true;
   // The search's time limit: decide() looks at the clock every 1024 steps and, once past it, ends
   // the execution as pruned (not counted, not a failure), so one long execution cannot overrun it.
   std::optional<std::chrono::steady_clock::time_point> deadline;
@@ -78,6 +80,7 @@ class Execution {
   // --- used by the Sync policy (model_sync.hpp) ---
   [[nodiscard]] bool symptom_mode() const { return config_.symptom_mode; }
   [[nodiscard]] bool tracing() const { return config_.tracing; }
+  [[nodiscard]] bool spurious_wakeups() const { return config_.spurious_wakeups; }
   // True once the execution has stopped and its threads are being run on to their ends
   // (abandon_all()): operations then run unchecked, as in a sequential program — a load reads the
   // last value stored, a store or read-modify-write updates it, a lock takes a free mutex — and

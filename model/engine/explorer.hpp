@@ -53,6 +53,10 @@ struct ExploreOptions {
   // risk of missing the interleavings of a thread that reads an atomic twice in straight-line
   // code (spin_watch.hpp).
   bool unmarked_spins = false;
+  // A condition variable's wait may also end without a notify (C++ allows it), once per thread
+  // per execution — enough to catch a wait not in a loop over its predicate; off, only notifies
+  // wake.
+  bool spurious_wakeups = true;
   std::uint64_t max_steps = 100'000;  // per execution; more is a livelock / infinite loop
   // Shared<T> accesses per execution (not decision points, so not steps); more is taken for a
   // loop on plain data only.

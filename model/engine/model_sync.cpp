@@ -1,6 +1,10 @@
 #include "model/engine/model_sync.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <new>
+#include <string>
+#include <vector>
 
 namespace doublecheck::model {
 namespace {
@@ -414,6 +418,89 @@ ModelSync::OnceFlag::~OnceFlag() {
   end_destruction(*ex, state_, destruction,
                   unordered_last_op(state_.last_ops, ex->self(), ex->clock(), ex->thread_count()),
                   runner);
+}
+
+ModelSync::ConditionVariable::ConditionVariable(std::string_view name) {
+  state_.kind = "condition_variable";
+  state_.name = name;
+  Execution::current().register_object(state_);
+}
+
+ModelSync::ConditionVariable::~ConditionVariable() {
+  Execution* ex = begin_destruction(state_);
+  if (ex == nullptr) return;
+  const Access destruction = destruction_access(*ex);
+  std::optional<UnorderedAccess> waiter;
+  for (ThreadId t = 0; t < ex->thread_count(); ++t) {
+    if ((state_.waiting & (CondVarState::Threads{1} << t)) == 0) continue;
+    const LastOp& wait = state_.last_ops.by_thread[t];
+    waiter = UnorderedAccess{t, wait.kind, wait.loc, wait.row};
+    break;
+  }
+  end_destruction(*ex, state_, destruction,
+                  unordered_last_op(state_.last_ops, ex->self(), ex->clock(), ex->thread_count()),
+                  waiter);
+}
+
+void ModelSync::ConditionVariable::wait(Mutex& mutex, SourceLoc loc) {
+  Execution& ex = Execution::current(loc);
+  MutexState& held = mutex.state_;
+  if (held.owner != ex.self()) {
+    ex.fail(Failure::make(FailureKind::kUsageError,
+                          thread_name(ex.self()) + " waits on " + display_name(state_) +
+                              " without holding " + display_name(held) +
+                              " (std::condition_variable requires the lock to be held)",
+                          display_name(state_), {Access{ex.self(), false, loc, ex.trace_row()}}));
+    return;
+  }
+  const CondVarState::Threads me = CondVarState::Threads{1} << ex.self();
+  const PendingOp join{OpKind::kWait, &state_, kNoThread, std::memory_order_seq_cst, loc};
+  ex.before(join);
+  state_.waiting |= me;
+  state_.last_ops.note(ex.self(), ex.clock(), OpKind::kWait, loc, ex.trace_row());
+  ex.after(join, "waits, releasing " + display_name(held));
+  unlock_mutex_state(ex, held, loc, "released by the wait");
+
+  const PendingOp wake{OpKind::kWake, &state_, kNoThread, std::memory_order_seq_cst, loc};
+  ex.before(wake);  // enabled once a notify owes this thread a wake-up (or spuriously)
+  std::string how = "woken by a notify";
+  if ((state_.owed & me) == 0) {
+    state_.spurious_spent |= me;
+    how = "woke spuriously (no notify)";
+  }
+  state_.owed &= ~me;
+  state_.waiting &= ~me;
+  state_.last_ops.note(ex.self(), ex.clock(), OpKind::kWake, loc, ex.trace_row());
+  ex.after(wake, how);
+  lock_mutex_state(ex, held, loc, "retaken by the wait");
+}
+
+void ModelSync::ConditionVariable::notify_one(SourceLoc loc) { notify(false, loc); }
+
+void ModelSync::ConditionVariable::notify_all(SourceLoc loc) { notify(true, loc); }
+
+void ModelSync::ConditionVariable::notify(bool all, const SourceLoc& loc) {
+  Execution& ex = Execution::current(loc);
+  const PendingOp op{OpKind::kNotify, &state_, kNoThread, std::memory_order_seq_cst, loc};
+  ex.before(op);
+  const CondVarState::Threads unowed = state_.waiting & ~state_.owed;
+  std::string what;
+  if (unowed == 0) {
+    what = std::string(all ? "notify_all" : "notify_one") + ": no waiter to wake (lost)";
+  } else if (all) {
+    state_.owed |= unowed;
+    what = "notify_all: wakes " + std::to_string(std::popcount(unowed));
+  } else {
+    // Which waiter: a choice of this step (alternative 0, the lowest thread id).
+    auto pick = ex.choose(static_cast<std::uint32_t>(std::popcount(unowed)));
+    CondVarState::Threads chosen = unowed;
+    while (pick-- > 0) chosen &= chosen - 1;  // drop the lowest bits
+    chosen &= ~(chosen - 1);                  // keep the lowest left
+    state_.owed |= chosen;
+    what = "notify_one: wakes T" + std::to_string(std::countr_zero(chosen));
+  }
+  state_.last_ops.note(ex.self(), ex.clock(), OpKind::kNotify, loc, ex.trace_row());
+  ex.after(op, what);
 }
 
 }  // namespace doublecheck::model

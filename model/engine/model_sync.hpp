@@ -165,6 +165,8 @@ class thread {
 };
 
 struct ModelSync {
+  class ConditionVariable;
+
   class DC_CAPABILITY("mutex") Mutex {
    public:
     explicit Mutex(std::string_view name = {});
@@ -179,9 +181,41 @@ struct ModelSync {
     bool try_lock(SourceLoc loc = SourceLoc::current()) DC_TRY_ACQUIRE(true);
 
    private:
+    friend class ModelSync::ConditionVariable;  // a wait releases and retakes the mutex
     bool try_lock_step(Execution& ex, const SourceLoc& loc);
 
     MutexState state_;
+  };
+
+  // A condition variable over Mutex (its waiters and the wake-ups owed: CondVarState). wait()
+  // joins the waiters, then releases the mutex (a step of its own: nothing can notify in between
+  // without the mutex, and a notify without it sees the thread waiting), then wakes when a notify
+  // owes it a wake-up — which waiter a notify_one wakes is explored — or spuriously, once per
+  // thread and execution (ExploreOptions::spurious_wakeups), then relocks. A notify with no waiter
+  // is lost; a waiter that nothing wakes is a deadlock ("a lost wake-up"). A notify orders
+  // nothing: the relock does. Waiting without holding the mutex is a usage error; destroying the
+  // condition variable while a thread waits is a use after free.
+  class ConditionVariable {
+   public:
+    explicit ConditionVariable(std::string_view name = {});
+    ConditionVariable(const ConditionVariable&) = delete;
+    ConditionVariable& operator=(const ConditionVariable&) = delete;
+    ~ConditionVariable();
+
+    void wait(Mutex& mutex, SourceLoc loc = SourceLoc::current()) DC_REQUIRES(mutex);
+    // Until `ready()`: the loop every wait belongs in.
+    template <class Predicate>
+    void wait(Mutex& mutex, Predicate ready, SourceLoc loc = SourceLoc::current())
+        DC_REQUIRES(mutex) {
+      while (!ready()) wait(mutex, loc);
+    }
+    void notify_one(SourceLoc loc = SourceLoc::current());
+    void notify_all(SourceLoc loc = SourceLoc::current());
+
+   private:
+    void notify(bool all, const SourceLoc& loc);
+
+    CondVarState state_;
   };
 
   // An atomic under the execution's memory model (memory_graph.hpp): it keeps every value stored

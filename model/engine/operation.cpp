@@ -41,6 +41,12 @@ std::string_view op_name(OpKind kind) {
       return "destroy";
     case OpKind::kCrash:
       return "crash";
+    case OpKind::kWait:
+      return "wait";
+    case OpKind::kWake:
+      return "wake";
+    case OpKind::kNotify:
+      return "notify";
   }
   return "?";
 }
@@ -92,6 +98,11 @@ OpDesc describe_op(const PendingOp& op) {
     // the two callers, not between a waiter and the completion that let it through.
     case OpKind::kOnceDone:
       desc.cls = OpClass::kUnlock;
+      break;
+    case OpKind::kWait:
+    case OpKind::kWake:
+    case OpKind::kNotify:
+      desc.cls = OpClass::kCondVar;
       break;
     default:
       desc.cls = OpClass::kNone;

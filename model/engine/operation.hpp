@@ -3,6 +3,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,6 +36,9 @@ enum class OpKind : std::uint8_t {
   kAssume,    // a false model::assume: the thread waits forever (never enabled)
   kDestroy,   // a model object's destructor ran (traced only; not a decision point)
   kCrash,     // a fatal signal stopped the thread (only traced: crash.hpp)
+  kWait,      // condition variable: joins its waiters (then unlocks the mutex, a step of its own)
+  kWake,      // condition variable: leaves the waiters, notified or spuriously (enabled then only)
+  kNotify,    // condition variable: notify_one or notify_all
 };
 
 // The verb the trace prints for an operation.
@@ -107,6 +111,26 @@ struct OnceState : ObjectHeader {
   LastOps last_ops;             // each thread's last call_once (or the end of its initialiser)
 };
 
+// A condition variable's waiters and the wake-ups owed to them. A notify_one owes a wake-up to one
+// of the waiters not yet owed one — which one is a value choice of the notifying step
+// (Execution::choose), so every choice is explored, and by DPOR too: two waiters never compete
+// for one wake-up. A notify_all owes one to every waiter. A notify with no waiter left to owe is
+// lost, as in C++.
+struct CondVarState : ObjectHeader {
+  using Threads = std::uint32_t;  // a bit per thread (path.hpp's ThreadSet)
+  Threads waiting = 0;
+  Threads owed = 0;            // waiters a notify has picked, not yet awake
+  Threads spurious_spent = 0;  // threads that woke spuriously once in this execution
+  LastOps last_ops;            // each thread's last wait, wake or notify
+
+  // Whether waiting thread `id` may wake now: a notify owes it, or `spurious` wake-ups are on and
+  // it has not had its one yet.
+  [[nodiscard]] bool may_wake(ThreadId id, bool spurious) const {
+    const Threads bit = Threads{1} << id;
+    return (owed & bit) != 0 || (spurious && (spurious_spent & bit) == 0);
+  }
+};
+
 // The operation a parked thread will perform when it is next chosen. Knowing it before choosing
 // lets the scheduler tell whether the thread can run (a lock of a held mutex cannot).
 struct PendingOp {
@@ -127,7 +151,10 @@ enum class OpClass : std::uint8_t {
   kTryLock,  // mutex try_lock (its result also depends on where the owner's unlock falls)
   kUnlock,   // mutex unlock, or call_once's completion: orders what follows, races with no acquire
   kOnce,     // call_once
+  kCondVar,  // a condition variable's wait, wake or notify: any two of one are dependent
 };
+// How many classes there are (tables indexed by class: dpor.hpp). Keep kCondVar the last.
+inline constexpr std::size_t kOpClasses = static_cast<std::size_t>(OpClass::kCondVar) + 1;
 
 struct OpDesc {
   std::uint32_t object = 0;  // ObjectHeader::id
@@ -149,6 +176,7 @@ constexpr bool dependent(const OpDesc& a, const OpDesc& b) {
       (a.cls == OpClass::kUnlock && b.cls == OpClass::kTryLock)) {
     return true;
   }
+  if (a.cls == OpClass::kCondVar && b.cls == OpClass::kCondVar) return true;
   return a.cls == OpClass::kOnce && b.cls == OpClass::kOnce;
 }
 

@@ -93,7 +93,7 @@ class DporScheduler final : public Scheduler {
     std::uint32_t tick = 0;  // its position plus one, as in a clock (0: none yet)
     std::int32_t decision = -1;
   };
-  static constexpr std::size_t kClasses = static_cast<std::size_t>(OpClass::kOnce) + 1;
+  static constexpr std::size_t kClasses = kOpClasses;
 
   // What orders steps on one object (the last write-like step, and the reads since), and the
   // index of its steps: per thread id, the latest step of each class.
