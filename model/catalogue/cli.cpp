@@ -302,11 +302,13 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
     return usage("--filter '" + s.filter + "' is not a regular expression: " + e.what());
   }
   plan.search_given = !s.search.empty();
-  const auto search = search_named(plan.search_given ? s.search : "dpor");
-  if (!search) return usage("--search must be dpor, plain, random or pct, not '" + s.search + "'");
-  const auto memory_model = parse_memory_model(s.memory_model);
-  if (!memory_model) {
-    return usage("--memory-model must be rc11 or sc, not '" + s.memory_model + "'");
+  // The same parsing and messages as every other front end's (set_search_option).
+  for (const auto& [name, value] : {std::pair<const char*, const std::string&>{"search", s.search},
+                                    {"memory-model", s.memory_model}}) {
+    if (value.empty()) continue;  // --search not given: each model's own
+    if (auto error = set_search_option(plan.common, name, value)) {
+      return usage(std::string("--") + name + " " + *error);
+    }
   }
   // Every numeric option within its range, or a usage error naming the option and the range.
   for (const Numeric& number : kNumbers) {
@@ -324,8 +326,6 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
                  "' (a token looks like rc11:01-2.10 or dc1:0110; reports print them)");
   }
   ExploreOptions& common = plan.common;
-  common.search = *search;
-  common.memory_model = *memory_model;
   common.minimize_preemptions = !s.no_minimize;
   common.jobs = std::max(1U, std::thread::hardware_concurrency());
   for (const auto& [name, value] : s.numbers) {

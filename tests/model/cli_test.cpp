@@ -5,21 +5,19 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/catalogue/registry.hpp"
 #include "model/engine/model_sync.hpp"
+#include "tests/model/explore_helpers.hpp"
 
 namespace doublecheck::model {
 namespace {
 
-// One passing model, and what running the runner with `arguments` printed on standard error.
-struct Ran {
-  int status = 0;
-  std::string output;
-  std::string errors;
-};
+using test_support::Ran;
 
+// The runner over one passing model, with `arguments`.
 Ran run_with(std::vector<std::string> arguments) {
   Registry registry;
   registry.add({"tiny/fixed/1", "fixed", "P6", "two stores", {}, Expectation::passes(), [] {
@@ -28,18 +26,7 @@ Ran run_with(std::vector<std::string> arguments) {
                   x.store(2);
                   t.join();
                 }});
-  arguments.insert(arguments.begin(), {"dc_test_runner", "--no-progress"});
-  std::vector<char*> argv;
-  argv.reserve(arguments.size());
-  for (std::string& a : arguments) argv.push_back(a.data());
-  testing::internal::CaptureStdout();
-  testing::internal::CaptureStderr();
-  Ran ran;
-  ran.status = run_catalogue(registry, RunnerInfo{"dc_test_runner", "a test", {}},
-                             static_cast<int>(argv.size()), argv.data());
-  ran.output = testing::internal::GetCapturedStdout();
-  ran.errors = testing::internal::GetCapturedStderr();
-  return ran;
+  return test_support::run_runner(registry, std::move(arguments));
 }
 
 TEST(CommandLine, AGoodRunPasses) { EXPECT_EQ(run_with({"--jobs", "2", "--seed", "0"}).status, 0); }
@@ -67,11 +54,10 @@ TEST(CommandLine, NumbersOutOfRangeAreUsageErrorsNamingTheOptionAndTheRange) {
 TEST(CommandLine, ANumberGivenReachesEachModelsSearch) {
   const Ran bounded = run_with({"--max-steps", "1", "--jobs", "1"});
   EXPECT_EQ(bounded.status, 1) << "a fix that hits the step bound is not as expected";
-  EXPECT_NE(bounded.output.find("step bound exceeded: 1 steps"), std::string::npos)
-      << bounded.output;
+  EXPECT_NE(bounded.out.find("step bound exceeded: 1 steps"), std::string::npos) << bounded.out;
   const Ran sampled = run_with({"--search", "random", "--iterations", "7", "--seed", "3"});
   EXPECT_EQ(sampled.status, 0) << sampled.errors;
-  EXPECT_NE(sampled.output.find("7 iterations, seed 3"), std::string::npos) << sampled.output;
+  EXPECT_NE(sampled.out.find("7 iterations, seed 3"), std::string::npos) << sampled.out;
 }
 
 TEST(CommandLine, AStrayWordIsAUsageErrorNotIgnored) {

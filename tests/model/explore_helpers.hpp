@@ -1,4 +1,5 @@
-// What the explorer's tests share: one search of a body, and the check of the failure it finds.
+// What the explorer's tests share: one search of a body, the check of the failure it finds, and a
+// runner's command line run in this process.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,7 +8,10 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "model/catalogue/cli.hpp"
+#include "model/catalogue/registry.hpp"
 #include "model/engine/explorer.hpp"
 
 namespace doublecheck::model::test_support {
@@ -31,6 +35,29 @@ inline void expect_failure(const ExploreResult& result, FailureKind kind,
   EXPECT_FALSE(failure.replay_token.empty()) << "a counterexample has a replay token";
   EXPECT_FALSE(failure.trace.empty()) << "a counterexample has its interleaving";
   EXPECT_NE(format_report(result).find(kind_name(kind)), std::string::npos);
+}
+
+// What a runner (run_catalogue over `registry`, in this process) printed and returned for
+// `arguments` (after "--no-progress").
+struct Ran {
+  int status = 0;
+  std::string out;
+  std::string errors;
+};
+
+inline Ran run_runner(const Registry& registry, std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), {"dc_test_runner", "--no-progress"});
+  std::vector<char*> argv;
+  argv.reserve(arguments.size());
+  for (std::string& a : arguments) argv.push_back(a.data());
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  Ran ran;
+  ran.status = run_catalogue(registry, RunnerInfo{"dc_test_runner", "a test", {}},
+                             static_cast<int>(argv.size()), argv.data());
+  ran.out = ::testing::internal::GetCapturedStdout();
+  ran.errors = ::testing::internal::GetCapturedStderr();
+  return ran;
 }
 
 }  // namespace doublecheck::model::test_support

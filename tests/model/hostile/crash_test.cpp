@@ -22,6 +22,7 @@
 #include "model/engine/explorer.hpp"
 #include "model/engine/model_sync.hpp"
 #include "seam/scoped_lock.hpp"
+#include "tests/model/explore_helpers.hpp"
 
 namespace doublecheck::model {
 namespace {
@@ -309,26 +310,8 @@ TEST(Crash, AStackSizeOutOfRangeIsAUsageError) {
 
 // --- the runner (model/catalogue/cli.hpp), run in this process with a registry of its own ---
 
-struct Ran {
-  int status = 0;
-  std::string out;
-  std::string errors;
-};
-
-Ran run_runner(const Registry& registry, std::vector<std::string> arguments) {
-  arguments.insert(arguments.begin(), {"dc_test_runner", "--no-progress"});
-  std::vector<char*> argv;
-  argv.reserve(arguments.size());
-  for (std::string& a : arguments) argv.push_back(a.data());
-  testing::internal::CaptureStdout();
-  testing::internal::CaptureStderr();
-  Ran ran;
-  ran.status = run_catalogue(registry, RunnerInfo{"dc_test_runner", "a test", {}},
-                             static_cast<int>(argv.size()), argv.data());
-  ran.out = testing::internal::GetCapturedStdout();
-  ran.errors = testing::internal::GetCapturedStderr();
-  return ran;
-}
+using test_support::Ran;
+using test_support::run_runner;
 
 Registry crash_registry() {
   Registry registry;
