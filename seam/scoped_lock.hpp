@@ -1,4 +1,5 @@
-// Scoped locking for any Sync::Mutex, visible to Clang's thread-safety analysis.
+// Scoped locking for any Sync::Mutex (and shared locking of a Sync::SharedMutex), visible to
+// Clang's thread-safety analysis.
 #pragma once
 
 #include "seam/source_loc.hpp"
@@ -22,6 +23,25 @@ class DC_SCOPED_CAPABILITY ScopedLock {
  private:
   Mutex& mutex_;
   SourceLoc loc_;  // where the lock was taken: the unlock is reported at the same line
+};
+
+// Holds `mutex` shared (a reader of a Sync::SharedMutex) from construction to the end of the scope,
+// like std::shared_lock; the analysis lets the scope read, not write, what the mutex guards.
+template <class Mutex>
+class DC_SCOPED_CAPABILITY SharedLock {
+ public:
+  explicit SharedLock(Mutex& mutex, SourceLoc loc = SourceLoc::current()) DC_ACQUIRE_SHARED(mutex)
+      : mutex_(mutex), loc_(loc) {
+    mutex_.lock_shared(loc_);
+  }
+  // The generic release: a scoped capability's destructor releases whichever mode it holds.
+  ~SharedLock() DC_RELEASE() { mutex_.unlock_shared(loc_); }
+  SharedLock(const SharedLock&) = delete;
+  SharedLock& operator=(const SharedLock&) = delete;
+
+ private:
+  Mutex& mutex_;
+  SourceLoc loc_;
 };
 
 // The *absence* of a lock, for the pre-fix variants only (impl/variants/). It tells the analysis

@@ -2,9 +2,12 @@
 //
 // The emitter is written once against a policy with this shape:
 //   Sync::Mutex                  lock / unlock / try_lock (a Clang capability)
+//   Sync::SharedMutex            lock / unlock / try_lock, and lock_shared / unlock_shared /
+//                                try_lock_shared (a reader-writer lock, a Clang capability)
 //   Sync::Atomic<T>              load / store / exchange / compare_exchange_strong and _weak
 //                                (one order, or success and failure orders) / fetch_add /
-//                                fetch_sub / fetch_or / fetch_and / fetch_xor, each with its order
+//                                fetch_sub / fetch_or / fetch_and / fetch_xor, each with its order;
+//                                C++20's wait(old, order) / notify_one / notify_all
 //   Sync::fence(order)           std::atomic_thread_fence
 //   Sync::Shared<T>              plain data shared between threads: load / store / add
 //   Sync::OnceFlag, Sync::call_once
@@ -18,6 +21,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <shared_mutex>
 #include <string_view>
 #include <utility>
 
@@ -42,6 +46,33 @@ struct StdSync {
 
    private:
     std::mutex mutex_;
+  };
+
+  // A std::shared_mutex: many readers (lock_shared) or one writer (lock). Clang's analysis knows
+  // both modes: a field GUARDED_BY it may be read under either and written under lock() only.
+  class DC_CAPABILITY("mutex") SharedMutex {
+   public:
+    explicit SharedMutex(std::string_view /*name*/ = {}) {}
+    SharedMutex(const SharedMutex&) = delete;
+    SharedMutex& operator=(const SharedMutex&) = delete;
+
+    void lock(SourceLoc /*loc*/ = SourceLoc::current()) DC_ACQUIRE() { mutex_.lock(); }
+    void unlock(SourceLoc /*loc*/ = SourceLoc::current()) DC_RELEASE() { mutex_.unlock(); }
+    bool try_lock(SourceLoc /*loc*/ = SourceLoc::current()) DC_TRY_ACQUIRE(true) {
+      return mutex_.try_lock();
+    }
+    void lock_shared(SourceLoc /*loc*/ = SourceLoc::current()) DC_ACQUIRE_SHARED() {
+      mutex_.lock_shared();
+    }
+    void unlock_shared(SourceLoc /*loc*/ = SourceLoc::current()) DC_RELEASE_SHARED() {
+      mutex_.unlock_shared();
+    }
+    bool try_lock_shared(SourceLoc /*loc*/ = SourceLoc::current()) DC_TRY_ACQUIRE_SHARED(true) {
+      return mutex_.try_lock_shared();
+    }
+
+   private:
+    std::shared_mutex mutex_;
   };
 
   template <class T>
@@ -101,6 +132,13 @@ struct StdSync {
                 SourceLoc /*loc*/ = SourceLoc::current()) {
       return value_.fetch_xor(bits, order);
     }
+    // C++20: blocks while the value equals `old` (it may also return spuriously, and re-checks).
+    void wait(T old, std::memory_order order = std::memory_order_seq_cst,
+              SourceLoc /*loc*/ = SourceLoc::current()) const {
+      value_.wait(old, order);
+    }
+    void notify_one(SourceLoc /*loc*/ = SourceLoc::current()) { value_.notify_one(); }
+    void notify_all(SourceLoc /*loc*/ = SourceLoc::current()) { value_.notify_all(); }
 
    private:
     std::atomic<T> value_;

@@ -18,6 +18,10 @@
 #define DC_ACQUIRE(...) DC_THREAD_ANNOTATION(acquire_capability(__VA_ARGS__))
 #define DC_RELEASE(...) DC_THREAD_ANNOTATION(release_capability(__VA_ARGS__))
 #define DC_TRY_ACQUIRE(...) DC_THREAD_ANNOTATION(try_acquire_capability(__VA_ARGS__))
+#define DC_REQUIRES_SHARED(...) DC_THREAD_ANNOTATION(requires_shared_capability(__VA_ARGS__))
+#define DC_ACQUIRE_SHARED(...) DC_THREAD_ANNOTATION(acquire_shared_capability(__VA_ARGS__))
+#define DC_RELEASE_SHARED(...) DC_THREAD_ANNOTATION(release_shared_capability(__VA_ARGS__))
+#define DC_TRY_ACQUIRE_SHARED(...) DC_THREAD_ANNOTATION(try_acquire_shared_capability(__VA_ARGS__))
 #define DC_EXCLUDES(...) DC_THREAD_ANNOTATION(locks_excluded(__VA_ARGS__))
 #define DC_NO_THREAD_SAFETY_ANALYSIS DC_THREAD_ANNOTATION(no_thread_safety_analysis)
 
