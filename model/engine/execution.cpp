@@ -2,6 +2,7 @@
 
 #include <cxxabi.h>
 
+#include <bit>
 #include <cstdlib>
 #include <stdexcept>
 #include <utility>
@@ -20,6 +21,18 @@ thread_local Execution* tl_current = nullptr;
 
 std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
 
+// "held by T1", "held shared by T1, T2": who a blocked lock waits for.
+std::string holders_text(const MutexState& mutex) {
+  if (mutex.owner != kNoThread) return "held by " + thread_name(mutex.owner);
+  std::string text = "held shared by";
+  const char* separator = " ";
+  for (MutexState::Threads s = mutex.readers; s != 0; s &= s - 1) {
+    text += separator + thread_name(static_cast<ThreadId>(std::countr_zero(s)));
+    separator = ", ";
+  }
+  return text;
+}
+
 // Whether a step of this kind changes what other threads can see (fair spinning: spin_watch.hpp).
 // A read-modify-write that wrote its value back is told apart by Execution::observe.
 bool changes_shared_state(OpKind kind) {
@@ -35,6 +48,10 @@ bool changes_shared_state(OpKind kind) {
     case OpKind::kWait:
     case OpKind::kWake:
     case OpKind::kNotify:
+    case OpKind::kSleep:
+    case OpKind::kLockShared:
+    case OpKind::kTryLockShared:
+    case OpKind::kUnlockShared:
       return true;
     default:
       return false;
@@ -194,6 +211,8 @@ bool Execution::enabled(ThreadId id) const {
   const PendingOp& op = thread.pending;
   switch (op.kind) {
     case OpKind::kLock:
+      return static_cast<const MutexState*>(op.object)->free();
+    case OpKind::kLockShared:
       return static_cast<const MutexState*>(op.object)->owner == kNoThread;
     case OpKind::kCallOnce: {
       // Waiters block while another thread runs the initialiser; its own completion step runs.
@@ -205,7 +224,7 @@ bool Execution::enabled(ThreadId id) const {
     case OpKind::kAssume:
       return false;  // waits forever
     case OpKind::kWake:
-      return static_cast<const CondVarState*>(op.object)->may_wake(id, config_.spurious_wakeups);
+      return static_cast<const WaiterSet*>(op.object)->may_wake(id, config_.spurious_wakeups);
     default:
       return true;
   }
@@ -375,9 +394,8 @@ void Execution::report_deadlock() {
       message += thread_name(op.target);
     } else if (op.object != nullptr) {
       message += display_name(*op.object);
-      if (op.kind == OpKind::kLock) {
-        const auto owner = static_cast<const MutexState*>(op.object)->owner;
-        message += " (held by " + thread_name(owner) + ")";
+      if (op.kind == OpKind::kLock || op.kind == OpKind::kLockShared) {
+        message += " (" + holders_text(*static_cast<const MutexState*>(op.object)) + ")";
       } else if (op.kind == OpKind::kWake) {
         message += " (no notify is owed to it: a lost wake-up)";
       }
@@ -523,8 +541,10 @@ void Execution::after(const PendingOp& op, std::string detail) {
   if (memory_.weak()) {
     const bool atomic = op.kind == OpKind::kLoad || op.kind == OpKind::kStore ||
                         op.kind == OpKind::kRmw || op.kind == OpKind::kFence;
+    const ClockRole role = clock_role(describe_op(op).cls);
     memory_.note_step(running_, static_cast<std::uint32_t>(op.kind),
-                      op.object != nullptr ? op.object->id : 0, atomic);
+                      op.object != nullptr ? op.object->id : 0, atomic,
+                      role == ClockRole::kRead || role == ClockRole::kReadAndWaiter);
   }
   HappensBefore::end_step(threads_[running_].clock, running_);
 }

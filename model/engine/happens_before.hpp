@@ -83,6 +83,18 @@ class HappensBefore {
   // --- mutexes and call_once ---
   static void lock(VectorClock& thread, const SyncClock& mutex) { acquire_from(thread, mutex); }
   static void unlock(SyncClock& mutex, const VectorClock& thread) { release_to(mutex, thread); }
+  // A shared mutex: a lock_shared acquires `mutex` (the last exclusive unlock) only; an exclusive
+  // lock also every unlock_shared since the last one (`readers`, which then starts afresh: what
+  // they carried now comes with the lock's own unlock).
+  static void lock_after_readers(VectorClock& thread, const SyncClock& mutex, SyncClock& readers) {
+    acquire_from(thread, mutex);
+    acquire_from(thread, readers);
+    readers.clock_.clear();
+  }
+  // Readers release independently: their clocks are joined, not replaced.
+  static void unlock_shared(SyncClock& readers, const VectorClock& thread) {
+    readers.clock_.join(thread);
+  }
   static void once_completed(SyncClock& once, const VectorClock& thread) {
     release_to(once, thread);
   }

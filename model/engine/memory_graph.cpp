@@ -167,12 +167,20 @@ bool MemoryGraph::consistent() {
   return psc_acyclic(events_, locations_);
 }
 
-void MemoryGraph::note_step(ThreadId thread, std::uint32_t kind, std::uint32_t object,
-                            bool atomic) {
+void MemoryGraph::note_step(ThreadId thread, std::uint32_t kind, std::uint32_t object, bool atomic,
+                            bool reads) {
   thread_key_[thread] = mix(thread_key_[thread], (std::uint64_t{kind} << 32U) | object);
   if (!atomic && object != 0) {
-    if (object >= object_key_.size()) object_key_.resize(object + 1);
-    object_key_[object] = mix(object_key_[object], step_id(thread));
+    if (object >= object_key_.size()) {
+      object_key_.resize(object + 1);
+      object_reads_.resize(object + 1);
+    }
+    if (reads) {
+      object_reads_[object] += mix(0, step_id(thread));  // a sum: the reads' order is lost
+    } else {
+      object_key_[object] = mix(mix(object_key_[object], object_reads_[object]), step_id(thread));
+      object_reads_[object] = 0;
+    }
   }
   ++steps_[thread];
 }
@@ -196,8 +204,9 @@ std::uint64_t MemoryGraph::key() const {
     for (std::uint32_t i = 0; i < mo.size(); ++i) key = mix(key, events_[mo[i].event].id);
   }
   for (std::size_t id = 0; id < object_key_.size(); ++id) {
-    if (object_key_[id] != 0) {
-      key = step(step(key, (std::uint64_t{1} << 63U) | id), object_key_[id]);
+    if (object_key_[id] != 0 || object_reads_[id] != 0) {
+      key =
+          step(step(key, (std::uint64_t{1} << 63U) | id), mix(object_key_[id], object_reads_[id]));
     }
   }
   return mix(0, key);

@@ -95,7 +95,11 @@ class MemoryGraph {
   bool fence(std::memory_order order, ThreadView thread);
 
   // A visible operation of `thread` on the object `object` (0: none) ended (Execution::after).
-  void note_step(ThreadId thread, std::uint32_t kind, std::uint32_t object, bool atomic);
+  // `reads`: the step only reads its (non-atomic) object (operation.hpp: clock_role), so it
+  // commutes with the object's other reads: the key keeps which reads fall between two of its
+  // other steps, not their order (two readers of a shared mutex in either order are one graph).
+  void note_step(ThreadId thread, std::uint32_t kind, std::uint32_t object, bool atomic,
+                 bool reads = false);
 
   [[nodiscard]] const std::vector<MemoryEvent>& events() const { return events_; }
   // The destruction of the atomic `location` by `thread`, whose clock is `clock`, is a write
@@ -133,7 +137,8 @@ class MemoryGraph {
   std::array<VectorClock, kMaxThreads> acquire_pending_{};  // what relaxed loads read since
   std::array<std::uint32_t, kMaxThreads> steps_{};          // visible operations so far, per thread
   std::array<std::uint64_t, kMaxThreads> thread_key_{};     // per thread: its operations, hashed
-  std::vector<std::uint64_t> object_key_;  // per non-atomic object: the order of its operations
+  std::vector<std::uint64_t> object_key_;    // per non-atomic object: the order of its operations
+  std::vector<std::uint64_t> object_reads_;  // per non-atomic object: its reads since (a sum)
   std::uint32_t seq_cst_events_ = 0;
   // Some edge of mo or rb points against the order events were executed in: only then can psc
   // (every other edge of which follows that order) have a cycle.

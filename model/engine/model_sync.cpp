@@ -277,19 +277,168 @@ void thread::join(SourceLoc loc) {
   ex.join(id_, loc);
 }
 
-bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc, std::string detail) {
-  if (mutex.owner == ex.self()) {
-    ex.fail(
-        Failure::make(FailureKind::kRelock,
-                      thread_name(ex.self()) + " locks " + display_name(mutex) +
-                          ", which it already holds (a non-recursive mutex: this blocks forever)",
-                      display_name(mutex), {Access{ex.self(), false, loc, ex.trace_row()}}));
-    return false;
+namespace {
+
+// A lock (`verb`) of a mutex the calling thread already holds, in either mode: a relock.
+bool relocks(Execution& ex, const MutexState& mutex, std::string_view verb, const SourceLoc& loc) {
+  const bool exclusive = mutex.owner == ex.self();
+  if (!exclusive && !mutex.held_shared_by(ex.self())) return false;
+  ex.fail(Failure::make(FailureKind::kRelock,
+                        thread_name(ex.self()) + " " + std::string(verb) + " " +
+                            display_name(mutex) + ", which it already holds" +
+                            (exclusive ? "" : " shared") +
+                            (mutex.shared ? " (undefined for a shared mutex: it may block forever)"
+                                          : " (a non-recursive mutex: this blocks forever)"),
+                        display_name(mutex), {Access{ex.self(), false, loc, ex.trace_row()}}));
+  return true;
+}
+
+// Who holds `mutex`, for an unlock's report: "held by T1", "held shared by T0", "held by no
+// thread".
+std::string holder_text(const MutexState& mutex) {
+  if (mutex.owner != kNoThread) return "held by " + thread_name(mutex.owner);
+  if (mutex.readers == 0) return "held by no thread";
+  return "held shared (by " + std::to_string(std::popcount(mutex.readers)) + " thread" +
+         (std::popcount(mutex.readers) == 1 ? ")" : "s)");
+}
+
+void unlock_not_owner(Execution& ex, const MutexState& mutex, std::string_view verb,
+                      std::string_view hint, const SourceLoc& loc) {
+  ex.fail(Failure::make(FailureKind::kUnlockNotOwner,
+                        thread_name(ex.self()) + " " + std::string(verb) + " " +
+                            display_name(mutex) + ", " + holder_text(mutex) + std::string(hint),
+                        display_name(mutex), {Access{ex.self(), false, loc, ex.trace_row()}}));
+}
+
+// A mutex's destructor (either kind): a write to it, with a thread that holds it (in either mode)
+// as the holder that makes it a use after free.
+void destroy_mutex(MutexState& state) {
+  Execution* ex = begin_destruction(state);
+  if (ex == nullptr) return;
+  const Access destruction = destruction_access(*ex);
+  std::optional<UnorderedAccess> holder;
+  const ThreadId holding = state.owner != kNoThread ? state.owner
+                           : state.readers != 0
+                               ? static_cast<ThreadId>(std::countr_zero(state.readers))
+                               : kNoThread;
+  if (holding != kNoThread) {
+    const LastOp& lock = state.last_ops.by_thread[holding];
+    holder = UnorderedAccess{holding, lock.kind, lock.loc, lock.row};
   }
+  end_destruction(*ex, state, destruction,
+                  unordered_last_op(state.last_ops, ex->self(), ex->clock(), ex->thread_count()),
+                  holder);
+}
+
+// A shared mutex's shared mode: lock_shared, try_lock_shared and unlock_shared, one step each.
+void lock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
+                      std::string detail = {}) {
+  if (relocks(ex, state, "locks shared", loc)) return;
+  const PendingOp op{OpKind::kLockShared, &state, kNoThread, std::memory_order_acquire, loc};
+  ex.before(op);  // enabled while no thread holds it exclusively
+  state.readers |= MutexState::Threads{1} << ex.self();
+  HappensBefore::lock(ex.clock(), state.released);
+  state.last_ops.note(ex.self(), ex.clock(), OpKind::kLockShared, loc, ex.trace_row());
+  ex.after(op, std::move(detail));
+}
+
+bool try_lock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc) {
+  if (relocks(ex, state, "try_locks shared", loc)) return false;
+  const PendingOp op{OpKind::kTryLockShared, &state, kNoThread, std::memory_order_acquire, loc};
+  ex.before(op);
+  const bool acquired = state.owner == kNoThread;
+  if (acquired) {
+    state.readers |= MutexState::Threads{1} << ex.self();
+    HappensBefore::lock(ex.clock(), state.released);
+  }
+  state.last_ops.note(ex.self(), ex.clock(), OpKind::kTryLockShared, loc, ex.trace_row());
+  ex.after(op, acquired ? "acquired shared" : "busy");
+  return acquired;
+}
+
+void unlock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
+                        std::string detail = {}) {
+  if (!state.held_shared_by(ex.self())) {
+    unlock_not_owner(
+        ex, state, "unlocks shared",
+        state.owner == ex.self() ? " (it holds it exclusively: unlock() releases it)" : "", loc);
+    return;
+  }
+  const PendingOp op{OpKind::kUnlockShared, &state, kNoThread, std::memory_order_release, loc};
+  ex.before(op);
+  HappensBefore::unlock_shared(state.released_by_readers, ex.clock());
+  state.readers &= ~(MutexState::Threads{1} << ex.self());
+  state.last_ops.note(ex.self(), ex.clock(), OpKind::kUnlockShared, loc, ex.trace_row());
+  ex.after(op, std::move(detail));
+}
+
+// The lock(), unlock() and try_lock() of either kind of mutex, through the interception point. A
+// decision may take a shared mutex's lock shared (a mutant): then its unlock is decided so too.
+void lock_mutex(MutexState& state, const SourceLoc& loc) {
+  Execution& ex = Execution::current(loc);
+  intercepted(ex, SiteOp::kLock, state, loc, std::memory_order_seq_cst, [&](const Decision& d) {
+    if (d.skip) return;
+    if (d.shared && state.shared) {
+      lock_shared_step(ex, state, loc, std::string(d.note));
+    } else if (lock_mutex_state(ex, state, loc)) {
+      ex.acquired(SiteOp::kLock, state, loc);
+    }
+  });
+}
+
+void unlock_mutex(MutexState& state, const SourceLoc& loc) {
+  Execution& ex = Execution::current(loc);
+  intercepted(ex, SiteOp::kUnlock, state, loc, std::memory_order_seq_cst, [&](const Decision& d) {
+    if (d.skip) return;
+    if (d.shared && state.shared) {
+      unlock_shared_step(ex, state, loc, std::string(d.note));
+    } else {
+      unlock_mutex_state(ex, state, loc);
+    }
+  });
+}
+
+bool try_lock_step(Execution& ex, MutexState& state, const SourceLoc& loc) {
+  if (relocks(ex, state, "try_locks", loc)) return false;
+  const PendingOp op{OpKind::kTryLock, &state, kNoThread, std::memory_order_acquire, loc};
+  ex.before(op);
+  const bool acquired = state.free();
+  if (acquired) {
+    state.owner = ex.self();
+    acquire_exclusive(ex, state);
+  }
+  state.last_ops.note(ex.self(), ex.clock(), OpKind::kTryLock, loc, ex.trace_row());
+  ex.after(op, acquired ? "acquired" : "busy");
+  if (acquired) ex.acquired(SiteOp::kTryLock, state, loc);
+  return acquired;
+}
+
+bool try_lock_mutex(MutexState& state, const SourceLoc& loc) {
+  Execution& ex = Execution::current(loc);
+  return intercepted(ex, SiteOp::kTryLock, state, loc, std::memory_order_seq_cst,
+                     [&](const Decision& d) {
+                       if (d.skip) return true;  // "acquired", unprotected
+                       if (d.shared && state.shared) return try_lock_shared_step(ex, state, loc);
+                       return try_lock_step(ex, state, loc);
+                     });
+}
+
+}  // namespace
+
+void acquire_exclusive(Execution& ex, MutexState& mutex) {
+  if (mutex.shared) {
+    HappensBefore::lock_after_readers(ex.clock(), mutex.released, mutex.released_by_readers);
+  } else {
+    HappensBefore::lock(ex.clock(), mutex.released);
+  }
+}
+
+bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc, std::string detail) {
+  if (relocks(ex, mutex, "locks", loc)) return false;
   const PendingOp op{OpKind::kLock, &mutex, kNoThread, std::memory_order_acquire, loc};
   ex.before(op);  // while abandoning, until the mutex is free (then it is taken, unchecked)
   mutex.owner = ex.self();
-  HappensBefore::lock(ex.clock(), mutex.released);
+  acquire_exclusive(ex, mutex);
   mutex.last_ops.note(ex.self(), ex.clock(), OpKind::kLock, loc, ex.trace_row());
   ex.after(op, std::move(detail));
   return true;
@@ -298,11 +447,11 @@ bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc, st
 void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
                         std::string detail) {
   if (mutex.owner != ex.self()) {
-    ex.fail(Failure::make(
-        FailureKind::kUnlockNotOwner,
-        thread_name(ex.self()) + " unlocks " + display_name(mutex) + ", held by " +
-            (mutex.owner == kNoThread ? std::string("no thread") : thread_name(mutex.owner)),
-        display_name(mutex), {Access{ex.self(), false, loc, ex.trace_row()}}));
+    unlock_not_owner(ex, mutex, "unlocks",
+                     mutex.held_shared_by(ex.self())
+                         ? " (it holds it shared: unlock_shared() releases a shared lock)"
+                         : "",
+                     loc);
     return;
   }
   const PendingOp op{OpKind::kUnlock, &mutex, kNoThread, std::memory_order_release, loc};
@@ -342,63 +491,51 @@ ModelSync::Mutex::Mutex(std::string_view name) {
   Execution::current().register_object(state_);
 }
 
-ModelSync::Mutex::~Mutex() {
-  Execution* ex = begin_destruction(state_);
-  if (ex == nullptr) return;
-  const Access destruction = destruction_access(*ex);
-  std::optional<UnorderedAccess> holder;
-  if (state_.owner != kNoThread) {
-    const LastOp& lock = state_.last_ops.by_thread[state_.owner];
-    holder = UnorderedAccess{state_.owner, lock.kind, lock.loc, lock.row};
-  }
-  end_destruction(*ex, state_, destruction,
-                  unordered_last_op(state_.last_ops, ex->self(), ex->clock(), ex->thread_count()),
-                  holder);
+ModelSync::Mutex::~Mutex() { destroy_mutex(state_); }
+
+void ModelSync::Mutex::lock(SourceLoc loc) { lock_mutex(state_, loc); }
+
+void ModelSync::Mutex::unlock(SourceLoc loc) { unlock_mutex(state_, loc); }
+
+bool ModelSync::Mutex::try_lock(SourceLoc loc) { return try_lock_mutex(state_, loc); }
+
+ModelSync::SharedMutex::SharedMutex(std::string_view name) {
+  state_.kind = kSharedMutexKind;
+  state_.name = name;
+  state_.shared = true;
+  Execution::current().register_object(state_);
 }
 
-void ModelSync::Mutex::lock(SourceLoc loc) {
+ModelSync::SharedMutex::~SharedMutex() { destroy_mutex(state_); }
+
+void ModelSync::SharedMutex::lock(SourceLoc loc) { lock_mutex(state_, loc); }
+
+void ModelSync::SharedMutex::unlock(SourceLoc loc) { unlock_mutex(state_, loc); }
+
+bool ModelSync::SharedMutex::try_lock(SourceLoc loc) { return try_lock_mutex(state_, loc); }
+
+void ModelSync::SharedMutex::lock_shared(SourceLoc loc) {
   Execution& ex = Execution::current(loc);
-  intercepted(ex, SiteOp::kLock, state_, loc, std::memory_order_seq_cst, [&](const Decision& d) {
-    if (d.skip) return;
-    if (lock_mutex_state(ex, state_, loc)) ex.acquired(SiteOp::kLock, state_, loc);
-  });
+  intercepted(ex, SiteOp::kLockShared, state_, loc, std::memory_order_seq_cst,
+              [&](const Decision& d) {
+                if (!d.skip) lock_shared_step(ex, state_, loc);
+              });
 }
 
-void ModelSync::Mutex::unlock(SourceLoc loc) {
+bool ModelSync::SharedMutex::try_lock_shared(SourceLoc loc) {
   Execution& ex = Execution::current(loc);
-  intercepted(ex, SiteOp::kUnlock, state_, loc, std::memory_order_seq_cst, [&](const Decision& d) {
-    if (!d.skip) unlock_mutex_state(ex, state_, loc);
-  });
-}
-
-bool ModelSync::Mutex::try_lock(SourceLoc loc) {
-  Execution& ex = Execution::current(loc);
-  return intercepted(ex, SiteOp::kTryLock, state_, loc, std::memory_order_seq_cst,
+  return intercepted(ex, SiteOp::kTryLockShared, state_, loc, std::memory_order_seq_cst,
                      [&](const Decision& d) {
-                       if (d.skip) return true;  // "acquired", unprotected
-                       return try_lock_step(ex, loc);
+                       return d.skip || try_lock_shared_step(ex, state_, loc);  // skipped: "got it"
                      });
 }
 
-bool ModelSync::Mutex::try_lock_step(Execution& ex, const SourceLoc& loc) {
-  if (state_.owner == ex.self()) {
-    ex.fail(Failure::make(FailureKind::kRelock,
-                          thread_name(ex.self()) + " try_locks " + display_name(state_) +
-                              ", which it already holds (undefined for a non-recursive mutex)",
-                          display_name(state_), {Access{ex.self(), false, loc, ex.trace_row()}}));
-    return false;
-  }
-  const PendingOp op{OpKind::kTryLock, &state_, kNoThread, std::memory_order_acquire, loc};
-  ex.before(op);
-  const bool acquired = state_.owner == kNoThread;
-  if (acquired) {
-    state_.owner = ex.self();
-    HappensBefore::lock(ex.clock(), state_.released);
-  }
-  state_.last_ops.note(ex.self(), ex.clock(), OpKind::kTryLock, loc, ex.trace_row());
-  ex.after(op, acquired ? "acquired" : "busy");
-  if (acquired) ex.acquired(SiteOp::kTryLock, state_, loc);
-  return acquired;
+void ModelSync::SharedMutex::unlock_shared(SourceLoc loc) {
+  Execution& ex = Execution::current(loc);
+  intercepted(ex, SiteOp::kUnlockShared, state_, loc, std::memory_order_seq_cst,
+              [&](const Decision& d) {
+                if (!d.skip) unlock_shared_step(ex, state_, loc);
+              });
 }
 
 ModelSync::OnceFlag::OnceFlag() {
@@ -432,7 +569,7 @@ ModelSync::ConditionVariable::~ConditionVariable() {
   const Access destruction = destruction_access(*ex);
   std::optional<UnorderedAccess> waiter;
   for (ThreadId t = 0; t < ex->thread_count(); ++t) {
-    if ((state_.waiting & (CondVarState::Threads{1} << t)) == 0) continue;
+    if ((state_.waiting & (WaiterSet::Threads{1} << t)) == 0) continue;
     const LastOp& wait = state_.last_ops.by_thread[t];
     waiter = UnorderedAccess{t, wait.kind, wait.loc, wait.row};
     break;
@@ -453,7 +590,7 @@ void ModelSync::ConditionVariable::wait(Mutex& mutex, SourceLoc loc) {
                           display_name(state_), {Access{ex.self(), false, loc, ex.trace_row()}}));
     return;
   }
-  const CondVarState::Threads me = CondVarState::Threads{1} << ex.self();
+  const WaiterSet::Threads me = WaiterSet::Threads{1} << ex.self();
   const PendingOp join{OpKind::kWait, &state_, kNoThread, std::memory_order_seq_cst, loc};
   ex.before(join);
   state_.waiting |= me;
@@ -461,17 +598,7 @@ void ModelSync::ConditionVariable::wait(Mutex& mutex, SourceLoc loc) {
   ex.after(join, "waits, releasing " + display_name(held));
   unlock_mutex_state(ex, held, loc, "released by the wait");
 
-  const PendingOp wake{OpKind::kWake, &state_, kNoThread, std::memory_order_seq_cst, loc};
-  ex.before(wake);  // enabled once a notify owes this thread a wake-up (or spuriously)
-  std::string how = "woken by a notify";
-  if ((state_.owed & me) == 0) {
-    state_.spurious_spent |= me;
-    how = "woke spuriously (no notify)";
-  }
-  state_.owed &= ~me;
-  state_.waiting &= ~me;
-  state_.last_ops.note(ex.self(), ex.clock(), OpKind::kWake, loc, ex.trace_row());
-  ex.after(wake, how);
+  wake_from_waiters(ex, state_, &state_.last_ops, loc);
   lock_mutex_state(ex, held, loc, "retaken by the wait");
 }
 
@@ -480,26 +607,44 @@ void ModelSync::ConditionVariable::notify_one(SourceLoc loc) { notify(false, loc
 void ModelSync::ConditionVariable::notify_all(SourceLoc loc) { notify(true, loc); }
 
 void ModelSync::ConditionVariable::notify(bool all, const SourceLoc& loc) {
-  Execution& ex = Execution::current(loc);
-  const PendingOp op{OpKind::kNotify, &state_, kNoThread, std::memory_order_seq_cst, loc};
+  notify_waiters(Execution::current(loc), state_, &state_.last_ops, all, loc);
+}
+
+void wake_from_waiters(Execution& ex, WaiterSet& waiters, LastOps* last_ops, const SourceLoc& loc) {
+  const WaiterSet::Threads me = WaiterSet::Threads{1} << ex.self();
+  const PendingOp wake{OpKind::kWake, &waiters, kNoThread, std::memory_order_seq_cst, loc};
+  ex.before(wake);  // enabled once a notify owes this thread a wake-up (or spuriously)
+  const bool notified = (waiters.owed & me) != 0;
+  if (!notified) waiters.spurious_spent |= me;
+  waiters.owed &= ~me;
+  waiters.waiting &= ~me;
+  if (last_ops != nullptr)
+    last_ops->note(ex.self(), ex.clock(), OpKind::kWake, loc, ex.trace_row());
+  ex.after(wake, notified ? "woken by a notify" : "woke spuriously (no notify)");
+}
+
+void notify_waiters(Execution& ex, WaiterSet& waiters, LastOps* last_ops, bool all,
+                    const SourceLoc& loc) {
+  const PendingOp op{OpKind::kNotify, &waiters, kNoThread, std::memory_order_seq_cst, loc};
   ex.before(op);
-  const CondVarState::Threads unowed = state_.waiting & ~state_.owed;
+  const WaiterSet::Threads unowed = waiters.waiting & ~waiters.owed;
   std::string what;
   if (unowed == 0) {
     what = std::string(all ? "notify_all" : "notify_one") + ": no waiter to wake (lost)";
   } else if (all) {
-    state_.owed |= unowed;
+    waiters.owed |= unowed;
     what = "notify_all: wakes " + std::to_string(std::popcount(unowed));
   } else {
     // Which waiter: a choice of this step (alternative 0, the lowest thread id).
     auto pick = ex.choose(static_cast<std::uint32_t>(std::popcount(unowed)));
-    CondVarState::Threads chosen = unowed;
+    WaiterSet::Threads chosen = unowed;
     while (pick-- > 0) chosen &= chosen - 1;  // drop the lowest bits
     chosen &= ~(chosen - 1);                  // keep the lowest left
-    state_.owed |= chosen;
+    waiters.owed |= chosen;
     what = "notify_one: wakes T" + std::to_string(std::countr_zero(chosen));
   }
-  state_.last_ops.note(ex.self(), ex.clock(), OpKind::kNotify, loc, ex.trace_row());
+  if (last_ops != nullptr)
+    last_ops->note(ex.self(), ex.clock(), OpKind::kNotify, loc, ex.trace_row());
   ex.after(op, what);
 }
 

@@ -102,6 +102,17 @@ bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
                       std::string detail = {});
 void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
                         std::string detail = {});
+// What the calling thread's exclusive lock of `mutex` acquires: the last unlock, and of a shared
+// mutex also the unlock_shared()s since.
+void acquire_exclusive(Execution& ex, MutexState& mutex);
+
+// A waiter set's steps (WaiterSet: a condition variable's, or an atomic's). The calling thread
+// wakes (a step, enabled once a notify owes it a wake-up, or spuriously once per execution); a
+// notify_one or notify_all owes waiters a wake-up (a step; which waiter a notify_one wakes is a
+// choice). `last_ops`, a condition variable's, records them for its destruction (lifetime.hpp).
+void wake_from_waiters(Execution& ex, WaiterSet& waiters, LastOps* last_ops, const SourceLoc& loc);
+void notify_waiters(Execution& ex, WaiterSet& waiters, LastOps* last_ops, bool all,
+                    const SourceLoc& loc);
 
 // The interception point as every operation of ModelSync passes it: `op` on `object` at `loc`,
 // written with `order`, runs as `perform(decision)`. With no hook (an ordinary run) the decision is
@@ -182,8 +193,32 @@ struct ModelSync {
 
    private:
     friend class ModelSync::ConditionVariable;  // a wait releases and retakes the mutex
-    bool try_lock_step(Execution& ex, const SourceLoc& loc);
 
+    MutexState state_;
+  };
+
+  // std::shared_mutex: one owner (lock) or many readers (lock_shared). unlock() synchronises with
+  // the next lock or lock_shared, unlock_shared() with the next lock only: two readers are not
+  // ordered (reading under a shared lock is fine; writing under one races with the other readers
+  // and writers, and is reported as a data race at the access). Taking it again in either mode
+  // while holding it is a relock; releasing the mode it is not held in (unlock() of a shared
+  // lock, unlock_shared() of an exclusive one) is an unlock by a non-owner; destroying it while
+  // held, a use after free.
+  class DC_CAPABILITY("mutex") SharedMutex {
+   public:
+    explicit SharedMutex(std::string_view name = {});
+    SharedMutex(const SharedMutex&) = delete;
+    SharedMutex& operator=(const SharedMutex&) = delete;
+    ~SharedMutex();
+
+    void lock(SourceLoc loc = SourceLoc::current()) DC_ACQUIRE();
+    void unlock(SourceLoc loc = SourceLoc::current()) DC_RELEASE();
+    bool try_lock(SourceLoc loc = SourceLoc::current()) DC_TRY_ACQUIRE(true);
+    void lock_shared(SourceLoc loc = SourceLoc::current()) DC_ACQUIRE_SHARED();
+    void unlock_shared(SourceLoc loc = SourceLoc::current()) DC_RELEASE_SHARED();
+    bool try_lock_shared(SourceLoc loc = SourceLoc::current()) DC_TRY_ACQUIRE_SHARED(true);
+
+   private:
     MutexState state_;
   };
 
@@ -229,6 +264,9 @@ struct ModelSync {
       state_.name = name;
       Execution& ex = Execution::current();
       ex.register_object(state_);
+      waiters_.id = state_.id;
+      waiters_.kind = state_.kind;
+      waiters_.name = name;
       values_.push_back(initial);
       ex.memory().init(state_.id, 0, view(ex, SourceLoc{}));
     }
@@ -307,7 +345,62 @@ struct ModelSync {
                  [&](const T& old) { return static_cast<T>(old ^ bits); });
     }
 
+    // C++20's atomic wait: returns once a load (with `order`) reads a value other than `old`.
+    // While the loads read `old`, the thread sleeps until a notify_one or notify_all owes it a
+    // wake-up, or spuriously (once per thread and execution, as a condition variable's wait).
+    // As with a futex, going to sleep is one step that reads the atomic's newest value: when that
+    // already differs from `old` the thread does not sleep and loads again, then reading a store
+    // other than `old`'s (it would otherwise only loop once more). A waiter that nothing notifies
+    // is a deadlock (a lost wake-up). A notify orders nothing: the load that ends the wait does,
+    // by its order.
+    void wait(T old, std::memory_order order = std::memory_order_seq_cst,
+              SourceLoc loc = SourceLoc::current()) const requires std::equality_comparable<T> {
+      auto* self = const_cast<Atomic*>(this);
+      Execution& ex = Execution::current(loc);
+      const auto load = [&](const T* other_than) {
+        return intercepted(ex, SiteOp::kWait, self->state_, loc, order, [&](const Decision& d) {
+          return self->load_step(ex, d.order, loc, other_than);
+        });
+      };
+      while (same_value(load(nullptr), old)) {
+        if (ex.abandoning() || !state_.alive()) return;  // (a stopped execution runs on)
+        if (!self->sleep_step(ex, old, loc)) {
+          load(&old);
+          return;
+        }
+        wake_from_waiters(ex, self->waiters_, nullptr, loc);
+      }
+    }
+    void notify_one(SourceLoc loc = SourceLoc::current()) { notify(false, loc); }
+    void notify_all(SourceLoc loc = SourceLoc::current()) { notify(true, loc); }
+
    private:
+    void notify(bool all, const SourceLoc& loc) {
+      Execution& ex = Execution::current(loc);
+      if (!state_.alive()) {
+        use_after_free(ex, SiteOp::kNotify, state_, loc);
+        return;
+      }
+      ex.lifetimes().note(ex.self(), loc);
+      notify_waiters(ex, waiters_, nullptr, all, loc);
+    }
+    // The wait's sleep: joins the waiters when the newest value is `old`, in one step.
+    bool sleep_step(Execution& ex, const T& old, const SourceLoc& loc) {
+      const PendingOp op{OpKind::kSleep, &waiters_, kNoThread, std::memory_order_relaxed, loc};
+      ex.before(op);
+      if (ex.abandoning()) return false;
+      const ModificationOrder& mo = ex.memory().order_of(state_.id);
+      const bool sleeps = same_value(values_[mo[mo.newest()].slot], old);
+      if (sleeps) waiters_.waiting |= WaiterSet::Threads{1} << ex.self();
+      if (!ex.tracing()) {
+        ex.after(op);
+      } else {
+        ex.after(op, sleeps ? "sleeps while " + value_text(old)
+                            : "does not sleep: the newest value is no longer " + value_text(old));
+      }
+      return sleeps;
+    }
+
     static ThreadView view(Execution& ex, const SourceLoc& loc) {
       return ThreadView{ex.self(), ex.clock(), ex.trace_row(), loc};
     }
@@ -322,17 +415,27 @@ struct ModelSync {
       return describe_read(memory, state_.id, store, value_text(values_[mo[mo.newest()].slot]));
     }
 
-    T load_step(Execution& ex, std::memory_order order, const SourceLoc& loc) {
+    // `other_than` (an atomic wait's last load): only the stores whose value is not that one may
+    // be read (the newest is one, or the wait would have slept).
+    T load_step(Execution& ex, std::memory_order order, const SourceLoc& loc,
+                const T* other_than = nullptr) {
       const PendingOp op{OpKind::kLoad, &state_, kNoThread, order, loc};
       ex.before(op);
       if (ex.abandoning()) return values_.back();
       MemoryGraph& memory = ex.memory();
-      const auto& candidates = memory.load_candidates(state_.id, ex.clock());
+      const std::vector<std::uint32_t>* candidates = &memory.load_candidates(state_.id, ex.clock());
+      std::vector<std::uint32_t> others;
+      if (other_than != nullptr) {
+        for (const std::uint32_t store : *candidates) {
+          if (!same_value(value_of(memory, store), *other_than)) others.push_back(store);
+        }
+        candidates = &others;
+      }
       // (choose() returns at once, or only to an abandoned execution: no other thread ran, so the
       // list is still this load's.)
-      const std::uint32_t pick = ex.choose(static_cast<std::uint32_t>(candidates.size()));
+      const std::uint32_t pick = ex.choose(static_cast<std::uint32_t>(candidates->size()));
       if (ex.abandoning()) return values_.back();
-      const std::uint32_t store = candidates[pick];
+      const std::uint32_t store = (*candidates)[pick];
       const T result = value_of(memory, store);
       const bool stale = store != memory.order_of(state_.id).newest();
       std::string note = ex.tracing() ? read_note(ex, store) : std::string();
@@ -529,6 +632,7 @@ struct ModelSync {
 
     std::vector<T> values_;  // every value stored, by slot (the initial one first)
     AtomicState state_;
+    WaiterSet waiters_;  // Atomic::wait's sleepers: the atomic's id, kind and name
   };
 
   // std::atomic_thread_fence: its release, acquire and seq_cst effects (memory_graph.hpp).

@@ -47,6 +47,14 @@ std::string_view op_name(OpKind kind) {
       return "wake";
     case OpKind::kNotify:
       return "notify";
+    case OpKind::kLockShared:
+      return "lock_shared";
+    case OpKind::kTryLockShared:
+      return "try_lock_shared";
+    case OpKind::kUnlockShared:
+      return "unlock_shared";
+    case OpKind::kSleep:
+      return "wait";
   }
   return "?";
 }
@@ -93,6 +101,18 @@ OpDesc describe_op(const PendingOp& op) {
       break;
     case OpKind::kCallOnce:
       desc.cls = OpClass::kOnce;
+      break;
+    case OpKind::kLockShared:
+      desc.cls = OpClass::kLockShared;
+      break;
+    case OpKind::kTryLockShared:
+      desc.cls = OpClass::kTryLockShared;
+      break;
+    case OpKind::kUnlockShared:
+      desc.cls = OpClass::kUnlockShared;
+      break;
+    case OpKind::kSleep:
+      desc.cls = OpClass::kSleep;
       break;
     // Not dependent with call_once (as an unlock is not with lock): the race to reverse is between
     // the two callers, not between a waiter and the completion that let it through.

@@ -38,7 +38,11 @@ enum class OpKind : std::uint8_t {
   kCrash,     // a fatal signal stopped the thread (only traced: crash.hpp)
   kWait,      // condition variable: joins its waiters (then unlocks the mutex, a step of its own)
   kWake,      // condition variable: leaves the waiters, notified or spuriously (enabled then only)
-  kNotify,    // condition variable: notify_one or notify_all
+  kNotify,    // condition variable or atomic: notify_one or notify_all
+  kLockShared,     // shared mutex: lock_shared (enabled while no thread holds it exclusively)
+  kTryLockShared,  // shared mutex: try_lock_shared
+  kUnlockShared,   // shared mutex: unlock_shared
+  kSleep,          // atomic wait: sleeps (joins the waiters) unless the newest value changed
 };
 
 // The verb the trace prints for an operation.
@@ -94,10 +98,26 @@ struct LastOps {
 // "metrics.tool_calls", or "mutex#3" for an object without a name.
 std::string display_name(const ObjectHeader& object);
 
+// The kind (ObjectHeader::kind) of a shared mutex's header.
+inline constexpr std::string_view kSharedMutexKind = "shared_mutex";
+
+// A mutex, or a shared mutex (`shared`): held by one owner, or (a shared mutex only) by readers.
 struct MutexState : ObjectHeader {
-  ThreadId owner = kNoThread;  // the thread holding it, or kNoThread
-  SyncClock released;          // the clock of the last unlock: what the next lock acquires
-  LastOps last_ops;            // each thread's last lock, try_lock or unlock
+  using Threads = std::uint32_t;  // a bit per thread (path.hpp's ThreadSet)
+  ThreadId owner = kNoThread;     // the thread holding it exclusively, or kNoThread
+  Threads readers = 0;            // the threads holding it shared (a shared mutex only)
+  bool shared = false;            // a shared mutex: lock_shared and unlock_shared apply
+  SyncClock released;             // the clock of the last unlock: what the next lock acquires
+  // The unlock_shared()s since the last exclusive lock, joined: an exclusive lock acquires them
+  // too (each unlock_shared synchronises with the next lock), a lock_shared does not.
+  SyncClock released_by_readers;
+  LastOps last_ops;  // each thread's last lock, try_lock or unlock, of either mode
+
+  [[nodiscard]] bool held_shared_by(ThreadId id) const {
+    return (readers & (Threads{1} << id)) != 0;
+  }
+  // An exclusive lock can be taken now: no owner and no reader.
+  [[nodiscard]] bool free() const { return owner == kNoThread && readers == 0; }
 };
 
 // An atomic's stores and their clocks are kept by the execution's memory graph, by the id.
@@ -111,17 +131,17 @@ struct OnceState : ObjectHeader {
   LastOps last_ops;             // each thread's last call_once (or the end of its initialiser)
 };
 
-// A condition variable's waiters and the wake-ups owed to them. A notify_one owes a wake-up to one
-// of the waiters not yet owed one — which one is a value choice of the notifying step
-// (Execution::choose), so every choice is explored, and by DPOR too: two waiters never compete
-// for one wake-up. A notify_all owes one to every waiter. A notify with no waiter left to owe is
-// lost, as in C++.
-struct CondVarState : ObjectHeader {
+// The threads waiting on a condition variable or an atomic (Atomic::wait), and the wake-ups owed
+// to them. A notify_one owes a wake-up to one of the waiters not yet owed one — which one is a
+// value choice of the notifying step (Execution::choose), so every choice is explored, and by
+// DPOR too: two waiters never compete for one wake-up. A notify_all owes one to every waiter. A
+// notify with no waiter left to owe is lost, as in C++. An atomic's waiter set has the atomic's
+// id: its steps are the atomic's, of their own classes (OpClass::kSleep, kCondVar).
+struct WaiterSet : ObjectHeader {
   using Threads = std::uint32_t;  // a bit per thread (path.hpp's ThreadSet)
   Threads waiting = 0;
   Threads owed = 0;            // waiters a notify has picked, not yet awake
   Threads spurious_spent = 0;  // threads that woke spuriously once in this execution
-  LastOps last_ops;            // each thread's last wait, wake or notify
 
   // Whether waiting thread `id` may wake now: a notify owes it, or `spurious` wake-ups are on and
   // it has not had its one yet.
@@ -129,6 +149,10 @@ struct CondVarState : ObjectHeader {
     const Threads bit = Threads{1} << id;
     return (owed & bit) != 0 || (spurious && (spurious_spent & bit) == 0);
   }
+};
+
+struct CondVarState : WaiterSet {
+  LastOps last_ops;  // each thread's last wait, wake or notify
 };
 
 // The operation a parked thread will perform when it is next chosen. Knowing it before choosing
@@ -151,7 +175,12 @@ enum class OpClass : std::uint8_t {
   kTryLock,  // mutex try_lock (its result also depends on where the owner's unlock falls)
   kUnlock,   // mutex unlock, or call_once's completion: orders what follows, races with no acquire
   kOnce,     // call_once
-  kCondVar,  // a condition variable's wait, wake or notify: any two of one are dependent
+  kLockShared,     // shared mutex lock_shared: against an exclusive acquisition only
+  kTryLockShared,  // shared mutex try_lock_shared: also against an exclusive unlock
+  kUnlockShared,   // shared mutex unlock_shared: against an exclusive try_lock only
+  kSleep,    // an atomic wait's sleep: reads the atomic (against its writes) and joins its waiters
+  kCondVar,  // a condition variable's (or an atomic's) wait, wake or notify: any two of one are
+             // dependent
 };
 // How many classes there are (tables indexed by class: dpor.hpp). Keep kCondVar the last.
 inline constexpr std::size_t kOpClasses = static_cast<std::size_t>(OpClass::kCondVar) + 1;
@@ -166,18 +195,56 @@ OpDesc describe_op(const PendingOp& op);
 // Whether swapping two adjacent operations of different threads can change the outcome:
 // accesses of one object of which one writes; two acquisitions of one mutex (which critical
 // section comes first); a try_lock and an unlock of one mutex; two call_once of one flag.
+//
+// A shared mutex's shared operations are to it what reads are to a variable: two of them commute
+// (two readers may hold it at once, and neither synchronises with the other), each depends on an
+// exclusive acquisition; a try_lock depends also on the release of the other mode (its result
+// does).
 constexpr bool dependent(const OpDesc& a, const OpDesc& b) {
   if (a.object != b.object || a.cls == OpClass::kNone || b.cls == OpClass::kNone) return false;
   const auto memory = [](OpClass c) { return c == OpClass::kRead || c == OpClass::kWrite; };
-  const auto acquires = [](OpClass c) { return c == OpClass::kLock || c == OpClass::kTryLock; };
+  const auto exclusive = [](OpClass c) { return c == OpClass::kLock || c == OpClass::kTryLock; };
+  const auto acquires = [&](OpClass c) {
+    return exclusive(c) || c == OpClass::kLockShared || c == OpClass::kTryLockShared;
+  };
+  const auto either = [&](OpClass x, OpClass y) {
+    return (a.cls == x && b.cls == y) || (a.cls == y && b.cls == x);
+  };
   if (memory(a.cls) && memory(b.cls)) return a.cls == OpClass::kWrite || b.cls == OpClass::kWrite;
-  if (acquires(a.cls) && acquires(b.cls)) return true;
-  if ((a.cls == OpClass::kTryLock && b.cls == OpClass::kUnlock) ||
-      (a.cls == OpClass::kUnlock && b.cls == OpClass::kTryLock)) {
+  if (acquires(a.cls) && acquires(b.cls)) return exclusive(a.cls) || exclusive(b.cls);
+  if (either(OpClass::kTryLock, OpClass::kUnlock) ||
+      either(OpClass::kTryLock, OpClass::kUnlockShared) ||
+      either(OpClass::kTryLockShared, OpClass::kUnlock) ||
+      either(OpClass::kSleep, OpClass::kWrite) || either(OpClass::kSleep, OpClass::kCondVar)) {
     return true;
   }
   if (a.cls == OpClass::kCondVar && b.cls == OpClass::kCondVar) return true;
   return a.cls == OpClass::kOnce && b.cls == OpClass::kOnce;
+}
+
+// What a step of the class is to the order partial-order reduction keeps between dependent steps
+// (dpor.hpp): a read comes after the object's last writing step, not after the other reads; a
+// write after both; a waiter operation (kCondVar) after the object's last waiter operation only;
+// an atomic wait's sleep, which reads the atomic and joins its waiters, is a read of both the
+// atomic and its waiters (two sleeps commute; a wake or notify comes after the sleeps before it).
+// Each matches dependent(): two steps are ordered exactly when they depend on each other (or
+// through a chain of such steps). A shared mutex's shared operations read it; its exclusive ones
+// write it.
+enum class ClockRole : std::uint8_t { kRead, kWrite, kWaiter, kReadAndWaiter };
+constexpr ClockRole clock_role(OpClass c) {
+  switch (c) {
+    case OpClass::kRead:
+    case OpClass::kLockShared:
+    case OpClass::kTryLockShared:
+    case OpClass::kUnlockShared:
+      return ClockRole::kRead;
+    case OpClass::kCondVar:
+      return ClockRole::kWaiter;
+    case OpClass::kSleep:
+      return ClockRole::kReadAndWaiter;
+    default:
+      return ClockRole::kWrite;
+  }
 }
 
 // "relaxed", "acquire", ... (whether an order acquires or releases: happens_before.hpp).

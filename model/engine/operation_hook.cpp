@@ -38,6 +38,16 @@ std::string_view site_op_name(SiteOp op) {
       return "add";
     case SiteOp::kUnlock:
       return "unlock";
+    case SiteOp::kLockShared:
+      return "lock_shared";
+    case SiteOp::kTryLockShared:
+      return "try_lock_shared";
+    case SiteOp::kUnlockShared:
+      return "unlock_shared";
+    case SiteOp::kWait:
+      return "wait";
+    case SiteOp::kNotify:
+      return "notify";
   }
   return "?";
 }
@@ -50,7 +60,14 @@ OpKind op_kind(SiteOp op) {
       return OpKind::kTryLock;
     case SiteOp::kUnlock:
       return OpKind::kUnlock;
+    case SiteOp::kLockShared:
+      return OpKind::kLockShared;
+    case SiteOp::kTryLockShared:
+      return OpKind::kTryLockShared;
+    case SiteOp::kUnlockShared:
+      return OpKind::kUnlockShared;
     case SiteOp::kLoad:
+    case SiteOp::kWait:
       return OpKind::kLoad;
     case SiteOp::kStore:
       return OpKind::kStore;
@@ -66,6 +83,8 @@ OpKind op_kind(SiteOp op) {
       return OpKind::kFence;
     case SiteOp::kCallOnce:
       return OpKind::kCallOnce;
+    case SiteOp::kNotify:
+      return OpKind::kNotify;
     case SiteOp::kRead:
       return OpKind::kRead;
     case SiteOp::kWrite:

@@ -44,6 +44,11 @@ enum class SiteOp : std::uint8_t {
   kWrite,
   kAdd,  // `x += d`: a read and a write at one line, one access unit
   kUnlock,
+  kLockShared,  // a shared mutex's shared mode (SharedMutex)
+  kTryLockShared,
+  kUnlockShared,
+  kWait,    // an atomic's wait: each of its loads (one access unit each)
+  kNotify,  // an atomic's notify_one or notify_all (named in reports only: no hook sees it)
 };
 
 std::string_view site_op_name(SiteOp op);  // "lock", "load", "fetch_add", ...
@@ -67,8 +72,9 @@ struct Decision {
     kAround,     // unlocked just before the operation and locked again just after it
   };
   std::memory_order order = std::memory_order_seq_cst;  // the order it runs with
-  bool skip = false;   // a lock, try_lock or unlock does nothing (a skipped try_lock succeeds)
-  bool split = false;  // a read-modify-write runs as a load and then a store
+  bool skip = false;    // a lock, try_lock or unlock does nothing (a skipped try_lock succeeds)
+  bool split = false;   // a read-modify-write runs as a load and then a store
+  bool shared = false;  // a shared mutex's lock, try_lock or unlock runs in the shared mode
   Release release = Release::kNone;
   MutexState* mutex = nullptr;  // the mutex released (held by the thread)
   std::string_view note;  // the trace's detail for a skipped operation and for a release's rows

@@ -11,12 +11,13 @@
 namespace doublecheck::model {
 namespace {
 
-constexpr std::array kSiteOps{SiteOp::kLock,     SiteOp::kTryLock,  SiteOp::kLoad,
-                              SiteOp::kStore,    SiteOp::kExchange, SiteOp::kCompareExchange,
-                              SiteOp::kFetchAdd, SiteOp::kFetchSub, SiteOp::kFetchOr,
-                              SiteOp::kFetchAnd, SiteOp::kFetchXor, SiteOp::kFence,
-                              SiteOp::kCallOnce, SiteOp::kRead,     SiteOp::kWrite,
-                              SiteOp::kAdd};
+constexpr std::array kSiteOps{SiteOp::kLock,     SiteOp::kTryLock,    SiteOp::kLoad,
+                              SiteOp::kStore,    SiteOp::kExchange,   SiteOp::kCompareExchange,
+                              SiteOp::kFetchAdd, SiteOp::kFetchSub,   SiteOp::kFetchOr,
+                              SiteOp::kFetchAnd, SiteOp::kFetchXor,   SiteOp::kFence,
+                              SiteOp::kCallOnce, SiteOp::kRead,       SiteOp::kWrite,
+                              SiteOp::kAdd,      SiteOp::kLockShared, SiteOp::kTryLockShared,
+                              SiteOp::kWait};
 
 // The section operators' ids: "<lock site key><marker><access key>".
 constexpr std::string_view kSplitBeforeMarker = "/split-before:";
@@ -57,7 +58,7 @@ std::optional<std::memory_order> parse_order(std::string_view text) {
 std::vector<std::memory_order> steps_down(SiteOp op, std::memory_order order) {
   switch (order) {
     case std::memory_order_seq_cst:
-      if (op == SiteOp::kLoad) return {std::memory_order_acquire};
+      if (op == SiteOp::kLoad || op == SiteOp::kWait) return {std::memory_order_acquire};
       if (op == SiteOp::kStore) return {std::memory_order_release};
       return {std::memory_order_acq_rel};  // an RMW or a fence
     case std::memory_order_acq_rel:
@@ -152,6 +153,7 @@ Site SiteLog::Raw::site() const {
   site.file = std::string(relative_path(file));
   site.line = line;
   site.order = is_atomic_op(op) ? order : std::memory_order_seq_cst;
+  site.of_shared_mutex = op == SiteOp::kLock && kind == kSharedMutexKind;
   return site;
 }
 
@@ -253,6 +255,8 @@ std::string Mutant::id() const {
   switch (weakening) {
     case Weakening::kNoLock:
       return text + "no-lock";
+    case Weakening::kShared:
+      return text + "shared";
     case Weakening::kSplit:
       return text + "split";
     case Weakening::kOrder:
@@ -268,7 +272,18 @@ std::string Mutant::id() const {
 std::string Mutant::weakening_text() const {
   switch (weakening) {
     case Weakening::kNoLock:
-      return site.op == SiteOp::kTryLock ? "try_lock/unlock -> no-op" : "lock/unlock -> no-op";
+      switch (site.op) {
+        case SiteOp::kTryLock:
+          return "try_lock/unlock -> no-op";
+        case SiteOp::kLockShared:
+          return "lock_shared/unlock_shared -> no-op";
+        case SiteOp::kTryLockShared:
+          return "try_lock_shared/unlock_shared -> no-op";
+        default:
+          return "lock/unlock -> no-op";
+      }
+    case Weakening::kShared:
+      return "lock -> lock_shared";
     case Weakening::kSplit:
       return "RMW -> load + store";
     case Weakening::kOrder:
@@ -336,6 +351,10 @@ std::optional<Mutant> Mutant::parse(std::string_view id, std::string* error) {
   if (weakening == "no-lock") {
     if (!is_mutex_op(op)) return fail("no-lock weakens a lock site only");
     mutant.weakening = Weakening::kNoLock;
+  } else if (weakening == "shared") {
+    if (op != SiteOp::kLock) return fail("shared weakens an exclusive lock site only");
+    mutant.weakening = Weakening::kShared;
+    mutant.site.of_shared_mutex = true;
   } else if (weakening == "split") {
     if (!is_rmw_op(op)) return fail("split weakens a read-modify-write only");
     mutant.weakening = Weakening::kSplit;
@@ -366,6 +385,10 @@ bool Mutant::removes_lock(SiteOp op, const ObjectHeader& mutex, const SourceLoc&
   return weakening == Weakening::kNoLock && at_site(op, mutex, loc, std::memory_order_seq_cst);
 }
 
+bool Mutant::takes_shared(SiteOp op, const ObjectHeader& mutex, const SourceLoc& loc) const {
+  return weakening == Weakening::kShared && at_site(op, mutex, loc, std::memory_order_seq_cst);
+}
+
 std::memory_order Mutant::order_at(SiteOp op, const ObjectHeader& object, const SourceLoc& loc,
                                    std::memory_order order) const {
   return weakening == Weakening::kOrder && at_site(op, object, loc, order) ? to : order;
@@ -389,6 +412,9 @@ std::vector<Mutant> mutants_of(const std::vector<Site>& sites,
   for (const Site& site : sites) {
     if (is_mutex_op(site.op)) {
       mutants.push_back(Mutant{site, Weakening::kNoLock, std::memory_order_relaxed, {}});
+      if (site.of_shared_mutex) {
+        mutants.push_back(Mutant{site, Weakening::kShared, std::memory_order_relaxed, {}});
+      }
       // `points` is sorted by section first: this site's are one run of it.
       const auto first = std::find_if(points.begin(), points.end(),
                                       [&](const SectionPoint& p) { return p.section == site; });

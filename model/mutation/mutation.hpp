@@ -41,18 +41,23 @@
 namespace doublecheck::model {
 
 // The operations of a site are the interception point's (SiteOp, site_op_name:
-// model/engine/operation_hook.hpp). A mutex site is a lock or try_lock (an unlock is no site: it
-// goes with its lock); a Shared<T> access is met only as an access inside a critical section
-// (SectionPoint).
-constexpr bool is_mutex_op(SiteOp op) { return op == SiteOp::kLock || op == SiteOp::kTryLock; }
+// model/engine/operation_hook.hpp). A mutex site is a lock or try_lock, of either mode (an unlock
+// is no site: it goes with its lock); a Shared<T> access is met only as an access inside a critical
+// section (SectionPoint).
+constexpr bool is_mutex_op(SiteOp op) {
+  return op == SiteOp::kLock || op == SiteOp::kTryLock || op == SiteOp::kLockShared ||
+         op == SiteOp::kTryLockShared;
+}
 constexpr bool is_rmw_op(SiteOp op) {
   return op == SiteOp::kExchange || op == SiteOp::kCompareExchange || op == SiteOp::kFetchAdd ||
          op == SiteOp::kFetchSub || op == SiteOp::kFetchOr || op == SiteOp::kFetchAnd ||
          op == SiteOp::kFetchXor;
 }
 // A fence is an atomic operation without an object: its order steps down (to nothing, relaxed).
+// An atomic wait's loads are one site: its order steps down as a load's does.
 constexpr bool is_atomic_op(SiteOp op) {
-  return op == SiteOp::kLoad || op == SiteOp::kStore || op == SiteOp::kFence || is_rmw_op(op);
+  return op == SiteOp::kLoad || op == SiteOp::kWait || op == SiteOp::kStore ||
+         op == SiteOp::kFence || is_rmw_op(op);
 }
 constexpr bool is_shared_op(SiteOp op) {
   return op == SiteOp::kRead || op == SiteOp::kWrite || op == SiteOp::kAdd;
@@ -68,6 +73,9 @@ struct Site {
   std::string file;    // relative to the source root: "impl/telemetry_emitter.hpp"
   std::uint32_t line = 0;
   std::memory_order order = std::memory_order_seq_cst;  // atomics only (else seq_cst)
+  // A lock of a shared mutex: it can also be taken shared (Weakening::kShared; not a try_lock,
+  // whose failure leaves no unlock to pair with). Not part of the key: the object decides it.
+  bool of_shared_mutex = false;
 
   // "telemetry_emitter.hpp:150"
   [[nodiscard]] std::string where() const;
@@ -158,6 +166,7 @@ std::vector<SectionPoint> merge_points(const std::vector<SectionPoint>& a,
 // How a mutant weakens its site.
 enum class Weakening : std::uint8_t {
   kNoLock,  // a mutex site: lock and its paired unlock do nothing
+  kShared,  // a shared mutex's lock site: it and its unlock take the shared mode
   kOrder,   // an atomic site: the memory order steps down one level (to `Mutant::to`)
   kSplit,   // an atomic RMW site: a load and then a store, two visible operations
   // A lock site's critical section, at one of its accesses (`Mutant::access`):
@@ -198,6 +207,8 @@ struct Mutant {
   // --- the checks the MutationHook makes at each operation ---
   // Whether the lock (or try_lock) of `mutex` at `loc` is removed.
   [[nodiscard]] bool removes_lock(SiteOp op, const ObjectHeader& mutex, const SourceLoc& loc) const;
+  // Whether the exclusive lock of the shared mutex `mutex` at `loc` is taken shared.
+  [[nodiscard]] bool takes_shared(SiteOp op, const ObjectHeader& mutex, const SourceLoc& loc) const;
   // The order an atomic operation written with `order` runs with (weaker when it is the site).
   [[nodiscard]] std::memory_order order_at(SiteOp op, const ObjectHeader& object,
                                            const SourceLoc& loc, std::memory_order order) const;
@@ -214,7 +225,8 @@ struct Mutant {
                                std::memory_order order) const;
 };
 
-// Every mutant of `sites`, in the sites' order: one no-lock per mutex site, one per one-level
+// Every mutant of `sites`, in the sites' order: one no-lock per mutex site (and a shared mutex's
+// exclusive lock site also one taking it shared), one per one-level
 // order step of an atomic site (two for acq_rel), one split per RMW site. call_once sites and
 // relaxed loads and stores have none. A lock site's section `points` follow its no-lock: one
 // split-before per split point, then one exclude per point, each in the points' order.

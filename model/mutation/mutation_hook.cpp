@@ -11,6 +11,19 @@ namespace {
 constexpr std::string_view kSkippedNote = "skipped (mutant: no lock)";
 constexpr std::string_view kSplitNote = "mutant: split";
 constexpr std::string_view kExcludeNote = "mutant: exclude";
+constexpr std::string_view kSharedNote = "taken shared (mutant: lock -> lock_shared)";
+
+// Removes the most recent lock of `mutex` by `thread` from `locks`: whether there was one.
+bool take_pair(std::vector<std::pair<ThreadId, const MutexState*>>& locks, ThreadId thread,
+               const MutexState& mutex) {
+  for (auto it = locks.rbegin(); it != locks.rend(); ++it) {
+    if (it->first == thread && it->second == &mutex) {
+      locks.erase(std::next(it).base());
+      return true;
+    }
+  }
+  return false;
+}
 
 class MutationHooks final : public OperationHooks {
  public:
@@ -42,6 +55,7 @@ MutationHook::MutationHook(std::shared_ptr<const Mutant> mutant,
 
 void MutationHook::begin_execution() {
   skipped_locks_.clear();
+  shared_locks_.clear();
   sections_.clear();
 }
 
@@ -49,8 +63,11 @@ Decision MutationHook::on_operation(const Execution& execution, const OperationS
   switch (site.op) {
     case SiteOp::kLock:
     case SiteOp::kTryLock:
+    case SiteOp::kLockShared:
+    case SiteOp::kTryLockShared:
       return lock(execution, site);
     case SiteOp::kUnlock:
+    case SiteOp::kUnlockShared:
       return unlock(execution, site);
     case SiteOp::kCallOnce:
       if (recording_ != nullptr) recording_->note(site.op, *site.object, site.loc, site.order);
@@ -64,6 +81,12 @@ Decision MutationHook::lock(const Execution& execution, const OperationSite& sit
   const auto& mutex = static_cast<const MutexState&>(*site.object);
   if (recording_ != nullptr) recording_->note(site.op, mutex, site.loc, site.order);
   Decision decision = Decision::as_written(site.order);
+  if (mutant_ && mutant_->takes_shared(site.op, mutex, site.loc)) {
+    shared_locks_.emplace_back(execution.self(), &mutex);
+    decision.shared = true;
+    decision.note = kSharedNote;
+    return decision;
+  }
   if (!mutant_ || !mutant_->removes_lock(site.op, mutex, site.loc)) return decision;
   skipped_locks_.emplace_back(execution.self(), &mutex);
   decision.skip = true;
@@ -74,14 +97,16 @@ Decision MutationHook::lock(const Execution& execution, const OperationSite& sit
 Decision MutationHook::unlock(const Execution& execution, const OperationSite& site) {
   const auto& mutex = static_cast<const MutexState&>(*site.object);
   Decision decision = Decision::as_written(site.order);
-  // The most recent lock of `mutex` this thread skipped pairs with this unlock.
-  for (auto it = skipped_locks_.rbegin(); it != skipped_locks_.rend(); ++it) {
-    if (it->first == execution.self() && it->second == &mutex) {
-      skipped_locks_.erase(std::next(it).base());
-      decision.skip = true;
-      decision.note = kSkippedNote;
-      return decision;
-    }
+  // The most recent lock of `mutex` this thread skipped (or took shared) pairs with this unlock.
+  if (take_pair(skipped_locks_, execution.self(), mutex)) {
+    decision.skip = true;
+    decision.note = kSkippedNote;
+    return decision;
+  }
+  if (site.op == SiteOp::kUnlock && take_pair(shared_locks_, execution.self(), mutex)) {
+    decision.shared = true;
+    decision.note = kSharedNote;
+    return decision;
   }
   sections_.left(execution.self(), mutex);
   return decision;

@@ -43,6 +43,7 @@ class MutationHook final : public OperationHook {
   // Per execution: the locks skipped under the mutant, by thread (their unlocks are skipped too),
   // and the sections each thread holds.
   std::vector<std::pair<ThreadId, const MutexState*>> skipped_locks_;
+  std::vector<std::pair<ThreadId, const MutexState*>> shared_locks_;  // locks taken shared
   SectionTracker sections_;
 };
 

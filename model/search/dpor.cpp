@@ -18,6 +18,8 @@ void DporScheduler::begin_execution() {
   for (ObjectIndex& object : objects_) {
     object.last_write.clear();
     object.reads.clear();
+    object.waits.clear();
+    object.sleeps.clear();
     object.latest.clear();  // (keeps its capacity for the next execution)
   }
   steps_ = 0;
@@ -270,17 +272,29 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
 
   find_races(thread, op, clock);
   if (op.cls != OpClass::kNone) {
-    // After the object's last write; a write (or any mutex or once operation) also after the
-    // reads since it.
+    // After the steps of the object this one depends on (clock_role): its last write; a write (or
+    // any mutex or once operation) also the reads since it; a waiter operation the last one and
+    // the sleeps since it; a sleep the last waiter operation.
     ObjectIndex& object = index_of(op.object);
-    clock.join(object.last_write);
-    if (op.cls != OpClass::kRead) clock.join(object.reads);
+    const ClockRole role = clock_role(op.cls);
+    const bool reads = role == ClockRole::kRead || role == ClockRole::kReadAndWaiter;
+    const bool waits = role == ClockRole::kWaiter || role == ClockRole::kReadAndWaiter;
+    if (role != ClockRole::kWaiter) clock.join(object.last_write);
+    if (role == ClockRole::kWrite) clock.join(object.reads);
+    if (waits) clock.join(object.waits);
+    if (role == ClockRole::kWaiter) clock.join(object.sleeps);
     clock.set(thread, steps_ + 1);
     if (object.latest.size() <= thread) object.latest.resize(thread + 1);
     object.latest[thread][static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
-    if (op.cls == OpClass::kRead) {
-      object.reads.join(clock);
-    } else {
+    if (reads) object.reads.join(clock);
+    // Sleeps commute with each other (each only joins the waiters): like reads, they are kept
+    // apart from the waiter operations they follow.
+    if (role == ClockRole::kReadAndWaiter) object.sleeps.join(clock);
+    if (role == ClockRole::kWaiter) {
+      object.waits = clock;
+      object.sleeps.clear();
+    }
+    if (role == ClockRole::kWrite) {
       object.last_write = clock;
       object.reads.clear();
     }

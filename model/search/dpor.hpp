@@ -100,6 +100,8 @@ class DporScheduler final : public Scheduler {
   struct ObjectIndex {
     VectorClock last_write;
     VectorClock reads;
+    VectorClock waits;   // the last waiter operation (operation.hpp: ClockRole)
+    VectorClock sleeps;  // the atomic wait's sleeps since it
     std::vector<std::array<Latest, kClasses>> latest;  // by thread id, as long as needed
   };
 

@@ -252,6 +252,63 @@ TEST(MutationNoLock, SurvivesWhereTheLockProtectsNothingShared) {
   EXPECT_NE(r.reason.find("not necessary for the checked properties"), std::string::npos);
 }
 
+// A reader-writer cache: writers under lock(), readers under lock_shared(). The writer's lock has a
+// no-lock and a "lock -> lock_shared" mutant, the reader's lock_shared a no-lock; all are killed by
+// a model with two writers and a reader.
+void reader_writer(int writers) {
+  ModelSync::SharedMutex rw("rw");
+  ModelSync::Shared<int> first(0, "first");
+  ModelSync::Shared<int> second(0, "second");
+  const auto write = [&] {
+    const ScopedLock lock(rw);
+    first.add(1);
+    second.add(1);
+  };
+  std::vector<thread> threads;
+  threads.reserve(static_cast<std::size_t>(writers));
+  // NOLINTNEXTLINE(modernize-use-emplace): emplace_back would spawn at <vector>'s line
+  for (int w = 0; w < writers; ++w) threads.push_back(thread(write));
+  {
+    const SharedLock lock(rw);
+    check(first.load() == second.load(), "a torn pair");
+  }
+  for (thread& t : threads) t.join();
+  check(first.load() == writers, "a lost update");
+}
+
+TEST(MutationSharedMutex, EveryLockOfAReaderWriterFixIsShownNecessary) {
+  const auto run = mutate_model([] { reader_writer(2); }, {}, 1);
+  const MutantResult& shared = only(run, "rw", Weakening::kShared);
+  EXPECT_EQ(shared.mutant.weakening_text(), "lock -> lock_shared");
+  EXPECT_EQ(shared.verdict, Verdict::kKilled) << shared.reason;
+  ASSERT_TRUE(shared.killed_by);
+  EXPECT_EQ(shared.killed_by->kind, FailureKind::kDataRace);
+  EXPECT_EQ(only(run, "rw", Weakening::kNoLock, Order::relaxed, SiteOp::kLock).verdict,
+            Verdict::kKilled);
+  const MutantResult& reader =
+      only(run, "rw", Weakening::kNoLock, Order::relaxed, SiteOp::kLockShared);
+  EXPECT_EQ(reader.mutant.weakening_text(), "lock_shared/unlock_shared -> no-op");
+  EXPECT_EQ(reader.verdict, Verdict::kKilled) << reader.reason;
+
+  // The id parses back, and its replay shows the lock taken shared.
+  ExploreOptions replay;
+  replay.hooks = mutation_hooks(std::make_shared<const Mutant>(*Mutant::parse(shared.mutant.id())));
+  replay.replay_token = shared.killed_by->replay_token;
+  const auto again = Explorer(replay).run("mutation test", [] { reader_writer(2); });
+  ASSERT_FALSE(again.passed());
+  EXPECT_NE(again.failures.front().trace.find("taken shared (mutant"), std::string::npos)
+      << again.failures.front().trace;
+}
+
+TEST(MutationSharedMutex, WithOneWriterTheLockTakenSharedStillRacesWithTheReader) {
+  // Two shared holders are unordered: the writer's writes race with the reader's reads.
+  const auto run = mutate_model([] { reader_writer(1); }, {}, 1);
+  const MutantResult& shared = only(run, "rw", Weakening::kShared);
+  EXPECT_EQ(shared.verdict, Verdict::kKilled) << shared.reason;
+  ASSERT_TRUE(shared.killed_by);
+  EXPECT_EQ(shared.killed_by->kind, FailureKind::kDataRace);
+}
+
 TEST(MutationNoLock, TryLockSiteKilledWhenItGuardsSharedData) {
   const auto run = mutate_model([] {
     ModelSync::Mutex mutex("m");

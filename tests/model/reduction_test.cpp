@@ -125,9 +125,19 @@ enum class Op {
   kSeqCstFence,
   kAcqRelFence,
   kWeakCas,
+  // Sync programs only: a shared mutex in both modes, and atomic wait / notify.
+  kSharedLockedRead,   // lock_shared; a relaxed load and a Shared read; unlock_shared
+  kSharedLockedWrite,  // a Shared write under lock_shared: a race with any other access
+  kExclusiveWrite,     // lock; a relaxed store and a Shared write; unlock
+  kTrySharedRead,      // try_lock_shared: a relaxed load if it got it (else -1)
+  kTryExclusiveWrite,  // try_lock: a relaxed store if it got it (else -2)
+  kWaitWhileZero,      // wait(0, acquire), then a load (may deadlock: nothing stores or notifies)
+  kStoreNotifyOne,     // a store, then notify_one
+  kStoreNotifyAll,     // a relaxed store, then notify_all
 };
 
 constexpr int kWeakOps = 8;  // the ops after kCallOnce
+constexpr int kSyncOps = 8;  // the ops after kWeakCas
 
 struct Instruction {
   Op op;
@@ -147,9 +157,16 @@ struct CorpusKind {
   bool weak_ops;    // relaxed, acquire and release accesses, fences, weak compare-exchange
   MemoryModel memory_model;
   unsigned seed;
+  bool sync_ops = false;  // shared mutexes and atomic waits besides the seq_cst atomics
+  // Instructions per thread, at most (a sync instruction is several operations).
+  int max_length = 3;
 };
 
 Op draw_op(std::mt19937& rng, const CorpusKind& kind) {
+  if (kind.sync_ops) {  // the seq_cst atomics (0..4) and the sync ones
+    const int drawn = std::uniform_int_distribution<int>(0, 4 + kSyncOps)(rng);
+    return static_cast<Op>(drawn <= 4 ? drawn : drawn + 5 + kWeakOps);
+  }
   if (!kind.weak_ops) {
     return static_cast<Op>(std::uniform_int_distribution<int>(0, kind.plain_data ? 9 : 4)(rng));
   }
@@ -160,7 +177,7 @@ Op draw_op(std::mt19937& rng, const CorpusKind& kind) {
 
 Program generate(std::mt19937& rng, const CorpusKind& kind) {
   std::uniform_int_distribution<int> thread_count(2, 3);
-  std::uniform_int_distribution<int> length(1, 3);
+  std::uniform_int_distribution<int> length(1, kind.max_length);
   std::uniform_int_distribution<int> object(0, 2);
   std::uniform_int_distribution<int> value(1, 3);
   Program program;
@@ -179,10 +196,32 @@ Program generate(std::mt19937& rng, const CorpusKind& kind) {
 }
 
 std::string describe(const Program& program) {
-  static const char* const kNames[] = {
-      "load",      "store",         "rmw",          "locked-rmw", "locked-store",  "sread",
-      "swrite",    "locked-swrite", "nested-locks", "call-once",  "load.rlx",      "load.acq",
-      "store.rlx", "store.rel",     "rmw.rlx",      "fence.sc",   "fence.acq_rel", "cas_weak"};
+  static const char* const kNames[] = {"load",
+                                       "store",
+                                       "rmw",
+                                       "locked-rmw",
+                                       "locked-store",
+                                       "sread",
+                                       "swrite",
+                                       "locked-swrite",
+                                       "nested-locks",
+                                       "call-once",
+                                       "load.rlx",
+                                       "load.acq",
+                                       "store.rlx",
+                                       "store.rel",
+                                       "rmw.rlx",
+                                       "fence.sc",
+                                       "fence.acq_rel",
+                                       "cas_weak",
+                                       "shared-read",
+                                       "shared-swrite",
+                                       "exclusive-write",
+                                       "try-shared",
+                                       "try-exclusive",
+                                       "wait-while-0",
+                                       "store-notify-one",
+                                       "store-notify-all"};
   std::string text;
   for (std::size_t t = 0; t < program.threads.size(); ++t) {
     text += "  T" + std::to_string(t + 1) + ":";
@@ -221,11 +260,69 @@ struct Objects {
   ModelSync::Mutex m2{"m2"};
   ModelSync::OnceFlag once0;
   ModelSync::OnceFlag once1;
+  ModelSync::SharedMutex rw0{"rw0"};
+  ModelSync::SharedMutex rw1{"rw1"};
   std::array<ModelSync::Atomic<int>*, 3> atomics{&a0, &a1, &a2};
   std::array<ModelSync::Shared<int>*, 3> shared{&s0, &s1, &s2};
   std::array<ModelSync::Mutex*, 3> mutexes{&m0, &m1, &m2};
   std::array<ModelSync::OnceFlag*, 2> onces{&once0, &once1};
+  std::array<ModelSync::SharedMutex*, 2> rws{&rw0, &rw1};
 };
+
+// Runs one of the sync programs' instructions: a shared mutex's two modes, an atomic's wait.
+void execute_sync(const Instruction& in, ModelSync::Atomic<int>& atomic,
+                  ModelSync::Shared<int>& shared, ModelSync::SharedMutex& rw,
+                  std::vector<int>& loads) {
+  switch (in.op) {
+    case Op::kSharedLockedRead:
+      rw.lock_shared();
+      loads.push_back(atomic.load(std::memory_order_relaxed));
+      (void)shared.load();
+      rw.unlock_shared();
+      break;
+    case Op::kSharedLockedWrite:
+      rw.lock_shared();
+      shared.store(in.value);
+      rw.unlock_shared();
+      break;
+    case Op::kExclusiveWrite:
+      rw.lock();
+      atomic.store(in.value, std::memory_order_relaxed);
+      shared.store(in.value);
+      rw.unlock();
+      break;
+    case Op::kTrySharedRead:
+      if (rw.try_lock_shared()) {
+        loads.push_back(atomic.load(std::memory_order_relaxed));
+        rw.unlock_shared();
+      } else {
+        loads.push_back(-1);
+      }
+      break;
+    case Op::kTryExclusiveWrite:
+      if (rw.try_lock()) {
+        atomic.store(in.value, std::memory_order_relaxed);
+        rw.unlock();
+      } else {
+        loads.push_back(-2);
+      }
+      break;
+    case Op::kWaitWhileZero:
+      atomic.wait(0, std::memory_order_acquire);
+      loads.push_back(atomic.load(std::memory_order_relaxed));
+      break;
+    case Op::kStoreNotifyOne:
+      atomic.store(in.value);
+      atomic.notify_one();
+      break;
+    case Op::kStoreNotifyAll:
+      atomic.store(in.value, std::memory_order_relaxed);
+      atomic.notify_all();
+      break;
+    default:
+      break;
+  }
+}
 
 // Runs one of the weak programs' instructions: the memory orders, fences and weak CAS.
 void execute_weak(const Instruction& in, ModelSync::Atomic<int>& atomic, std::vector<int>& loads) {
@@ -315,6 +412,16 @@ void execute(const Instruction& in, std::size_t t, Objects& objects, std::vector
     case Op::kAcqRelFence:
     case Op::kWeakCas:
       execute_weak(in, atomic, loads);
+      break;
+    case Op::kSharedLockedRead:
+    case Op::kSharedLockedWrite:
+    case Op::kExclusiveWrite:
+    case Op::kTrySharedRead:
+    case Op::kTryExclusiveWrite:
+    case Op::kWaitWhileZero:
+    case Op::kStoreNotifyOne:
+    case Op::kStoreNotifyAll:
+      execute_sync(in, atomic, *objects.shared.at(index), *objects.rws.at(index % 2), loads);
       break;
     case Op::kNestedLocks: {  // lock order depends on the value: may deadlock
       const auto value = static_cast<std::size_t>(in.value);
@@ -431,7 +538,11 @@ INSTANTIATE_TEST_SUITE_P(
                     CorpusKind{"WithPlainDataAndLocks", true, false, MemoryModel::kSc, 20261126U},
                     CorpusKind{"AtomicsUnderRc11", false, false, MemoryModel::kRc11, 1127U},
                     CorpusKind{"LocksUnderRc11", true, false, MemoryModel::kRc11, 20261127U},
-                    CorpusKind{"WeakOrdersAndFences", false, true, MemoryModel::kRc11, 1201U}),
+                    CorpusKind{"WeakOrdersAndFences", false, true, MemoryModel::kRc11, 1201U},
+                    CorpusKind{"SharedMutexesAndWaits", false, false, MemoryModel::kSc, 1202U, true,
+                               2},
+                    CorpusKind{"SharedMutexesAndWaitsUnderRc11", false, false, MemoryModel::kRc11,
+                               1203U, true, 2}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(Dpor, EveryEmitterModelReachesTheSameVerdictAsThePlainSearch) {
