@@ -5,9 +5,9 @@
 //
 // Emitter bodies take an emitter type (BasicTelemetryEmitter<StdSync, Locking>); global bodies
 // take a Global adapter (below) over the process-wide API or a BasicGlobalTelemetry<StdSync, Init>.
-// Threads are released together by a std::latch. Assertions are made on the main thread after the
-// join, from what the threads recorded, against the properties of properties/ (P1-P6), the very
-// definitions the explorer's models check.
+// Threads are released together (run_together.hpp). Assertions are made on the main thread after
+// the join, from what the threads recorded, against the properties of properties/ (P1-P6), the
+// very definitions the explorer's models check.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -17,7 +17,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <latch>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -26,30 +25,16 @@
 #include <vector>
 
 #include "impl/global_telemetry.hpp"
-#include "seam/source_loc.hpp"
-#include "seam/std_sync.hpp"
 #include "impl/telemetry.hpp"
 #include "properties/emitter_properties.hpp"
+#include "seam/source_loc.hpp"
+#include "seam/std_sync.hpp"
 #include "tests/impl/test_support.hpp"
+#include "tests/race/run_together.hpp"
 
 namespace doublecheck::race {
 
 using testing_support::TempDir;
-
-// Runs body(i) for i in [0, n) on n threads that start together, and joins them.
-template <class Body>
-void run_together(int n, Body body) {
-  std::latch start(n);
-  std::vector<std::thread> threads;
-  threads.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&start, &body, i] {
-      start.arrive_and_wait();
-      body(i);
-    });
-  }
-  for (auto& thread : threads) thread.join();
-}
 
 using properties::CallPlan;
 using properties::Property;
