@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import from_results, live, matrix
+from . import from_results, live, matrix, paths
 from .console import print_matrix, print_mutants, print_verdict
 from .judging.variants import build_variants
 from .judging.verdict import EXIT_CANT_CREATE, EXIT_FIX_NOT_PROVEN, EXIT_USAGE, verdict_of
@@ -59,22 +59,53 @@ def make_parser(description: str) -> Parser:
                         help="build the reports and the verdict from results collected earlier "
                              "(DIR or DIR/results holds models-*.json, ctest-*.json); runs nothing")
     parser.add_argument("--models", action="append", default=[], metavar="LABEL=PROGRAM",
-                        help="another model runner to run (dc_model's --json schema); repeatable")
+                        help="another model runner to run (dc_model's --json schema, e.g. "
+                             "run_catalogue's); repeatable")
+    parser.add_argument("--models-only", action="store_true",
+                        help="run only the --models runners (built by their own project): no "
+                             "build, no emitter or examples models, no TSan or static stages; "
+                             "the verdict is over their variants alone (a fix proven, its gated "
+                             "mutants killed, a negative control caught)")
+    parser.add_argument("--source-root", action="append", default=[], metavar="LABEL=DIR",
+                        help="the source root of --models runner LABEL: verify runs it with "
+                             "--source-root DIR and reads its files' lines there (the HTML "
+                             "report's source lines, verify.sarif's SRCROOT_LABEL); without it, "
+                             "its files are named as it names them, relative to its own root, "
+                             "and never looked up in doublecheck's")
     parser.add_argument("--skip-build", action="store_true", help="use the existing build/*")
     parser.add_argument("--verbose", "-v", action="store_true",
                         help="show every command's output as it runs (it is in logs/ anyway)")
     return parser
 
 
-def model_runners(parser: Parser, specs: list[str]) -> list[tuple[str, str, str]]:
-    """MODEL_RUNNERS and those of --models LABEL=PROGRAM."""
-    runners = list(MODEL_RUNNERS)
+def model_runners(parser: Parser, specs: list[str],
+                  models_only: bool = False) -> list[tuple[str, str, str]]:
+    """MODEL_RUNNERS (not with --models-only) and those of --models LABEL=PROGRAM."""
+    runners = [] if models_only else list(MODEL_RUNNERS)
     for spec in specs:
         label, sep, program = spec.partition("=")
         if not sep or not label or not program or not re.fullmatch(r"[A-Za-z0-9_.-]+", label):
             parser.error(f"--models wants LABEL=PROGRAM, not '{spec}'")
+        if any(label == known for known, _, _ in runners):
+            parser.error(f"--models {spec}: the label '{label}' is taken")
         runners.append((label, "", str(Path(program).resolve())))
     return runners
+
+
+def source_roots(parser: Parser, specs: list[str],
+                 runners: list[tuple[str, str, str]]) -> dict[str, Path]:
+    """--source-root LABEL=DIR: each a --models runner's, DIR a directory."""
+    labels = {label for label, target, _ in runners if not target}
+    roots: dict[str, Path] = {}
+    for spec in specs:
+        label, sep, directory = spec.partition("=")
+        if not sep or label not in labels:
+            parser.error(f"--source-root wants LABEL=DIR with the LABEL of a --models runner, "
+                         f"not '{spec}'")
+        if not Path(directory).is_dir():
+            parser.error(f"--source-root {spec}: not a directory")
+        roots[label] = Path(directory).resolve()
+    return roots
 
 
 def prepare_report_dir(path: Path) -> str | None:
@@ -96,7 +127,7 @@ def finish(results: Results, report_dir: Path, title: str, progress: Progress,
     and the verdict; returns the exit status."""
     stage = progress.start(6, title)
     variants = build_variants(results.model_runs, results.ctest, results.builds,
-                              results.bounded_ok)
+                              results.bounded_ok, matrix_rows=not results.models_only)
     mutants = build_mutants(results.model_runs, variants)
     mutation_results(variants, mutants, results.model_runs, results.builds)
     verdict = verdict_of(variants, results.builds, results.model_runs, results.bounded_ok)
@@ -142,7 +173,10 @@ def main(description: str) -> int:
     args = parser.parse_args()
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
-    runners = model_runners(parser, args.models)
+    if args.models_only and not args.models:
+        parser.error("--models-only needs at least one --models LABEL=PROGRAM")
+    runners = model_runners(parser, args.models, args.models_only)
+    args.source_roots = source_roots(parser, args.source_root, runners)
     source = from_results.results_dir(args.from_results) if args.from_results else None
     if args.from_results and source is None:
         parser.error(f"--from-results {args.from_results}: not a directory")
@@ -160,10 +194,17 @@ def main(description: str) -> int:
                   "mmap_rnd_bits": aslr.mmap_rnd_bits()}
     if source is not None:
         results = from_results.load(args.from_results, source, bounded_ok, aslr_state)
+        results.models_only = results.models_only or args.models_only
+        for label, target, _ in runners:
+            if not target:
+                paths.USER_ROOTS.setdefault(label, args.source_roots.get(label))
         title = f"reports from {source}"
     else:
         results = Results(mode="quick" if args.quick else ("bounded" if bounded_ok else "full"),
-                          model_runs={}, ctest={}, aslr=aslr_state, bounded_ok=bounded_ok)
+                          model_runs={}, ctest={}, aslr=aslr_state, bounded_ok=bounded_ok,
+                          models_only=args.models_only)
+        paths.USER_ROOTS.update({label: args.source_roots.get(label)
+                                 for label, target, _ in runners if not target})
         live.run(args, runners, report_dir, progress, results,
                  args.time_limit if args.time_limit is not None else
                  QUICK_TIME_LIMIT if args.quick else None)

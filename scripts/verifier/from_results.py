@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from . import paths
 from .results import Results
 from .stages.ctest import LABELS, load_ctest_json
 from .stages.explorer import load_model_json
@@ -22,8 +23,10 @@ def results_dir(path: Path) -> Path | None:
 
 
 def add_run_meta(results: Results, source: Path) -> None:
-    """run.json of the earlier run: its builds, stages, ASLR handling, whether it was bounded, and
-    which runners could mutate (absent for results collected by hand)."""
+    """run.json of the earlier run: its builds, stages, ASLR handling, whether it was bounded or
+    --models-only, which runners could mutate, the --models runners' source roots, and what each
+    runner's exit status and output said beyond its JSON (its own gate; absent for results
+    collected by hand)."""
     try:
         meta: dict[str, Any] = json.loads((source / "run.json").read_text())
     except (OSError, ValueError):
@@ -32,9 +35,18 @@ def add_run_meta(results: Results, source: Path) -> None:
     results.stages = meta.get("stages", [])
     results.aslr.update(meta.get("aslr", {}))
     results.bounded_ok = results.bounded_ok or bool(meta.get("bounded_ok"))
+    results.models_only = bool(meta.get("models_only"))
+    for label, root in (meta.get("source_roots") or {}).items():
+        paths.USER_ROOTS[label] = Path(root) if root else None
     for label, mutate in (meta.get("mutate") or {}).items():
         if label in results.model_runs and mutate is not None:
             results.model_runs[label]["mutate"] = bool(mutate)
+    for label, run in results.model_runs.items():
+        status = (meta.get("runner_status") or {}).get(label) or {}
+        if status.get("gated"):
+            run["gated"] = list(status["gated"])
+        if status.get("ok") is False:
+            run.update(ok=False, message=status.get("message", ""))
 
 
 def load(path: Path, source: Path, bounded_ok: bool, aslr_state: dict[str, Any]) -> Results:

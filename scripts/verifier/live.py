@@ -1,6 +1,8 @@
 """The live run: stages 1-5 (build, explorer, the tsan build's three ctest labels), each one
 progress line, their raw results saved into the report directory's results/ (so that
---from-results can judge them again) and their whole output into logs/."""
+--from-results can judge them again) and their whole output into logs/. With --models-only, only
+stage 2 runs, over the --models runners: their project built them, and no TSan or static check of
+theirs is registered here."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from . import paths
 from .judging.models import evaluate_model
 from .progress import Progress
 from .results import Results
@@ -72,7 +75,7 @@ class LiveRun:
         started = self.progress.start(2, f"explorer: every model, fixes exhaustively{bound_text}")
         if built:
             runs = run_models(self.runners, self.saved, self.logs, a.jobs, time_limit,
-                              a.preemption_bound, a.verbose)
+                              a.preemption_bound, a.verbose, a.source_roots)
         else:
             runs = {label: {"ok": False, "message": "the default build failed", "models": []}
                     for label, _, _ in self.runners}
@@ -125,19 +128,37 @@ class LiveRun:
             self.results.aslr["setarch"] = "retried after 'unexpected memory mapping'"
         self.results.aslr.pop("prefix", None)
 
+    def skip(self, number: int, title: str, why: str) -> None:
+        """A stage --models-only does not run, said on its progress line."""
+        started = self.progress.start(number, title)
+        self.stage_done(title.split(":", 1)[0], True, f"not run ({why})", started)
+
     def save_meta(self) -> None:
-        """run.json: what --from-results needs besides the raw results."""
+        """run.json: what --from-results needs besides the raw results (and what a runner's exit
+        status and output said that its JSON does not)."""
         r = self.results
         (self.saved / "run.json").write_text(json.dumps(
             {"builds": r.builds, "stages": r.stages, "aslr": r.aslr, "bounded_ok": r.bounded_ok,
-             "mode": r.mode, "mutate": {label: run.get("mutate") for label, run
-                                        in r.model_runs.items()}}, indent=1) + "\n")
+             "mode": r.mode, "models_only": r.models_only,
+             "source_roots": {label: str(root) if root else None
+                              for label, root in paths.USER_ROOTS.items()},
+             "mutate": {label: run.get("mutate") for label, run in r.model_runs.items()},
+             "runner_status": {label: {"ok": run.get("ok", True),
+                                       "message": run.get("message", ""),
+                                       "gated": run.get("gated") or []}
+                               for label, run in r.model_runs.items()}}, indent=1) + "\n")
 
 
 def run(args: argparse.Namespace, runners: list[tuple[str, str, str]], report_dir: Path,
         progress: Progress, results: Results, time_limit: float | None) -> None:
-    """Stages 1-5 into `results`."""
+    """Stages 1-5 into `results` (stage 2 only with --models-only)."""
     live = LiveRun(args, runners, report_dir, progress, results)
+    if results.models_only:
+        live.skip(1, "build: the --models runners' own projects build them", "--models-only")
+        live.explore(True, time_limit)
+        live.skip(3, "tsan, static: doublecheck's own race suite and checks", "--models-only")
+        live.save_meta()
+        return
     default, tsan = live.build()
     live.explore(default.ok, time_limit)
     live.check_tsan(tsan)

@@ -11,7 +11,8 @@ from typing import Any
 class Results:
     """mode: full, quick, bounded or from-results. model_runs: runner label -> its results
     (stages.explorer); ctest: label -> its record (stages.ctest); builds: preset -> BuildResult
-    as a dict; stages: the progress lines' results; aslr: how setarch -R was used."""
+    as a dict; stages: the progress lines' results; aslr: how setarch -R was used; models_only:
+    only --models runners ran (--models-only), so DESIGN.md's matrix has no rows."""
 
     mode: str
     model_runs: dict[str, dict[str, Any]]
@@ -21,3 +22,4 @@ class Results:
     aslr: dict[str, Any] = dataclasses.field(default_factory=dict)
     bounded_ok: bool = False
     from_results: str | None = None
+    models_only: bool = False

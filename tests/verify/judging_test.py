@@ -23,13 +23,14 @@ sys.dont_write_bytecode = True
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from verifier import matrix  # noqa: E402
+from verifier import matrix, paths  # noqa: E402
 from verifier.judging.models import evaluate_model  # noqa: E402
 from verifier.judging.variants import build_variants  # noqa: E402
 from verifier.judging.verdict import verdict_of  # noqa: E402
 from verifier.mutation.gate import mutation_results  # noqa: E402
 from verifier.mutation.mutants import build_mutants  # noqa: E402
 from verifier.stages import junit  # noqa: E402
+from verifier.stages.explorer import add_runner_gate  # noqa: E402
 from verifier.tsan_tools import aslr  # noqa: E402
 
 FIXES = [v for v in matrix.variants() if v.role == "fix"]
@@ -94,10 +95,10 @@ def verified() -> tuple[dict, dict]:
 
 
 def judge(model_runs: dict, ctest: dict, builds: dict | None = None,
-          bounded_ok: bool = False) -> tuple[dict[str, dict], dict]:
+          bounded_ok: bool = False, matrix_rows: bool = True) -> tuple[dict[str, dict], dict]:
     """The rows by name and the verdict, as scripts/verify judges them."""
     builds = builds or {"default": {"ok": True}, "tsan": {"ok": True, "configured": True}}
-    variants = build_variants(model_runs, ctest, builds, bounded_ok)
+    variants = build_variants(model_runs, ctest, builds, bounded_ok, matrix_rows)
     mutants = build_mutants(model_runs, variants)
     mutation_results(variants, mutants, model_runs, builds)
     verdict = verdict_of(variants, builds, model_runs, bounded_ok)
@@ -442,6 +443,84 @@ class AslrTest(unittest.TestCase):
         self.assertTrue(aslr.aborted("FATAL: ThreadSanitizer: unexpected memory mapping 0x7f"))
         self.assertFalse(aslr.aborted("WARNING: ThreadSanitizer: data race"))
         self.assertEqual(aslr.prefix()[0::2], ["setarch", "-R"])
+
+
+USER_SITE = "lock hits.mutex at hit_counter.hpp:24"
+
+
+def user_run(survived: bool = False) -> dict:
+    """A --models runner's results (the consumer's): its fix, its negative control, the mutants
+    of its fix (run_catalogue --mutate)."""
+    control = failing_model("unlocked", "hit_counter.hpp:25")
+    mutant = killed_mutant("locked", USER_SITE, "survived" if survived else "killed")
+    return {"ok": True, "message": "", "mutate": True,
+            "models": [passing_model("locked", "hits"), control], "mutants": [mutant],
+            "mutation_summary": [mutant]}
+
+
+NOT_SHOWN_OUTPUT = (f"fix not shown necessary: {USER_SITE} (lock/unlock -> no-op survives every "
+                    "model that meets it)\n2 models, 2 as expected, 0 unexpected\n")
+
+
+class UserRunnerTest(unittest.TestCase):
+    """A runner of the user's own (--models), judged like the emitter's."""
+
+    def test_models_only_judges_the_runners_rows_alone(self) -> None:
+        rows, verdict = judge({"hits": user_run()}, {}, builds={}, matrix_rows=False)
+        self.assertEqual(sorted(rows), ["locked", "unlocked"])
+        self.assertEqual((verdict["exit_code"], rows["locked"]["mutation"]["killed"]), (0, 1))
+
+    def test_the_runners_own_gate_makes_a_survivor_fail_the_run(self) -> None:
+        run = user_run(survived=True)
+        add_runner_gate(run, "hit_counter_models", 1, NOT_SHOWN_OUTPUT)
+        self.assertEqual((run["ok"], run["gated"]), (True, ["locked"]))
+        rows, verdict = judge({"hits": run}, {}, builds={}, matrix_rows=False)
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertIn(f"locked (mutation): fix not shown necessary: {USER_SITE} (lock/unlock -> "
+                      "no-op survives 1 model that meet it)", verdict["not_proven"])
+        self.assertTrue(rows["locked"]["mutation"]["counted"])
+
+    def test_a_survivor_of_a_fix_the_runner_does_not_gate_is_listed_not_counted(self) -> None:
+        run = user_run(survived=True)
+        add_runner_gate(run, "hit_counter_models", 0, "2 models, 2 as expected, 0 unexpected\n")
+        rows, verdict = judge({"hits": run}, {}, builds={}, matrix_rows=False)
+        self.assertEqual(verdict["exit_code"], 0)
+        self.assertIn("listed, not counted", rows["locked"]["mutation"]["summary"])
+
+    def test_an_exit_1_nothing_explains_fails_the_runner(self) -> None:
+        run = user_run()
+        add_runner_gate(run, "hit_counter_models", 1, "something went wrong\n")
+        self.assertFalse(run["ok"])
+        _, verdict = judge({"hits": run}, {}, builds={}, matrix_rows=False)
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertIn("model runner 'hits': hit_counter_models exited with status 1 with every "
+                      "model as expected", verdict["not_proven"][0])
+
+    def test_a_gate_line_naming_no_surviving_mutant_fails_the_runner(self) -> None:
+        run = user_run()  # its mutant was killed: the line names no survivor
+        add_runner_gate(run, "hit_counter_models", 1, NOT_SHOWN_OUTPUT)
+        self.assertFalse(run["ok"])
+        self.assertIn("which no surviving mutant of a fix", run["message"])
+
+    def test_a_runner_with_no_negative_control_is_blind(self) -> None:
+        run = user_run()
+        run["models"] = run["models"][:1]
+        _, verdict = judge({"hits": run}, {}, builds={}, matrix_rows=False)
+        self.assertEqual(verdict["exit_code"], 2)
+        self.assertIn("model runner 'hits': registers no negative control",
+                      verdict["checker_blind"][0])
+
+    def test_its_files_are_relative_to_its_own_root_never_doublechecks(self) -> None:
+        with mock.patch.dict(paths.USER_ROOTS, {"hits": Path("/src/hits")}):
+            self.assertEqual(paths.runner_relative("hits", "/src/hits/hit_counter.hpp"),
+                             "hit_counter.hpp")
+            self.assertEqual(paths.runner_relative("hits", "hit_counter.hpp"), "hit_counter.hpp")
+            # An installed doublecheck header stays as it is: not matched against this tree.
+            installed = "/opt/dc/include/doublecheck/seam/std_sync.hpp"
+            self.assertEqual(paths.runner_relative("hits", installed), installed)
+            self.assertEqual(paths.repo_relative(installed), "seam/std_sync.hpp")
+            self.assertEqual(paths.source_line("README.md", 1, "hits"), "")  # not ours
+        self.assertNotEqual(paths.source_line("README.md", 1), "")
 
 
 if __name__ == "__main__":

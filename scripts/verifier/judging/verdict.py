@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..matrix import RUNNER
 from ..text import plural
 
 EXIT_VERIFIED = 0
@@ -15,6 +16,10 @@ EXIT_USAGE = 64
 EXIT_CANT_CREATE = 73
 
 NOT_BUILT = "not run: the "  # ... default/tsan build failed (...)
+# A runner of its own (not the emitter's, whose negative controls the matrix has) with no model
+# expected to fail: nothing shows its checker can fail, so nothing it passes is proven.
+NO_NEGATIVE = ("registers no negative control (no model expected to fail): nothing shows its "
+               "models can catch a bug")
 CHECKERS = ("model", "tsan", "static", "mutation")
 
 
@@ -70,6 +75,14 @@ def verdict_of(variants: list[dict[str, Any]], builds: dict[str, dict[str, Any]]
     known = {v["source"] for v in variants}
     blind = [f"model runner '{label}': {run.get('message')}" for label, run in model_runs.items()
              if not run.get("ok", True) and built["model"] and label not in known]
+    # A runner that failed although its models' rows say why not (its exit status or its own gate,
+    # stages.explorer): its rows cannot say it, so the verdict does.
+    not_proven += [f"model runner '{label}': {run.get('message')}"
+                   for label, run in model_runs.items()
+                   if not run.get("ok", True) and built["model"] and label in known]
+    blind += [f"model runner '{label}': {NO_NEGATIVE}" for label, run in model_runs.items()
+              if label != RUNNER and run.get("models") and label in known
+              and not any(v["source"] == label and v["role"] != "fix" for v in variants)]
     more_blind, more_not_proven, elsewhere = classify(variants, built)
     blind += more_blind
     # A negative control caught at another line than expected: when a fix is broken too, the

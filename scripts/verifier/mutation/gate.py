@@ -1,15 +1,15 @@
-"""The mutation gate: each fix variant whose runner mutated (and the gated one in any case) gets a
-`mutation` sub-result: its mutants' counts, the matrix's "mutants" line, and, for the gated fix
-only, the problems that fail the run ("fix not shown necessary: <site>")."""
+"""The mutation gate: each fix variant whose runner mutated (and the gated ones in any case) gets a
+`mutation` sub-result: its mutants' counts, the matrix's "mutants" line, and, for a gated fix only
+(the matrix's, or one a runner gates itself), the problems that fail the run ("fix not shown
+necessary: <site>")."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .. import matrix
 from ..judging.verdict import NOT_BUILT
 from ..text import plural
-from . import NOT_SHOWN
+from . import NOT_SHOWN, gates
 
 VERDICTS = ("killed", "survived", "not judged")
 
@@ -83,7 +83,8 @@ def mutation_result(v: dict[str, Any], mine: list[dict[str, Any]], run: dict[str
                 summary = (f"FIX NOT SHOWN NECESSARY: {count['survived']} of "
                            f"{plural(len(fix), 'mutant')} of the fix survived | " + summary)
         elif count["survived"]:
-            summary += " (listed, not counted: only the fixed emitter's fix gates the verdict)"
+            summary += (" (listed, not counted: only a gated fix gates the verdict, the fixed "
+                        "emitter's or one its runner gates)")
     return {
         "verdict": ("not run" if not ran else "survived" if count["survived"] else
                     "not judged" if count["not judged"] else "killed" if fix else "none"),
@@ -97,8 +98,8 @@ def mutation_result(v: dict[str, Any], mine: list[dict[str, Any]], run: dict[str
 def mutation_results(variants: list[dict[str, Any]], mutants: list[dict[str, Any]],
                      model_runs: dict[str, dict[str, Any]],
                      builds: dict[str, dict[str, Any]]) -> None:
-    """Adds `mutation` to each fix variant whose runner mutated, and to the gated one."""
-    gate = matrix.gate()
+    """Adds `mutation` to each fix variant whose runner mutated, and to the gated ones."""
+    gate = gates(model_runs)
     for v in variants:
         key = (v["source"], v["name"])
         run = model_runs.get(v["source"], {})

@@ -6,47 +6,49 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import matrix
-from ..paths import repo_relative
+from ..paths import runner_relative
+from . import gates
 
 
-def counterexample_summary(cx: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A killing counterexample for verify.json (no trace: that is in results/models-*.json)."""
+def counterexample_summary(label: str, cx: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A killing counterexample of runner `label` for verify.json (no trace: that is in
+    results/models-*.json)."""
     if not cx:
         return None
     where = str(cx.get("location") or "")
     file, line = None, None
     for access in cx.get("accesses") or []:
         if access.get("short") == where:
-            file, line = repo_relative(access.get("file")), access.get("line")
+            file, line = runner_relative(label, access.get("file")), access.get("line")
             break
     if file is None and ":" in where:
         name, _, number = where.rpartition(":")
-        file, line = repo_relative(name), int(number) if number.isdigit() else None
+        file, line = runner_relative(label, name), int(number) if number.isdigit() else None
     return {"kind": cx.get("kind"), "message": cx.get("message"), "location": where or None,
             "file": file, "line": line, "preemptions": cx.get("preemptions"),
             "replay_token": cx.get("replay_token"), "execution": cx.get("execution")}
 
 
-def site_location(detail: dict[str, Any]) -> dict[str, Any]:
+def site_location(label: str, detail: dict[str, Any]) -> dict[str, Any]:
     """A mutation site (or a section operator's access) of dc_model's JSON (its file relative to
-    the source root)."""
-    return {"file": repo_relative(detail.get("file")), "line": detail.get("line"),
+    its runner's source root)."""
+    return {"file": runner_relative(label, detail.get("file")), "line": detail.get("line"),
             "short": detail.get("location"), "op": detail.get("op"),
             "object": detail.get("object"), "order": detail.get("order")}
 
 
-def new_group(label: str, variant: str, mutant_id: str, r: dict[str, Any]) -> dict[str, Any]:
+def new_group(label: str, variant: str, mutant_id: str, r: dict[str, Any],
+              gated: set[tuple[str, str]]) -> dict[str, Any]:
     """A mutant's entry, from the first model run that met it (runs are added to it)."""
     in_fix = bool(r.get("in_fix", True))
     return {
         "runner": label, "variant": variant, "id": mutant_id,
         "site": str(r.get("site") or mutant_id), "weakening": str(r.get("weakening") or "?"),
-        "in_fix": in_fix, "counted": (label, variant) in matrix.gate() and in_fix,
-        "site_location": site_location(r.get("site_detail") or {}),
+        "in_fix": in_fix, "counted": (label, variant) in gated and in_fix,
+        "site_location": site_location(label, r.get("site_detail") or {}),
         # split/exclude: the access the section is cut at (else null)
         "access": r.get("access"),
-        "access_location": (site_location(r["access_detail"]) if r.get("access_detail")
+        "access_location": (site_location(label, r["access_detail"]) if r.get("access_detail")
                             else None),
         "memory_model": r.get("memory_model"), "runs": []}
 
@@ -55,13 +57,14 @@ def group_runs(model_runs: dict[str, dict[str, Any]]) -> dict[tuple[str, str, st
     """(runner, variant, mutant id) -> its entry with every model's run of it, in the order the
     models met it."""
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    gated = gates(model_runs)
     for label, run in model_runs.items():
         for r in run.get("mutants") or []:
             variant = str(r.get("variant") or "unknown")
             mutant_id = str(r.get("id") or f"{r.get('site')} / {r.get('weakening')}")
             key = (label, variant, mutant_id)
             if key not in groups:
-                groups[key] = new_group(label, variant, mutant_id, r)
+                groups[key] = new_group(label, variant, mutant_id, r, gated)
             groups[key]["runs"].append(r)
     return groups
 
@@ -93,7 +96,8 @@ def judge(g: dict[str, Any]) -> None:
         "killed_by": first.get("model") if first else None,
         "failure": first.get("killed_by") if first else None,
         "executions": executions,
-        "counterexample": counterexample_summary(first.get("counterexample")) if first else None,
+        "counterexample": (counterexample_summary(g["runner"], first.get("counterexample"))
+                           if first else None),
         "replay": ((first or {}).get("replay") or {}).get("arguments") or None,
         "reason": reason,
         "killed_in": [r.get("model") for r in killed],
@@ -113,7 +117,7 @@ def build_mutants(model_runs: dict[str, dict[str, Any]],
     matrix's order), each variant's fix sites before the sites that are not its fix, sites as the
     models met them."""
     rank = {(v["source"], v["name"]): i for i, v in enumerate(variants)}
-    gated = matrix.gate()
+    gated = gates(model_runs)
     out = []
     for index, ((label, variant, _), g) in enumerate(group_runs(model_runs).items()):
         judge(g)

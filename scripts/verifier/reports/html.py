@@ -53,18 +53,20 @@ def mutant_row(i: int, m: dict[str, Any], raw: dict[tuple, dict[str, Any]]) -> d
     cx = m.get("counterexample") or {}
     full = raw.get((m["runner"], m["killed_by"], m["id"])) if m["verdict"] == "killed" else None
     lane = None
+    label = m["runner"]
     if full and full.get("counterexample"):
         lane = {"message": full["counterexample"].get("message"),
-                "lane": model_lane(full["counterexample"], f"mlane{i}")}
+                "lane": model_lane(full["counterexample"], f"mlane{i}", label)}
     return {
         "m": m, "index": i, "site": site,
-        "site_src": source_line(site.get("file"), site.get("line")),
-        "access_src": source_line(access.get("file"), access.get("line")) if access else None,
+        "site_src": source_line(site.get("file"), site.get("line"), label),
+        "access_src": (source_line(access.get("file"), access.get("line"), label) if access
+                       else None),
         "tag": {"killed": "ok", "survived": "bad" if m["counted"] else "survived",
                 "not judged": "notjudged"}[m["verdict"]],
         "met": len(m["killed_in"]) + len(m["survived_in"]) + len(m["not_judged_in"]),
         "where": f"{cx.get('file')}:{cx.get('line')}" if cx.get("file") else cx.get("location"),
-        "cx_src": source_line(cx.get("file"), cx.get("line")),
+        "cx_src": source_line(cx.get("file"), cx.get("line"), label),
         "classes": " ".join(c for c, on in (("notfix", not m["in_fix"]),
                                             ("badc", m["counted"] and m["verdict"] == "survived"))
                             if on),
@@ -90,7 +92,7 @@ def mutant_groups(report: dict[str, Any], results: Results) -> list[dict[str, An
     return groups
 
 
-def model_counterexample(m: dict[str, Any], lane_id: str) -> dict[str, Any]:
+def model_counterexample(m: dict[str, Any], lane_id: str, label: str) -> dict[str, Any]:
     failure = primary_failure(m) or {}
     others = [f for f in m.get("failures", []) if f is not failure]
     return {"m": m, "failure": failure,
@@ -98,7 +100,7 @@ def model_counterexample(m: dict[str, Any], lane_id: str) -> dict[str, Any]:
             "search": search_text(m),
             "preemptions": plural(int(failure.get("preemptions") or 0), "preemption"),
             "filter": re.escape(str(m.get("name"))),
-            "lane": model_lane(failure, lane_id),
+            "lane": model_lane(failure, lane_id, label),
             "others": [f"{f.get('kind')} at {f.get('location')}: {f.get('message')}"
                        for f in others[:MAX_OTHER_FAILURES]],
             "more_others": max(0, len(others) - MAX_OTHER_FAILURES)}
@@ -116,22 +118,22 @@ def tsan_counterexample(t: dict[str, Any]) -> dict[str, Any]:
 def counterexamples(report: dict[str, Any], results: Results) -> list[dict[str, Any]]:
     """Per variant with something to show: its models' counterexamples and, for a negative
     control (or a fix TSan failed), its TSan reports."""
-    by_variant: dict[str, list[dict[str, Any]]] = {}
-    for run in results.model_runs.values():
+    by_variant: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for label, run in results.model_runs.items():
         for m in run.get("models", []):
             if m.get("failures"):
-                by_variant.setdefault(str(m.get("variant")), []).append(m)
+                by_variant.setdefault((label, str(m.get("variant"))), []).append(m)
     blocks = []
     lane = 0
     for v in report["variants"]:
-        models = by_variant.get(v["name"], [])
+        models = by_variant.get((v["source"], v["name"]), [])
         tsan_tests = {d["name"] for d in (v.get("tsan") or {}).get("tests", [])}
         if not models and not (v["role"] != "fix" and tsan_tests) and v["ok"]:
             continue
         cxs = []
         for m in models:
             lane += 1
-            cxs.append(model_counterexample(m, f"lane{lane}"))
+            cxs.append(model_counterexample(m, f"lane{lane}", v["source"]))
         tsan = []
         if v["role"] != "fix" or not v["tsan"].get("ok", True):
             record = results.ctest.get("race" if v["role"] == "fix" else "tsan-negative", {})

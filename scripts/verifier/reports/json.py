@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import matrix
 from ..judging.models import evaluate_model, failure_location, model_bound, primary_failure
+from ..mutation import gates
 from ..paths import ROOT
 from ..results import Results
 from ..stages.ctest import LABELS
@@ -54,7 +55,8 @@ def mutation_totals(results: Results, mutants: list[dict[str, Any]]) -> dict[str
     counted = [m for m in mutants if m["counted"]]
     return {
         "ran": {label: "mutants" in run for label, run in results.model_runs.items()},
-        "gate": [f"{label}/{variant}" for label, variant in sorted(matrix.gate())],
+        "gate": [f"{label}/{variant}" for label, variant in sorted(gates(results.model_runs))
+                 if not (results.models_only and (label, variant) in matrix.gate())],
         "memory_model": next((m["memory_model"] for m in mutants if m.get("memory_model")), None),
         "counted": len(counted),
         "killed": sum(m["verdict"] == "killed" for m in counted),
@@ -78,6 +80,7 @@ def build_report(results: Results, variants: list[dict[str, Any]],
         "not_proven": verdict["not_proven"],
         "caught_elsewhere": verdict["caught_elsewhere"],
         "mode": results.mode,
+        "models_only": results.models_only,
         "from_results": results.from_results,
         "bounded": verdict["bounded"],
         "started": started,

@@ -8,24 +8,27 @@ import re
 from typing import Any
 
 from ..judging.tsan import SEAM_WRAPPER
-from ..paths import repo_relative, source_line
+from ..paths import repo_relative, runner_relative, source_line
 from ..tsan_tools import tsan_report
 
 LANE_COLOURS = 5  # .t0 ... .t4 in report.css
 
 
-def step_cell(e: dict[str, Any]) -> dict[str, Any]:
-    """A step of a thread: the operation, the variable, the value, where, and the source line."""
+def step_cell(e: dict[str, Any], label: str | None) -> dict[str, Any]:
+    """A step of a thread: the operation, the variable, the value, where, and the source line (in
+    runner `label`'s sources)."""
     where = e.get("location") or {}
     return {"op": e.get("op"), "object": e.get("object"), "detail": e.get("detail"),
             "stale": bool(e.get("stale")), "reads_from": e.get("reads_from"),
             "where": (where.get("short") or "") if where else None,
-            "src": source_line(repo_relative(where.get("file")), where.get("line"))}
+            "src": source_line(runner_relative(label, where.get("file")), where.get("line"),
+                               label)}
 
 
-def model_lane(failure: dict[str, Any], lane_id: str) -> dict[str, Any]:
-    """A counterexample's interleaving: `threads`, and `rows` of one cell per thread (None where
-    the thread is idle). With no trace events, its text (`trace_text`) instead."""
+def model_lane(failure: dict[str, Any], lane_id: str, label: str | None = None) -> dict[str, Any]:
+    """A counterexample's interleaving (of runner `label`): `threads`, and `rows` of one cell per
+    thread (None where the thread is idle). With no trace events, its text (`trace_text`)
+    instead."""
     events = failure.get("trace") or []
     threads = sorted({int(e.get("thread") or 0) for e in events} |
                      set(range(int(failure.get("threads") or 0))))
@@ -35,7 +38,7 @@ def model_lane(failure: dict[str, Any], lane_id: str) -> dict[str, Any]:
                                            ("preempt", e.get("preemption"))) if on)
         thread = int(e.get("thread") or 0)
         rows.append({"classes": classes, "step": e.get("row"),
-                     "cells": [step_cell(e) if t == thread else None for t in threads]})
+                     "cells": [step_cell(e, label) if t == thread else None for t in threads]})
     return {"id": lane_id, "threads": threads, "rows": rows, "events": bool(events),
             "trace_text": failure.get("trace_text", "")}
 

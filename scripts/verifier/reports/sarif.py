@@ -14,7 +14,7 @@ from typing import Any
 from .. import matrix
 from ..judging.tsan import first_tsan_location
 from ..mutation import NOT_SHOWN
-from ..paths import ROOT, repo_relative
+from ..paths import ROOT, USER_ROOTS, repo_relative, runner_relative
 from ..patterns import CLANG_DIAG
 from ..results import Results
 from ..tsan_tools import tsan_report
@@ -37,10 +37,21 @@ RULES = {
 }
 
 
-def sarif_location(relative: str | None, line: int | None, message: str = "") -> dict[str, Any]:
+def base_id(label: str | None) -> str:
+    """The uriBaseId of runner `label`'s files: SRCROOT (this source tree) for doublecheck's own
+    runners, SRCROOT_<label> for a --models runner's (its own source root)."""
+    return f"SRCROOT_{label}" if label in USER_ROOTS else "SRCROOT"
+
+
+def sarif_location(relative: str | None, line: int | None, message: str = "",
+                   label: str | None = None) -> dict[str, Any]:
+    """A location of a file of runner `label` (doublecheck's own sources by default); a file
+    outside its root (absolute) by its file URI."""
     loc: dict[str, Any] = {}
     if relative and line:
-        loc["physicalLocation"] = {"artifactLocation": {"uri": relative, "uriBaseId": "SRCROOT"},
+        artifact = ({"uri": Path(relative).as_uri()} if Path(relative).is_absolute() else
+                    {"uri": relative, "uriBaseId": base_id(label)})
+        loc["physicalLocation"] = {"artifactLocation": artifact,
                                    "region": {"startLine": int(line)}}
     if message:
         loc["message"] = {"text": message}
@@ -63,15 +74,16 @@ class Rules:
         return rid
 
 
-def trace_flows(failure: dict[str, Any]) -> list[dict[str, Any]]:
-    """A counterexample's interleaving: one thread flow per thread, locations in step order."""
+def trace_flows(failure: dict[str, Any], label: str) -> list[dict[str, Any]]:
+    """A counterexample's interleaving (of runner `label`): one thread flow per thread, locations
+    in step order."""
     flows: dict[int, list[dict[str, Any]]] = {}
     for event in failure.get("trace") or []:
         where = event.get("location") or {}
         text = " ".join(str(x) for x in (event.get("op"), event.get("object"),
                                          event.get("detail")) if x)
-        tfl = {"location": sarif_location(repo_relative(where.get("file")), where.get("line"),
-                                          text or "step"),
+        tfl = {"location": sarif_location(runner_relative(label, where.get("file")),
+                                          where.get("line"), text or "step", label),
                "executionOrder": int(event.get("row") or 0),
                "importance": "essential" if event.get("highlight") else "unimportant"}
         if event.get("preemption"):
@@ -87,9 +99,9 @@ def model_result(rule: Rules, label: str, m: dict[str, Any], failure: dict[str, 
     """A counterexample of the explorer, at its first racing access."""
     expected_fail = (m.get("expected") or {}).get("verdict") == "fail"
     kind = str(failure.get("kind", "failure"))
-    locations = [sarif_location(repo_relative(a.get("file")), a.get("line"),
+    locations = [sarif_location(runner_relative(label, a.get("file")), a.get("line"),
                                 f"T{a.get('thread')} {'writes' if a.get('write') else 'reads'} "
-                                f"(step {a.get('step')})")
+                                f"(step {a.get('step')})", label)
                  for a in failure.get("accesses") or []]
     locations = [loc for loc in locations if "physicalLocation" in loc]
     result = {
@@ -105,7 +117,7 @@ def model_result(rule: Rules, label: str, m: dict[str, Any], failure: dict[str, 
                        "replayToken": failure.get("replay_token"),
                        "preemptions": failure.get("preemptions")},
     }
-    flows = trace_flows(failure)
+    flows = trace_flows(failure, label)
     if flows:
         result["codeFlows"] = [{"message": {"text": "the interleaving (one thread flow per "
                                                     "thread, steps in order)"},
@@ -218,12 +230,25 @@ def mutation_results(rule: Rules, report: dict[str, Any]) -> list[dict[str, Any]
             "level": "error" if m["counted"] else "warning",
             "message": {"text": f"{NOT_SHOWN}: {m['site']}: {m['weakening']} survives every model "
                                 f"of {m['variant']} that meets it ({', '.join(m['survived_in'])})"},
-            "locations": [sarif_location(site.get("file"), site.get("line"), m["site"])],
+            "locations": [sarif_location(site.get("file"), site.get("line"), m["site"],
+                                         m["runner"])],
             "properties": {"checker": "mutation", "runner": m["runner"], "variant": m["variant"],
                            "mutant": m["id"], "weakening": m["weakening"],
                            "counted": m["counted"], "models": m["survived_in"]},
         })
     return out
+
+
+def base_uris() -> dict[str, Any]:
+    """SRCROOT, this source tree, and each --models runner's source root (its URI when verify was
+    told it with --source-root LABEL=DIR, else only what it is)."""
+    bases: dict[str, Any] = {"SRCROOT": {"uri": ROOT.as_uri() + "/"}}
+    for label, root in USER_ROOTS.items():
+        bases[base_id(label)] = ({"uri": root.as_uri() + "/"} if root is not None else
+                                 {"description": {"text": f"the source root of model runner "
+                                                          f"'{label}' (--source-root "
+                                                          f"{label}=DIR)"}})
+    return bases
 
 
 def write_sarif(path: Path, report: dict[str, Any], results: Results) -> None:
@@ -239,7 +264,7 @@ def write_sarif(path: Path, report: dict[str, Any], results: Results) -> None:
             "tool": {"driver": {"name": "doublecheck", "version": VERIFY_SCHEMA.rsplit("/", 1)[1],
                                 "informationUri": "https://github.com/",
                                 "rules": sorted(rule.rules.values(), key=lambda r: r["id"])}},
-            "originalUriBaseIds": {"SRCROOT": {"uri": ROOT.as_uri() + "/"}},
+            "originalUriBaseIds": base_uris(),
             "results": findings,
             "invocations": [{"executionSuccessful": report["exit_code"] == 0,
                              "exitCode": report["exit_code"],
