@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The documentation kept true (label docs): DESIGN.md's matrix table is matrix/variants.json's,
 every reference to a section of DESIGN.md (DESIGN.md followed by a comma and a quoted name) names text DESIGN.md has, and every source path
-README.md and DESIGN.md name exists in the tree.
+README.md, DESIGN.md and docs/API.md name exists in the tree.
 
     docs_test.py [unittest args]
 """
@@ -19,7 +19,7 @@ sys.dont_write_bytecode = True
 
 ROOT = Path(__file__).resolve().parents[2]
 TOP_DIRS = ("seam", "impl", "properties", "matrix", "model", "tests", "tsan", "scripts", "bench",
-            "cmake")
+            "cmake", "docs")
 # `impl/telemetry_emitter.hpp`, `model/engine/`, `scripts/verify` (not build/..., not <patterns>).
 PATH = re.compile(r"`((?:%s)/[A-Za-z0-9_./-]*)`" % "|".join(TOP_DIRS))
 
@@ -73,7 +73,7 @@ class DocsTest(unittest.TestCase):
 
     def test_every_source_path_the_docs_name_exists(self):
         missing = []
-        for doc in ("README.md", "DESIGN.md"):
+        for doc in ("README.md", "DESIGN.md", "docs/API.md"):
             for match in PATH.finditer((ROOT / doc).read_text()):
                 relative = match.group(1).rstrip(".")
                 # A file has an extension, a folder a trailing '/', a script lives in scripts/;
