@@ -83,7 +83,8 @@ struct Failure {
 
   // Failures are "the same" (keep-going groups them) when kind and source lines agree.
   [[nodiscard]] std::string signature() const;
-  // "file:line" of the first access (the racing line of a race).
+  // "file:line" of the last access: the racing line of a race (its later access), where the
+  // execution stopped otherwise.
   [[nodiscard]] std::string location() const;
 };
 
