@@ -1,5 +1,7 @@
 #include "impl/environment.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <random>
 #include <string>
@@ -20,6 +22,11 @@ EmitterEnvironment EmitterEnvironment::with_defaults() && {
     diagnostics = [](std::string_view message) {
       std::fprintf(stderr, "doublecheck telemetry: %.*s\n", static_cast<int>(message.size()),
                    message.data());
+    };
+  }
+  if (!write) {
+    write = [](int fd, const char* data, std::size_t size) -> std::ptrdiff_t {
+      return ::write(fd, data, size);
     };
   }
   return std::move(*this);

@@ -20,6 +20,7 @@ Json to_json(const SessionSummary& summary) {
       summary.telemetry_file ? Json(summary.telemetry_file->string()) : Json(nullptr);
   out["enabled"] = summary.enabled;
   out["write_errors"] = summary.write_errors;
+  out["events_lost"] = summary.events_lost;
   return out;
 }
 

@@ -30,10 +30,12 @@ struct SessionSummary {
   Metrics metrics;                                      // one consistent copy (P2)
   std::optional<std::filesystem::path> telemetry_file;  // none when disabled
   bool enabled = false;
-  std::uint64_t write_errors = 0;  // events the sink could not store
+  std::uint64_t write_errors = 0;  // events whose write failed
+  std::uint64_t events_lost = 0;   // events in no file: failed, or written to a deleted file
 };
 
-// The original's JSON for a summary: {session_id, metrics, telemetry_file, enabled, write_errors}.
+// The original's JSON for a summary: {session_id, metrics, telemetry_file, enabled, write_errors},
+// and doublecheck's events_lost.
 Json to_json(const SessionSummary& summary);
 Json to_json(const Metrics& metrics);
 
@@ -73,12 +75,14 @@ class BasicTelemetryEmitter {
     if (!enabled_.load()) return;
     record_call(call);
     if (!sink_->wants_events()) return;
-    write(format_tool_call(header(), call));
+    const EventHeader head = header();
+    write(head, format_tool_call(head, call));
   }
 
   void emit_server_start(std::string_view version, std::string_view protocol_version) {
     if (!enabled_.load() || !sink_->wants_events()) return;
-    write(format_server_start(header(), version, protocol_version));
+    const EventHeader head = header();
+    write(head, format_server_start(head, version, protocol_version));
   }
 
   // The stop event carries one consistent snapshot of the metrics, copied under the lock (P3).
@@ -86,8 +90,9 @@ class BasicTelemetryEmitter {
     if (!enabled_.load()) return;
     const Metrics metrics = snapshot();
     if (!sink_->wants_events()) return;
-    write(format_server_stop(header(), reason.empty() ? std::string_view("normal") : reason,
-                             metrics));
+    const EventHeader head = header();
+    write(head,
+          format_server_stop(head, reason.empty() ? std::string_view("normal") : reason, metrics));
   }
 
   void emit_handshake(std::int64_t duration_ms, bool success, const Json& client_info = Json()) {
@@ -95,7 +100,8 @@ class BasicTelemetryEmitter {
     if (!client_info.is_null() && !client_info.is_object())
       throw std::invalid_argument("emit_handshake: client_info must be a JSON object");
     if (!enabled_.load() || !sink_->wants_events()) return;
-    write(format_handshake(header(), duration_ms, success, client_info));
+    const EventHeader head = header();
+    write(head, format_handshake(head, duration_ms, success, client_info));
   }
 
   // A copy of the state; the metrics are one snapshot taken under the lock (P2).
@@ -107,6 +113,7 @@ class BasicTelemetryEmitter {
     if (sink_) {
       summary.telemetry_file = sink_->path();
       summary.write_errors = sink_->write_errors();
+      summary.events_lost = sink_->events_lost();
     }
     return summary;
   }
@@ -126,7 +133,7 @@ class BasicTelemetryEmitter {
                                               const EmitterEnvironment& env) {
     if (dir.empty()) throw std::invalid_argument("telemetry: output_dir is required");
     if (!enabled) return nullptr;
-    return std::make_shared<FileSink>(dir, env.clock(), env.diagnostics);
+    return std::make_shared<FileSink>(dir, env.clock(), env.diagnostics, env.write);
   }
 
   static std::string make_session_id(const EmitterEnvironment& env);
@@ -155,9 +162,11 @@ class BasicTelemetryEmitter {
     return EventHeader{session_id_.load(), now};
   }
 
-  // One line, one write. The formatting replaces ill-formed UTF-8 in any string with U+FFFD, so
-  // every line parses.
-  void write(const std::string& line) { sink_->write_line(line); }
+  // One line, stored whole (or as one visibly bad line: FileSink) in the file of its event's date.
+  // The formatting replaces ill-formed UTF-8 in any string with U+FFFD, so every line parses.
+  void write(const EventHeader& head, const std::string& line) {
+    sink_->write_line(line, head.time);
+  }
 
   EmitterEnvironment env_;  // immutable after construction
   // Configuration: written once by the constructor, read by any thread afterwards. Shared (not

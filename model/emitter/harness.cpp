@@ -14,7 +14,8 @@ EmitterEnvironment deterministic_environment(std::uint64_t& next_id) {
   return env;
 }
 
-void RecordingSink::write_line(std::string_view line) noexcept {
+void RecordingSink::write_line(std::string_view line,
+                               std::chrono::system_clock::time_point /*time*/) noexcept {
   try {
     lines_.emplace_back(line);
   } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory in a model: the line is lost

@@ -11,11 +11,11 @@
 #include "impl/event_sink.hpp"
 #include "impl/global_telemetry.hpp"
 #include "impl/telemetry_emitter.hpp"
-#include "model/engine/model_sync.hpp"
 #include "model/catalogue/registry.hpp"
 #include "model/emitter/catalog.hpp"
 #include "model/emitter/matrix.hpp"
 #include "model/emitter/matrix_code.hpp"  // generated from matrix/variants.json
+#include "model/engine/model_sync.hpp"
 #include "properties/emitter_properties.hpp"
 
 namespace doublecheck::model::checks {
@@ -30,7 +30,8 @@ EmitterEnvironment deterministic_environment(std::uint64_t& next_id);
 // the sink is not a model object; it only records what was written, for the properties to read.
 class RecordingSink final : public EventSink {
  public:
-  void write_line(std::string_view line) noexcept override;
+  void write_line(std::string_view line,
+                  std::chrono::system_clock::time_point time) noexcept override;
   [[nodiscard]] const std::vector<std::string>& lines() const { return lines_; }
 
  private:

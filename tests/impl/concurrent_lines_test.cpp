@@ -1,14 +1,13 @@
 // Lines written by concurrent threads never interleave: one event, one write().
 #include <gtest/gtest.h>
 
-#include <latch>
 #include <map>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "impl/telemetry.hpp"
 #include "tests/impl/test_support.hpp"
+#include "tests/race/run_together.hpp"
 
 namespace doublecheck {
 namespace {
@@ -25,17 +24,10 @@ TEST(ConcurrentWriters, EveryLineOfEightThreadsTimesFiveHundredCallsParsesWhole)
   // ~1 KiB of metadata per event so that torn or interleaved writes would show.
   const Json metadata = {{"padding", std::string(1000, 'p')}};
 
-  std::latch start(kThreads);
-  std::vector<std::thread> threads;
-  threads.reserve(kThreads);
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      start.arrive_and_wait();
-      const std::string tool = "writer_" + std::to_string(t);
-      for (int i = 0; i < kCalls; ++i) emitter.emit_tool_call(tool, "ok", 1, 1, 1, "", metadata);
-    });
-  }
-  for (auto& thread : threads) thread.join();
+  race::run_together(kThreads, [&](int t) {
+    const std::string tool = "writer_" + std::to_string(t);
+    for (int i = 0; i < kCalls; ++i) emitter.emit_tool_call(tool, "ok", 1, 1, 1, "", metadata);
+  });
 
   const auto lines = read_lines(only_file_in(dir.path()));
   ASSERT_EQ(lines.size(), static_cast<std::size_t>(kThreads * kCalls));

@@ -235,11 +235,12 @@ TEST(SessionSummary, IsSessionMetricsFileEnabledAndWriteErrorsAsJson) {
   std::vector<std::string> keys;
   for (const auto& item : json.items()) keys.push_back(item.key());
   EXPECT_EQ(keys, (std::vector<std::string>{"session_id", "metrics", "telemetry_file", "enabled",
-                                            "write_errors"}));
+                                            "write_errors", "events_lost"}));
   EXPECT_EQ(json.at("session_id"), "tel_000000000123");
   EXPECT_EQ(json.at("telemetry_file"), only_file_in(dir.path()).string());
   EXPECT_EQ(json.at("enabled"), true);
   EXPECT_EQ(json.at("write_errors"), 0);
+  EXPECT_EQ(json.at("events_lost"), 0);
   EXPECT_EQ(json.at("metrics"), (Json{{"tool_calls", 2},
                                       {"total_bytes_in", 6},
                                       {"total_bytes_out", 7},

@@ -290,7 +290,8 @@ void expect_same_line(const std::string& line, const std::string& reference,
 // Keeps every line (single-threaded tests only).
 class RecordingSink final : public EventSink {
  public:
-  void write_line(std::string_view line) noexcept override {
+  void write_line(std::string_view line,
+                  std::chrono::system_clock::time_point /*time*/) noexcept override {
     try {
       lines_.emplace_back(line);
     } catch (...) {  // NOLINT(bugprone-empty-catch): a test sink that cannot store drops the line

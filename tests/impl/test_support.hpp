@@ -5,10 +5,13 @@
 #include <stdlib.h>  // NOLINT(modernize-deprecated-headers): POSIX mkdtemp, not in <cstdlib>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -16,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "impl/telemetry_emitter.hpp"
@@ -133,6 +137,45 @@ class RecordingEnvironment {
   std::mutex mutex_;
   std::chrono::system_clock::time_point now_;
   std::vector<std::string> messages_;
+};
+
+// A write() whose answers the test scripts, for the faults a disk gives: each call asks `plan`
+// what to do with the bytes it is given. Thread-safe (the plan is asked under a lock).
+class ScriptedWrite {
+ public:
+  struct Step {
+    std::size_t limit = SIZE_MAX;  // write at most this many bytes (fewer: a short write)
+    int error = 0;                 // or fail with this errno, writing nothing
+  };
+  // `call` counts from 0 over every write() the sink makes; `size` is what it asked to write.
+  using Plan = std::function<Step(std::size_t call, std::size_t size)>;
+
+  explicit ScriptedWrite(Plan plan) : plan_(std::move(plan)) {}
+
+  // The function to put in EmitterEnvironment::write. It refers to this object.
+  [[nodiscard]] EmitterEnvironment::Write function() {
+    return [this](int fd, const char* data, std::size_t size) -> std::ptrdiff_t {
+      Step step;
+      {
+        const std::lock_guard lock(mutex_);
+        step = plan_(calls_++, size);
+      }
+      if (step.error != 0) {
+        errno = step.error;
+        return -1;
+      }
+      return ::write(fd, data, std::min(size, step.limit));
+    };
+  }
+  [[nodiscard]] std::size_t calls() {
+    const std::lock_guard lock(mutex_);
+    return calls_;
+  }
+
+ private:
+  std::mutex mutex_;
+  Plan plan_;
+  std::size_t calls_ = 0;
 };
 
 }  // namespace testing_support

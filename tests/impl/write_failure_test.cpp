@@ -1,8 +1,10 @@
 // A failed write never throws out of emit_*: it is counted, reported with the path and the errno
-// text (not once per event), and the metrics still count the call. The daily file is made a
-// symlink to /dev/full, so every write() fails with ENOSPC.
+// text (not once per event), and the metrics still count the call. Every write() of the daily
+// file fails with ENOSPC, as on a full disk (the injected write function).
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -14,23 +16,28 @@ namespace doublecheck {
 namespace {
 
 using testing_support::RecordingEnvironment;
+using testing_support::ScriptedWrite;
 using testing_support::TempDir;
 using testing_support::utc;
 
 class WriteFailure : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(std::filesystem::exists("/dev/full")) << "this test needs /dev/full";
-    std::filesystem::create_symlink("/dev/full", file_);
+  [[nodiscard]] EmitterEnvironment env() {
+    EmitterEnvironment env = recording_.env();
+    env.write = full_disk_.function();
+    return env;
   }
 
   TempDir dir_;
   RecordingEnvironment recording_{utc(2026, 11, 26, 9, 30, 0)};  // fixes the file name
+  ScriptedWrite full_disk_{[](std::size_t /*call*/, std::size_t /*size*/) {
+    return ScriptedWrite::Step{.error = ENOSPC};
+  }};
   std::filesystem::path file_ = dir_ / "mcp_telemetry_20261126.jsonl";
 };
 
 TEST_F(WriteFailure, NeverThrowsOutOfEmitAndTheMetricsStillCount) {
-  TelemetryEmitter emitter(true, dir_.path(), recording_.env());
+  TelemetryEmitter emitter(true, dir_.path(), env());
   EXPECT_NO_THROW(emitter.emit_server_start("0.5.0", "2024-11-05"));
   EXPECT_NO_THROW(emitter.emit_handshake(1, true));
   for (int i = 0; i < 21; ++i) {
@@ -46,7 +53,7 @@ TEST_F(WriteFailure, NeverThrowsOutOfEmitAndTheMetricsStillCount) {
 }
 
 TEST_F(WriteFailure, IsReportedWithPathAndErrnoTextOnTheFirstAndTenthFailureOnly) {
-  TelemetryEmitter emitter(true, dir_.path(), recording_.env());
+  TelemetryEmitter emitter(true, dir_.path(), env());
   for (int i = 0; i < 25; ++i) emitter.emit_tool_call("t", "ok", 1, 1, 1);
 
   const auto messages = recording_.messages();
@@ -62,7 +69,7 @@ TEST_F(WriteFailure, IsReportedWithPathAndErrnoTextOnTheFirstAndTenthFailureOnly
 }
 
 TEST_F(WriteFailure, ReportsAgainAtTheHundredthFailure) {
-  TelemetryEmitter emitter(true, dir_.path(), recording_.env());
+  TelemetryEmitter emitter(true, dir_.path(), env());
   for (int i = 0; i < 150; ++i) emitter.emit_tool_call("t", "ok", 1, 1, 1);
 
   const auto messages = recording_.messages();
@@ -74,7 +81,10 @@ TEST_F(WriteFailure, ReportsAgainAtTheHundredthFailure) {
 // Any sink that cannot store counts the loss, and the emitter reads it back into the summary.
 class RefusingSink final : public EventSink {
  public:
-  void write_line(std::string_view /*line*/) noexcept override { ++refused_; }
+  void write_line(std::string_view /*line*/,
+                  std::chrono::system_clock::time_point /*time*/) noexcept override {
+    ++refused_;
+  }
   [[nodiscard]] std::uint64_t write_errors() const noexcept override { return refused_; }
 
  private:
