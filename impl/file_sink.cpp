@@ -319,7 +319,13 @@ bool FileSink::opening_failed(int error_number, const std::string& what) {
 }
 
 void FileSink::close_file() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ < 0) return;
+  // A file left inside a cut line gets its newline before it is left (a new day, a reopen, the
+  // end): the fragment stays one bad line there, and the next file does not start with one.
+  int ignored = 0;
+  if (torn_) write_all("\n", ignored);
+  torn_ = false;
+  ::close(fd_);
   fd_ = -1;
 }
 

@@ -261,6 +261,25 @@ TEST_F(FileFaults, EventsAfterUtcMidnightGoToTheNewDaysFile) {
   EXPECT_TRUE(recording_.messages().empty()) << "a new day is not a fault";
 }
 
+TEST_F(FileFaults, AFileLeftInsideACutLineIsEndedWhenTheDayChangesAndTheNewFileStartsClean) {
+  ScriptedWrite disk([](std::size_t call, std::size_t /*size*/) {
+    if (call == 0) return Step{.limit = 30};
+    if (call == 1) return Step{.error = ENOSPC};
+    return Step{};
+  });
+  recording_.set_now(utc(2026, 11, 26, 23, 59, 59));
+  auto emitter = make_emitter(disk.function());
+  emitter.emit_tool_call("cut", "ok", 1, 1, 1);
+  recording_.set_now(utc(2026, 11, 27, 0, 0, 1));
+  emitter.emit_tool_call("tomorrow", "ok", 1, 1, 1);
+
+  EXPECT_TRUE(ends_with_newline(file())) << "the fragment is ended in its own file";
+  EXPECT_EQ(parse_file(file()).bad_lines.size(), 1U);
+  const auto today = read_lines(dir_ / "mcp_telemetry_20261127.jsonl");
+  ASSERT_EQ(today.size(), 1U) << "no empty line at the start of the new file";
+  EXPECT_EQ(Json::parse(today[0]).at("tool"), "tomorrow");
+}
+
 TEST_F(FileFaults, ALateEventOfYesterdayNeverMakesTheFileGoBack) {
   auto emitter = make_emitter();
   recording_.set_now(utc(2026, 11, 27, 0, 0, 1));
