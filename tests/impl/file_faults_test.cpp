@@ -16,6 +16,7 @@
 #include <map>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "impl/file_sink.hpp"
@@ -327,14 +328,30 @@ TEST_F(FileFaults, ASymlinkPlantedLaterIsACountedReportedFailureAndItsTargetIsUn
       << "one report for the failures 1..3 (then 10, 100, ...)";
 }
 
+// Before: open() of the FIFO blocked for ever, waiting for a reader. A watchdog opens the FIFO's
+// reading end after 5 s, so a sink that blocks fails this test instead of hanging it.
 TEST_F(FileFaults, AFifoAtTheFilesPathIsRefusedInsteadOfBlocking) {
   ASSERT_EQ(::mkfifo(file().c_str(), 0600), 0);
+  std::atomic<bool> returned{false};
+  int reader = -1;  // written by the watchdog, read after join()
+  std::thread watchdog([&] {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!returned.load() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (!returned.load()) reader = ::open(file().c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  });
   try {
     auto emitter = make_emitter();
+    returned = true;
     ADD_FAILURE() << "expected std::system_error for the FIFO at " << file();
   } catch (const std::system_error& error) {
+    returned = true;
     EXPECT_NE(std::string(error.what()).find(file().string()), std::string::npos) << error.what();
   }
+  watchdog.join();
+  EXPECT_LT(reader, 0) << "opening " << file() << " blocked until the test opened its reading end";
+  if (reader >= 0) ::close(reader);
 }
 
 TEST_F(FileFaults, AFileWithAModeWiderThan0600IsTightenedAndReportedOnce) {

@@ -136,16 +136,24 @@ TEST(FullFileSystem, EveryLineIsWholeOrOneBadLineAndWritingResumesWhenSpaceRetur
   int events = 0;
   int bad = 0;
   std::string last_tool;
+  std::map<std::string, int> after;  // the events written once space returned, by tool
   for (const auto& line : read_lines(file)) {
     try {
       last_tool = Json::parse(line).at("tool").get<std::string>();
+      if (last_tool.starts_with("after_")) ++after[last_tool];
       ++events;
     } catch (const Json::exception&) {
       ++bad;
+      // Before: the first event after space returned was glued onto the torn half.
+      EXPECT_EQ(line.find("{\"event\"", 1), std::string::npos)
+          << "a bad line holds a second event: " << line;
     }
   }
   const auto summary = emitter.get_session_summary();
   EXPECT_LE(bad, 1) << "at most the one line the disk cut";
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(after["after_" + std::to_string(i)], 1) << "after_" << i << " is one whole line";
+  }
   EXPECT_EQ(static_cast<std::uint64_t>(events) + summary.events_lost,
             static_cast<std::uint64_t>(emitted) + 10)
       << "every event is in the file or counted lost";
