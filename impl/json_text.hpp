@@ -12,7 +12,9 @@ namespace doublecheck {
 // ISO 8601, UTC, microseconds, "+00:00" (the golden file's `timestamp`), e.g.
 // "2026-11-26T15:12:00.123456+00:00". The time is cut to whole microseconds toward zero.
 std::string iso8601_utc(std::chrono::system_clock::time_point t);
-// The same text appended to `out` (no allocation of its own: the event lines use this one).
+// The same text appended to `out` (no allocation of its own: the event lines use this one). Each
+// thread keeps the text of the last second it wrote, so most calls only write the microseconds;
+// safe from any number of threads at once.
 void append_iso8601_utc(std::string& out, std::chrono::system_clock::time_point t);
 // Unix epoch milliseconds (the golden file's `timestamp_ms`).
 std::int64_t epoch_ms(std::chrono::system_clock::time_point t);

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -17,6 +19,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "impl/json_text.hpp"
@@ -383,6 +386,139 @@ TEST(Timestamp, MatchesTheFormerSnprintfTextOverTheClocksRange) {
     EXPECT_EQ(iso8601_utc(t), reference_iso8601_utc(t))
         << "at " << t.time_since_epoch().count() << " clock ticks";
   }
+}
+
+// append_iso8601_utc keeps the last second's "YYYY-MM-DDTHH:MM:SS" per thread (impl/json_text.cpp),
+// so a wrong key or a stale text only shows in a sequence of calls: each test below formats times
+// one after the other on one thread, each time against the reference.
+void expect_sequence_matches_reference(const std::vector<Clock::time_point>& times) {
+  for (const Clock::time_point t : times) {
+    ASSERT_EQ(iso8601_utc(t), reference_iso8601_utc(t))
+        << "at " << t.time_since_epoch().count() << " clock ticks";
+  }
+}
+
+// The last instant of one second and the first of the next, both ways round and around again, at
+// boundaries where each field of the cached text changes (second, minute, hour, day, month, a leap
+// day, year), before 1970 (where seconds are floored, not cut toward zero), at the epoch and at the
+// ends of the clock's range.
+TEST(Timestamp, TimesEitherSideOfSecondMinuteDayAndYearBoundariesReadAsTheFormerText) {
+  using namespace std::chrono;
+  const auto at = [](year_month_day date, int hour, int minute, int second) {
+    return Clock::time_point{sys_days{date}} + hours(hour) + minutes(minute) + seconds(second);
+  };
+  const std::vector<Clock::time_point> boundaries = {
+      at(2026y / 11 / 26, 15, 12, 1),   // a second
+      at(2026y / 11 / 26, 15, 13, 0),   // a minute
+      at(2026y / 11 / 26, 16, 0, 0),    // an hour
+      at(2026y / 11 / 27, 0, 0, 0),     // a day
+      at(2026y / 12 / 1, 0, 0, 0),      // a month
+      at(2024y / 2 / 29, 0, 0, 0),      // into a leap day
+      at(2024y / 3 / 1, 0, 0, 0),       // out of it
+      at(2100y / 3 / 1, 0, 0, 0),       // no leap day in 2100
+      at(2027y / 1 / 1, 0, 0, 0),       // a year
+      at(2000y / 1 / 1, 0, 0, 0),       // a century
+      Clock::time_point{},              // the epoch
+      at(1969y / 12 / 31, 23, 59, 59),  // the last second before it
+      at(1900y / 3 / 1, 0, 0, 0),       // before 1970, no leap day in 1900
+      at(1960y / 7 / 1, 12, 0, 0),
+  };
+  for (const Clock::time_point boundary : boundaries) {
+    const Clock::time_point last = boundary - microseconds(1);
+    expect_sequence_matches_reference(
+        {last, boundary, last, boundary - nanoseconds(1), boundary, boundary + nanoseconds(999),
+         boundary + seconds(1) - nanoseconds(1), boundary + seconds(1), last - seconds(1), last});
+  }
+  // The ends of the clock's range: the first and the last whole second it holds, either way.
+  const auto first_second = ceil<seconds>(Clock::time_point::min());
+  const auto last_second = floor<seconds>(Clock::time_point::max());
+  expect_sequence_matches_reference(
+      {Clock::time_point::min(), first_second, Clock::time_point::min(), Clock::time_point::max(),
+       last_second - nanoseconds(1), Clock::time_point::max(), last_second});
+}
+
+// Times that share part of their text with the one before (the same time of day on another day,
+// the same seconds in another minute, the same second in another year, a second away before the
+// epoch and after it), reached by a random walk.
+TEST(Timestamp, ARandomWalkOfTimesReadsAsTheFormerTextAtEveryStep) {
+  using namespace std::chrono;
+  const std::vector<Clock::duration> steps = {
+      nanoseconds(1), microseconds(1),    milliseconds(1), seconds(1),
+      minutes(1),     hours(1),           days(1),         days(365),
+      days(366),      Clock::duration{0}, seconds(59),     hours(24) - microseconds(1),
+      days(36524)};  // a century (400 years would not fit the clock)
+  std::mt19937_64 random(kSeed);
+  Clock::time_point t = Clock::time_point{sys_days{2026y / 11 / 26}};
+  for (int i = 0; i < 100000; ++i) {
+    const Clock::duration step = steps[random() % steps.size()];
+    const bool forward = random() % 2 == 0;
+    // Near the epoch now and then, where a cut toward zero and a floor differ.
+    if (i % 1000 == 0)
+      t = Clock::time_point{} + microseconds(static_cast<std::int64_t>(random() % 4001) - 2000);
+    if (forward && t < Clock::time_point::max() - step) t += step;
+    if (!forward && t > Clock::time_point::min() + step) t -= step;
+    ASSERT_EQ(iso8601_utc(t), reference_iso8601_utc(t))
+        << "at " << t.time_since_epoch().count() << " clock ticks, step " << i;
+  }
+}
+
+// A thread's first timestamp finds nothing cached, whichever second it falls in: the epoch's
+// second (0) included, in a thread that has formatted nothing before.
+TEST(Timestamp, AThreadsFirstTimestampIsItsOwnEvenInTheEpochsSecond) {
+  const Clock::time_point epoch_second = Clock::time_point{} + std::chrono::microseconds(1);
+  std::string text;
+  std::thread fresh([&] { text = iso8601_utc(epoch_second); });
+  fresh.join();
+  EXPECT_EQ(text, reference_iso8601_utc(epoch_second));
+}
+
+// Each thread has its own last second: two threads formatting times a generation apart never
+// read the other's text. Each second is formatted a few times in a row (so a cache shared by the
+// threads would be read while the other thread replaces it) and then the next one; TSan (tsan
+// preset) reports any shared mutable state outright.
+TEST(Timestamp, TwoThreadsFormattingDifferentTimesEachReadTheirOwn) {
+  using namespace std::chrono;
+  constexpr int kSeconds = 16;
+  constexpr int kCallsPerSecond = 4;
+  struct Times {
+    std::vector<Clock::time_point> times;
+    std::vector<std::string> expected;
+  };
+  const auto times_from = [](Clock::time_point start) {
+    Times out;
+    for (int k = 0; k < kSeconds * kCallsPerSecond; ++k) {
+      const Clock::time_point t =
+          start + seconds(k / kCallsPerSecond * 61) + microseconds(k * 12345 % 1000000);
+      out.times.push_back(t);
+      out.expected.push_back(reference_iso8601_utc(t));
+    }
+    return out;
+  };
+  const std::array<Times, 2> per_thread = {times_from(Clock::time_point{sys_days{2001y / 9 / 9}}),
+                                           times_from(Clock::time_point{sys_days{2038y / 1 / 19}})};
+  std::array<int, 2> wrong = {0, 0};
+  std::array<std::string, 2> first_wrong;
+  std::atomic<int> ready{0};
+  const auto format_many = [&](std::size_t which) {
+    const Times& mine = per_thread[which];
+    std::string text;
+    ready.fetch_add(1);
+    while (ready.load() < 2) {
+    }
+    for (int round = 0; round < 5000; ++round) {
+      for (std::size_t k = 0; k < mine.times.size(); ++k) {
+        text.clear();
+        append_iso8601_utc(text, mine.times[k]);
+        if (text != mine.expected[k] && wrong[which]++ == 0)
+          first_wrong[which] = text + " instead of " + mine.expected[k];
+      }
+    }
+  };
+  std::thread other(format_many, 1);
+  format_many(0);
+  other.join();
+  EXPECT_EQ(wrong[0], 0) << first_wrong[0];
+  EXPECT_EQ(wrong[1], 0) << first_wrong[1];
 }
 
 // --- whole events, through the emitter ----------------------------------------------------------
