@@ -1,5 +1,6 @@
 #include "impl/event_format.hpp"
 
+#include <array>
 #include <charconv>
 #include <cstddef>
 #include <iterator>
@@ -82,46 +83,95 @@ void append_escape(std::string& out, unsigned char byte) {
   }
 }
 
-// One event line, written field by field in the golden file's key order.
+// A name of the schema (an event's or a field's) as the line spells it around the name, made at
+// compile time: the names are fixed, so no code quotes or separates them at run time (keys were a
+// fifth of a line's formatting, issue 14). A name JSON would have to escape does not compile.
+template <std::size_t N>  // N: the literal's size, its '\0' included
+struct SchemaText {
+  // `before` + name + `after`, where `before` and `after` are the same for every name of a kind.
+  consteval SchemaText(const char (&name)[N], std::string_view before, std::string_view after) {
+    std::size_t at = 0;
+    for (const char c : before) text[at++] = c;
+    for (std::size_t i = 0; i + 1 < N; ++i) {
+      const auto byte = static_cast<unsigned char>(name[i]);
+      if (byte < 0x20 || byte >= 0x7F || byte == '"' || byte == '\\')
+        throw "a schema name is plain ASCII: JSON writes it as it is";  // a compile error
+      text[at++] = name[i];
+    }
+    for (const char c : after) text[at++] = c;
+    size = at;
+  }
+  [[nodiscard]] constexpr std::string_view view() const { return {text.data(), size}; }
+
+  std::array<char, N + 32> text{};  // room for the longest `before` and `after`
+  std::size_t size = 0;
+};
+
+// `,"name":`, what a field's value follows in the line; `first()` leaves the comma out, for the
+// first field of an object.
+template <std::size_t N>
+struct Key : SchemaText<N> {
+  // NOLINTNEXTLINE(google-explicit-constructor,hicpp-explicit-conversions): written as a literal
+  consteval Key(const char (&name)[N]) : SchemaText<N>(name, R"(,")", R"(":)") {}
+  [[nodiscard]] constexpr std::string_view first() const { return this->view().substr(1); }
+};
+
+// `{"event":"name","session_id":`, how every line of the event starts.
+template <std::size_t N>
+struct EventStart : SchemaText<N> {
+  // NOLINTNEXTLINE(google-explicit-constructor,hicpp-explicit-conversions): written as a literal
+  consteval EventStart(const char (&name)[N])
+      : SchemaText<N>(name, R"({"event":")", R"(","session_id":)") {}
+};
+
+// Whether a field is the first of its object (no comma before it).
+enum class Place { kAfterAnother, kFirst };
+
+// One event line, written field by field in the golden file's key order. Fields are named by
+// template arguments (`line.string_field<"tool">(...)`), so each name's text is a constant.
 class LineBuilder {
  public:
-  LineBuilder(std::string_view event, const EventHeader& header, std::size_t text_size) {
-    line_.reserve(kFixedPartSize + text_size);
-    line_ += '{';
-    string_field("event", event);
-    string_field("session_id", header.session_id);
-    key("timestamp");
-    line_ += '"';
-    append_iso8601_utc(line_, header.time);
-    line_ += '"';
-    number_field("timestamp_ms", epoch_ms(header.time));
+  template <EventStart Event>
+  static LineBuilder start(const EventHeader& header, std::size_t text_size) {
+    LineBuilder line(text_size);
+    line.line_ += Event.view();
+    append_json_string(line.line_, header.session_id);
+    line.line_ += R"(,"timestamp":")";
+    append_iso8601_utc(line.line_, header.time);
+    line.line_ += R"(","timestamp_ms":)";
+    line.number(epoch_ms(header.time));
+    return line;
   }
 
-  void string_field(std::string_view name, std::string_view value) {
-    key(name);
+  template <Key Name>
+  void string_field(std::string_view value) {
+    line_ += Name.view();
     append_json_string(line_, value);
   }
 
-  void number_field(std::string_view name, std::int64_t value) {
-    key(name);
-    char digits[24];
-    const auto result = std::to_chars(std::begin(digits), std::end(digits), value);
-    line_.append(std::begin(digits), result.ptr);
+  template <Key Name, Place Where = Place::kAfterAnother>
+  void number_field(std::int64_t value) {
+    line_ += Where == Place::kFirst ? Name.first() : Name.view();
+    number(value);
   }
 
-  void bool_field(std::string_view name, bool value) {
-    key(name);
-    line_ += value ? "true" : "false";
+  template <Key Name>
+  void bool_field(bool value) {
+    line_ += Name.view();
+    line_ += value ? std::string_view("true") : std::string_view("false");
   }
 
   // A caller's object, dumped by nlohmann with the flags the whole line used to be dumped with.
-  void json_field(std::string_view name, const Json& value) {
-    key(name);
+  template <Key Name>
+  void json_field(const Json& value) {
+    line_ += Name.view();
     line_ += value.dump(-1, ' ', false, Json::error_handler_t::replace);
   }
 
-  void begin_object(std::string_view name) {
-    key(name);
+  // An object's first field follows with Place::kFirst.
+  template <Key Name>
+  void begin_object() {
+    line_ += Name.view();
     line_ += '{';
   }
   void end_object() { line_ += '}'; }
@@ -135,12 +185,13 @@ class LineBuilder {
   // Room for the longest event's fixed part (tool_call with large numbers) plus its strings.
   static constexpr std::size_t kFixedPartSize = 320;
 
-  // Names are the schema's own, plain ASCII: they need no escaping.
-  void key(std::string_view name) {
-    if (line_.back() != '{') line_ += ',';
-    line_ += '"';
-    line_ += name;
-    line_ += "\":";
+  explicit LineBuilder(std::size_t text_size) { line_.reserve(kFixedPartSize + text_size); }
+
+  void number(std::int64_t value) {
+    char digits[24];
+    const auto result = std::to_chars(std::begin(digits), std::end(digits), value);
+    // (pointer, size): the iterator-range append goes the long way, through _M_replace.
+    line_.append(std::begin(digits), static_cast<std::size_t>(result.ptr - std::begin(digits)));
   }
 
   std::string line_;
@@ -179,49 +230,48 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 std::string format_tool_call(const EventHeader& header, const ToolCall& call) {
-  LineBuilder line(
-      "tool_call", header,
-      header.session_id.size() + call.tool.size() + call.status.size() + call.error.size());
-  line.string_field("tool", call.tool);
-  line.string_field("status", call.status);
-  line.number_field("duration_ms", call.duration_ms);
-  line.number_field("bytes_in", call.bytes_in);
-  line.number_field("bytes_out", call.bytes_out);
-  if (!call.error.empty()) line.string_field("error", call.error);
+  auto line = LineBuilder::start<"tool_call">(
+      header, header.session_id.size() + call.tool.size() + call.status.size() + call.error.size());
+  line.string_field<"tool">(call.tool);
+  line.string_field<"status">(call.status);
+  line.number_field<"duration_ms">(call.duration_ms);
+  line.number_field<"bytes_in">(call.bytes_in);
+  line.number_field<"bytes_out">(call.bytes_out);
+  if (!call.error.empty()) line.string_field<"error">(call.error);
   if (call.metadata != nullptr && !call.metadata->empty())
-    line.json_field("metadata", *call.metadata);
+    line.json_field<"metadata">(*call.metadata);
   return std::move(line).finish();
 }
 
 std::string format_server_start(const EventHeader& header, std::string_view version,
                                 std::string_view protocol_version) {
-  LineBuilder line("server_start", header,
-                   header.session_id.size() + version.size() + protocol_version.size());
-  line.string_field("version", version);
-  line.string_field("protocol_version", protocol_version);
+  auto line = LineBuilder::start<"server_start">(
+      header, header.session_id.size() + version.size() + protocol_version.size());
+  line.string_field<"version">(version);
+  line.string_field<"protocol_version">(protocol_version);
   return std::move(line).finish();
 }
 
 std::string format_server_stop(const EventHeader& header, std::string_view reason,
                                const Metrics& metrics) {
-  LineBuilder line("server_stop", header, header.session_id.size() + reason.size());
-  line.string_field("reason", reason);
-  line.begin_object("metrics");
-  line.number_field("tool_calls", metrics.tool_calls);
-  line.number_field("total_bytes_in", metrics.total_bytes_in);
-  line.number_field("total_bytes_out", metrics.total_bytes_out);
-  line.number_field("total_duration_ms", metrics.total_duration_ms);
-  line.number_field("errors", metrics.errors);
+  auto line = LineBuilder::start<"server_stop">(header, header.session_id.size() + reason.size());
+  line.string_field<"reason">(reason);
+  line.begin_object<"metrics">();
+  line.number_field<"tool_calls", Place::kFirst>(metrics.tool_calls);
+  line.number_field<"total_bytes_in">(metrics.total_bytes_in);
+  line.number_field<"total_bytes_out">(metrics.total_bytes_out);
+  line.number_field<"total_duration_ms">(metrics.total_duration_ms);
+  line.number_field<"errors">(metrics.errors);
   line.end_object();
   return std::move(line).finish();
 }
 
 std::string format_handshake(const EventHeader& header, std::int64_t duration_ms, bool success,
                              const Json& client_info) {
-  LineBuilder line("handshake", header, header.session_id.size());
-  line.number_field("duration_ms", duration_ms);
-  line.bool_field("success", success);
-  if (!client_info.empty()) line.json_field("client_info", client_info);
+  auto line = LineBuilder::start<"handshake">(header, header.session_id.size());
+  line.number_field<"duration_ms">(duration_ms);
+  line.bool_field<"success">(success);
+  if (!client_info.empty()) line.json_field<"client_info">(client_info);
   return std::move(line).finish();
 }
 
