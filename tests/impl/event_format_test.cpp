@@ -122,6 +122,21 @@ std::string reference_json_string(std::string_view text) {
 
 // --- generated input ---------------------------------------------------------------------------
 
+// Escape-worthy ASCII (NUL comes from "any byte" in Generator::piece()); well-formed UTF-8 (é, 中,
+// U+1F600, U+FFFD itself, a BOM); then the ill-formed shapes: stray continuation bytes, overlong
+// forms, surrogates, beyond U+10FFFF, sequences cut short.
+const std::vector<std::string>& hostile_shapes() {
+  // clang-format off
+  static const std::vector<std::string> shapes = {
+      "\"", "\\", "/", "\n", "\r", "\t", "\b", "\f", "\x01", "\x1f", "\x7f",
+      "\xC3\xA9", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "\xEF\xBF\xBD", "\xEF\xBB\xBF",
+      "\x80", "\xBF", "\xC0\xAF", "\xC1\xBF", "\xE0\x80\xAF", "\xF0\x80\x80\xAF",
+      "\xED\xA0\x80", "\xED\xBF\xBF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFF", "\xFE",
+      "\xC3", "\xE4\xB8", "\xF0\x9F\x98"};
+  // clang-format on
+  return shapes;
+}
+
 class Generator {
  public:
   explicit Generator(std::uint64_t seed) : random_(seed) {}
@@ -207,17 +222,7 @@ class Generator {
 
  private:
   std::string piece() {
-    // Escape-worthy ASCII (NUL comes from "any byte" below); well-formed UTF-8 (é, 中, U+1F600,
-    // U+FFFD itself, a BOM); then the ill-formed shapes: stray continuation bytes, overlong forms,
-    // surrogates, beyond U+10FFFF, sequences cut short.
-    // clang-format off
-    static const std::vector<std::string> kShapes = {
-        "\"", "\\", "/", "\n", "\r", "\t", "\b", "\f", "\x01", "\x1f", "\x7f",
-        "\xC3\xA9", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "\xEF\xBF\xBD", "\xEF\xBB\xBF",
-        "\x80", "\xBF", "\xC0\xAF", "\xC1\xBF", "\xE0\x80\xAF", "\xF0\x80\x80\xAF",
-        "\xED\xA0\x80", "\xED\xBF\xBF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFF", "\xFE",
-        "\xC3", "\xE4\xB8", "\xF0\x9F\x98"};
-    // clang-format on
+    const std::vector<std::string>& kShapes = hostile_shapes();
     switch (below(5)) {
       case 0:
         return {static_cast<char>(0x20 + below(0x5F))};  // printable ASCII
@@ -357,6 +362,58 @@ TEST(JsonString, LongHostileStringsAreEscapedAsNlohmannDoes) {
       for (int k = 0; k < 4; ++k) text += once;
     }
     ASSERT_EQ(escaped(text), reference_json_string(text)) << visible(text);
+  }
+}
+
+// append_json_string skips plain bytes 8 at a time (impl/event_format.cpp, skip_plain): what
+// follows puts what it must notice at every place of a block, in strings long enough for one,
+// two and three blocks and a tail of every length.
+
+// Each byte value alone at every place of strings of 1 to 24 bytes, among plain bytes of each
+// kind a block test could get wrong (the neighbours of the space, `"`, `\` and 0x80).
+TEST(JsonString, EachByteValueAtEveryPlaceOfABlockIsEscapedAsNlohmannDoes) {
+  const std::string backgrounds =
+      " !#/[]~\x7f"
+      "a";
+  for (const char background : backgrounds) {
+    for (std::size_t length = 1; length <= 24; ++length) {
+      for (std::size_t place = 0; place < length; ++place) {
+        for (int value = 0; value < 256; ++value) {
+          std::string text(length, background);
+          text[place] = static_cast<char>(value);
+          ASSERT_EQ(escaped(text), reference_json_string(text)) << visible(text);
+        }
+      }
+    }
+  }
+}
+
+// Two bytes to notice in one block or in two, at every pair of places of 16 bytes: after the
+// first is written, the scan must start again right behind it.
+TEST(JsonString, TwoBytesToEscapeAtEveryPairOfPlacesAreEscapedAsNlohmannDoes) {
+  const std::string specials = std::string("\"\\\n\x1f\x80\xff\xc3", 7) + '\0';
+  for (std::size_t first = 0; first < 16; ++first) {
+    for (std::size_t second = first + 1; second < 16; ++second) {
+      for (const char a : specials) {
+        for (const char b : specials) {
+          std::string text(16, 'x');
+          text[first] = a;
+          text[second] = b;
+          ASSERT_EQ(escaped(text), reference_json_string(text)) << visible(text);
+        }
+      }
+    }
+  }
+}
+
+// Every shape of hostile_shapes() (escapes, well-formed UTF-8 of 2 to 4 bytes, the ill-formed
+// shapes) starting at every place of 24 plain bytes, so multi-byte ones straddle a block's end.
+TEST(JsonString, EachShapeStartingAtEveryPlaceOfABlockIsEscapedAsNlohmannDoes) {
+  for (const std::string& shape : hostile_shapes()) {
+    for (std::size_t place = 0; place <= 24; ++place) {
+      const std::string text = std::string(place, 'p') + shape + std::string(24 - place, 'q');
+      ASSERT_EQ(escaped(text), reference_json_string(text)) << visible(text);
+    }
   }
 }
 
