@@ -2,11 +2,9 @@
 
 #include <array>
 #include <bit>
-#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <iterator>
 #include <utility>
 
 #include "impl/json_text.hpp"
@@ -143,13 +141,12 @@ struct SchemaText {
   std::size_t size = 0;
 };
 
-// `,"name":`, what a field's value follows in the line; `first()` leaves the comma out, for the
-// first field of an object.
+// `,"name":`, what a field's value follows in the line (the first field of an object leaves the
+// comma out: Place::kFirst).
 template <std::size_t N>
 struct Key : SchemaText<N> {
   // NOLINTNEXTLINE(google-explicit-constructor,hicpp-explicit-conversions): written as a literal
   consteval Key(const char (&name)[N]) : SchemaText<N>(name, R"(,")", R"(":)") {}
-  [[nodiscard]] constexpr std::string_view first() const { return this->view().substr(1); }
 };
 
 // `{"event":"name","session_id":`, how every line of the event starts.
@@ -165,72 +162,117 @@ enum class Place { kAfterAnother, kFirst };
 
 // One event line, written field by field in the golden file's key order. Fields are named by
 // template arguments (`line.string_field<"tool">(...)`), so each name's text is a constant.
+//
+// The pieces are written into room made at the end of the string (room()), each a memcpy or a
+// few digits, instead of one std::string append each: the appends' calls were half of what was
+// left of a line's formatting once the timestamp and the keys were cheap (issue 14). `line_`
+// holds the text in [0, used_) and room after it; finish() cuts it to the text.
 class LineBuilder {
  public:
   template <EventStart Event>
   static LineBuilder start(const EventHeader& header, std::size_t text_size) {
     LineBuilder line(text_size);
-    line.line_ += Event.view();
-    append_json_string(line.line_, header.session_id);
-    line.line_ += R"(,"timestamp":")";
-    append_iso8601_utc(line.line_, header.time);
-    line.line_ += R"(","timestamp_ms":)";
+    line.put_name<Event>();
+    line.string(header.session_id);
+    line.put(R"(,"timestamp":")");
+    line.advance_to(write_iso8601_utc(line.room(kIso8601MaxSize), header.time));
+    line.put(R"(","timestamp_ms":)");
     line.number(epoch_ms(header.time));
     return line;
   }
 
   template <Key Name>
   void string_field(std::string_view value) {
-    line_ += Name.view();
-    append_json_string(line_, value);
+    put_name<Name>();
+    string(value);
   }
 
   template <Key Name, Place Where = Place::kAfterAnother>
   void number_field(std::int64_t value) {
-    line_ += Where == Place::kFirst ? Name.first() : Name.view();
+    put_name<Name, Where>();
     number(value);
   }
 
   template <Key Name>
   void bool_field(bool value) {
-    line_ += Name.view();
-    line_ += value ? std::string_view("true") : std::string_view("false");
+    put_name<Name>();
+    if (value) {
+      put("true");
+    } else {
+      put("false");
+    }
   }
 
   // A caller's object, dumped by nlohmann with the flags the whole line used to be dumped with.
   template <Key Name>
   void json_field(const Json& value) {
-    line_ += Name.view();
+    put_name<Name>();
+    line_.resize(used_);
     line_ += value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    used_ = line_.size();
   }
 
   // An object's first field follows with Place::kFirst.
   template <Key Name>
   void begin_object() {
-    line_ += Name.view();
-    line_ += '{';
+    put_name<Name>();
+    put("{");
   }
-  void end_object() { line_ += '}'; }
+  void end_object() { put("}"); }
 
   std::string finish() && {
-    line_ += "}\n";
+    put("}\n");
+    line_.resize(used_);
     return std::move(line_);
   }
 
  private:
-  // Room for the longest event's fixed part (tool_call with large numbers) plus its strings.
-  static constexpr std::size_t kFixedPartSize = 320;
+  // Room made at a time: the longest event's fixed part (tool_call with large numbers) and more.
+  static constexpr std::size_t kRoom = 384;
 
-  explicit LineBuilder(std::size_t text_size) { line_.reserve(kFixedPartSize + text_size); }
+  explicit LineBuilder(std::size_t text_size) { line_.resize(kRoom + text_size); }
 
-  void number(std::int64_t value) {
-    char digits[24];
-    const auto result = std::to_chars(std::begin(digits), std::end(digits), value);
-    // (pointer, size): the iterator-range append goes the long way, through _M_replace.
-    line_.append(std::begin(digits), static_cast<std::size_t>(result.ptr - std::begin(digits)));
+  // Where `size` more characters can be written; good until the next call.
+  char* room(std::size_t size) {
+    if (line_.size() - used_ < size) line_.resize(used_ + size + kRoom);
+    return line_.data() + used_;
+  }
+  void advance_to(const char* end) { used_ = static_cast<std::size_t>(end - line_.data()); }
+
+  // A literal or a schema name (a Key or an EventStart, without its comma for Place::kFirst): a
+  // template each, so that the size is a constant and the memcpy a few moves.
+  template <std::size_t N>
+  void put(const char (&literal)[N]) {
+    std::memcpy(room(N - 1), literal, N - 1);
+    used_ += N - 1;
+  }
+  template <auto Name, Place Where = Place::kAfterAnother>
+  void put_name() {
+    constexpr std::string_view text = Where == Place::kFirst ? Name.view().substr(1) : Name.view();
+    std::memcpy(room(text.size()), text.data(), text.size());
+    used_ += text.size();
+  }
+
+  void number(std::int64_t value) { advance_to(write_decimal(room(kDecimalMaxSize), value)); }
+
+  // A JSON string: quoted as it is when every byte is plain (the schema's own strings), else by
+  // append_json_string.
+  void string(std::string_view text) {
+    if (skip_plain(text, 0) == text.size()) {
+      char* const at = room(text.size() + 2);
+      at[0] = '"';
+      std::memcpy(at + 1, text.data(), text.size());
+      at[text.size() + 1] = '"';
+      used_ += text.size() + 2;
+      return;
+    }
+    line_.resize(used_);
+    append_json_string(line_, text);
+    used_ = line_.size();
   }
 
   std::string line_;
+  std::size_t used_ = 0;
 };
 
 }  // namespace

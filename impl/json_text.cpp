@@ -1,6 +1,7 @@
 #include "impl/json_text.hpp"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -11,7 +12,7 @@ namespace {
 
 // `value` in decimal with at least `width` characters, zero-padded after the sign (printf's
 // "%0<width>d"), written at `out`; returns the end. Room: 20 digits and a sign.
-char* write_decimal(char* out, std::int64_t value, int width) {
+char* write_padded(char* out, std::int64_t value, int width) {
   if (value < 0) {
     *out++ = '-';
     --width;
@@ -45,6 +46,25 @@ char* write_six_digits(char* out, std::uint32_t value) {
   return out + 6;
 }
 
+// How many decimal digits `magnitude` has. Its bit width times log10(2) (~ 1233 / 4096), rounded
+// down, is the count or the count less one: the latter when `magnitude` reaches 10^guess.
+std::size_t digit_count(std::uint64_t magnitude) {
+  static constexpr std::array<std::uint64_t, 20> kPowersOfTen = [] {
+    std::array<std::uint64_t, 20> powers{};
+    std::uint64_t power = 1;
+    for (auto& entry : powers) {
+      entry = power;
+      power *= 10;  // wraps after 10^19, the last entry: never read past it
+    }
+    return powers;
+  }();
+  // Zero counts as one (one digit); the powers of ten above one are even, so `| 1` moves nothing
+  // across them.
+  const std::uint64_t nonzero = magnitude | 1U;
+  const auto guess = (static_cast<std::size_t>(std::bit_width(nonzero)) * 1233) >> 12;
+  return guess + (nonzero >= kPowersOfTen[guess] ? 1 : 0);
+}
+
 // "YYYY-MM-DDTHH:MM:SS" of one second, the part of a timestamp that changes once a second. The
 // clock's range is about 1677-2262, so the year has 4 digits; the room is for any int year.
 struct SecondText {
@@ -62,17 +82,17 @@ SecondText second_text(std::chrono::sys_seconds second) {
   SecondText out;
   out.second = second.time_since_epoch().count();
   char* end = out.text.data();
-  end = write_decimal(end, int{date.year()}, 4);
+  end = write_padded(end, int{date.year()}, 4);
   *end++ = '-';
-  end = write_decimal(end, unsigned{date.month()}, 2);
+  end = write_padded(end, unsigned{date.month()}, 2);
   *end++ = '-';
-  end = write_decimal(end, unsigned{date.day()}, 2);
+  end = write_padded(end, unsigned{date.day()}, 2);
   *end++ = 'T';
-  end = write_decimal(end, time_of_day.hours().count(), 2);
+  end = write_padded(end, time_of_day.hours().count(), 2);
   *end++ = ':';
-  end = write_decimal(end, time_of_day.minutes().count(), 2);
+  end = write_padded(end, time_of_day.minutes().count(), 2);
   *end++ = ':';
-  end = write_decimal(end, time_of_day.seconds().count(), 2);
+  end = write_padded(end, time_of_day.seconds().count(), 2);
   out.size = static_cast<std::size_t>(end - out.text.data());
   return out;
 }
@@ -85,24 +105,48 @@ constinit thread_local SecondText t_last_second;
 
 }  // namespace
 
-void append_iso8601_utc(std::string& out, std::chrono::system_clock::time_point t) {
+char* write_iso8601_utc(char* out, std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
   // Whole microseconds toward zero; the second is floored, so the microseconds are 0..999999
   // also before 1970.
   const auto micros = duration_cast<microseconds>(t.time_since_epoch());
   const auto second = floor<seconds>(micros);
   if (t_last_second.second != second.count()) t_last_second = second_text(sys_seconds{second});
-  // The whole cached array is copied (a constant size: a few moves, no memcpy call), then the
-  // rest overwrites what lies past the second's text.
-  constexpr std::string_view kZone = "+00:00";
-  std::array<char, sizeof(SecondText::text) + 1 + 6 + kZone.size()> stamp{};  // ".uuuuuu", zone
-  std::memcpy(stamp.data(), t_last_second.text.data(), sizeof(SecondText::text));
-  char* end = stamp.data() + t_last_second.size;
+  // The whole cached array is copied (a constant size: a few moves, no memcpy call); the rest
+  // overwrites what lies past the second's text.
+  static_assert(sizeof(SecondText::text) + 1 + 6 + 6 <= kIso8601MaxSize);
+  std::memcpy(out, t_last_second.text.data(), sizeof(SecondText::text));
+  char* end = out + t_last_second.size;
   *end++ = '.';
   end = write_six_digits(end, static_cast<std::uint32_t>((micros - second).count()));
+  constexpr std::string_view kZone = "+00:00";
   std::memcpy(end, kZone.data(), kZone.size());
-  end += kZone.size();
-  out.append(stamp.data(), static_cast<std::size_t>(end - stamp.data()));
+  return end + kZone.size();
+}
+
+void append_iso8601_utc(std::string& out, std::chrono::system_clock::time_point t) {
+  std::array<char, kIso8601MaxSize> text{};
+  const char* const end = write_iso8601_utc(text.data(), t);
+  out.append(text.data(), static_cast<std::size_t>(end - text.data()));
+}
+
+char* write_decimal(char* out, std::int64_t value) {
+  const auto magnitude =
+      value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  if (value < 0) *out++ = '-';
+  char* const end = out + digit_count(magnitude);
+  char* at = end;  // written backwards, two digits at a time
+  auto rest = magnitude;
+  for (; rest >= 100; rest /= 100) {
+    at -= 2;
+    std::memcpy(at, &kDigitPairs[std::size_t{2} * (rest % 100)], 2);
+  }
+  if (rest >= 10) {
+    std::memcpy(at - 2, &kDigitPairs[std::size_t{2} * rest], 2);
+  } else {
+    at[-1] = static_cast<char>('0' + rest);
+  }
+  return end;
 }
 
 std::string iso8601_utc(std::chrono::system_clock::time_point t) {

@@ -578,6 +578,35 @@ TEST(Timestamp, TwoThreadsFormattingDifferentTimesEachReadTheirOwn) {
   EXPECT_EQ(wrong[1], 0) << first_wrong[1];
 }
 
+// --- numbers ------------------------------------------------------------------------------------
+
+std::string written_decimal(std::int64_t value) {
+  std::array<char, kDecimalMaxSize> text{};
+  const char* const end = write_decimal(text.data(), value);
+  return {text.data(), static_cast<std::size_t>(end - text.data())};
+}
+
+// write_decimal counts the digits first (from the bit width) and writes two at a time: every
+// count of digits, either side of each power of ten, both signs, the ends of int64, and random
+// numbers of every magnitude, as std::to_string writes them.
+TEST(Decimal, NumbersOfEveryLengthAndSignAreWrittenAsToStringWritesThem) {
+  std::vector<std::int64_t> values = {0, std::numeric_limits<std::int64_t>::max(),
+                                      std::numeric_limits<std::int64_t>::min()};
+  for (std::int64_t power = 1; power <= std::numeric_limits<std::int64_t>::max() / 10;
+       power *= 10) {
+    for (const std::int64_t near : {power - 1, power, power + 1, 2 * power, 9 * power}) {
+      values.push_back(near);
+      values.push_back(-near);
+    }
+  }
+  std::mt19937_64 random(kSeed);
+  for (int i = 0; i < 100000; ++i) {
+    values.push_back(static_cast<std::int64_t>(random() >> (random() % 64)));
+    values.push_back(-values.back());
+  }
+  for (const std::int64_t value : values) ASSERT_EQ(written_decimal(value), std::to_string(value));
+}
+
 // --- whole events, through the emitter ----------------------------------------------------------
 
 TEST(EventLines, GeneratedEventsAreTheLinesTheNlohmannFormattingMade) {
@@ -627,6 +656,41 @@ TEST(EventLines, GeneratedEventsAreTheLinesTheNlohmannFormattingMade) {
     ASSERT_EQ(sink->lines().size(), static_cast<std::size_t>(i) + 1) << "event " << i;
     expect_same_line(sink->lines().back(), reference, "event " + std::to_string(i));
     if (::testing::Test::HasFailure()) return;  // one readable failure, not thousands
+  }
+}
+
+// The line is written into room made ahead (impl/event_format.cpp, LineBuilder::room), plain
+// strings copied straight in and others through append_json_string: every mix of empty, short,
+// long (beyond the room made at the start) and escaped strings in every string field.
+TEST(EventLines, LongShortAndEscapedStringsInEveryMixAreTheLinesTheNlohmannFormattingMade) {
+  const std::string plain_long(5000, 'p');
+  std::string escaped_long;
+  for (int i = 0; i < 1000; ++i) escaped_long += "a\"\n\xC3\xA9\xFF";
+  const std::vector<std::string> strings = {"", "ok", plain_long, escaped_long, "\xE4\xB8\xAD"};
+  const Json metadata = {{"key", escaped_long}};
+  const Json no_metadata;
+  for (const std::string& session : {std::string("tel_0123456789ab"), escaped_long}) {
+    const EventHeader header{session, Clock::time_point{} + std::chrono::hours(500000)};
+    for (const std::string& a : strings) {
+      for (const std::string& b : strings) {
+        for (const std::string& c : strings) {
+          for (const Json* extra : {&no_metadata, &metadata}) {
+            const ToolCall call{a, b, 1, 2, 3, c, extra};
+            expect_same_line(format_tool_call(header, call), reference_tool_call(header, call),
+                             "tool_call");
+          }
+        }
+        expect_same_line(format_server_start(header, a, b), reference_server_start(header, a, b),
+                         "server_start");
+      }
+      if (!a.empty()) {  // the stop event's empty reason is the emitter's "normal"
+        expect_same_line(format_server_stop(header, a, Metrics{}),
+                         reference_server_stop(header, a, Metrics{}), "server_stop");
+      }
+    }
+    expect_same_line(format_handshake(header, 7, true, metadata),
+                     reference_handshake(header, 7, true, metadata), "handshake");
+    if (::testing::Test::HasFailure()) return;
   }
 }
 
