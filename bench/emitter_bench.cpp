@@ -11,11 +11,14 @@
 // on 8 threads, 20,500/s for 10 x 100).
 //
 // The breakdown benchmarks below the main ones split one call into its parts (the call into a
-// sink that drops the line, the line's formatting alone, the clock and timestamp text), so a
-// missed target can be pinned on one of them with a number.
+// sink that drops the line, the file sink alone writing the preformatted line, the line's
+// formatting alone, the clock and timestamp text), so a missed target can be pinned on one of
+// them with a number.
 //
-// Run (README.md, "Benchmark"):
+// Run (README.md, "Benchmark"; random interleaving spreads each row's repetitions over the run,
+// so a burst of other load does not land on one row only):
 //   build/default/bench/emitter_bench --benchmark_repetitions=5
+//                                     --benchmark_enable_random_interleaving=true
 //                                     --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
@@ -41,6 +44,7 @@
 #include <vector>
 
 #include "impl/event_format.hpp"
+#include "impl/file_sink.hpp"
 #include "impl/json_text.hpp"
 #include "impl/telemetry.hpp"
 
@@ -262,6 +266,39 @@ void BM_EmitToolCall_NoWrite(benchmark::State& state) {
 }
 BENCHMARK(BM_EmitToolCall_NoWrite)->Threads(1)->Threads(8)->UseRealTime();
 
+// The file sink alone (impl/file_sink.hpp: group commit, the path and date checks) writing the
+// preformatted line, one sink shared by all threads: with BM_EmitToolCall_NoWrite it splits the
+// emitter's distance from the bare write into the sink's part and the rest.
+std::unique_ptr<doublecheck::FileSink>
+    g_sink;                        // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+std::filesystem::path g_sink_dir;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+void setup_file_sink(const benchmark::State& /*state*/) {
+  g_sink_dir = make_run_dir();
+  EmitterEnvironment env = quiet_environment().with_defaults();
+  g_sink =
+      std::make_unique<doublecheck::FileSink>(g_sink_dir, env.clock(), env.diagnostics, env.write);
+}
+
+void teardown_file_sink(const benchmark::State& /*state*/) {
+  const std::uint64_t errors = g_sink->write_errors();
+  g_sink.reset();
+  std::error_code ignored;
+  std::filesystem::remove_all(g_sink_dir, ignored);
+  if (errors != 0) std::abort();
+}
+
+void BM_FileSink_WriteLine(benchmark::State& state) {
+  const std::string& line = preformatted_line();
+  doublecheck::FileSink& sink = *g_sink;
+  for (auto _ : state) sink.write_line(line, std::chrono::system_clock::now());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FileSink_WriteLine)
+    ->Setup(setup_file_sink)
+    ->Teardown(teardown_file_sink)
+    ->Apply(at_comparison_thread_counts);
+
 // The line alone (impl/event_format.hpp): what the emitter formats for one_call(), the time one
 // microsecond later each call, so the second changes every million calls as it does under load.
 void BM_FormatToolCall(benchmark::State& state) {
@@ -292,7 +329,8 @@ BENCHMARK(BM_ClockAndTimestamps)->UseRealTime();
 // --- the ratio table ----------------------------------------------------------------------------
 
 // The console report as usual, then, for each thread count, calls/s of the emitter and spdlog as
-// a multiple of the bare write's, all from this run. Each row's figure is the median of its
+// a multiple of the bare write's, all from this run, and one thread's CPU time per call of the
+// emitter, the file sink and the bare write. Each row's figure is the median of its
 // repetitions (Google Benchmark's "median" aggregate, or the median of the runs it was handed
 // when it computed none, e.g. a single repetition), because one slow repetition on a shared
 // machine moves a mean but not a median.
@@ -307,10 +345,14 @@ class RatioTable final : public benchmark::ConsoleReporter {
       const auto rate = run.counters.find("items_per_second");
       if (rate == run.counters.end()) continue;
       Row& row = rows_[{run.run_name.function_name, run.threads}];
+      const double cpu_ns = run.GetAdjustedCPUTime() * nanoseconds_per(run.time_unit);
       if (run.run_type == Run::RT_Aggregate) {
-        if (run.aggregate_name == "median") row.median = rate->second.value;
+        if (run.aggregate_name != "median") continue;
+        row.rate.median = rate->second.value;
+        row.cpu_ns.median = cpu_ns;
       } else {
-        row.runs.push_back(rate->second.value);
+        row.rate.runs.push_back(rate->second.value);
+        row.cpu_ns.runs.push_back(cpu_ns);
       }
     }
   }
@@ -323,36 +365,72 @@ class RatioTable final : public benchmark::ConsoleReporter {
     out << line("%-8s %14s %14s %14s %14s %13s %13s %15s", "threads", "emitter/s", "bare write/s",
                 "spdlog/s", "spdlog+flush/s", "emitter/bare", "spdlog/bare", "spdlog+fl/bare");
     for (const std::int64_t threads : {1, 2, 8}) {
-      const double bare = median_of("BM_BareAppendWrite", threads);
-      const double emitter = median_of("BM_EmitToolCall_File", threads);
-      const double spdlog = median_of("BM_Spdlog_File", threads);
-      const double flushed = median_of("BM_Spdlog_FlushEveryLine_File", threads);
+      const double bare = rate("BM_BareAppendWrite", threads);
+      const double emitter = rate("BM_EmitToolCall_File", threads);
+      const double spdlog = rate("BM_Spdlog_File", threads);
+      const double flushed = rate("BM_Spdlog_FlushEveryLine_File", threads);
       if (bare <= 0) continue;  // filtered out, or it failed: no ratio to give
       out << line("%-8lld %14.0f %14.0f %14.0f %14.0f %13s %13s %15s",
                   static_cast<long long>(threads), emitter, bare, spdlog, flushed,
                   ratio(emitter, bare).c_str(), ratio(spdlog, bare).c_str(),
                   ratio(flushed, bare).c_str());
     }
+    // On a machine shared with other work, wall time per call moves with their load; one
+    // thread's CPU time per call moves much less, and splits the emitter's distance from the
+    // bare write into the sink's part and the formatting's.
+    const double bare_cpu = cpu_ns("BM_BareAppendWrite", 1);
+    const double emitter_cpu = cpu_ns("BM_EmitToolCall_File", 1);
+    if (bare_cpu > 0 && emitter_cpu > 0) {
+      out << line(
+          "1 thread, CPU ns per call: bare write %.0f, file sink %.0f, emitter %.0f "
+          "(emitter without its write %.0f); bare/emitter %s",
+          bare_cpu, cpu_ns("BM_FileSink_WriteLine", 1), emitter_cpu,
+          cpu_ns("BM_EmitToolCall_NoWrite", 1), ratio(bare_cpu, emitter_cpu).c_str());
+    }
     out.flush();
   }
 
  private:
-  struct Row {
+  // One figure of a row over its repetitions.
+  struct Figure {
     double median = -1;        // the "median" aggregate, when there was one
     std::vector<double> runs;  // the repetitions the reporter was shown
+
+    [[nodiscard]] double value() const {
+      if (median >= 0) return median;
+      if (runs.empty()) return 0;
+      std::vector<double> sorted = runs;
+      std::sort(sorted.begin(), sorted.end());
+      const std::size_t mid = sorted.size() / 2;
+      return sorted.size() % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+  };
+  struct Row {
+    Figure rate;    // calls per second (all threads)
+    Figure cpu_ns;  // CPU time per call
   };
 
+  static double nanoseconds_per(benchmark::TimeUnit unit) {
+    switch (unit) {
+      case benchmark::kSecond:
+        return 1e9;
+      case benchmark::kMillisecond:
+        return 1e6;
+      case benchmark::kMicrosecond:
+        return 1e3;
+      default:
+        return 1;
+    }
+  }
+
   // 0 when the row did not run.
-  double median_of(const std::string& function, std::int64_t threads) const {
+  [[nodiscard]] double rate(const std::string& function, std::int64_t threads) const {
     const auto found = rows_.find({function, threads});
-    if (found == rows_.end()) return 0;
-    const Row& row = found->second;
-    if (row.median >= 0) return row.median;
-    if (row.runs.empty()) return 0;
-    std::vector<double> runs = row.runs;
-    std::sort(runs.begin(), runs.end());
-    const std::size_t mid = runs.size() / 2;
-    return runs.size() % 2 == 1 ? runs[mid] : (runs[mid - 1] + runs[mid]) / 2;
+    return found == rows_.end() ? 0 : found->second.rate.value();
+  }
+  [[nodiscard]] double cpu_ns(const std::string& function, std::int64_t threads) const {
+    const auto found = rows_.find({function, threads});
+    return found == rows_.end() ? 0 : found->second.cpu_ns.value();
   }
 
   // One row of the table, printf-formatted, '\n' included.
@@ -364,9 +442,9 @@ class RatioTable final : public benchmark::ConsoleReporter {
     return std::string(text) + "\n";
   }
 
-  static std::string ratio(double value, double bare) {
+  static std::string ratio(double value, double base) {
     if (value <= 0) return "-";
-    std::string text = line("%.2fx", value / bare);
+    std::string text = line("%.2fx", value / base);
     text.pop_back();  // no '\n' inside a row
     return text;
   }
