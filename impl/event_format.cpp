@@ -1,8 +1,10 @@
 #include "impl/event_format.hpp"
 
-#include <charconv>
+#include <array>
+#include <bit>
 #include <cstddef>
-#include <iterator>
+#include <cstdint>
+#include <cstring>
 #include <utility>
 
 #include "impl/json_text.hpp"
@@ -50,6 +52,39 @@ Utf8Sequence utf8_sequence_at(std::string_view text, std::size_t at) {
   return {continuations + 1, true};
 }
 
+// A byte JSON writes as it is: printable ASCII (DEL included) but `"` and `\`.
+constexpr bool is_plain(unsigned char byte) {
+  return byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\';
+}
+
+// The bytes of an 8-byte block (little-endian: byte k in bits 8k..8k+7) that are not plain, each
+// flagged by its top bit: >= 0x80, < 0x20 (x - 0x20 borrows), `"` or `\` (x ^ c is zero, and
+// zero - 1 borrows). A borrow can also flag the byte above a flagged one, never one below, so
+// the lowest flag is exact: the first byte that is not plain.
+constexpr std::uint64_t not_plain_bytes(std::uint64_t block) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101U;
+  constexpr std::uint64_t kTops = 0x8080808080808080U;
+  const auto zero_bytes = [](std::uint64_t x) { return (x - kOnes) & ~x & kTops; };
+  const std::uint64_t below_space = (block - kOnes * 0x20) & ~block & kTops;
+  return (block & kTops) | below_space | zero_bytes(block ^ (kOnes * '"')) |
+         zero_bytes(block ^ (kOnes * '\\'));
+}
+
+// The first byte of text[at, size) that is not plain, or text.size(): 8 bytes per step, then one
+// by one (plain bytes are nearly all of a line, and were a fifth of its formatting byte by byte).
+std::size_t skip_plain(std::string_view text, std::size_t at) {
+  if constexpr (std::endian::native == std::endian::little) {
+    for (; text.size() - at >= 8; at += 8) {
+      std::uint64_t block = 0;
+      std::memcpy(&block, text.data() + at, sizeof block);
+      if (const std::uint64_t flags = not_plain_bytes(block); flags != 0)
+        return at + static_cast<std::size_t>(std::countr_zero(flags)) / 8;
+    }
+  }
+  while (at < text.size() && is_plain(static_cast<unsigned char>(text[at]))) ++at;
+  return at;
+}
+
 // An ASCII byte that JSON does not allow as it is: `"`, `\` or a control character.
 void append_escape(std::string& out, unsigned char byte) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -82,68 +117,162 @@ void append_escape(std::string& out, unsigned char byte) {
   }
 }
 
-// One event line, written field by field in the golden file's key order.
+// A name of the schema (an event's or a field's) as the line spells it around the name, made at
+// compile time: the names are fixed, so no code quotes or separates them at run time (keys were a
+// fifth of a line's formatting, issue 14). A name JSON would have to escape does not compile.
+template <std::size_t N>  // N: the literal's size, its '\0' included
+struct SchemaText {
+  // `before` + name + `after`, where `before` and `after` are the same for every name of a kind.
+  consteval SchemaText(const char (&name)[N], std::string_view before, std::string_view after) {
+    std::size_t at = 0;
+    for (const char c : before) text[at++] = c;
+    for (std::size_t i = 0; i + 1 < N; ++i) {
+      const auto byte = static_cast<unsigned char>(name[i]);
+      if (byte < 0x20 || byte >= 0x7F || byte == '"' || byte == '\\')
+        throw "a schema name is plain ASCII: JSON writes it as it is";  // a compile error
+      text[at++] = name[i];
+    }
+    for (const char c : after) text[at++] = c;
+    size = at;
+  }
+  [[nodiscard]] constexpr std::string_view view() const { return {text.data(), size}; }
+
+  std::array<char, N + 32> text{};  // room for the longest `before` and `after`
+  std::size_t size = 0;
+};
+
+// `,"name":`, what a field's value follows in the line (the first field of an object leaves the
+// comma out: Place::kFirst).
+template <std::size_t N>
+struct Key : SchemaText<N> {
+  // NOLINTNEXTLINE(google-explicit-constructor,hicpp-explicit-conversions): written as a literal
+  consteval Key(const char (&name)[N]) : SchemaText<N>(name, R"(,")", R"(":)") {}
+};
+
+// `{"event":"name","session_id":`, how every line of the event starts.
+template <std::size_t N>
+struct EventStart : SchemaText<N> {
+  // NOLINTNEXTLINE(google-explicit-constructor,hicpp-explicit-conversions): written as a literal
+  consteval EventStart(const char (&name)[N])
+      : SchemaText<N>(name, R"({"event":")", R"(","session_id":)") {}
+};
+
+// Whether a field is the first of its object (no comma before it).
+enum class Place { kAfterAnother, kFirst };
+
+// One event line, written field by field in the golden file's key order. Fields are named by
+// template arguments (`line.string_field<"tool">(...)`), so each name's text is a constant.
+//
+// The pieces are written into room made at the end of the string (room()), each a memcpy or a
+// few digits, instead of one std::string append each: the appends' calls were half of what was
+// left of a line's formatting once the timestamp and the keys were cheap (issue 14). `line_`
+// holds the text in [0, used_) and room after it; finish() cuts it to the text.
 class LineBuilder {
  public:
-  LineBuilder(std::string_view event, const EventHeader& header, std::size_t text_size) {
-    line_.reserve(kFixedPartSize + text_size);
-    line_ += '{';
-    string_field("event", event);
-    string_field("session_id", header.session_id);
-    key("timestamp");
-    line_ += '"';
-    append_iso8601_utc(line_, header.time);
-    line_ += '"';
-    number_field("timestamp_ms", epoch_ms(header.time));
+  template <EventStart Event>
+  static LineBuilder start(const EventHeader& header, std::size_t text_size) {
+    LineBuilder line(text_size);
+    line.put_name<Event>();
+    line.string(header.session_id);
+    line.put(R"(,"timestamp":")");
+    line.advance_to(write_iso8601_utc(line.room(kIso8601MaxSize), header.time));
+    line.put(R"(","timestamp_ms":)");
+    line.number(epoch_ms(header.time));
+    return line;
   }
 
-  void string_field(std::string_view name, std::string_view value) {
-    key(name);
-    append_json_string(line_, value);
+  template <Key Name>
+  void string_field(std::string_view value) {
+    put_name<Name>();
+    string(value);
   }
 
-  void number_field(std::string_view name, std::int64_t value) {
-    key(name);
-    char digits[24];
-    const auto result = std::to_chars(std::begin(digits), std::end(digits), value);
-    line_.append(std::begin(digits), result.ptr);
+  template <Key Name, Place Where = Place::kAfterAnother>
+  void number_field(std::int64_t value) {
+    put_name<Name, Where>();
+    number(value);
   }
 
-  void bool_field(std::string_view name, bool value) {
-    key(name);
-    line_ += value ? "true" : "false";
+  template <Key Name>
+  void bool_field(bool value) {
+    put_name<Name>();
+    if (value) {
+      put("true");
+    } else {
+      put("false");
+    }
   }
 
   // A caller's object, dumped by nlohmann with the flags the whole line used to be dumped with.
-  void json_field(std::string_view name, const Json& value) {
-    key(name);
+  template <Key Name>
+  void json_field(const Json& value) {
+    put_name<Name>();
+    line_.resize(used_);
     line_ += value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    used_ = line_.size();
   }
 
-  void begin_object(std::string_view name) {
-    key(name);
-    line_ += '{';
+  // An object's first field follows with Place::kFirst.
+  template <Key Name>
+  void begin_object() {
+    put_name<Name>();
+    put("{");
   }
-  void end_object() { line_ += '}'; }
+  void end_object() { put("}"); }
 
   std::string finish() && {
-    line_ += "}\n";
+    put("}\n");
+    line_.resize(used_);
     return std::move(line_);
   }
 
  private:
-  // Room for the longest event's fixed part (tool_call with large numbers) plus its strings.
-  static constexpr std::size_t kFixedPartSize = 320;
+  // Room made at a time: the longest event's fixed part (tool_call with large numbers) and more.
+  static constexpr std::size_t kRoom = 384;
 
-  // Names are the schema's own, plain ASCII: they need no escaping.
-  void key(std::string_view name) {
-    if (line_.back() != '{') line_ += ',';
-    line_ += '"';
-    line_ += name;
-    line_ += "\":";
+  explicit LineBuilder(std::size_t text_size) { line_.resize(kRoom + text_size); }
+
+  // Where `size` more characters can be written; good until the next call.
+  char* room(std::size_t size) {
+    if (line_.size() - used_ < size) line_.resize(used_ + size + kRoom);
+    return line_.data() + used_;
+  }
+  void advance_to(const char* end) { used_ = static_cast<std::size_t>(end - line_.data()); }
+
+  // A literal or a schema name (a Key or an EventStart, without its comma for Place::kFirst): a
+  // template each, so that the size is a constant and the memcpy a few moves.
+  template <std::size_t N>
+  void put(const char (&literal)[N]) {
+    std::memcpy(room(N - 1), literal, N - 1);
+    used_ += N - 1;
+  }
+  template <auto Name, Place Where = Place::kAfterAnother>
+  void put_name() {
+    constexpr std::string_view text = Where == Place::kFirst ? Name.view().substr(1) : Name.view();
+    std::memcpy(room(text.size()), text.data(), text.size());
+    used_ += text.size();
+  }
+
+  void number(std::int64_t value) { advance_to(write_decimal(room(kDecimalMaxSize), value)); }
+
+  // A JSON string: quoted as it is when every byte is plain (the schema's own strings), else by
+  // append_json_string.
+  void string(std::string_view text) {
+    if (skip_plain(text, 0) == text.size()) {
+      char* const at = room(text.size() + 2);
+      at[0] = '"';
+      std::memcpy(at + 1, text.data(), text.size());
+      at[text.size() + 1] = '"';
+      used_ += text.size() + 2;
+      return;
+    }
+    line_.resize(used_);
+    append_json_string(line_, text);
+    used_ = line_.size();
   }
 
   std::string line_;
+  std::size_t used_ = 0;
 };
 
 }  // namespace
@@ -152,12 +281,8 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   std::size_t copied = 0;  // text[copied, at) is waiting to be copied as it is
   std::size_t at = 0;
-  while (at < text.size()) {
+  while ((at = skip_plain(text, at)) < text.size()) {
     const auto byte = static_cast<unsigned char>(text[at]);
-    if (byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\') {
-      ++at;
-      continue;
-    }
     if (byte >= 0x80) {
       const Utf8Sequence sequence = utf8_sequence_at(text, at);
       if (sequence.well_formed) {
@@ -179,49 +304,48 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 std::string format_tool_call(const EventHeader& header, const ToolCall& call) {
-  LineBuilder line(
-      "tool_call", header,
-      header.session_id.size() + call.tool.size() + call.status.size() + call.error.size());
-  line.string_field("tool", call.tool);
-  line.string_field("status", call.status);
-  line.number_field("duration_ms", call.duration_ms);
-  line.number_field("bytes_in", call.bytes_in);
-  line.number_field("bytes_out", call.bytes_out);
-  if (!call.error.empty()) line.string_field("error", call.error);
+  auto line = LineBuilder::start<"tool_call">(
+      header, header.session_id.size() + call.tool.size() + call.status.size() + call.error.size());
+  line.string_field<"tool">(call.tool);
+  line.string_field<"status">(call.status);
+  line.number_field<"duration_ms">(call.duration_ms);
+  line.number_field<"bytes_in">(call.bytes_in);
+  line.number_field<"bytes_out">(call.bytes_out);
+  if (!call.error.empty()) line.string_field<"error">(call.error);
   if (call.metadata != nullptr && !call.metadata->empty())
-    line.json_field("metadata", *call.metadata);
+    line.json_field<"metadata">(*call.metadata);
   return std::move(line).finish();
 }
 
 std::string format_server_start(const EventHeader& header, std::string_view version,
                                 std::string_view protocol_version) {
-  LineBuilder line("server_start", header,
-                   header.session_id.size() + version.size() + protocol_version.size());
-  line.string_field("version", version);
-  line.string_field("protocol_version", protocol_version);
+  auto line = LineBuilder::start<"server_start">(
+      header, header.session_id.size() + version.size() + protocol_version.size());
+  line.string_field<"version">(version);
+  line.string_field<"protocol_version">(protocol_version);
   return std::move(line).finish();
 }
 
 std::string format_server_stop(const EventHeader& header, std::string_view reason,
                                const Metrics& metrics) {
-  LineBuilder line("server_stop", header, header.session_id.size() + reason.size());
-  line.string_field("reason", reason);
-  line.begin_object("metrics");
-  line.number_field("tool_calls", metrics.tool_calls);
-  line.number_field("total_bytes_in", metrics.total_bytes_in);
-  line.number_field("total_bytes_out", metrics.total_bytes_out);
-  line.number_field("total_duration_ms", metrics.total_duration_ms);
-  line.number_field("errors", metrics.errors);
+  auto line = LineBuilder::start<"server_stop">(header, header.session_id.size() + reason.size());
+  line.string_field<"reason">(reason);
+  line.begin_object<"metrics">();
+  line.number_field<"tool_calls", Place::kFirst>(metrics.tool_calls);
+  line.number_field<"total_bytes_in">(metrics.total_bytes_in);
+  line.number_field<"total_bytes_out">(metrics.total_bytes_out);
+  line.number_field<"total_duration_ms">(metrics.total_duration_ms);
+  line.number_field<"errors">(metrics.errors);
   line.end_object();
   return std::move(line).finish();
 }
 
 std::string format_handshake(const EventHeader& header, std::int64_t duration_ms, bool success,
                              const Json& client_info) {
-  LineBuilder line("handshake", header, header.session_id.size());
-  line.number_field("duration_ms", duration_ms);
-  line.bool_field("success", success);
-  if (!client_info.empty()) line.json_field("client_info", client_info);
+  auto line = LineBuilder::start<"handshake">(header, header.session_id.size());
+  line.number_field<"duration_ms">(duration_ms);
+  line.bool_field<"success">(success);
+  if (!client_info.empty()) line.json_field<"client_info">(client_info);
   return std::move(line).finish();
 }
 

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -17,6 +19,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "impl/json_text.hpp"
@@ -119,6 +122,21 @@ std::string reference_json_string(std::string_view text) {
 
 // --- generated input ---------------------------------------------------------------------------
 
+// Escape-worthy ASCII (NUL comes from "any byte" in Generator::piece()); well-formed UTF-8 (é, 中,
+// U+1F600, U+FFFD itself, a BOM); then the ill-formed shapes: stray continuation bytes, overlong
+// forms, surrogates, beyond U+10FFFF, sequences cut short.
+const std::vector<std::string>& hostile_shapes() {
+  // clang-format off
+  static const std::vector<std::string> shapes = {
+      "\"", "\\", "/", "\n", "\r", "\t", "\b", "\f", "\x01", "\x1f", "\x7f",
+      "\xC3\xA9", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "\xEF\xBF\xBD", "\xEF\xBB\xBF",
+      "\x80", "\xBF", "\xC0\xAF", "\xC1\xBF", "\xE0\x80\xAF", "\xF0\x80\x80\xAF",
+      "\xED\xA0\x80", "\xED\xBF\xBF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFF", "\xFE",
+      "\xC3", "\xE4\xB8", "\xF0\x9F\x98"};
+  // clang-format on
+  return shapes;
+}
+
 class Generator {
  public:
   explicit Generator(std::uint64_t seed) : random_(seed) {}
@@ -204,17 +222,7 @@ class Generator {
 
  private:
   std::string piece() {
-    // Escape-worthy ASCII (NUL comes from "any byte" below); well-formed UTF-8 (é, 中, U+1F600,
-    // U+FFFD itself, a BOM); then the ill-formed shapes: stray continuation bytes, overlong forms,
-    // surrogates, beyond U+10FFFF, sequences cut short.
-    // clang-format off
-    static const std::vector<std::string> kShapes = {
-        "\"", "\\", "/", "\n", "\r", "\t", "\b", "\f", "\x01", "\x1f", "\x7f",
-        "\xC3\xA9", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "\xEF\xBF\xBD", "\xEF\xBB\xBF",
-        "\x80", "\xBF", "\xC0\xAF", "\xC1\xBF", "\xE0\x80\xAF", "\xF0\x80\x80\xAF",
-        "\xED\xA0\x80", "\xED\xBF\xBF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFF", "\xFE",
-        "\xC3", "\xE4\xB8", "\xF0\x9F\x98"};
-    // clang-format on
+    const std::vector<std::string>& kShapes = hostile_shapes();
     switch (below(5)) {
       case 0:
         return {static_cast<char>(0x20 + below(0x5F))};  // printable ASCII
@@ -357,6 +365,58 @@ TEST(JsonString, LongHostileStringsAreEscapedAsNlohmannDoes) {
   }
 }
 
+// append_json_string skips plain bytes 8 at a time (impl/event_format.cpp, skip_plain): what
+// follows puts what it must notice at every place of a block, in strings long enough for one,
+// two and three blocks and a tail of every length.
+
+// Each byte value alone at every place of strings of 1 to 24 bytes, among plain bytes of each
+// kind a block test could get wrong (the neighbours of the space, `"`, `\` and 0x80).
+TEST(JsonString, EachByteValueAtEveryPlaceOfABlockIsEscapedAsNlohmannDoes) {
+  const std::string backgrounds =
+      " !#/[]~\x7f"
+      "a";
+  for (const char background : backgrounds) {
+    for (std::size_t length = 1; length <= 24; ++length) {
+      for (std::size_t place = 0; place < length; ++place) {
+        for (int value = 0; value < 256; ++value) {
+          std::string text(length, background);
+          text[place] = static_cast<char>(value);
+          ASSERT_EQ(escaped(text), reference_json_string(text)) << visible(text);
+        }
+      }
+    }
+  }
+}
+
+// Two bytes to notice in one block or in two, at every pair of places of 16 bytes: after the
+// first is written, the scan must start again right behind it.
+TEST(JsonString, TwoBytesToEscapeAtEveryPairOfPlacesAreEscapedAsNlohmannDoes) {
+  const std::string specials = std::string("\"\\\n\x1f\x80\xff\xc3", 7) + '\0';
+  for (std::size_t first = 0; first < 16; ++first) {
+    for (std::size_t second = first + 1; second < 16; ++second) {
+      for (const char a : specials) {
+        for (const char b : specials) {
+          std::string text(16, 'x');
+          text[first] = a;
+          text[second] = b;
+          ASSERT_EQ(escaped(text), reference_json_string(text)) << visible(text);
+        }
+      }
+    }
+  }
+}
+
+// Every shape of hostile_shapes() (escapes, well-formed UTF-8 of 2 to 4 bytes, the ill-formed
+// shapes) starting at every place of 24 plain bytes, so multi-byte ones straddle a block's end.
+TEST(JsonString, EachShapeStartingAtEveryPlaceOfABlockIsEscapedAsNlohmannDoes) {
+  for (const std::string& shape : hostile_shapes()) {
+    for (std::size_t place = 0; place <= 24; ++place) {
+      const std::string text = std::string(place, 'p') + shape + std::string(24 - place, 'q');
+      ASSERT_EQ(escaped(text), reference_json_string(text)) << visible(text);
+    }
+  }
+}
+
 TEST(JsonString, AppendsToWhatIsThere) {
   std::string out = "x:";
   append_json_string(out, "a\"b");
@@ -383,6 +443,168 @@ TEST(Timestamp, MatchesTheFormerSnprintfTextOverTheClocksRange) {
     EXPECT_EQ(iso8601_utc(t), reference_iso8601_utc(t))
         << "at " << t.time_since_epoch().count() << " clock ticks";
   }
+}
+
+// append_iso8601_utc keeps the last second's "YYYY-MM-DDTHH:MM:SS" per thread (impl/json_text.cpp),
+// so a wrong key or a stale text only shows in a sequence of calls: each test below formats times
+// one after the other on one thread, each time against the reference.
+void expect_sequence_matches_reference(const std::vector<Clock::time_point>& times) {
+  for (const Clock::time_point t : times) {
+    ASSERT_EQ(iso8601_utc(t), reference_iso8601_utc(t))
+        << "at " << t.time_since_epoch().count() << " clock ticks";
+  }
+}
+
+// The last instant of one second and the first of the next, both ways round and around again, at
+// boundaries where each field of the cached text changes (second, minute, hour, day, month, a leap
+// day, year), before 1970 (where seconds are floored, not cut toward zero), at the epoch and at the
+// ends of the clock's range.
+TEST(Timestamp, TimesEitherSideOfSecondMinuteDayAndYearBoundariesReadAsTheFormerText) {
+  using namespace std::chrono;
+  const auto at = [](year_month_day date, int hour, int minute, int second) {
+    return Clock::time_point{sys_days{date}} + hours(hour) + minutes(minute) + seconds(second);
+  };
+  const std::vector<Clock::time_point> boundaries = {
+      at(2026y / 11 / 26, 15, 12, 1),   // a second
+      at(2026y / 11 / 26, 15, 13, 0),   // a minute
+      at(2026y / 11 / 26, 16, 0, 0),    // an hour
+      at(2026y / 11 / 27, 0, 0, 0),     // a day
+      at(2026y / 12 / 1, 0, 0, 0),      // a month
+      at(2024y / 2 / 29, 0, 0, 0),      // into a leap day
+      at(2024y / 3 / 1, 0, 0, 0),       // out of it
+      at(2100y / 3 / 1, 0, 0, 0),       // no leap day in 2100
+      at(2027y / 1 / 1, 0, 0, 0),       // a year
+      at(2000y / 1 / 1, 0, 0, 0),       // a century
+      Clock::time_point{},              // the epoch
+      at(1969y / 12 / 31, 23, 59, 59),  // the last second before it
+      at(1900y / 3 / 1, 0, 0, 0),       // before 1970, no leap day in 1900
+      at(1960y / 7 / 1, 12, 0, 0),
+  };
+  for (const Clock::time_point boundary : boundaries) {
+    const Clock::time_point last = boundary - microseconds(1);
+    expect_sequence_matches_reference(
+        {last, boundary, last, boundary - nanoseconds(1), boundary, boundary + nanoseconds(999),
+         boundary + seconds(1) - nanoseconds(1), boundary + seconds(1), last - seconds(1), last});
+  }
+  // The ends of the clock's range: the first and the last whole second it holds, either way.
+  const auto first_second = ceil<seconds>(Clock::time_point::min());
+  const auto last_second = floor<seconds>(Clock::time_point::max());
+  expect_sequence_matches_reference(
+      {Clock::time_point::min(), first_second, Clock::time_point::min(), Clock::time_point::max(),
+       last_second - nanoseconds(1), Clock::time_point::max(), last_second});
+}
+
+// Times that share part of their text with the one before (the same time of day on another day,
+// the same seconds in another minute, the same second in another year, a second away before the
+// epoch and after it), reached by a random walk.
+TEST(Timestamp, ARandomWalkOfTimesReadsAsTheFormerTextAtEveryStep) {
+  using namespace std::chrono;
+  const std::vector<Clock::duration> steps = {
+      nanoseconds(1), microseconds(1),    milliseconds(1), seconds(1),
+      minutes(1),     hours(1),           days(1),         days(365),
+      days(366),      Clock::duration{0}, seconds(59),     hours(24) - microseconds(1),
+      days(36524)};  // a century (400 years would not fit the clock)
+  std::mt19937_64 random(kSeed);
+  Clock::time_point t = Clock::time_point{sys_days{2026y / 11 / 26}};
+  for (int i = 0; i < 100000; ++i) {
+    const Clock::duration step = steps[random() % steps.size()];
+    const bool forward = random() % 2 == 0;
+    // Near the epoch now and then, where a cut toward zero and a floor differ.
+    if (i % 1000 == 0)
+      t = Clock::time_point{} + microseconds(static_cast<std::int64_t>(random() % 4001) - 2000);
+    if (forward && t < Clock::time_point::max() - step) t += step;
+    if (!forward && t > Clock::time_point::min() + step) t -= step;
+    ASSERT_EQ(iso8601_utc(t), reference_iso8601_utc(t))
+        << "at " << t.time_since_epoch().count() << " clock ticks, step " << i;
+  }
+}
+
+// A thread's first timestamp finds nothing cached, whichever second it falls in: the epoch's
+// second (0) included, in a thread that has formatted nothing before.
+TEST(Timestamp, AThreadsFirstTimestampIsItsOwnEvenInTheEpochsSecond) {
+  const Clock::time_point epoch_second = Clock::time_point{} + std::chrono::microseconds(1);
+  std::string text;
+  std::thread fresh([&] { text = iso8601_utc(epoch_second); });
+  fresh.join();
+  EXPECT_EQ(text, reference_iso8601_utc(epoch_second));
+}
+
+// Each thread has its own last second: two threads formatting times a generation apart never
+// read the other's text. Each second is formatted a few times in a row (so a cache shared by the
+// threads would be read while the other thread replaces it) and then the next one; TSan (tsan
+// preset) reports any shared mutable state outright.
+TEST(Timestamp, TwoThreadsFormattingDifferentTimesEachReadTheirOwn) {
+  using namespace std::chrono;
+  constexpr int kSeconds = 16;
+  constexpr int kCallsPerSecond = 4;
+  struct Times {
+    std::vector<Clock::time_point> times;
+    std::vector<std::string> expected;
+  };
+  const auto times_from = [](Clock::time_point start) {
+    Times out;
+    for (int k = 0; k < kSeconds * kCallsPerSecond; ++k) {
+      const Clock::time_point t =
+          start + seconds(k / kCallsPerSecond * 61) + microseconds(k * 12345 % 1000000);
+      out.times.push_back(t);
+      out.expected.push_back(reference_iso8601_utc(t));
+    }
+    return out;
+  };
+  const std::array<Times, 2> per_thread = {times_from(Clock::time_point{sys_days{2001y / 9 / 9}}),
+                                           times_from(Clock::time_point{sys_days{2038y / 1 / 19}})};
+  std::array<int, 2> wrong = {0, 0};
+  std::array<std::string, 2> first_wrong;
+  std::atomic<int> ready{0};
+  const auto format_many = [&](std::size_t which) {
+    const Times& mine = per_thread[which];
+    std::string text;
+    ready.fetch_add(1);
+    while (ready.load() < 2) {
+    }
+    for (int round = 0; round < 5000; ++round) {
+      for (std::size_t k = 0; k < mine.times.size(); ++k) {
+        text.clear();
+        append_iso8601_utc(text, mine.times[k]);
+        if (text != mine.expected[k] && wrong[which]++ == 0)
+          first_wrong[which] = text + " instead of " + mine.expected[k];
+      }
+    }
+  };
+  std::thread other(format_many, 1);
+  format_many(0);
+  other.join();
+  EXPECT_EQ(wrong[0], 0) << first_wrong[0];
+  EXPECT_EQ(wrong[1], 0) << first_wrong[1];
+}
+
+// --- numbers ------------------------------------------------------------------------------------
+
+std::string written_decimal(std::int64_t value) {
+  std::array<char, kDecimalMaxSize> text{};
+  const char* const end = write_decimal(text.data(), value);
+  return {text.data(), static_cast<std::size_t>(end - text.data())};
+}
+
+// write_decimal counts the digits first (from the bit width) and writes two at a time: every
+// count of digits, either side of each power of ten, both signs, the ends of int64, and random
+// numbers of every magnitude, as std::to_string writes them.
+TEST(Decimal, NumbersOfEveryLengthAndSignAreWrittenAsToStringWritesThem) {
+  std::vector<std::int64_t> values = {0, std::numeric_limits<std::int64_t>::max(),
+                                      std::numeric_limits<std::int64_t>::min()};
+  for (std::int64_t power = 1; power <= std::numeric_limits<std::int64_t>::max() / 10;
+       power *= 10) {
+    for (const std::int64_t near : {power - 1, power, power + 1, 2 * power, 9 * power}) {
+      values.push_back(near);
+      values.push_back(-near);
+    }
+  }
+  std::mt19937_64 random(kSeed);
+  for (int i = 0; i < 100000; ++i) {
+    values.push_back(static_cast<std::int64_t>(random() >> (random() % 64)));
+    values.push_back(-values.back());
+  }
+  for (const std::int64_t value : values) ASSERT_EQ(written_decimal(value), std::to_string(value));
 }
 
 // --- whole events, through the emitter ----------------------------------------------------------
@@ -434,6 +656,41 @@ TEST(EventLines, GeneratedEventsAreTheLinesTheNlohmannFormattingMade) {
     ASSERT_EQ(sink->lines().size(), static_cast<std::size_t>(i) + 1) << "event " << i;
     expect_same_line(sink->lines().back(), reference, "event " + std::to_string(i));
     if (::testing::Test::HasFailure()) return;  // one readable failure, not thousands
+  }
+}
+
+// The line is written into room made ahead (impl/event_format.cpp, LineBuilder::room), plain
+// strings copied straight in and others through append_json_string: every mix of empty, short,
+// long (beyond the room made at the start) and escaped strings in every string field.
+TEST(EventLines, LongShortAndEscapedStringsInEveryMixAreTheLinesTheNlohmannFormattingMade) {
+  const std::string plain_long(5000, 'p');
+  std::string escaped_long;
+  for (int i = 0; i < 1000; ++i) escaped_long += "a\"\n\xC3\xA9\xFF";
+  const std::vector<std::string> strings = {"", "ok", plain_long, escaped_long, "\xE4\xB8\xAD"};
+  const Json metadata = {{"key", escaped_long}};
+  const Json no_metadata;
+  for (const std::string& session : {std::string("tel_0123456789ab"), escaped_long}) {
+    const EventHeader header{session, Clock::time_point{} + std::chrono::hours(500000)};
+    for (const std::string& a : strings) {
+      for (const std::string& b : strings) {
+        for (const std::string& c : strings) {
+          for (const Json* extra : {&no_metadata, &metadata}) {
+            const ToolCall call{a, b, 1, 2, 3, c, extra};
+            expect_same_line(format_tool_call(header, call), reference_tool_call(header, call),
+                             "tool_call");
+          }
+        }
+        expect_same_line(format_server_start(header, a, b), reference_server_start(header, a, b),
+                         "server_start");
+      }
+      if (!a.empty()) {  // the stop event's empty reason is the emitter's "normal"
+        expect_same_line(format_server_stop(header, a, Metrics{}),
+                         reference_server_stop(header, a, Metrics{}), "server_stop");
+      }
+    }
+    expect_same_line(format_handshake(header, 7, true, metadata),
+                     reference_handshake(header, 7, true, metadata), "handshake");
+    if (::testing::Test::HasFailure()) return;
   }
 }
 
