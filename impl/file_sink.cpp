@@ -121,11 +121,10 @@ void FileSink::write_line(std::string_view line, Time time) noexcept {
     writer_.give_back();
     queue_mutex_.lock();
     writing_ = false;
-    const bool waiting = !queue_.lines.empty();
     completed_.store(ticket, std::memory_order_release);  // every earlier ticket was complete
+    // Lines queued meanwhile wait for a writer: this thread is one, already running.
+    if (!queue_.lines.empty()) lead();
     queue_mutex_.unlock();
-    // Lines queued meanwhile wait for a writer: wake them, one of them takes the queue.
-    if (waiting) completed_.notify_all();
     return;
   }
   const std::size_t size_before = queue_.bytes.size();
@@ -155,20 +154,25 @@ void FileSink::write_line(std::string_view line, Time time) noexcept {
 }
 
 void FileSink::lead() {
-  writing_ = true;
-  Batch batch = std::move(queue_);
-  queue_ = std::move(spare_);  // empty, with the capacity of an earlier batch
-  const std::uint64_t last = enqueued_;
-  queue_mutex_.unlock();
-  writer_.take();
-  write_batch(batch.bytes, batch.lines);
-  writer_.give_back();
-  batch.clear();
-  queue_mutex_.lock();
-  spare_ = std::move(batch);
-  writing_ = false;
-  completed_.store(last, std::memory_order_release);
-  completed_.notify_all();
+  // Batches queued while one is written are written next by the same thread: handing the queue
+  // to a sleeping caller would leave the file idle until that caller is scheduled. Bounded, so
+  // the writer's own call returns.
+  for (int batches = 0; batches < kMaxBatchesPerWriter && !queue_.lines.empty(); ++batches) {
+    writing_ = true;
+    Batch batch = std::move(queue_);
+    queue_ = std::move(spare_);  // empty, with the capacity of an earlier batch
+    const std::uint64_t last = enqueued_;
+    queue_mutex_.unlock();
+    writer_.take();
+    write_batch(batch.bytes, batch.lines);
+    writer_.give_back();
+    batch.clear();
+    queue_mutex_.lock();
+    spare_ = std::move(batch);
+    writing_ = false;
+    completed_.store(last, std::memory_order_release);
+    completed_.notify_all();
+  }
 }
 
 void FileSink::write_batch(std::string_view bytes, std::span<const Line> lines) {

@@ -51,6 +51,8 @@ class FileSink final : public EventSink {
   // Checks at most this often that the file is still at its path (DESIGN.md: the cost measured).
   static constexpr std::uint64_t kRecheckEvents = 1024;
   static constexpr std::chrono::milliseconds kRecheckInterval{100};
+  // A writer writes at most this many batches in a row before its own call returns.
+  static constexpr int kMaxBatchesPerWriter = 16;
 
   // Throws std::system_error naming the path when the directory cannot be created or the file
   // cannot be opened for appending (a symlink at its path included).
@@ -123,7 +125,8 @@ class FileSink final : public EventSink {
   // open failure when there is no file, else the write's errno).
   void count_failed(std::uint64_t lines, int error_number) noexcept DC_REQUIRES(writer_);
 
-  // Takes the whole queue and writes it, as the writer; returns with queue_mutex_ held again.
+  // Takes the whole queue and writes it, as the writer, and again while lines were queued
+  // meanwhile (at most kMaxBatchesPerWriter times); returns with queue_mutex_ held again.
   void lead() DC_REQUIRES(queue_mutex_);
 
   void report(const std::string& message) const noexcept;
