@@ -376,7 +376,8 @@ std::optional<ThreadId> Execution::decide() {
       preempted_ = true;
     }
   }
-  scheduler_.on_step(next, describe_op(threads_[next].pending));
+  step_op_ = describe_op(threads_[next].pending);
+  scheduler_.on_step(next, step_op_);
   ++steps_;
   last_ = next;
   return next;
@@ -539,9 +540,12 @@ void Execution::after(const PendingOp& op, std::string detail) {
   if (config_.tracing) record(running_, op.kind, op.object, std::move(detail), op.loc);
   // The execution's identity as a graph is used only under RC11 (the explorer counts graphs).
   if (memory_.weak()) {
+    // Taken, not read: a traced row that is no step (a failed check or assumption: no before())
+    // finds none, as describe_op() of its kCheck would.
+    const OpDesc step = std::exchange(step_op_, OpDesc{});
     const bool atomic = op.kind == OpKind::kLoad || op.kind == OpKind::kStore ||
                         op.kind == OpKind::kRmw || op.kind == OpKind::kFence;
-    const ClockRole role = clock_role(describe_op(op).cls);
+    const ClockRole role = clock_role(step.cls);
     memory_.note_step(running_, static_cast<std::uint32_t>(op.kind),
                       op.object != nullptr ? op.object->id : 0, atomic,
                       role == ClockRole::kRead || role == ClockRole::kReadAndWaiter);
