@@ -2,7 +2,6 @@
 
 #include <cxxabi.h>
 
-#include <bit>
 #include <cstdlib>
 #include <stdexcept>
 #include <utility>
@@ -18,20 +17,6 @@ namespace {
 // operations find it here, since the seam's interface (StdSync's) passes no context.
 // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): per-thread, mutable by design
 thread_local Execution* tl_current = nullptr;
-
-std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
-
-// "held by T1", "held shared by T1, T2": who a blocked lock waits for.
-std::string holders_text(const MutexState& mutex) {
-  if (mutex.owner != kNoThread) return "held by " + thread_name(mutex.owner);
-  std::string text = "held shared by";
-  const char* separator = " ";
-  for (MutexState::Threads s = mutex.readers; s != 0; s &= s - 1) {
-    text += separator + thread_name(static_cast<ThreadId>(std::countr_zero(s)));
-    separator = ", ";
-  }
-  return text;
-}
 
 // Whether a step of this kind changes what other threads can see (fair spinning: spin_watch.hpp).
 // A read-modify-write that wrote its value back is told apart by Execution::observe.
