@@ -2,7 +2,6 @@
 
 #include <cxxabi.h>
 
-#include <bit>
 #include <cstdlib>
 #include <stdexcept>
 #include <utility>
@@ -18,20 +17,6 @@ namespace {
 // operations find it here, since the seam's interface (StdSync's) passes no context.
 // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): per-thread, mutable by design
 thread_local Execution* tl_current = nullptr;
-
-std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
-
-// "held by T1", "held shared by T1, T2": who a blocked lock waits for.
-std::string holders_text(const MutexState& mutex) {
-  if (mutex.owner != kNoThread) return "held by " + thread_name(mutex.owner);
-  std::string text = "held shared by";
-  const char* separator = " ";
-  for (MutexState::Threads s = mutex.readers; s != 0; s &= s - 1) {
-    text += separator + thread_name(static_cast<ThreadId>(std::countr_zero(s)));
-    separator = ", ";
-  }
-  return text;
-}
 
 // Whether a step of this kind changes what other threads can see (fair spinning: spin_watch.hpp).
 // A read-modify-write that wrote its value back is told apart by Execution::observe.
@@ -376,7 +361,8 @@ std::optional<ThreadId> Execution::decide() {
       preempted_ = true;
     }
   }
-  scheduler_.on_step(next, describe_op(threads_[next].pending));
+  step_op_ = describe_op(threads_[next].pending);
+  scheduler_.on_step(next, step_op_);
   ++steps_;
   last_ = next;
   return next;
@@ -539,9 +525,12 @@ void Execution::after(const PendingOp& op, std::string detail) {
   if (config_.tracing) record(running_, op.kind, op.object, std::move(detail), op.loc);
   // The execution's identity as a graph is used only under RC11 (the explorer counts graphs).
   if (memory_.weak()) {
+    // Taken, not read: a traced row that is no step (a failed check or assumption: no before())
+    // finds none, as describe_op() of its kCheck would.
+    const OpDesc step = std::exchange(step_op_, OpDesc{});
     const bool atomic = op.kind == OpKind::kLoad || op.kind == OpKind::kStore ||
                         op.kind == OpKind::kRmw || op.kind == OpKind::kFence;
-    const ClockRole role = clock_role(describe_op(op).cls);
+    const ClockRole role = clock_role(step.cls);
     memory_.note_step(running_, static_cast<std::uint32_t>(op.kind),
                       op.object != nullptr ? op.object->id : 0, atomic,
                       role == ClockRole::kRead || role == ClockRole::kReadAndWaiter);

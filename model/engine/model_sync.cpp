@@ -9,8 +9,6 @@
 namespace doublecheck::model {
 namespace {
 
-std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
-
 std::string describe_access(const Access& access) {
   return thread_name(access.thread) + (access.write ? " writes" : " reads") + " at " +
          location_text(access.loc);
@@ -293,20 +291,11 @@ bool relocks(Execution& ex, const MutexState& mutex, std::string_view verb, cons
   return true;
 }
 
-// Who holds `mutex`, for an unlock's report: "held by T1", "held shared by T0", "held by no
-// thread".
-std::string holder_text(const MutexState& mutex) {
-  if (mutex.owner != kNoThread) return "held by " + thread_name(mutex.owner);
-  if (mutex.readers == 0) return "held by no thread";
-  return "held shared (by " + std::to_string(std::popcount(mutex.readers)) + " thread" +
-         (std::popcount(mutex.readers) == 1 ? ")" : "s)");
-}
-
 void unlock_not_owner(Execution& ex, const MutexState& mutex, std::string_view verb,
                       std::string_view hint, const SourceLoc& loc) {
   ex.fail(Failure::make(FailureKind::kUnlockNotOwner,
                         thread_name(ex.self()) + " " + std::string(verb) + " " +
-                            display_name(mutex) + ", " + holder_text(mutex) + std::string(hint),
+                            display_name(mutex) + ", " + holders_text(mutex) + std::string(hint),
                         display_name(mutex), {Access{ex.self(), false, loc, ex.trace_row()}}));
 }
 

@@ -377,12 +377,8 @@ struct ModelSync {
    private:
     void notify(bool all, const SourceLoc& loc) {
       Execution& ex = Execution::current(loc);
-      if (!state_.alive()) {
-        use_after_free(ex, SiteOp::kNotify, state_, loc);
-        return;
-      }
-      ex.lifetimes().note(ex.self(), loc);
-      notify_waiters(ex, waiters_, nullptr, all, loc);
+      intercepted(ex, SiteOp::kNotify, state_, loc, std::memory_order_seq_cst,
+                  [&](const Decision&) { notify_waiters(ex, waiters_, nullptr, all, loc); });
     }
     // The wait's sleep: joins the waiters when the newest value is `old`, in one step.
     bool sleep_step(Execution& ex, const T& old, const SourceLoc& loc) {

@@ -1,5 +1,7 @@
 #include "model/engine/operation.hpp"
 
+#include <bit>
+
 namespace doublecheck::model {
 
 std::string_view op_name(OpKind kind) {
@@ -130,6 +132,20 @@ OpDesc describe_op(const PendingOp& op) {
   }
   return desc;
 }
+
+std::string holders_text(const MutexState& mutex) {
+  if (mutex.owner != kNoThread) return "held by " + thread_name(mutex.owner);
+  if (mutex.readers == 0) return "held by no thread";
+  std::string text = "held shared by";
+  const char* separator = " ";
+  for (MutexState::Threads s = mutex.readers; s != 0; s &= s - 1) {
+    text += separator + thread_name(static_cast<ThreadId>(std::countr_zero(s)));
+    separator = ", ";
+  }
+  return text;
+}
+
+std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
 
 std::string display_name(const ObjectHeader& object) {
   if (!object.name.empty()) return std::string(object.name);

@@ -97,6 +97,8 @@ struct LastOps {
 
 // "metrics.tool_calls", or "mutex#3" for an object without a name.
 std::string display_name(const ObjectHeader& object);
+// "T1": a model thread as the reports name it.
+std::string thread_name(ThreadId t);
 
 // The kind (ObjectHeader::kind) of a shared mutex's header.
 inline constexpr std::string_view kSharedMutexKind = "shared_mutex";
@@ -119,6 +121,10 @@ struct MutexState : ObjectHeader {
   // An exclusive lock can be taken now: no owner and no reader.
   [[nodiscard]] bool free() const { return owner == kNoThread && readers == 0; }
 };
+
+// Who holds `mutex`: "held by T1", "held shared by T0, T2" or "held by no thread" — what a lock
+// blocked for good waits for (a deadlock's report), and what an unlock by a non-owner found.
+std::string holders_text(const MutexState& mutex);
 
 // An atomic's stores and their clocks are kept by the execution's memory graph, by the id.
 struct AtomicState : ObjectHeader {};

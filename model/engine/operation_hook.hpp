@@ -48,7 +48,7 @@ enum class SiteOp : std::uint8_t {
   kTryLockShared,
   kUnlockShared,
   kWait,    // an atomic's wait: each of its loads (one access unit each)
-  kNotify,  // an atomic's notify_one or notify_all (named in reports only: no hook sees it)
+  kNotify,  // an atomic's notify_one or notify_all (it orders nothing: mutation leaves it be)
 };
 
 std::string_view site_op_name(SiteOp op);  // "lock", "load", "fetch_add", ...

@@ -72,6 +72,9 @@ Decision MutationHook::on_operation(const Execution& execution, const OperationS
     case SiteOp::kCallOnce:
       if (recording_ != nullptr) recording_->note(site.op, *site.object, site.loc, site.order);
       return Decision::as_written(site.order);
+    case SiteOp::kNotify:
+      // Orders nothing and touches no data: no site of a mutant, no access unit of a section.
+      return Decision::as_written(site.order);
     default:
       return access(execution, site);
   }

@@ -164,6 +164,10 @@ TEST_P(SharedMutexes, ReleasingTheModeItIsNotHeldInIsAnUnlockByANonOwner) {
       with(GetParam()));
   expect_failure(shared_by_unlock, FailureKind::kUnlockNotOwner,
                  "unlock_shared() releases a shared lock");
+  // Named as a deadlock names the readers it waits for (holders_text).
+  EXPECT_NE(shared_by_unlock.failures.front().message.find("unlocks rw, held shared by T0"),
+            std::string::npos)
+      << shared_by_unlock.failures.front().message;
   const auto exclusive_by_unlock_shared = explore(
       [] {
         ModelSync::SharedMutex rw("rw");

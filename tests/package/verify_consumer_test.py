@@ -36,6 +36,8 @@ CONSUMER = ROOT / "model" / "examples" / "consumer"
 RACING_TEXT = "count_.store(count_.load() + 1)"
 REPORTS = ("verify.json", "junit.xml", "verify.sarif", "index.html")
 ARGS = argparse.Namespace()
+# Edits of a copy of the consumer: file -> [(old, new)] (broken_consumer).
+Edits = dict[str, list[tuple[str, str]]]
 
 
 def line_of(source: Path, text: str, nth: int = 0) -> int:
@@ -55,7 +57,7 @@ def run_verify(runner: Path, report_dir: Path, *more: str) -> tuple[int, str]:
     return proc.returncode, proc.stdout + proc.stderr
 
 
-def broken_consumer(name: str, edits: dict[str, list[tuple[str, str]]]) -> tuple[Path, Path]:
+def broken_consumer(name: str, edits: Edits) -> tuple[Path, Path]:
     """A scratch copy of the consumer's sources with `edits` (file -> [(old, new)], the first
     `old`, a literal text that must be there, replaced by `new`), its runner built against the
     installed package; returns (its source root, its runner)."""
@@ -75,6 +77,25 @@ def broken_consumer(name: str, edits: dict[str, list[tuple[str, str]]]) -> tuple
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=900)
         assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
     return source, build / "hit_counter_models"
+
+
+def guard_swapped(lock: str, by: str, why: str) -> Edits:
+    """The edit that makes hit_counter.hpp's first Guard that is a `lock` a `by`, saying `why`."""
+    return {"hit_counter.hpp": [(f"using Guard = doublecheck::{lock}<Mutex>;",
+                                 f"using Guard = doublecheck::{by}<Mutex>;  // {why}")]}
+
+
+class BrokenConsumerTest(unittest.TestCase):
+    """A broken copy of the consumer, verified like the consumer itself."""
+
+    def verify_broken(self, name: str, edits: Edits, code: int) -> tuple[Path, Path, str]:
+        """broken_consumer(name, edits) verified, its reports in <work>/<name>/report, and verify
+        exiting with `code`; returns (its source root, its report directory, verify's output)."""
+        source, runner = broken_consumer(name, edits)
+        reports = Path(ARGS.work) / name / "report"
+        status, output = run_verify(runner, reports)
+        self.assertEqual(status, code, output)
+        return source, reports, output
 
 
 class VerifiedTest(unittest.TestCase):
@@ -161,13 +182,10 @@ class VerifiedTest(unittest.TestCase):
                         "index.html does not show the consumer's racing line")
 
 
-class LockRemovedTest(unittest.TestCase):
+class LockRemovedTest(BrokenConsumerTest):
     def test_a_fix_without_its_lock_is_not_proven_at_its_line(self) -> None:
-        source, runner = broken_consumer("lock-removed", {"hit_counter.hpp": [(
-            "using Guard = doublecheck::ScopedLock<Mutex>;",
-            "using Guard = doublecheck::NoLock<Mutex>;  // the lock removed")]})
-        code, output = run_verify(runner, Path(ARGS.work) / "lock-removed" / "report")
-        self.assertEqual(code, 1, output)
+        source, _, output = self.verify_broken(
+            "lock-removed", guard_swapped("ScopedLock", "NoLock", "the lock removed"), code=1)
         self.assertIn("NOT VERIFIED: a fix is not proven", output)
         line = line_of(source / "hit_counter.hpp", RACING_TEXT)
         self.assertRegex(output, rf"NOT PROVEN   locked \(model\): model hits/locked/2 found "
@@ -176,25 +194,21 @@ class LockRemovedTest(unittest.TestCase):
         self.assertNotIn(str(ROOT), output.split("Verdict matrix")[1].split("reports:")[0])
 
 
-class GateTest(unittest.TestCase):
+class GateTest(BrokenConsumerTest):
     def test_a_surviving_mutant_of_the_runners_gated_fix_fails_at_the_lock(self) -> None:
         one_thread = ("[] { hits::BasicHitCounter<dc::ModelSync, hits::Locked> counter; "
                       "counter.hit(); dc::check(counter.count() == 1, \"a hit was lost\"); }}")
-        source, runner = broken_consumer("one-thread", {"runner.cpp": [(
-            "hits::two_hits<hits::Locked>}", one_thread)]})
-        code, output = run_verify(runner, Path(ARGS.work) / "one-thread" / "report")
-        self.assertEqual(code, 1, output)
+        source, reports, output = self.verify_broken("one-thread", {"runner.cpp": [(
+            "hits::two_hits<hits::Locked>}", one_thread)]}, code=1)
         lock = line_of(source / "hit_counter.hpp", "const typename Locking::template Guard")
         self.assertRegex(output, rf"NOT PROVEN   locked \(mutation\): fix not shown necessary: "
                                  rf"lock hits\.mutex at hit_counter\.hpp:{lock} ")
-        report = json.loads((Path(ARGS.work) / "one-thread" / "report" /
-                             "verify.json").read_text())
+        report = json.loads((reports / "verify.json").read_text())
         self.assertEqual(report["mutation"]["gate"], ["hits/locked"])
         self.assertGreater(len(report["mutation"]["not_shown_necessary"]), 0)
         # The same verdict from the saved results (run.json keeps the runner's gate and scope).
         again = Path(ARGS.work) / "one-thread" / "again"
-        proc = subprocess.run([sys.executable, str(VERIFY), "--from-results",
-                               str(Path(ARGS.work) / "one-thread" / "report"),
+        proc = subprocess.run([sys.executable, str(VERIFY), "--from-results", str(reports),
                                "--report-dir", str(again)], capture_output=True, text=True,
                               check=False, timeout=600)
         self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
@@ -204,27 +218,23 @@ class GateTest(unittest.TestCase):
             (again / "verify.json").read_text())["variants"]])
 
 
-class ControlNotCaughtTest(unittest.TestCase):
+class ControlNotCaughtTest(BrokenConsumerTest):
     def test_a_negative_control_that_holds_the_lock_is_not_caught(self) -> None:
-        _, runner = broken_consumer("control-locked", {"hit_counter.hpp": [(
-            "using Guard = doublecheck::NoLock<Mutex>;",
-            "using Guard = doublecheck::ScopedLock<Mutex>;  // the bug fixed in the control")]})
-        code, output = run_verify(runner, Path(ARGS.work) / "control-locked" / "report")
-        self.assertEqual(code, 2, output)
+        _, _, output = self.verify_broken("control-locked", guard_swapped(
+            "NoLock", "ScopedLock", "the bug fixed in the control"), code=2)
         self.assertIn("NOT VERIFIED: a checker failed to catch a known bug", output)
         self.assertRegex(output, r"NOT CAUGHT   unlocked \(model\): model hits/unlocked/2 did "
                                  r"not catch it")
 
 
-class NoControlTest(unittest.TestCase):
+class NoControlTest(BrokenConsumerTest):
     def test_a_runner_with_no_negative_control_proves_nothing(self) -> None:
         runner_cpp = (CONSUMER / "runner.cpp").read_text()
         control = re.search(r'  registry\.add\(\{"hits/unlocked/2".*?\}\);\n', runner_cpp,
                             re.DOTALL)
         assert control, "runner.cpp registers no hits/unlocked/2: update this test"
-        _, runner = broken_consumer("no-control", {"runner.cpp": [(control.group(0), "")]})
-        code, output = run_verify(runner, Path(ARGS.work) / "no-control" / "report")
-        self.assertEqual(code, 2, output)
+        _, _, output = self.verify_broken(
+            "no-control", {"runner.cpp": [(control.group(0), "")]}, code=2)
         self.assertIn("NOT CAUGHT   model runner 'hits': registers no negative control", output)
 
 
