@@ -35,6 +35,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <ostream>
 #include <random>
 #include <string>
@@ -167,6 +168,53 @@ void BM_BareAppendWrite(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_BareAppendWrite)
+    ->Setup(setup_raw_file)
+    ->Teardown(teardown_raw_file)
+    ->Apply(at_comparison_thread_counts);
+
+// --- a slow device: one write() at a time, each 50 us longer (a network file system, a disk
+// written synchronously). Group commit's case: the bare write pays the device once per line, the
+// emitter once per batch of the lines that queued meanwhile. Not in the ratio table (the table is
+// the local-disk comparison); compare BM_EmitToolCall_SlowDevice with BM_BareWrite_SlowDevice.
+constexpr auto kSlowDeviceLatency = std::chrono::microseconds(50);
+std::mutex g_slow_device;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+std::ptrdiff_t slow_device_write(int fd, const char* data, std::size_t size) {
+  const std::lock_guard device(g_slow_device);  // the device takes one write at a time
+  std::this_thread::sleep_for(kSlowDeviceLatency);
+  return ::write(fd, data, size);
+}
+
+void setup_slow_device_emitter(const benchmark::State& /*state*/) {
+  g_run = new SharedRun;  // NOLINT(cppcoreguidelines-owning-memory)
+  g_run->dir = make_run_dir();
+  EmitterEnvironment env = quiet_environment();
+  env.write = slow_device_write;
+  g_run->emitter = std::make_unique<TelemetryEmitter>(true, g_run->dir, std::move(env));
+}
+
+void BM_EmitToolCall_SlowDevice(benchmark::State& state) {
+  TelemetryEmitter& emitter = *g_run->emitter;
+  for (auto _ : state) one_call(emitter);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EmitToolCall_SlowDevice)
+    ->Setup(setup_slow_device_emitter)
+    ->Teardown(teardown_file_emitter)
+    ->Apply(at_comparison_thread_counts);
+
+void BM_BareWrite_SlowDevice(benchmark::State& state) {
+  const std::string& line = preformatted_line();
+  for (auto _ : state) {
+    if (slow_device_write(g_raw_fd, line.data(), line.size()) !=
+        static_cast<std::ptrdiff_t>(line.size())) {
+      state.SkipWithError("short or failed write");
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BareWrite_SlowDevice)
     ->Setup(setup_raw_file)
     ->Teardown(teardown_raw_file)
     ->Apply(at_comparison_thread_counts);
