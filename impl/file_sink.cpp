@@ -139,15 +139,18 @@ void FileSink::write_line(std::string_view line, Time time) noexcept {
     return;
   }
   const std::uint64_t ticket = ++enqueued_;
+  // The next batch taken holds the whole queue, this line included.
+  const std::atomic<std::uint64_t>& done = batches_done_[(batches_taken_ + 1) % 2];
   while (completed_.load(std::memory_order_acquire) < ticket) {
     if (!writing_) {
       lead();
       continue;
     }
-    // Sleep until a writer completes a batch: ours, or the one before it (then we may lead).
-    const std::uint64_t seen = completed_.load(std::memory_order_acquire);
+    // Sleep until our batch is written. Its counter is the one of its parity, which the batch in
+    // flight (the one before ours) does not touch: a writer wakes its own batch's callers only.
+    const std::uint64_t seen = done.load(std::memory_order_acquire);
     queue_mutex_.unlock();
-    completed_.wait(seen, std::memory_order_acquire);
+    done.wait(seen, std::memory_order_acquire);
     queue_mutex_.lock();
   }
   queue_mutex_.unlock();
@@ -162,6 +165,7 @@ void FileSink::lead() {
     Batch batch = std::move(queue_);
     queue_ = std::move(spare_);  // empty, with the capacity of an earlier batch
     const std::uint64_t last = enqueued_;
+    std::atomic<std::uint64_t>& done = batches_done_[++batches_taken_ % 2];
     queue_mutex_.unlock();
     writer_.take();
     write_batch(batch.bytes, batch.lines);
@@ -171,7 +175,8 @@ void FileSink::lead() {
     spare_ = std::move(batch);
     writing_ = false;
     completed_.store(last, std::memory_order_release);
-    completed_.notify_all();
+    done.fetch_add(1, std::memory_order_release);
+    done.notify_all();
   }
 }
 

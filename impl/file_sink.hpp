@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -136,15 +137,18 @@ class FileSink final : public EventSink {
   const EmitterEnvironment::Write write_;
 
   // The queue: lines waiting for the writer. Tickets number the lines in queue order; every
-  // ticket up to completed_ was written or counted failed. completed_ is written under
-  // queue_mutex_ and waited on without it (a futex: C++20 atomic wait), so a writer wakes all of
-  // its batch's callers with one notify.
+  // ticket up to completed_ was written or counted failed. A caller whose line is queued sleeps
+  // (a futex: C++20 atomic wait) on the counter of its batch's parity, batches_done_[n % 2] for
+  // the n-th batch taken, which the writer bumps when that batch is written: one notify wakes the
+  // batch's callers and no one else (the callers queued meanwhile wait on the other counter).
   StdSync::Mutex queue_mutex_;
   Batch queue_ DC_GUARDED_BY(queue_mutex_);
   Batch spare_ DC_GUARDED_BY(queue_mutex_);  // the writer's last batch, kept for its capacity
   std::uint64_t enqueued_ DC_GUARDED_BY(queue_mutex_) = 0;
   bool writing_ DC_GUARDED_BY(queue_mutex_) = false;  // a thread is the writer
   std::atomic<std::uint64_t> completed_{0};
+  std::uint64_t batches_taken_ DC_GUARDED_BY(queue_mutex_) = 0;
+  std::array<std::atomic<std::uint64_t>, 2> batches_done_{};
 
   // The file: only the writer uses it.
   WriterRole writer_;
