@@ -20,6 +20,7 @@
 #include "impl/event_format.hpp"
 #include "impl/event_sink.hpp"
 #include "impl/file_sink.hpp"
+#include "impl/json_limits.hpp"
 #include "impl/metrics_locking.hpp"
 #include "seam/thread_annotations.hpp"
 
@@ -66,7 +67,8 @@ class BasicTelemetryEmitter {
 
   // Counts the call (P1) and writes a tool_call event; `error` and `metadata` are left out of the
   // event when empty. Throws std::invalid_argument for a negative duration or byte count, or
-  // metadata that is not a JSON object, before anything changes.
+  // metadata that is not a JSON object or nests deeper than kMaxJsonDepth (impl/json_limits.hpp),
+  // before anything changes.
   void emit_tool_call(std::string_view tool, std::string_view status, std::int64_t duration_ms,
                       std::int64_t bytes_in, std::int64_t bytes_out, std::string_view error = {},
                       const Json& metadata = Json()) {
@@ -95,10 +97,11 @@ class BasicTelemetryEmitter {
           format_server_stop(head, reason.empty() ? std::string_view("normal") : reason, metrics));
   }
 
+  // Writes a handshake event. Throws std::invalid_argument, before anything is written, for a
+  // negative duration or client_info that is not a JSON object or nests deeper than kMaxJsonDepth.
   void emit_handshake(std::int64_t duration_ms, bool success, const Json& client_info = Json()) {
     if (duration_ms < 0) throw std::invalid_argument("emit_handshake: duration_ms must be >= 0");
-    if (!client_info.is_null() && !client_info.is_object())
-      throw std::invalid_argument("emit_handshake: client_info must be a JSON object");
+    validate_object("emit_handshake", "client_info", client_info);
     if (!enabled_.load() || !sink_->wants_events()) return;
     const EventHeader head = header();
     write(head, format_handshake(head, duration_ms, success, client_info));
@@ -138,6 +141,8 @@ class BasicTelemetryEmitter {
 
   static std::string make_session_id(const EmitterEnvironment& env);
   static void validate(const ToolCall& call);
+  static void validate_object(std::string_view function, std::string_view argument,
+                              const Json& value);
 
   // RC-002: the five counters change together, under the metrics mutex.
   void record_call(const ToolCall& call) {
@@ -201,8 +206,24 @@ void BasicTelemetryEmitter<Sync, Locking>::validate(const ToolCall& call) {
   if (call.duration_ms < 0) throw std::invalid_argument("emit_tool_call: duration_ms must be >= 0");
   if (call.bytes_in < 0) throw std::invalid_argument("emit_tool_call: bytes_in must be >= 0");
   if (call.bytes_out < 0) throw std::invalid_argument("emit_tool_call: bytes_out must be >= 0");
-  if (!call.metadata->is_null() && !call.metadata->is_object())
-    throw std::invalid_argument("emit_tool_call: metadata must be a JSON object");
+  validate_object("emit_tool_call", "metadata", *call.metadata);
+}
+
+// A caller's JSON argument: null or an object, at most kMaxJsonDepth levels deep (deeper would
+// overflow the stack in the serializer, impl/json_limits.hpp).
+template <class Sync, class Locking>
+void BasicTelemetryEmitter<Sync, Locking>::validate_object(std::string_view function,
+                                                           std::string_view argument,
+                                                           const Json& value) {
+  const auto refuse = [&](std::string_view why) {
+    std::string message(function);
+    message.append(": ").append(argument).append(" ").append(why);
+    throw std::invalid_argument(message);
+  };
+  if (!value.is_null() && !value.is_object()) refuse("must be a JSON object");
+  if (nests_deeper_than(value, kMaxJsonDepth))
+    refuse("nests deeper than " + std::to_string(kMaxJsonDepth) +
+           " levels of arrays and objects (kMaxJsonDepth)");
 }
 
 }  // namespace doublecheck
