@@ -5,6 +5,13 @@
 // The RC-002 fix is the metrics mutex: every update of the five counters and every copy of them is
 // made under it (see record_call() and snapshot()). Everything else here is I/O and formatting
 // (impl/event_format.hpp) that shares no mutable state between threads.
+//
+// Bounded input (README.md, "The emitter's input"): caller JSON nested deeper than
+// kMaxJsonDepth is refused, and a call that would overflow any of the five totals is refused with
+// std::overflow_error, all five left as they were. Refused rather than saturated: a saturated
+// total is a wrong number that looks like a measurement, while a refused call leaves every total
+// the exact sum of the calls it counted (P1), and the caller learns of it the way it learns of a
+// negative duration.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +29,7 @@
 #include "impl/file_sink.hpp"
 #include "impl/json_limits.hpp"
 #include "impl/metrics_locking.hpp"
+#include "seam/source_loc.hpp"
 #include "seam/thread_annotations.hpp"
 
 namespace doublecheck {
@@ -34,6 +42,10 @@ struct SessionSummary {
   std::uint64_t write_errors = 0;  // events whose write failed
   std::uint64_t events_lost = 0;   // events in no file: failed, or written to a deleted file
 };
+
+// `total` + `delta`, or std::overflow_error naming `metric` (and both numbers) when the sum does
+// not fit an int64_t: record_call()'s check, before any counter changes.
+std::int64_t total_after(std::int64_t total, std::int64_t delta, std::string_view metric);
 
 // The original's JSON for a summary: {session_id, metrics, telemetry_file, enabled, write_errors},
 // and doublecheck's events_lost.
@@ -68,7 +80,8 @@ class BasicTelemetryEmitter {
   // Counts the call (P1) and writes a tool_call event; `error` and `metadata` are left out of the
   // event when empty. Throws std::invalid_argument for a negative duration or byte count, or
   // metadata that is not a JSON object or nests deeper than kMaxJsonDepth (impl/json_limits.hpp),
-  // before anything changes.
+  // and std::overflow_error when a total would pass INT64_MAX (record_call()), before anything
+  // changes: the call is then neither counted nor written.
   void emit_tool_call(std::string_view tool, std::string_view status, std::int64_t duration_ms,
                       std::int64_t bytes_in, std::int64_t bytes_out, std::string_view error = {},
                       const Json& metadata = Json()) {
@@ -144,14 +157,33 @@ class BasicTelemetryEmitter {
   static void validate_object(std::string_view function, std::string_view argument,
                               const Json& value);
 
-  // RC-002: the five counters change together, under the metrics mutex.
+  // RC-002: the five counters change together, under the metrics mutex. Every new total is
+  // computed, and checked, before any is stored: a call that would overflow one of them throws
+  // std::overflow_error and changes none. The check and the stores are one critical section;
+  // checked under an earlier hold of the lock, the headroom could be taken by another call before
+  // the stores.
   void record_call(const ToolCall& call) {
     const typename Locking::template UpdateGuard<Mutex> guard(metrics_mutex_);
-    tool_calls_.add(1);
-    total_bytes_in_.add(call.bytes_in);
-    total_bytes_out_.add(call.bytes_out);
-    total_duration_ms_.add(call.duration_ms);
-    if (call.status == "error") errors_.add(1);
+    const bool error = call.status == "error";
+    const std::int64_t tool_calls = checked_total(tool_calls_, 1, "tool_calls");
+    const std::int64_t bytes_in = checked_total(total_bytes_in_, call.bytes_in, "total_bytes_in");
+    const std::int64_t bytes_out =
+        checked_total(total_bytes_out_, call.bytes_out, "total_bytes_out");
+    const std::int64_t duration_ms =
+        checked_total(total_duration_ms_, call.duration_ms, "total_duration_ms");
+    const std::int64_t errors = error ? checked_total(errors_, 1, "errors") : 0;
+    tool_calls_.store(tool_calls);
+    total_bytes_in_.store(bytes_in);
+    total_bytes_out_.store(bytes_out);
+    total_duration_ms_.store(duration_ms);
+    if (error) errors_.store(errors);
+  }
+
+  // The counter's value plus `delta` (total_after), read at the caller's line `loc`, so the
+  // explorer's reports and mutation sites name record_call()'s line for each counter.
+  static std::int64_t checked_total(const Shared<std::int64_t>& counter, std::int64_t delta,
+                                    std::string_view metric, SourceLoc loc = SourceLoc::current()) {
+    return total_after(counter.load(loc), delta, metric);
   }
 
   // RC-002: the five counters are copied together, under the same mutex.

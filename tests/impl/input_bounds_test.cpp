@@ -1,10 +1,13 @@
 // The bounds on the emitter's input (issue 14): JSON nested deeper than kMaxJsonDepth is refused
-// before anything changes, and no depth crashes the process.
+// before anything changes, and no depth crashes the process; a call that would overflow a total is
+// refused before anything changes, and no total overflows.
 #include <gtest/gtest.h>
 #include <pthread.h>
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -221,6 +224,83 @@ TEST(JsonDepth, AFiftyThousandDeepValueIsMeasuredAndDestroyedWithoutRecursion) {
       value = Json();
     });
   }
+}
+
+// ---- totals -------------------------------------------------------------------------------------
+
+constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+
+// The three totals a single call can push to INT64_MAX. tool_calls and errors grow by one per
+// call: reaching INT64_MAX would take 2^63 calls, so the emitter's check on them is only reached
+// through total_after (tested below on their names), not through a test of the whole emitter.
+struct Total {
+  const char* name;
+  std::int64_t Metrics::*field;
+  std::int64_t duration_ms, bytes_in, bytes_out;  // a call putting `amount` into this total only
+};
+
+std::array<Total, 3> totals_of(std::int64_t amount) {
+  return {{{"total_duration_ms", &Metrics::total_duration_ms, amount, 0, 0},
+           {"total_bytes_in", &Metrics::total_bytes_in, 0, amount, 0},
+           {"total_bytes_out", &Metrics::total_bytes_out, 0, 0, amount}}};
+}
+
+void emit_into(TelemetryEmitter& emitter, const Total& total, const char* status = "ok") {
+  emitter.emit_tool_call("tool", status, total.duration_ms, total.bytes_in, total.bytes_out);
+}
+
+TEST(EmitterTotals, ATotalMayReachExactlyInt64Max) {
+  const auto most = totals_of(kMax - 1);
+  const auto one = totals_of(1);
+  for (std::size_t i = 0; i < most.size(); ++i) {
+    SCOPED_TRACE(most[i].name);
+    const TempDir dir;
+    TelemetryEmitter emitter(true, dir.path());
+    emit_into(emitter, most[i]);
+    ASSERT_NO_THROW(emit_into(emitter, one[i]));
+    EXPECT_EQ(emitter.get_session_summary().metrics.*most[i].field, kMax);
+    EXPECT_EQ(read_lines(only_file_in(dir.path())).size(), 2U);
+  }
+}
+
+// The issue's case: two calls of INT64_MAX. The second is refused with std::overflow_error naming
+// the total; all five metrics and the file stay as the first call left them. (The old code added
+// anyway: signed overflow, UB that UBSan aborts on in the asan preset, and a total of -2.)
+TEST(EmitterTotals, ACallThatWouldOverflowAnyTotalIsRefusedBeforeAnyChange) {
+  for (const Total& total : totals_of(kMax)) {
+    SCOPED_TRACE(total.name);
+    const TempDir dir;
+    TelemetryEmitter emitter(true, dir.path());
+    emit_into(emitter, total, "error");
+    const Metrics before = emitter.get_session_summary().metrics;
+    ASSERT_EQ(before.*total.field, kMax);
+    try {
+      // Every total but this one has room: an error call that would count in all five.
+      emit_into(emitter, total, "error");
+      ADD_FAILURE() << "the second INT64_MAX was counted";
+    } catch (const std::overflow_error& error) {
+      EXPECT_NE(std::string(error.what()).find(total.name), std::string::npos) << error.what();
+    }
+    EXPECT_EQ(emitter.get_session_summary().metrics, before) << "a refused call changed a metric";
+    EXPECT_EQ(read_lines(only_file_in(dir.path())).size(), 1U) << "a refused call wrote an event";
+    emitter.emit_tool_call("after", "ok", 0, 0, 0);
+    EXPECT_EQ(emitter.get_session_summary().metrics.tool_calls, 2) << "the emitter is still usable";
+  }
+}
+
+TEST(EmitterTotals, TotalAfterRefusesEverySumPastInt64MaxNamingTheMetric) {
+  EXPECT_EQ(total_after(kMax - 1, 1, "tool_calls"), kMax);
+  EXPECT_EQ(total_after(kMax, 0, "errors"), kMax);
+  for (const char* metric : {"tool_calls", "errors", "total_duration_ms"}) {
+    try {
+      (void)total_after(kMax, 1, metric);
+      ADD_FAILURE() << metric << ": INT64_MAX + 1 was not refused";
+    } catch (const std::overflow_error& error) {
+      EXPECT_NE(std::string(error.what()).find(metric), std::string::npos) << error.what();
+    }
+  }
+  EXPECT_THROW((void)total_after(kMax / 2 + 1, kMax / 2 + 1, "total_bytes_in"),
+               std::overflow_error);
 }
 
 }  // namespace
