@@ -1,6 +1,24 @@
 #include "impl/telemetry_emitter.hpp"
 
+#include <stdexcept>
+#include <string>
+
 namespace doublecheck {
+
+std::int64_t total_after(std::int64_t total, std::int64_t delta, std::string_view metric) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(total, delta, &sum)) {
+    std::string message = "emit_tool_call: ";
+    message.append(metric)
+        .append(" would overflow (")
+        .append(std::to_string(total))
+        .append(" + ")
+        .append(std::to_string(delta))
+        .append("); the call is not counted");
+    throw std::overflow_error(message);
+  }
+  return sum;
+}
 
 Json to_json(const Metrics& metrics) {
   Json out;

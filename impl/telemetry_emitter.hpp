@@ -5,6 +5,13 @@
 // The RC-002 fix is the metrics mutex: every update of the five counters and every copy of them is
 // made under it (see record_call() and snapshot()). Everything else here is I/O and formatting
 // (impl/event_format.hpp) that shares no mutable state between threads.
+//
+// Bounded input (README.md, "The emitter's input"): caller JSON nested deeper than
+// kMaxJsonDepth is refused, and a call that would overflow any of the five totals is refused with
+// std::overflow_error, all five left as they were. Refused rather than saturated: a saturated
+// total is a wrong number that looks like a measurement, while a refused call leaves every total
+// the exact sum of the calls it counted (P1), and the caller learns of it the way it learns of a
+// negative duration.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +27,9 @@
 #include "impl/event_format.hpp"
 #include "impl/event_sink.hpp"
 #include "impl/file_sink.hpp"
+#include "impl/json_limits.hpp"
 #include "impl/metrics_locking.hpp"
+#include "seam/source_loc.hpp"
 #include "seam/thread_annotations.hpp"
 
 namespace doublecheck {
@@ -33,6 +42,10 @@ struct SessionSummary {
   std::uint64_t write_errors = 0;  // events whose write failed
   std::uint64_t events_lost = 0;   // events in no file: failed, or written to a deleted file
 };
+
+// `total` + `delta`, or std::overflow_error naming `metric` (and both numbers) when the sum does
+// not fit an int64_t: record_call()'s check, before any counter changes.
+std::int64_t total_after(std::int64_t total, std::int64_t delta, std::string_view metric);
 
 // The original's JSON for a summary: {session_id, metrics, telemetry_file, enabled, write_errors},
 // and doublecheck's events_lost.
@@ -66,7 +79,9 @@ class BasicTelemetryEmitter {
 
   // Counts the call (P1) and writes a tool_call event; `error` and `metadata` are left out of the
   // event when empty. Throws std::invalid_argument for a negative duration or byte count, or
-  // metadata that is not a JSON object, before anything changes.
+  // metadata that is not a JSON object or nests deeper than kMaxJsonDepth (impl/json_limits.hpp),
+  // and std::overflow_error when a total would pass INT64_MAX (record_call()), before anything
+  // changes: the call is then neither counted nor written.
   void emit_tool_call(std::string_view tool, std::string_view status, std::int64_t duration_ms,
                       std::int64_t bytes_in, std::int64_t bytes_out, std::string_view error = {},
                       const Json& metadata = Json()) {
@@ -95,10 +110,11 @@ class BasicTelemetryEmitter {
           format_server_stop(head, reason.empty() ? std::string_view("normal") : reason, metrics));
   }
 
+  // Writes a handshake event. Throws std::invalid_argument, before anything is written, for a
+  // negative duration or client_info that is not a JSON object or nests deeper than kMaxJsonDepth.
   void emit_handshake(std::int64_t duration_ms, bool success, const Json& client_info = Json()) {
     if (duration_ms < 0) throw std::invalid_argument("emit_handshake: duration_ms must be >= 0");
-    if (!client_info.is_null() && !client_info.is_object())
-      throw std::invalid_argument("emit_handshake: client_info must be a JSON object");
+    validate_object("emit_handshake", "client_info", client_info);
     if (!enabled_.load() || !sink_->wants_events()) return;
     const EventHeader head = header();
     write(head, format_handshake(head, duration_ms, success, client_info));
@@ -138,15 +154,36 @@ class BasicTelemetryEmitter {
 
   static std::string make_session_id(const EmitterEnvironment& env);
   static void validate(const ToolCall& call);
+  static void validate_object(std::string_view function, std::string_view argument,
+                              const Json& value);
 
-  // RC-002: the five counters change together, under the metrics mutex.
+  // RC-002: the five counters change together, under the metrics mutex. Every new total is
+  // computed, and checked, before any is stored: a call that would overflow one of them throws
+  // std::overflow_error and changes none. The check and the stores are one critical section;
+  // checked under an earlier hold of the lock, the headroom could be taken by another call before
+  // the stores.
   void record_call(const ToolCall& call) {
     const typename Locking::template UpdateGuard<Mutex> guard(metrics_mutex_);
-    tool_calls_.add(1);
-    total_bytes_in_.add(call.bytes_in);
-    total_bytes_out_.add(call.bytes_out);
-    total_duration_ms_.add(call.duration_ms);
-    if (call.status == "error") errors_.add(1);
+    const bool error = call.status == "error";
+    const std::int64_t tool_calls = checked_total(tool_calls_, 1, "tool_calls");
+    const std::int64_t bytes_in = checked_total(total_bytes_in_, call.bytes_in, "total_bytes_in");
+    const std::int64_t bytes_out =
+        checked_total(total_bytes_out_, call.bytes_out, "total_bytes_out");
+    const std::int64_t duration_ms =
+        checked_total(total_duration_ms_, call.duration_ms, "total_duration_ms");
+    const std::int64_t errors = error ? checked_total(errors_, 1, "errors") : 0;
+    tool_calls_.store(tool_calls);
+    total_bytes_in_.store(bytes_in);
+    total_bytes_out_.store(bytes_out);
+    total_duration_ms_.store(duration_ms);
+    if (error) errors_.store(errors);
+  }
+
+  // The counter's value plus `delta` (total_after), read at the caller's line `loc`, so the
+  // explorer's reports and mutation sites name record_call()'s line for each counter.
+  static std::int64_t checked_total(const Shared<std::int64_t>& counter, std::int64_t delta,
+                                    std::string_view metric, SourceLoc loc = SourceLoc::current()) {
+    return total_after(counter.load(loc), delta, metric);
   }
 
   // RC-002: the five counters are copied together, under the same mutex.
@@ -201,8 +238,24 @@ void BasicTelemetryEmitter<Sync, Locking>::validate(const ToolCall& call) {
   if (call.duration_ms < 0) throw std::invalid_argument("emit_tool_call: duration_ms must be >= 0");
   if (call.bytes_in < 0) throw std::invalid_argument("emit_tool_call: bytes_in must be >= 0");
   if (call.bytes_out < 0) throw std::invalid_argument("emit_tool_call: bytes_out must be >= 0");
-  if (!call.metadata->is_null() && !call.metadata->is_object())
-    throw std::invalid_argument("emit_tool_call: metadata must be a JSON object");
+  validate_object("emit_tool_call", "metadata", *call.metadata);
+}
+
+// A caller's JSON argument: null or an object, at most kMaxJsonDepth levels deep (deeper would
+// overflow the stack in the serializer, impl/json_limits.hpp).
+template <class Sync, class Locking>
+void BasicTelemetryEmitter<Sync, Locking>::validate_object(std::string_view function,
+                                                           std::string_view argument,
+                                                           const Json& value) {
+  const auto refuse = [&](std::string_view why) {
+    std::string message(function);
+    message.append(": ").append(argument).append(" ").append(why);
+    throw std::invalid_argument(message);
+  };
+  if (!value.is_null() && !value.is_object()) refuse("must be a JSON object");
+  if (nests_deeper_than(value, kMaxJsonDepth))
+    refuse("nests deeper than " + std::to_string(kMaxJsonDepth) +
+           " levels of arrays and objects (kMaxJsonDepth)");
 }
 
 }  // namespace doublecheck

@@ -86,6 +86,15 @@ class DocsTest(unittest.TestCase):
                     missing.append(f"{doc}: {relative}")
         self.assertEqual(missing, [], "paths the documentation names that are not in the tree")
 
+    def test_the_readme_states_the_json_depth_limit_of_the_code(self):
+        """The limit is written once, in impl/json_limits.hpp; README.md quotes it by name."""
+        code = re.search(r"constexpr std::size_t kMaxJsonDepth = (\d+);",
+                         (ROOT / "impl" / "json_limits.hpp").read_text())
+        self.assertIsNotNone(code, "impl/json_limits.hpp defines no kMaxJsonDepth")
+        stated = re.findall(r"(\d+) levels \(`kMaxJsonDepth`", (ROOT / "README.md").read_text())
+        self.assertEqual(stated, [code.group(1)],
+                         "README.md should state the limit once as '<N> levels (`kMaxJsonDepth`'")
+
     def test_the_checks_can_fail(self):
         """The table check sees a changed title, and the path pattern sees a moved file."""
         rows = matrix_rows()

@@ -58,10 +58,11 @@ SCRATCH: Path | None = None
 
 
 def rc002_racing_line() -> str:
-    """impl/telemetry_emitter.hpp:<the line of `tool_calls_.add(1)`>, found in the source now."""
+    """impl/telemetry_emitter.hpp:<the line of `tool_calls_.store(`>, found in the source now: the
+    pre-fix RC-002 model's race ends at record_call()'s unlocked store of the counter."""
     lines = (ROOT / "impl" / "telemetry_emitter.hpp").read_text().splitlines()
-    numbers = [i for i, text in enumerate(lines, 1) if "tool_calls_.add(1)" in text]
-    assert numbers, "impl/telemetry_emitter.hpp has no `tool_calls_.add(1)`"
+    numbers = [i for i, text in enumerate(lines, 1) if "tool_calls_.store(" in text]
+    assert numbers, "impl/telemetry_emitter.hpp has no `tool_calls_.store(`"
     return f"impl/telemetry_emitter.hpp:{numbers[0]}"
 
 
@@ -102,9 +103,9 @@ COUNTERS = ("tool_calls", "total_bytes_in", "total_bytes_out", "total_duration_m
 def fix_mutants() -> list[tuple[str, str]]:
     """Every mutant of the fixed emitter's fix, as (site, weakening), found in the source now: per
     lock site of fix_sites() the no-lock, a split before each access of its section but the first,
-    and an exclude of each access. The sections' accesses: the five counters in record_call() (add)
-    and in snapshot() (read), and global.instance in MutexInit's init() (read, write) and get()
-    (read)."""
+    and an exclude of each access. The sections' accesses: the five counters in record_call() (each
+    read for the overflow check, then each written) and in snapshot() (read), and global.instance
+    in MutexInit's init() (read, write) and get() (read)."""
     def lines_of(file: str) -> list[str]:
         return (ROOT / "impl" / file).read_text().splitlines()
 
@@ -116,7 +117,8 @@ def fix_mutants() -> list[tuple[str, str]]:
     update, copy, init_site, get_site = (int(site.rsplit(":", 1)[1]) for site in fix_sites())
     sections = [  # (lock line, file, [(what, object, line)])
         (update, "impl/telemetry_emitter.hpp",
-         [("add", f"metrics.{c}", after(emitter, update, f"{c}_.add(")) for c in COUNTERS]),
+         [("read", f"metrics.{c}", after(emitter, update, f"checked_total({c}_,")) for c in COUNTERS]
+         + [("write", f"metrics.{c}", after(emitter, update, f"{c}_.store(")) for c in COUNTERS]),
         (copy, "impl/telemetry_emitter.hpp",
          [("read", f"metrics.{c}", after(emitter, copy, f"{c}_.load()")) for c in COUNTERS]),
         (init_site, "impl/global_telemetry.hpp",
@@ -587,7 +589,7 @@ class HtmlTest(unittest.TestCase):
                            "the page's script did not run (no swimlane counted)")
         racing = " ".join(dom.racing_text.get("increment/prefix_rc002/2x1", []))
         self.assertIn(rc002_racing_line(), racing)
-        self.assertIn("tool_calls_.add(1);", racing)  # the source line itself
+        self.assertIn("tool_calls_.store(tool_calls);", racing)  # the source line itself
         self.assertIn("metrics.tool_calls", racing)
 
     def test_rendered_dom_shows_the_mutants_table_with_every_mutant_of_the_fix(self) -> None:
@@ -612,8 +614,9 @@ class HtmlTest(unittest.TestCase):
                                key=len)
                 seen.add((row["attrs"]["data-site"], expected))
                 if expected != "lock/unlock -> no-op":
-                    # A split or exclude shows the source line of the access it cuts at.
-                    self.assertIn("_.", weakening[len(expected):])
+                    # A split or exclude shows the source line of the access it cuts at: a
+                    # member used there (`instance_.load()`) or handed on (`checked_total(x_,`).
+                    self.assertRegex(weakening[len(expected):], r"[a-z]_[.,]")
                 self.assertRegex(killed_by, r"^\S+/fixed/\S+(data race|assertion failed) at ")
                 # The killing counterexample's location, with its source line.
                 self.assertRegex(where, r"^(impl|model)/[a-z_/]+\.(hpp|cpp):\d+\S")
