@@ -261,7 +261,8 @@ class LineBuilder {
     if (skip_plain(text, 0) == text.size()) {
       char* const at = room(text.size() + 2);
       at[0] = '"';
-      std::memcpy(at + 1, text.data(), text.size());
+      // An empty view may have a null data(): memcpy of it is undefined even for 0 bytes.
+      if (!text.empty()) std::memcpy(at + 1, text.data(), text.size());
       at[text.size() + 1] = '"';
       used_ += text.size() + 2;
       return;

@@ -126,6 +126,22 @@ TEST(ToolCallEvent, CarriesTheCallsFieldsAndCountsOnlyStatusErrorAsAnError) {
   EXPECT_EQ(emitter.get_session_summary().metrics, (Metrics{3, 41, 61, 13, 1}));
 }
 
+// std::string_view() has a null data(): written as "" (the asan preset's UBSan fails a formatter
+// that hands the null to memcpy, as one once did).
+TEST(ToolCallEvent, NullEmptyViewsAreWrittenAsEmptyStrings) {
+  const TempDir dir;
+  TelemetryEmitter emitter(true, dir.path());
+  emitter.emit_tool_call(std::string_view(), std::string_view(), 1, 2, 3, std::string_view());
+  emitter.emit_server_start(std::string_view(), std::string_view());
+
+  const auto events = read_events(only_file_in(dir.path()));
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_EQ(events[0].at("tool"), "");
+  EXPECT_EQ(events[0].at("status"), "");
+  EXPECT_FALSE(events[0].contains("error"));
+  EXPECT_EQ(events[1].at("version"), "");
+}
+
 TEST(HandshakeEvent, LeavesOutEmptyClientInfo) {
   const TempDir dir;
   TelemetryEmitter emitter(true, dir.path());
