@@ -157,16 +157,20 @@ void teardown_raw_file(const benchmark::State& /*state*/) {
   std::filesystem::remove_all(g_raw_dir, ignored);
 }
 
-void BM_BareAppendWrite(benchmark::State& state) {
+// The preformatted line written by `write` (::write, or a slow device's) once per iteration.
+template <class Write>
+void bare_write_loop(benchmark::State& state, Write write) {
   const std::string& line = preformatted_line();
   for (auto _ : state) {
-    if (::write(g_raw_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    if (write(g_raw_fd, line.data(), line.size()) != static_cast<std::ptrdiff_t>(line.size())) {
       state.SkipWithError("short or failed write");
       break;
     }
   }
   state.SetItemsProcessed(state.iterations());
 }
+
+void BM_BareAppendWrite(benchmark::State& state) { bare_write_loop(state, ::write); }
 BENCHMARK(BM_BareAppendWrite)
     ->Setup(setup_raw_file)
     ->Teardown(teardown_raw_file)
@@ -193,27 +197,13 @@ void setup_slow_device_emitter(const benchmark::State& /*state*/) {
   g_run->emitter = std::make_unique<TelemetryEmitter>(true, g_run->dir, std::move(env));
 }
 
-void BM_EmitToolCall_SlowDevice(benchmark::State& state) {
-  TelemetryEmitter& emitter = *g_run->emitter;
-  for (auto _ : state) one_call(emitter);
-  state.SetItemsProcessed(state.iterations());
-}
-BENCHMARK(BM_EmitToolCall_SlowDevice)
+BENCHMARK(BM_EmitToolCall_File)
+    ->Name("BM_EmitToolCall_SlowDevice")
     ->Setup(setup_slow_device_emitter)
     ->Teardown(teardown_file_emitter)
     ->Apply(at_comparison_thread_counts);
 
-void BM_BareWrite_SlowDevice(benchmark::State& state) {
-  const std::string& line = preformatted_line();
-  for (auto _ : state) {
-    if (slow_device_write(g_raw_fd, line.data(), line.size()) !=
-        static_cast<std::ptrdiff_t>(line.size())) {
-      state.SkipWithError("short or failed write");
-      break;
-    }
-  }
-  state.SetItemsProcessed(state.iterations());
-}
+void BM_BareWrite_SlowDevice(benchmark::State& state) { bare_write_loop(state, slow_device_write); }
 BENCHMARK(BM_BareWrite_SlowDevice)
     ->Setup(setup_raw_file)
     ->Teardown(teardown_raw_file)
