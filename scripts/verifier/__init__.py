@@ -11,6 +11,8 @@ scripts/verify is its entry (cli.main). The modules, by concern:
                             verdict and its exit status
   mutation/                 fix necessity: the mutants (mutants) and the gate that counts them
   console, progress         what a person reads on the terminal
+  failures                  why a failed test failed, in its own words (GoogleTest's failure
+                            blocks, the checkers' FAIL lines), for the console and junit.xml
   reports/                  verify.json, junit.xml, verify.sarif, index.html
   paths, text, patterns,    small shared helpers: where the sources are, wording, what the tools
   tsan_tools, process       print, tsan/'s Python helpers, running a logged command

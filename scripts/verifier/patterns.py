@@ -21,6 +21,13 @@ RUNNER_LINE = re.compile(r"^(found|PASS|FAIL|NOTE|running|compiling): ")
 UNDETECTED = "the race went undetected"  # exited 0 with no report: the race did not happen
 WRONG_LINE = "does not name the expected line"  # a race, at another line
 
+# GoogleTest: a failed assertion's block starts at "tests/race/race_bodies.hpp:186: Failure" (or
+# "unknown file: Failure" for an exception) and runs to the next status line ("[  FAILED  ]",
+# "[       OK ]", "[ RUN      ]", ...), or to a ThreadSanitizer report's separator printed into it
+GTEST_FAILURE = re.compile(r"^\S.*: Failure$")
+GTEST_BLOCK_END = re.compile(r"^(\[ *[A-Z=-]+ *\]|={10,}$|WARNING: ThreadSanitizer: )")
+CHECKER_FAIL = "FAIL: "  # the project's checkers' failure lines (the negative-control runner's)
+
 # tsan/static_negative/check.cmake: the rejection at the expected line, and its failure when the
 # rejection is elsewhere
 STATIC_FOUND = re.compile(r"^found: (?P<file>\S+):(?P<line>\d+) \(.*?\): (?P<msg>.*)$", re.M)

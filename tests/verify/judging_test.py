@@ -3,10 +3,12 @@
 
 Small fabricated model runs and ctest records, fed to the judging functions themselves
 (scripts/verifier/judging, mutation, stages.junit, tsan/aslr.py), each test one way a verdict can
-go. The baseline (`verified()`) is the matrix of matrix/variants.json with every fix proven and
-every negative control caught; each test changes one thing and asserts the verdict, its exit
-status and the line that says why. (verify_reports_test.py runs the whole of scripts/verify on
-real explorer output; these need neither a build nor the explorer.)
+go; and a failed test's own words (scripts/verifier/failures: GoogleTest's failure blocks, the
+negative-control runner's FAIL lines, from fixtures/failing-*.out). The baseline (`verified()`) is
+the matrix of matrix/variants.json with every fix proven and every negative control caught; each
+test changes one thing and asserts the verdict, its exit status and the line that says why.
+(verify_reports_test.py runs the whole of scripts/verify on real explorer output; these need
+neither a build nor the explorer.)
 
   judging_test.py [unittest args]
 """
@@ -23,7 +25,7 @@ sys.dont_write_bytecode = True
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from verifier import matrix, paths  # noqa: E402
+from verifier import failures, matrix, paths  # noqa: E402
 from verifier.judging.models import evaluate_model  # noqa: E402
 from verifier.judging.variants import build_variants  # noqa: E402
 from verifier.judging.verdict import verdict_of  # noqa: E402
@@ -31,6 +33,7 @@ from verifier.mutation.gate import mutation_results  # noqa: E402
 from verifier.mutation.mutants import build_mutants  # noqa: E402
 from verifier.stages import junit  # noqa: E402
 from verifier.stages.explorer import add_runner_gate  # noqa: E402
+from verifier.stages.output import KEEP_OUTPUT_LINES, essential_output  # noqa: E402
 from verifier.tsan_tools import aslr  # noqa: E402
 
 FIXES = [v for v in matrix.variants() if v.role == "fix"]
@@ -39,6 +42,10 @@ RACE_TESTED_FIXES = [v for v in FIXES if v.race_suites]
 NEGATIVES = [v for v in matrix.variants() if v.role != "fix"]
 GATED = matrix.fixed_emitter().name
 CAUGHT = "found: impl/telemetry_emitter.hpp:138 (a line matching /x/) at frame #1\nPASS: caught\n"
+# A failed race test's and a failed negative control's output, as ctest's JUnit output holds them.
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FAILED_RACE = (FIXTURES / "failing-race-test.out").read_text()
+FAILED_CONTROL = (FIXTURES / "failing-negative-control.out").read_text()
 REJECTED = ("found: impl/telemetry_emitter.hpp:138 (a line matching /x/): reading variable "
             "'tool_calls_' requires holding mutex 'metrics_mutex_'\n")
 
@@ -421,6 +428,76 @@ class CtestJunitTest(unittest.TestCase):
 
     def test_no_file_is_no_result(self) -> None:
         self.assertEqual(junit.read_cases(Path("/nonexistent/results.xml")), {})
+
+
+class FailureTextTest(unittest.TestCase):
+    """A failed test says why in its own words: its problem carries the first assertion, its
+    entry the failure text; a passing test says nothing, and a flood of failures is cut short."""
+
+    FIX = RACE_TESTED_FIXES[0]
+    NEGATIVE = next(v for v in NEGATIVES if v.expected_tsan)
+    ASSERTION = ("race_bodies.hpp:186: Failure: Expected equality of these values: m.tool_calls "
+                 "Which is: 49 kThreads Which is: 50 P1 lost call counts")
+    EXCEPTION = 'C++ exception with description "init_telemetry: cannot create'
+
+    def failed_race(self) -> tuple[dict[str, dict], dict]:
+        return self.failed("race", f"{self.FIX.race_suites[0]}.Works", FAILED_RACE)
+
+    def failed_control(self) -> tuple[dict[str, dict], dict]:
+        return self.failed("tsan-negative", f"TsanCatches{self.NEGATIVE.name}.Works",
+                           FAILED_CONTROL)
+
+    @staticmethod
+    def failed(label: str, name: str, output: str) -> tuple[dict[str, dict], dict]:
+        model_runs, ctest = verified()
+        test_named(ctest, label, name).update(passed=False, status="***Failed", output=output)
+        return judge(model_runs, ctest)
+
+    def test_a_failed_race_tests_assertion_is_its_problem_and_its_failure_text(self) -> None:
+        rows, verdict = self.failed_race()
+        self.assertEqual(verdict["exit_code"], 1)
+        tsan = rows[self.FIX.name]["tsan"]
+        self.assertIn(self.ASSERTION, tsan["problems"][0])
+        failed = [t for t in tsan["tests"] if "failure" in t]
+        self.assertEqual(len(failed), 1)
+        self.assertIn("Expected equality of these values:\n  m.tool_calls\n    Which is: 49",
+                      failed[0]["failure"])
+        self.assertIn("P1 lost error counts", failed[0]["failure"])
+        self.assertNotIn("[  FAILED  ]", failed[0]["failure"])
+
+    def test_a_failed_negative_controls_fail_line_and_assertion_are_its_failure_text(self):
+        rows, verdict = self.failed_control()
+        self.assertEqual(verdict["exit_code"], 2)
+        tsan = rows[self.NEGATIVE.name]["tsan"]
+        self.assertIn("exited with status 1 without a ThreadSanitizer report",
+                      tsan["problems"][0])
+        failure = next(t["failure"] for t in tsan["tests"] if "failure" in t)
+        self.assertIn(self.EXCEPTION, failure)
+        self.assertRegex(failure, r"(?m)^FAIL: dc_race_negative_controls .* exited with status 1")
+
+    def test_passing_tests_carry_no_failure_text(self) -> None:
+        rows, _ = judge(*verified())
+        self.assertFalse(any("failure" in t for row in rows.values()
+                             for t in (row["tsan"].get("tests") or [])))
+        self.assertEqual(failures.failure_lines(CAUGHT), [])
+
+    def test_a_flood_of_failures_is_cut_short(self) -> None:
+        block = FAILED_RACE.split("[ RUN      ] RC002MetricsLock.ConcurrentErrorIncrements\n")[1]
+        flood = "\n".join(["x" * 1000 + ": Failure", "y" * 1000] + [block] * 300)
+        lines = failures.failure_lines(flood)
+        self.assertEqual(len(lines), failures.MAX_LINES + 1)
+        self.assertRegex(lines[-1], r"^\.\.\. \(\d+ more lines of failures omitted\)$")
+        self.assertTrue(all(len(line) <= failures.MAX_LINE_CHARS + 4 for line in lines))
+        self.assertLessEqual(len(failures.failure_summary(flood)), failures.SUMMARY_CHARS)
+
+    def test_the_kept_output_keeps_the_failures(self) -> None:
+        # Past the lines kept of a long output ...
+        kept = essential_output("noise\n" * (KEEP_OUTPUT_LINES * 2) + FAILED_RACE)
+        self.assertIn("P1 lost error counts", kept)
+        self.assertLess(len(kept.splitlines()), KEEP_OUTPUT_LINES + 40)
+        # ... and beside a ThreadSanitizer report, of which only the accesses are kept.
+        report = "WARNING: ThreadSanitizer: data race (pid=1)\nSUMMARY: ThreadSanitizer: x\n"
+        self.assertIn("P1 lost call counts", essential_output(report + FAILED_RACE))
 
 
 class AslrTest(unittest.TestCase):

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..failures import failure_lines, failure_summary
 from ..paths import repo_relative
-from ..patterns import RUNNER_FOUND, TSAN_REPORT, WRONG_LINE
+from ..patterns import CHECKER_FAIL, RUNNER_FOUND, TSAN_REPORT, WRONG_LINE
 from ..text import plural
 from ..tsan_tools import tsan_report
 
@@ -50,27 +51,44 @@ def not_applicable_result() -> dict[str, Any]:
             "problems": [], "not_caught": [], "tests": []}
 
 
+def fix_problem(t: dict[str, Any], kind: str, loc: str) -> str:
+    """A race test's problem ('' when it passed clean in a TSan binary): a failed one says what
+    TSan reported and which assertion failed, in the assertion's own words."""
+    ok = bool(t.get("passed"))
+    if ok and kind:
+        return f"TSan test {t['name']} passed, but TSan reported {kind} at {loc}"
+    if ok and t.get("no_tsan_runtime"):
+        return f"TSan test {t['name']} passed in a binary with no TSan runtime"
+    if ok:
+        return ""
+    said = [f"TSan reported {kind} at {loc}"] if kind else []
+    assertion = failure_summary(t.get("output", ""))
+    said += [assertion] if assertion else []
+    return f"TSan test {t['name']} [{t.get('status')}]" + (f": {'; '.join(said)}" if said else "")
+
+
+def control_problem(t: dict[str, Any]) -> str:
+    """A negative control's problem ('' when caught), with its runner's first FAIL line."""
+    if t.get("passed"):
+        return ""
+    why = next((line[len(CHECKER_FAIL):] for line in t.get("output", "").splitlines()
+                if line.startswith(CHECKER_FAIL)), "")
+    return (f"TSan negative control {t['name']} NOT CAUGHT [{t.get('status')}]"
+            + (f": {why}" if why else ""))
+
+
 def judge_test(t: dict[str, Any], role: str) -> tuple[dict[str, Any], str]:
-    """A test's detail entry and its problem ('' when as expected)."""
+    """A test's detail entry and its problem ('' when as expected). A failed test's entry carries
+    its failure text (failures): why it failed, shown by the console and junit.xml."""
     kind, loc = first_tsan_location(t.get("output", ""))
     ok = bool(t.get("passed"))
-    problem = ""
-    if role == "fix":
-        if ok and kind:
-            problem = f"TSan test {t['name']} passed, but TSan reported {kind} at {loc}"
-        elif ok and t.get("no_tsan_runtime"):
-            problem = f"TSan test {t['name']} passed in a binary with no TSan runtime"
-        elif not ok:
-            problem = (f"TSan test {t['name']} [{t.get('status')}]"
-                       + (f": TSan reported {kind} at {loc}" if kind else ""))
-    elif not ok:
-        why = next((line[6:] for line in t.get("output", "").splitlines()
-                    if line.startswith("FAIL: ")), "")
-        problem = (f"TSan negative control {t['name']} NOT CAUGHT [{t.get('status')}]"
-                   + (f": {why}" if why else ""))
+    problem = fix_problem(t, kind, loc) if role == "fix" else control_problem(t)
     detail = {"name": t["name"], "ok": ok and not problem, "status": t.get("status"),
               "attempts": int(t.get("attempts") or 1), "seconds": t.get("seconds"),
               "kind": kind or None, "location": loc or None}
+    failure = "" if ok else "\n".join(failure_lines(t.get("output", "")))
+    if failure:
+        detail["failure"] = failure
     return detail, problem
 
 

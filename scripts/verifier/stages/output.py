@@ -1,11 +1,13 @@
 """What the reports keep of a test's output (the whole of it is in logs/): the first
-ThreadSanitizer report's racing accesses, the checkers' verdict lines and clang's errors; or, when
-there is no report, the beginning of the output."""
+ThreadSanitizer report's racing accesses, the checkers' verdict lines, GoogleTest's failure blocks
+and clang's errors; or, when there is no report, the beginning of the output and any failure block
+after it (the judging reads the failures from what is kept: failures)."""
 
 from __future__ import annotations
 
 import re
 
+from ..failures import failure_blocks
 from ..patterns import CLANG_DIAG, RUNNER_LINE, TSAN_REPORT
 from ..text import head
 
@@ -15,15 +17,21 @@ ACCESS_TITLE = re.compile(r"^(previous )?(atomic )?(read|write)\b", re.IGNORECAS
 
 
 def essential_output(output: str) -> str:
+    """What results/ctest-<label>.json keeps of a test's output (see above): enough to judge it
+    and to say why it failed, never the whole of a huge log."""
     lines = output.splitlines()
+    failing = {i for block in failure_blocks(lines) for i in block}
     start = next((i for i, line in enumerate(lines) if TSAN_REPORT.match(line)), None)
     if start is None:
-        return head(output, KEEP_OUTPUT_LINES)
+        late = [lines[i] for i in sorted(failing) if i >= KEEP_OUTPUT_LINES]
+        return head(output, KEEP_OUTPUT_LINES) + "".join(
+            "\n" + line for line in late[:KEEP_OUTPUT_LINES]) + ("\n" if late else "")
     end = next((i for i in range(start, len(lines)) if lines[i].startswith("SUMMARY: ")),
                len(lines) - 1)
     keep = report_accesses(lines[start:end + 1])
     keep += [line for i, line in enumerate(lines)
-             if (i < start or i > end) and (RUNNER_LINE.match(line) or CLANG_DIAG.match(line))]
+             if (i < start or i > end)
+             and (i in failing or RUNNER_LINE.match(line) or CLANG_DIAG.match(line))]
     return "\n".join(keep[:KEEP_OUTPUT_LINES]) + "\n"
 
 
