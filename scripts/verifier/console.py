@@ -1,19 +1,21 @@
 """What a person reads on the terminal after the stages: the verdict matrix as measured, the
-mutants table, and the last line (VERIFIED, or NOT VERIFIED with what failed, condensed)."""
+mutants table, why each failed test failed (its assertion's or checker's own words), and the last
+line (VERIFIED, or NOT VERIFIED with what failed, condensed)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from .judging.verdict import EXIT_VERIFIED
+from .judging.verdict import CHECKERS, EXIT_VERIFIED
 from .matrix import RUNNER
 from .mutation import NOT_SHOWN
-from .text import plural
+from .text import failed_test_lines, plural
 
 MUTANT_COLUMNS = ["variant", "site", "weakening", "verdict", "killed in", "executions",
                   "killed by / reason"]
 EXECUTIONS_COLUMN = 5  # right-aligned
+SHOWN_FAILURES = 8  # failed tests whose text the console shows; junit.xml and verify.json have all
 
 
 def print_matrix(variants: list[dict[str, Any]]) -> None:
@@ -118,7 +120,24 @@ def verified_line(verdict: dict[str, Any], variants: list[dict[str, Any]]) -> st
     return line
 
 
+def print_failures(variants: list[dict[str, Any]]) -> None:
+    """Why the failed tests failed, as they said it (GoogleTest's assertion, a checker's FAIL
+    line), for the first SHOWN_FAILURES of them: a status alone sends a person to the logs."""
+    failed = [(f"{v['name']} ({checker})", lines) for v in variants for checker in CHECKERS
+              for t in (v.get(checker) or {}).get("tests", []) if (lines := failed_test_lines(t))]
+    if not failed:
+        return
+    print("\nWhy the failed tests failed, in their own words (the whole output is in logs/):")
+    for where, lines in failed[:SHOWN_FAILURES]:
+        print(f"  {where} {lines[0]}")
+        print("\n".join("  " + line for line in lines[1:]))
+    if len(failed) > SHOWN_FAILURES:
+        print(f"  (+{plural(len(failed) - SHOWN_FAILURES, 'more failed test')}: junit.xml and "
+              "verify.json have their text)")
+
+
 def print_verdict(verdict: dict[str, Any], variants: list[dict[str, Any]]) -> None:
+    print_failures(variants)
     print()
     for text in verdict["checker_blind"]:
         print(f"  NOT CAUGHT   {text}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     """'1 model', '2 models', '1,234 executions'."""
@@ -28,3 +30,13 @@ def head(text: str, count: int) -> str:
 def describe_exit(code: int) -> str:
     """A process's end, as a person says it: a signal is not an exit status."""
     return f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
+
+
+def failed_test_lines(test: dict[str, Any]) -> list[str]:
+    """A failed test as the console and junit.xml show it: its name and status, then its failure
+    text (failures) indented; [] for a test that carries none (it passed, or said nothing)."""
+    failure = test.get("failure") or ""
+    if not failure:
+        return []
+    return ([f"{test['name']} [{test.get('status')}]:"]
+            + ["    " + line for line in failure.splitlines()])

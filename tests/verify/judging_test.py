@@ -4,7 +4,8 @@
 Small fabricated model runs and ctest records, fed to the judging functions themselves
 (scripts/verifier/judging, mutation, stages.junit, tsan/aslr.py), each test one way a verdict can
 go; and a failed test's own words (scripts/verifier/failures: GoogleTest's failure blocks, the
-negative-control runner's FAIL lines, from fixtures/failing-*.out). The baseline (`verified()`) is
+negative-control runner's FAIL lines, from fixtures/failing-*.out) on the console and in
+junit.xml. The baseline (`verified()`) is
 the matrix of matrix/variants.json with every fix proven and every negative control caught; each
 test changes one thing and asserts the verdict, its exit status and the line that says why.
 (verify_reports_test.py runs the whole of scripts/verify on real explorer output; these need
@@ -15,9 +16,12 @@ neither a build nor the explorer.)
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 import tempfile
 import unittest
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from unittest import mock
 
@@ -26,11 +30,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from verifier import failures, matrix, paths  # noqa: E402
+from verifier.console import SHOWN_FAILURES, print_failures  # noqa: E402
 from verifier.judging.models import evaluate_model  # noqa: E402
 from verifier.judging.variants import build_variants  # noqa: E402
 from verifier.judging.verdict import verdict_of  # noqa: E402
 from verifier.mutation.gate import mutation_results  # noqa: E402
 from verifier.mutation.mutants import build_mutants  # noqa: E402
+from verifier.reports.junit import write_junit  # noqa: E402
 from verifier.stages import junit  # noqa: E402
 from verifier.stages.explorer import add_runner_gate  # noqa: E402
 from verifier.stages.output import KEEP_OUTPUT_LINES, essential_output  # noqa: E402
@@ -432,7 +438,8 @@ class CtestJunitTest(unittest.TestCase):
 
 class FailureTextTest(unittest.TestCase):
     """A failed test says why in its own words: its problem carries the first assertion, its
-    entry the failure text; a passing test says nothing, and a flood of failures is cut short."""
+    entry the failure text, and both reach the console and junit.xml; a passing test says
+    nothing, and a flood of failures is cut short."""
 
     FIX = RACE_TESTED_FIXES[0]
     NEGATIVE = next(v for v in NEGATIVES if v.expected_tsan)
@@ -452,6 +459,24 @@ class FailureTextTest(unittest.TestCase):
         model_runs, ctest = verified()
         test_named(ctest, label, name).update(passed=False, status="***Failed", output=output)
         return judge(model_runs, ctest)
+
+    @staticmethod
+    def junit_failures(rows: dict[str, dict]) -> dict[tuple[str, str], ET.Element]:
+        """(classname, name) -> <failure> of each failed testcase of junit.xml."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "junit.xml"
+            write_junit(path, {"variants": list(rows.values()), "models": [], "mutants": []})
+            tree = ET.parse(path)
+        return {(c.get("classname"), c.get("name")): c.find("failure")
+                for c in tree.iter("testcase") if c.find("failure") is not None}
+
+    @staticmethod
+    def console(rows: dict[str, dict]) -> str:
+        """What print_failures prints of the rows."""
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            print_failures(list(rows.values()))
+        return out.getvalue()
 
     def test_a_failed_race_tests_assertion_is_its_problem_and_its_failure_text(self) -> None:
         rows, verdict = self.failed_race()
@@ -489,6 +514,52 @@ class FailureTextTest(unittest.TestCase):
         self.assertRegex(lines[-1], r"^\.\.\. \(\d+ more lines of failures omitted\)$")
         self.assertTrue(all(len(line) <= failures.MAX_LINE_CHARS + 4 for line in lines))
         self.assertLessEqual(len(failures.failure_summary(flood)), failures.SUMMARY_CHARS)
+
+    def test_a_failed_race_tests_assertion_reaches_the_console_and_junit(self) -> None:
+        rows, _ = self.failed_race()
+        text = self.console(rows)
+        for line in ("tests/race/race_bodies.hpp:186: Failure", "    Which is: 49",
+                     "P1 lost call counts", "P1 lost error counts"):
+            self.assertIn(line, text)
+        junit_failed = self.junit_failures(rows)
+        self.assertEqual(list(junit_failed), [(f"verify.{self.FIX.name}", "tsan")])
+        failure = junit_failed[(f"verify.{self.FIX.name}", "tsan")]
+        self.assertIn(self.ASSERTION, failure.get("message"))
+        self.assertNotIn("\n", failure.get("message"))
+        self.assertIn("    Expected equality of these values:\n      m.tool_calls\n"
+                      "        Which is: 49", failure.text)
+        self.assertIn("P1 lost error counts", failure.text)
+
+    def test_a_failed_negative_controls_fail_line_reaches_the_console_and_junit(self) -> None:
+        rows, _ = self.failed_control()
+        text = self.console(rows)
+        self.assertIn("FAIL: dc_race_negative_controls", text)
+        self.assertIn(self.EXCEPTION, text)
+        failure = self.junit_failures(rows)[(f"verify.{self.NEGATIVE.name}", "tsan")]
+        self.assertIn("exited with status 1 without a ThreadSanitizer report",
+                      failure.get("message"))
+        self.assertIn(self.EXCEPTION, failure.text)
+        self.assertIn("FAIL: dc_race_negative_controls", failure.text)
+
+    def test_passing_tests_say_nothing_on_the_console_nor_in_junit(self) -> None:
+        rows, _ = judge(*verified())
+        self.assertEqual(self.console(rows), "")
+        self.assertEqual(self.junit_failures(rows), {})
+
+    def test_the_console_shows_the_first_failed_tests_only(self) -> None:
+        model_runs, ctest = verified()
+        ctest["race"]["tests"] += [ctest_test(f"{self.FIX.race_suites[0]}.Works{i}", "race")
+                                   for i in range(SHOWN_FAILURES)]
+        for t in ctest["race"]["tests"]:
+            t.update(passed=False, status="***Failed", output=FAILED_RACE)
+        rows, _ = judge(model_runs, ctest)
+        text = self.console(rows)
+        self.assertEqual(text.count("P1 lost call counts"), SHOWN_FAILURES)
+        self.assertIn(f"(+{len(ctest['race']['tests']) - SHOWN_FAILURES:,} more failed test", text)
+        # junit.xml has them all (the second assertion of each is in its failure text only).
+        failure = self.junit_failures(rows)[(f"verify.{self.FIX.name}", "tsan")]
+        self.assertEqual(failure.text.count("P1 lost error counts"),
+                         len(rows[self.FIX.name]["tsan"]["tests"]))
 
     def test_the_kept_output_keeps_the_failures(self) -> None:
         # Past the lines kept of a long output ...

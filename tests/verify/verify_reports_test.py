@@ -17,7 +17,10 @@ Fast: no TSan build is needed. The model results are real: dc_model and dc_examp
                   2 (a static one rejected at another line, or a static check that cannot fail,
                   too), a fix not proven exits 1 and names the model (or the static check), a
                   mutant of the fix that survives exits 1 ("fix not shown necessary" naming its
-                  site), 2 wins, an unwritable report directory fails early
+                  site), 2 wins, an unwritable report directory fails early; a failed race test
+                  or negative control (its output from fixtures/failing-*.out: GoogleTest's
+                  failure blocks, the runner's FAIL line) says why in its own words on the
+                  terminal and in junit.xml's <failure>, and no passing testcase has one
 
   verify_reports_test.py --dc-model PROGRAM --dc-examples PROGRAM [unittest args, e.g. HtmlTest]
 """
@@ -687,6 +690,11 @@ class VerdictTest(unittest.TestCase):
         code, text, report = self.verify()
         self.assertEqual(code, 0, text)
         self.assertEqual(report["verdict"], "verified")
+        # Passing tests say nothing: no failure text, no <failure>.
+        self.assertNotIn("Why the failed tests failed", text)
+        self.assertEqual(self.junit_failures(), {})
+        self.assertFalse([t["name"] for v in report["variants"] for checker in ("tsan", "static")
+                          for t in (v.get(checker) or {}).get("tests", []) if "failure" in t])
 
     def test_model_missing_a_negative_control_exits_2(self) -> None:
         def blind(data: dict) -> None:
@@ -776,6 +784,62 @@ class VerdictTest(unittest.TestCase):
         fixed = next(v for v in report["variants"] if v["name"] == "fixed")
         self.assertEqual(fixed["tsan"]["kind"], "data race")
         self.assertRegex(fixed["tsan"]["location"], r"^impl/telemetry_emitter\.hpp:\d+$")
+
+    def junit_failures(self) -> dict[tuple[str, str], ET.Element]:
+        """(classname, name) -> <failure> of each failed testcase of the run's junit.xml."""
+        junit = ET.parse(self.dir / "report" / "junit.xml")
+        return {(c.get("classname"), c.get("name")): c.find("failure")
+                for c in junit.iter("testcase") if c.find("failure") is not None}
+
+    def fail_test(self, label: str, name: str, fixture: str) -> None:
+        """Makes test `name` of `label` fail with the output of fixtures/`fixture`."""
+        output = (FIXTURES / fixture).read_text()
+        self.edit(f"ctest-{label}.json", lambda data: next(
+            t for t in data["tests"] if t["name"] == name).update(
+                passed=False, status="***Failed", output=output))
+
+    def test_a_failed_race_test_says_why_on_the_terminal_and_in_junit(self) -> None:
+        self.fail_test("race", "RC002MetricsLock.ConcurrentErrorIncrements",
+                       "failing-race-test.out")
+        code, text, report = self.verify()
+        self.assertEqual(code, 1, text)
+        for line in ("tests/race/race_bodies.hpp:186: Failure",
+                     "Expected equality of these values:", "Which is: 49",
+                     "P1 lost call counts", "P1 lost error counts"):
+            self.assertIn(line, text)
+        self.assertNotIn("[  FAILED  ] RC002MetricsLock.ConcurrentErrorIncrements", text)
+        failed = self.junit_failures()
+        self.assertEqual(list(failed), [("verify.fixed", "tsan")])
+        failure = failed[("verify.fixed", "tsan")]
+        self.assertRegex(failure.get("message"), r"^TSan test RC002MetricsLock\."
+                         r"ConcurrentErrorIncrements \[\*\*\*Failed\]: \S*race_bodies\.hpp:186: "
+                         r"Failure: Expected equality of these values: .* P1 lost call counts$")
+        for line in ("race_bodies.hpp:186: Failure", "Which is: 49", "P1 lost call counts",
+                     "race_bodies.hpp:187: Failure", "P1 lost error counts"):
+            self.assertIn(line, failure.text)
+        tests = next(v for v in report["variants"] if v["name"] == "fixed")["tsan"]["tests"]
+        self.assertEqual([t["name"] for t in tests if "failure" in t],
+                         ["RC002MetricsLock.ConcurrentErrorIncrements"])
+
+    def test_a_failed_negative_control_says_why_on_the_terminal_and_in_junit(self) -> None:
+        name = "TsanCatchesNaiveDcl.ConcurrentInitCreatesSingleInstance"
+        self.fail_test("tsan-negative", name, "failing-negative-control.out")
+        code, text, _ = self.verify()
+        self.assertEqual(code, 2, text)
+        exception = ('C++ exception with description "init_telemetry: cannot create the '
+                     'telemetry directory" thrown in the test body.')
+        fail = ("FAIL: dc_race_negative_controls --gtest_filter=RC004GlobalTelemetryLock/NaiveDcl"
+                ".ConcurrentInitCreatesSingleInstance exited with status 1 without a "
+                "ThreadSanitizer report")
+        self.assertIn(exception, text)
+        self.assertIn(fail, text)
+        failed = self.junit_failures()
+        self.assertEqual(list(failed), [("verify.naive_dcl", "tsan")])
+        failure = failed[("verify.naive_dcl", "tsan")]
+        self.assertIn(f"{name} NOT CAUGHT [***Failed]: {fail[len('FAIL: '):]}",
+                      failure.get("message"))
+        self.assertIn(exception, failure.text)
+        self.assertIn(fail, failure.text)
 
     def edit_static(self, name: str, output: str) -> None:
         def failed(data: dict) -> None:

@@ -1,6 +1,8 @@
 """junit.xml: one testsuite per checker (model, tsan, static) with one testcase per variant it
 applies to, and a `mutation` testsuite with one testcase per mutant of the gated fix (and one for
-the variant when its mutation did not run or met no site of the fix)."""
+the variant when its mutation did not run or met no site of the fix). A failed testcase's
+<failure> has the first problem as its message and, as its text, every problem and then why each
+failed test failed in its own words (failures): a CI page shows the assertion, not a status."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..mutation import NOT_SHOWN
+from ..text import failed_test_lines
 
 CHECKERS = ("model", "tsan", "static")
 
@@ -25,6 +28,16 @@ def checker_lines(v: dict[str, Any], checker: str, sub: dict[str, Any],
     for t in sub.get("tests", []):
         lines.append(f"  {t['name']}: {t.get('status')}"
                      + (f" ({t['kind']} at {t['location']})" if t.get("kind") else ""))
+    return lines
+
+
+def failure_text_lines(sub: dict[str, Any]) -> list[str]:
+    """A failed checker testcase's <failure> text: its problems, then each failed test's own
+    words, a blank line before each."""
+    lines = list(sub.get("problems") or [])
+    for t in sub.get("tests", []):
+        told = failed_test_lines(t)
+        lines += ([""] + told) if told else []
     return lines
 
 
@@ -48,7 +61,7 @@ def checker_suite(suites: ET.Element, checker: str, report: dict[str, Any]) -> t
             failure = ET.SubElement(case, "failure",
                                     message=(sub.get("problems") or [sub["summary"]])[0][:500],
                                     type="not caught" if v["role"] != "fix" else "not proven")
-            failure.text = "\n".join(sub.get("problems") or [])
+            failure.text = "\n".join(failure_text_lines(sub))
         ET.SubElement(case, "system-out").text = "\n".join(checker_lines(v, checker, sub, report))
     close_suite(suite, count, fails, suite_time)
     return count, fails, suite_time
