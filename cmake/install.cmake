@@ -24,7 +24,9 @@ if(DC_BUILD_MODEL)
   endforeach()
   # dc_warnings goes with them only as a name: a static library's private link dependency must be
   # in the export, and it carries nothing to a consumer (compile options are not link-only).
-  list(APPEND dc_exported dc_engine dc_mutation dc_catalogue dc_model_library dc_gtest dc_warnings)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/replay/ DESTINATION ${dc_headers}/replay
+          FILES_MATCHING PATTERN "*.hpp")
+  list(APPEND dc_exported dc_replay dc_engine dc_mutation dc_catalogue dc_model_library dc_gtest dc_warnings)
 endif()
 install(TARGETS ${dc_exported} EXPORT doublecheckTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "model/catalogue/report_json.hpp"
+#include "model/catalogue/schedule_out.hpp"
 #include "model/engine/explorer.hpp"
 #include "model/engine/source_path.hpp"
 #include "model/mutation/mutation.hpp"
@@ -44,6 +45,7 @@ struct Settings {
   std::string filter;
   std::string replay;
   std::string json;
+  std::string schedules_out;
   std::string source_root;
   bool traces = false;
   bool keep_going = false;
@@ -90,6 +92,10 @@ void add_run_options(po::options_description& options, Settings& s) {
   add("json", po::value(&s.json),
       "also write every result, with its counterexamples, to this file (schema "
       "doublecheck-model-run/1)");
+  add("schedules-out", po::value(&s.schedules_out),
+      "also write schedules for replay/ (a model's interleavings on real threads, under TSan) to "
+      "this file: every counterexample's, and with --search random or pct every sampled "
+      "execution's (replay/schedule.hpp)");
   add("source-root", po::value(&s.source_root),
       "the directory the expectations' files and the reports' paths are relative to (default: "
       "the sources this runner was built from)");
@@ -328,10 +334,12 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
   ExploreOptions& common = plan.common;
   common.minimize_preemptions = !s.no_minimize;
   common.jobs = std::max(1U, std::thread::hardware_concurrency());
-  for (const auto& [name, value] : s.numbers) {
+  for (const auto& given : s.numbers) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    const std::string& name = given.first;
     const auto* number = std::find_if(kNumbers.begin(), kNumbers.end(),
                                       [&](const Numeric& n) { return n.name == name; });
-    number->apply(common, value);  // the options of each model take them from here
+    number->apply(common, given.second);  // the options of each model take them from here
   }
   common.progress = !s.no_progress;
   if (!s.shard.empty() && !parse_shard(s.shard, common)) {
@@ -386,8 +394,8 @@ ExploreOptions options_for(const ModelSpec& spec, const Settings& s, const Plan&
 // The state of one run over the selected models.
 class Run {
  public:
-  Run(const Registry& registry, const Settings& s, const Plan& plan)
-      : registry_(registry), s_(s), plan_(plan) {
+  Run(const Registry& registry, const Settings& s, const Plan& plan, std::ostream* schedules)
+      : registry_(registry), s_(s), plan_(plan), schedules_(schedules) {
     report_["schema"] = "doublecheck-model-run/1";
     report_["models"] = nlohmann::ordered_json::array();
   }
@@ -410,7 +418,18 @@ class Run {
       std::cout << "mutant " << plan_.mutant->id() << ": " << plan_.mutant->site.describe() << ", "
                 << plan_.mutant->weakening_text() << "\n";
     }
+    if (schedules_ != nullptr && sampled_search(options.search)) {
+      options.on_execution = [this, &spec, symptom = options.symptom_mode](
+                                 const std::vector<StepRecord>& steps, const std::string& origin) {
+        replay::write_schedule(*schedules_, schedule_of(spec.name, steps, origin, symptom));
+      };
+    }
     const auto result = Explorer(options).run(spec.name, spec.body);
+    if (schedules_ != nullptr) {
+      for (const Failure& failure : result.failures) {
+        replay::write_schedule(*schedules_, schedule_of(spec.name, failure, options.symptom_mode));
+      }
+    }
     const bool matched = verdict(spec, result);
     if (s_.mutate && result.passed() && matched) {
       options.hooks = mutation_hooks(plan_.mutant);  // recording done
@@ -499,9 +518,14 @@ class Run {
     }
   }
 
+  static bool sampled_search(Search search) {
+    return search == Search::kRandom || search == Search::kPct;
+  }
+
   const Registry& registry_;
   const Settings& s_;
   const Plan& plan_;
+  std::ostream* schedules_;  // --schedules-out, or nullptr
   nlohmann::ordered_json report_;
   nlohmann::ordered_json mutants_ = nlohmann::ordered_json::array();
   MutationSummary summary_;
@@ -535,7 +559,16 @@ int run(const Registry& registry, const RunnerInfo& info, const Settings& s) {
               << "': " << std::strerror(errno) << "\n";
     return kCantCreate;
   }
-  Run run(registry, s, plan);
+  std::ofstream schedules;
+  if (!s.schedules_out.empty()) {
+    schedules.open(s.schedules_out);
+    if (!schedules) {
+      std::cerr << info.program << ": cannot open --schedules-out file '" << s.schedules_out
+                << "': " << std::strerror(errno) << "\n";
+      return kCantCreate;
+    }
+  }
+  Run run(registry, s, plan, s.schedules_out.empty() ? nullptr : &schedules);
   for (const ModelSpec& spec : registry.models()) {
     if (std::regex_search(spec.name, plan.filter)) run.model(spec);
   }
@@ -544,6 +577,14 @@ int run(const Registry& registry, const RunnerInfo& info, const Settings& s) {
     return kUsage;
   }
   const int status = run.finish();
+  if (!s.schedules_out.empty()) {
+    schedules.flush();
+    if (!schedules) {
+      std::cerr << info.program << ": cannot write --schedules-out file '" << s.schedules_out
+                << "': " << std::strerror(errno) << "\n";
+      return kCantCreate;
+    }
+  }
   if (!s.json.empty() && !write_json(info, s.json, run.report())) return kCantCreate;
   return status;
 }

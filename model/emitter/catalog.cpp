@@ -9,11 +9,7 @@ namespace doublecheck::model {
 const Registry& emitter_models() {
   static const Registry registry = [] {
     Registry r;
-    checks::add_increment_models(r);
-    checks::add_snapshot_models(r);
-    checks::add_stop_models(r);
-    checks::add_init_models(r);
-    checks::add_get_models(r);
+    checks::add_emitter_models<ModelSync>(r);
     // What each fix synchronises, and which fix --mutate must show necessary: the matrix's. The
     // emitter store's mutex is bookkeeping (impl/emitter_store.hpp), not part of any fix: its
     // mutants are reported only.
@@ -21,6 +17,15 @@ const Registry& emitter_models() {
       if (!variant.fix_objects.empty()) r.set_fix_objects(variant.id, variant.fix_objects);
       if (variant.mutate) r.gate(variant.id);
     }
+    return r;
+  }();
+  return registry;
+}
+
+const Registry& emitter_replays() {
+  static const Registry registry = [] {
+    Registry r;
+    checks::add_emitter_models<ScheduledSync>(r);
     return r;
   }();
   return registry;

@@ -11,12 +11,13 @@
 namespace doublecheck::model::checks {
 namespace {
 
-template <template <class, class> class Init>
+template <class Sync, template <class, class> class Init>
 std::function<void()> get_racing_init() {
   return [] {
-    using Global = BasicGlobalTelemetry<ModelSync, Init>;
+    using Thread = typename Sync::Thread;
+    using Global = BasicGlobalTelemetry<Sync, Init>;
     using Emitter = typename Global::Emitter;
-    std::uint64_t ids = 0;
+    std::atomic<std::uint64_t> ids{0};
     Global global([&](bool enabled, const std::filesystem::path& dir) {
       return std::make_unique<Emitter>(enabled, std::make_shared<DiscardingSink>(),
                                        deterministic_environment(ids), dir);
@@ -27,20 +28,20 @@ std::function<void()> get_racing_init() {
     };
     properties::Seen initialised;
     properties::Seen got;  // stays empty when get() returned nothing
-    thread initialiser([&] { initialised = observe(global.init(true, "/m/init")); });
-    thread getter([&] {
+    Thread initialiser([&] { initialised = observe(global.init(true, "/m/init")); });
+    Thread getter([&] {
       if (Emitter* emitter = global.get()) got = observe(*emitter);
     });
     initialiser.join();
     getter.join();
-    require(properties::check_published(got, initialised));
+    require<Sync>(properties::check_published(got, initialised));
     Emitter* after = global.get();
-    check(after != nullptr && after == initialised.instance,
-          "P5 after init, get_telemetry() returns the initialised instance");
+    Sync::check(after != nullptr && after == initialised.instance,
+                "P5 after init, get_telemetry() returns the initialised instance");
   };
 }
 
-template <template <class, class> class Init>
+template <class Sync, template <class, class> class Init>
 void add_get(Registry& registry, const std::string& variant, Expectation expected) {
   registry.add({"get/" + variant + "/1init+1get",
                 variant,
@@ -48,15 +49,19 @@ void add_get(Registry& registry, const std::string& variant, Expectation expecte
                 "get_telemetry() racing init_telemetry(): nothing or the whole instance",
                 {},
                 std::move(expected),
-                get_racing_init<Init>()});
+                get_racing_init<Sync, Init>()});
 }
 
 }  // namespace
 
+template <class Sync>
 void add_get_models(Registry& registry) {
   for_each_init_variant("get", [&]<template <class, class> class Init>(const MatrixVariant& v) {
-    add_get<Init>(registry, v.id, expected_of(v));
+    add_get<Sync, Init>(registry, v.id, expected_of(v));
   });
 }
+
+template void add_get_models<ModelSync>(Registry& registry);
+template void add_get_models<ScheduledSync>(Registry& registry);
 
 }  // namespace doublecheck::model::checks

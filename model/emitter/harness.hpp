@@ -1,7 +1,14 @@
-// What the emitter models share: the emitter on the model policy, a deterministic environment,
+// What the emitter models share: the emitter on a runtime's policy, a deterministic environment,
 // sinks, and checks that format their message only when they fail.
+//
+// Every model body is a template over its runtime `Sync`: ModelSync, where the explorer runs it
+// once per interleaving, and ScheduledSync (replay/scheduled_sync.hpp), where real threads follow
+// one schedule of the explorer's under ThreadSanitizer. So the harness's own bookkeeping shared by
+// model threads (ids, counts) is std::atomic with relaxed order: invisible to the explorer, and
+// neither a race nor a happens-before edge for TSan.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,33 +24,50 @@
 #include "model/emitter/matrix_code.hpp"  // generated from matrix/variants.json
 #include "model/engine/model_sync.hpp"
 #include "properties/emitter_properties.hpp"
+#include "replay/scheduled_sync.hpp"
+#include "seam/scoped_lock.hpp"
+#include "seam/std_sync.hpp"
 
 namespace doublecheck::model::checks {
 
-template <class Locking = LockedMetrics>
-using ModelEmitter = BasicTelemetryEmitter<ModelSync, Locking>;
+template <class Sync, class Locking = LockedMetrics>
+using EmitterOn = BasicTelemetryEmitter<Sync, Locking>;
 
 // A fixed clock and session ids from a counter: the same execution gives the same events.
-EmitterEnvironment deterministic_environment(std::uint64_t& next_id);
+EmitterEnvironment deterministic_environment(std::atomic<std::uint64_t>& next_id);
 
 // Stands for the telemetry file: keeps every line. The kernel orders appends to a real file, so
 // the sink is not a model object; it only records what was written, for the properties to read.
+// Its mutex is native (never contended inside the explorer, whose threads take turns on one OS
+// thread); on real threads it stands for the real file sink's own lock.
 class RecordingSink final : public EventSink {
  public:
   void write_line(std::string_view line,
                   std::chrono::system_clock::time_point time) noexcept override;
-  [[nodiscard]] const std::vector<std::string>& lines() const { return lines_; }
+  // After the writers joined.
+  [[nodiscard]] std::vector<std::string> lines() const;
 
  private:
-  std::vector<std::string> lines_;
+  mutable StdSync::Mutex mutex_;
+  std::vector<std::string> lines_ DC_GUARDED_BY(mutex_);
 };
 
-// The model fails with "<what>: expected <expected>, got <actual>" unless they are equal.
-void check_equal(std::string_view what, std::int64_t actual, std::int64_t expected,
-                 SourceLoc loc = SourceLoc::current());
-
 // The model fails with the violation's text ("P2 ...") when a property (properties/) is broken.
-void require(const properties::Verdict& verdict, SourceLoc loc = SourceLoc::current());
+template <class Sync>
+void require(const properties::Verdict& verdict, SourceLoc loc = SourceLoc::current()) {
+  if (verdict) Sync::check(false, verdict->text(), loc);
+}
+
+// The model fails with "<what>: expected <expected>, got <actual>" unless they are equal.
+template <class Sync>
+void check_equal(std::string_view what, std::int64_t actual, std::int64_t expected,
+                 SourceLoc loc = SourceLoc::current()) {
+  if (actual == expected) return;
+  Sync::check(false,
+              std::string(what) + ": expected " + std::to_string(expected) + ", got " +
+                  std::to_string(actual),
+              loc);
+}
 
 // Every variant of the matrix whose models run on `path`, with its code of the path's kind: calls
 // `f.template operator()<Locking>(variant)` (a metrics locking: increment, snapshot, stop) or
@@ -64,12 +88,29 @@ void for_each_init_variant(std::string_view path, F&& f) {
   });
 }
 
-// Registration, one function a path (model/emitter/<path>.cpp).
+// Registration, one function a path (model/emitter/<path>.cpp), instantiated for ModelSync (the
+// catalogue the explorer runs) and ScheduledSync (the same models, by the same names, for
+// replays on real threads).
+template <class Sync>
 void add_increment_models(Registry& registry);
+template <class Sync>
 void add_snapshot_models(Registry& registry);
+template <class Sync>
 void add_stop_models(Registry& registry);
+template <class Sync>
 void add_init_models(Registry& registry);
+template <class Sync>
 void add_get_models(Registry& registry);
+
+// Every path's models on `Sync`, in DESIGN.md's order of paths.
+template <class Sync>
+void add_emitter_models(Registry& registry) {
+  add_increment_models<Sync>(registry);
+  add_snapshot_models<Sync>(registry);
+  add_stop_models<Sync>(registry);
+  add_init_models<Sync>(registry);
+  add_get_models<Sync>(registry);
+}
 
 // Bodies of any size on the fixed code, for the benchmark's scaling rows.
 std::function<void()> increment_model(int threads, int calls, int readers);

@@ -16,67 +16,73 @@
 namespace doublecheck::model::checks {
 namespace {
 
-template <template <class, class> class Init>
-using ModelGlobal = BasicGlobalTelemetry<ModelSync, Init>;
-
-template <template <class, class> class Init>
+template <class Sync, template <class, class> class Init>
 std::function<void()> init(int threads) {
   return [=] {
-    using Global = ModelGlobal<Init>;
+    using Thread = typename Sync::Thread;
+    using Global = BasicGlobalTelemetry<Sync, Init>;
     using Emitter = typename Global::Emitter;
-    std::uint64_t ids = 0;
-    std::size_t constructed = 0;  // factory runs: every emitter built, kept or not
-    std::filesystem::path created_with;
+    std::atomic<std::uint64_t> ids{0};
+    // Factory runs: every emitter built, kept or not, and the directory each was built with (the
+    // k-th run writes slot k; read after the callers joined).
+    std::atomic<std::size_t> constructed{0};
+    std::array<std::filesystem::path, kMaxThreads> built_with{};
     Global global([&](bool enabled, const std::filesystem::path& dir) {
-      ++constructed;
-      created_with = dir;
+      built_with[constructed.fetch_add(1, std::memory_order_relaxed)] = dir;
       return std::make_unique<Emitter>(enabled, std::make_shared<DiscardingSink>(),
                                        deterministic_environment(ids), dir);
     });
     // What each caller saw; written by its own thread, read by the main thread after join.
     std::array<properties::Seen, kMaxThreads> seen{};
-    std::vector<thread> callers;
+    std::vector<Thread> callers;
     callers.reserve(static_cast<std::size_t>(threads));
     for (int t = 0; t < threads; ++t) {
-      callers.push_back(thread([&global, &seen, t] {
+      callers.push_back(Thread([&global, &seen, t] {
         Emitter& emitter = global.init(true, "/m/" + std::to_string(t));
         seen[static_cast<std::size_t>(t)] = properties::Seen{
             &emitter, emitter.session_id(), emitter.enabled(), emitter.output_dir()};
       }));
     }
-    for (thread& caller : callers) caller.join();
-    require(properties::check_single_instance(
-        std::span(seen.data(), static_cast<std::size_t>(threads)), constructed, created_with));
+    for (Thread& caller : callers) caller.join();
+    const std::size_t runs = constructed.load(std::memory_order_relaxed);
+    require<Sync>(properties::check_single_instance(
+        std::span(seen.data(), static_cast<std::size_t>(threads)), runs,
+        runs == 0 ? std::filesystem::path() : built_with[std::min(runs, kMaxThreads) - 1]));
   };
 }
 
-template <template <class, class> class Init>
+template <class Sync, template <class, class> class Init>
 void add_init(Registry& registry, const std::string& variant, int threads, Expectation expected,
               ExploreOptions options = {}, const std::string& suffix = {}) {
   registry.add({"init/" + variant + "/" + std::to_string(threads) + suffix, variant, "P4",
                 std::to_string(threads) + " threads race init_telemetry()", std::move(options),
-                std::move(expected), init<Init>(threads)});
+                std::move(expected), init<Sync, Init>(threads)});
 }
 
 }  // namespace
 
-std::function<void()> mutex_init_model(int threads) { return init<MutexInit>(threads); }
+std::function<void()> mutex_init_model(int threads) { return init<ModelSync, MutexInit>(threads); }
 std::function<void()> acq_rel_dcl_init_model(int threads) {
-  return init<variants::AcqRelDcl>(threads);
+  return init<ModelSync, variants::AcqRelDcl>(threads);
 }
 
+template <class Sync>
 void add_init_models(Registry& registry) {
   for_each_init_variant("init", [&]<template <class, class> class Init>(const MatrixVariant& v) {
     if (!v.fix()) {
-      add_init<Init>(registry, v.id, 2, expected_of(v));
+      add_init<Sync, Init>(registry, v.id, 2, expected_of(v));
       return;
     }
-    for (const int threads : {2, 3, 4}) add_init<Init>(registry, v.id, threads, expected_of(v));
+    for (const int threads : {2, 3, 4})
+      add_init<Sync, Init>(registry, v.id, threads, expected_of(v));
   });
   // The teaching model: the pre-fix init run past its race builds two instances.
-  add_init<variants::ReplaceEveryCall>(registry, "prefix_rc004", 2,
-                                       Expectation::fails(FailureKind::kAssertion),
-                                       symptom_options(), "/symptom");
+  add_init<Sync, variants::ReplaceEveryCall>(registry, "prefix_rc004", 2,
+                                             Expectation::fails(FailureKind::kAssertion),
+                                             symptom_options(), "/symptom");
 }
+
+template void add_init_models<ModelSync>(Registry& registry);
+template void add_init_models<ScheduledSync>(Registry& registry);
 
 }  // namespace doublecheck::model::checks

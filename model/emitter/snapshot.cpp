@@ -9,64 +9,76 @@
 namespace doublecheck::model::checks {
 namespace {
 
-template <class Locking>
+template <class Sync, class Locking>
 std::function<void()> snapshot(int writers, int calls, int snapshots) {
   return [=] {
+    using Thread = typename Sync::Thread;
     const properties::CallPlan plan(writers, calls);
-    std::uint64_t ids = 0;
-    ModelEmitter<Locking> emitter(true, std::make_shared<DiscardingSink>(),
-                                  deterministic_environment(ids));
-    std::vector<thread> threads;
+    std::atomic<std::uint64_t> ids{0};
+    EmitterOn<Sync, Locking> emitter(true, std::make_shared<DiscardingSink>(),
+                                     deterministic_environment(ids));
+    std::vector<Thread> threads;
     threads.reserve(static_cast<std::size_t>(writers) + 1);
     for (int w = 0; w < writers; ++w) {
-      threads.push_back(thread([&emitter, &plan, w] { properties::make_calls(emitter, plan, w); }));
+      threads.push_back(Thread([&emitter, &plan, w] { properties::make_calls(emitter, plan, w); }));
     }
-    threads.push_back(thread([&emitter, &plan, snapshots] {
+    threads.push_back(Thread([&emitter, &plan, snapshots] {
       Metrics previous;
       for (int s = 0; s < snapshots; ++s) {
         const Metrics m = emitter.get_session_summary().metrics;
-        require(properties::check_snapshot(properties::Property::kP2, plan, m,
-                                           "a get_session_summary() taken while writers run"));
-        require(properties::check_snapshots_grow(properties::Property::kP2, plan, previous, m,
-                                                 "the reader's snapshots"));
+        require<Sync>(properties::check_snapshot(
+            properties::Property::kP2, plan, m, "a get_session_summary() taken while writers run"));
+        require<Sync>(properties::check_snapshots_grow(properties::Property::kP2, plan, previous, m,
+                                                       "the reader's snapshots"));
         previous = m;
       }
     }));
-    for (thread& t : threads) t.join();
-    require(properties::check_totals(properties::Property::kP1, plan,
-                                     emitter.get_session_summary().metrics,
-                                     "get_session_summary() after the writers joined"));
+    for (Thread& t : threads) t.join();
+    require<Sync>(properties::check_totals(properties::Property::kP1, plan,
+                                           emitter.get_session_summary().metrics,
+                                           "get_session_summary() after the writers joined"));
   };
 }
 
 }  // namespace
 
 std::function<void()> snapshot_model(int writers, int calls) {
-  return snapshot<LockedMetrics>(writers, calls, 1);
+  return snapshot<ModelSync, LockedMetrics>(writers, calls, 1);
 }
 
+template <class Sync>
 void add_snapshot_models(Registry& registry) {
   for_each_locking_variant("snapshot", [&]<class Locking>(const MatrixVariant& v) {
     if (!v.fix()) {
-      registry.add({"snapshot/" + v.id + "/2w1+1r", v.id, "P6",
-                    v.title + ": a data race on a counter", {}, expected_of(v),
-                    snapshot<Locking>(2, 1, 1)});
+      registry.add({"snapshot/" + v.id + "/2w1+1r",
+                    v.id,
+                    "P6",
+                    v.title + ": a data race on a counter",
+                    {},
+                    expected_of(v),
+                    snapshot<Sync, Locking>(2, 1, 1)});
       return;
     }
     for (const auto& [writers, calls] : {std::pair{2, 1}, {2, 2}, {3, 1}, {4, 1}}) {
-      registry.add({"snapshot/" + v.id + "/" + std::to_string(writers) + "w" +
-                        std::to_string(calls) + "+1r",
-                    v.id, "P2",
-                    std::to_string(writers) + " writers x " + std::to_string(calls) +
-                        " mixed calls, 1 reader: no torn snapshot",
-                    {}, expected_of(v), snapshot<Locking>(writers, calls, 1)});
+      registry.add(
+          {"snapshot/" + v.id + "/" + std::to_string(writers) + "w" + std::to_string(calls) + "+1r",
+           v.id,
+           "P2",
+           std::to_string(writers) + " writers x " + std::to_string(calls) +
+               " mixed calls, 1 reader: no torn snapshot",
+           {},
+           expected_of(v),
+           snapshot<Sync, Locking>(writers, calls, 1)});
     }
   });
   // The teaching model: the unlocked snapshot run past its race shows the torn snapshot itself.
   registry.add({"snapshot/unlocked_snapshot/1w1+1r/symptom", "unlocked_snapshot", "P2",
                 "snapshot without the lock, run past the race: a torn snapshot", symptom_options(),
                 Expectation::fails(FailureKind::kAssertion),
-                snapshot<variants::UnlockedSnapshot>(1, 1, 1)});
+                snapshot<Sync, variants::UnlockedSnapshot>(1, 1, 1)});
 }
+
+template void add_snapshot_models<ModelSync>(Registry& registry);
+template void add_snapshot_models<ScheduledSync>(Registry& registry);
 
 }  // namespace doublecheck::model::checks

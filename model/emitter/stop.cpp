@@ -9,20 +9,21 @@
 namespace doublecheck::model::checks {
 namespace {
 
-template <class Locking>
+template <class Sync, class Locking>
 std::function<void()> stop(int writers) {
   return [=] {
+    using Thread = typename Sync::Thread;
     const properties::CallPlan plan(writers, 1);
-    std::uint64_t ids = 0;
+    std::atomic<std::uint64_t> ids{0};
     auto sink = std::make_shared<RecordingSink>();
-    ModelEmitter<Locking> emitter(true, sink, deterministic_environment(ids));
-    std::vector<thread> threads;
+    EmitterOn<Sync, Locking> emitter(true, sink, deterministic_environment(ids));
+    std::vector<Thread> threads;
     threads.reserve(static_cast<std::size_t>(writers) + 1);
     for (int w = 0; w < writers; ++w) {
-      threads.push_back(thread([&emitter, &plan, w] { properties::make_calls(emitter, plan, w); }));
+      threads.push_back(Thread([&emitter, &plan, w] { properties::make_calls(emitter, plan, w); }));
     }
-    threads.push_back(thread([&emitter] { emitter.emit_server_stop("racing"); }));
-    for (thread& t : threads) t.join();
+    threads.push_back(Thread([&emitter] { emitter.emit_server_stop("racing"); }));
+    for (Thread& t : threads) t.join();
     emitter.emit_server_stop();
 
     int stops = 0;
@@ -31,28 +32,36 @@ std::function<void()> stop(int writers) {
       if (event["event"] != "server_stop") continue;
       const Metrics m = properties::metrics_of_event(event);
       if (event["reason"] == "normal") {
-        require(properties::check_totals(properties::Property::kP3, plan, m,
-                                         "the server_stop event emitted after the join"));
+        require<Sync>(properties::check_totals(properties::Property::kP3, plan, m,
+                                               "the server_stop event emitted after the join"));
       } else {
-        require(properties::check_snapshot(properties::Property::kP3, plan, m,
-                                           "the server_stop event emitted while writers run"));
+        require<Sync>(properties::check_snapshot(
+            properties::Property::kP3, plan, m, "the server_stop event emitted while writers run"));
       }
       ++stops;
     }
-    check_equal("P3 server_stop events in the file", stops, 2);
+    check_equal<Sync>("P3 server_stop events in the file", stops, 2);
   };
 }
 
 }  // namespace
 
+template <class Sync>
 void add_stop_models(Registry& registry) {
   for_each_locking_variant("stop", [&]<class Locking>(const MatrixVariant& v) {
-    registry.add({"stop/" + v.id + "/2w+stop", v.id, v.fix() ? "P3" : "P6",
+    registry.add({"stop/" + v.id + "/2w+stop",
+                  v.id,
+                  v.fix() ? "P3" : "P6",
                   v.fix() ? "2 writers (ok, error) and a racing emit_server_stop: whole, then "
                             "exact, stop metrics"
                           : v.title + ": server_stop copying the metrics, a data race",
-                  {}, expected_of(v), stop<Locking>(2)});
+                  {},
+                  expected_of(v),
+                  stop<Sync, Locking>(2)});
   });
 }
+
+template void add_stop_models<ModelSync>(Registry& registry);
+template void add_stop_models<ScheduledSync>(Registry& registry);
 
 }  // namespace doublecheck::model::checks

@@ -362,6 +362,10 @@ std::optional<ThreadId> Execution::decide() {
     }
   }
   step_op_ = describe_op(threads_[next].pending);
+  if (config_.record_steps) [[unlikely]] {
+    const PendingOp& op = threads_[next].pending;
+    step_log_.push_back(StepRecord{next, op.kind, op.loc});
+  }
   scheduler_.on_step(next, step_op_);
   ++steps_;
   last_ = next;

@@ -46,6 +46,7 @@ struct ExecutionConfig {
   bool symptom_mode = false;                      // Shared accesses are decision points too
   bool continue_past_race = false;                // record a data race and keep executing
   bool tracing = false;               // keep the history (only for a counterexample's replay)
+  bool record_steps = false;          // keep every step's thread and operation (a schedule)
   std::uint64_t max_steps = 100'000;  // decision steps; beyond: kStepBoundExceeded
   std::uint64_t max_shared_accesses = 1'000'000;  // a loop on plain data only
   // A thread that re-reads an atomic with no progress since, or yields, waits for another's
@@ -195,6 +196,8 @@ class Execution {
   // Cut short by the scheduler as a repeat of an explored execution (partial-order reduction).
   [[nodiscard]] bool pruned() const { return pruned_; }
   [[nodiscard]] std::uint64_t steps() const { return steps_; }
+  // Every step taken, in order, when ExecutionConfig::record_steps (else empty).
+  [[nodiscard]] const std::vector<StepRecord>& step_log() const { return step_log_; }
   [[nodiscard]] std::uint32_t preemptions() const { return preemptions_; }
   // Threads that could not be run to their ends once the execution stopped (blocked for good or
   // looping): left suspended, never unwound (abandon_all()).
@@ -264,6 +267,7 @@ class Execution {
   bool joiner_may_wake_ = false;     // a thread finished since joiners were last looked at
   std::uint32_t next_object_id_ = 1;
   std::uint64_t steps_ = 0;
+  std::vector<StepRecord> step_log_;  // only when config_.record_steps
   std::uint64_t shared_accesses_ = 0;
   std::uint32_t preemptions_ = 0;
   bool preempted_ = false;  // the step being recorded began with a preemption

@@ -223,6 +223,7 @@ Outcome explore_part(std::string_view model, const ExploreOptions& options, Sche
   const std::unique_ptr<OperationHook> hook =
       options.hooks ? options.hooks->for_search() : nullptr;  // this job's
   ExecutionConfig config = config_of(options, hook.get());
+  config.record_steps = static_cast<bool>(options.on_execution);
   if (options.time_limit_seconds > 0) {
     // Inside an execution too: one that runs long (a spin loop under a high --max-steps) ends at
     // the limit instead of holding the search past it.
@@ -256,6 +257,9 @@ Outcome explore_part(std::string_view model, const ExploreOptions& options, Sche
     } else {
       ++outcome.executions;
       shared.executions.fetch_add(1, std::memory_order_relaxed);
+      if (options.on_execution) {
+        options.on_execution(execution.step_log(), found_by(options, scheduler));
+      }
       for (const Failure& failure : execution.failures()) {
         outcome.add(
             Found{failure, execution.choices(), outcome.executions, found_by(options, scheduler)});
@@ -352,6 +356,7 @@ Failure counterexample(const ExploreOptions& options, const Found& found,
   const std::unique_ptr<OperationHook> hook = replay_hook(options);
   ExecutionConfig config = config_of(options, hook.get());
   config.tracing = true;
+  config.record_steps = true;
   Execution replay(stacks, scheduler, config);
   replay.run(body);
   Failure failure = found.failure;
@@ -369,6 +374,7 @@ Failure counterexample(const ExploreOptions& options, const Found& found,
   failure.trace = replay.render_trace();
   failure.events = replay.trace().events();
   failure.threads = replay.thread_count();
+  failure.schedule = replay.step_log();
   return failure;
 }
 

@@ -89,6 +89,10 @@ struct ExploreOptions {
   // synchronisation operation of the executions, each job of the search its own. Fix-necessity
   // mutation attaches here (model/mutation/mutation_hook.hpp: mutation_hooks()).
   std::shared_ptr<const OperationHooks> hooks;
+  // Called after each counted execution with its steps (a schedule for a replay on real threads,
+  // replay/) and, in random and PCT search, where it came from ("random seed 3, iteration 9").
+  // Set, every step is recorded; a search with more than one job calls it from each job.
+  std::function<void(const std::vector<StepRecord>&, const std::string&)> on_execution;
 };
 
 struct ExploreResult {

@@ -64,12 +64,13 @@ struct Failure {
   // Filled in for the report of the counterexample:
   std::string replay_token;  // runs exactly this interleaving again (--replay / DC_REPLAY)
   std::uint32_t preemptions = 0;
-  std::uint64_t execution = 0;     // which execution found it (1-based)
-  std::uint64_t occurrences = 1;   // keep-going: executions that hit the same failure
-  std::string found_by;            // random and PCT search: "random seed 7, iteration 41"
-  std::string trace;               // the interleaving, one column per thread
-  std::vector<TraceEvent> events;  // the same interleaving, one event a row (for reports)
-  std::uint32_t threads = 0;       // how many threads the interleaving has
+  std::uint64_t execution = 0;       // which execution found it (1-based)
+  std::uint64_t occurrences = 1;     // keep-going: executions that hit the same failure
+  std::string found_by;              // random and PCT search: "random seed 7, iteration 41"
+  std::string trace;                 // the interleaving, one column per thread
+  std::vector<TraceEvent> events;    // the same interleaving, one event a row (for reports)
+  std::uint32_t threads = 0;         // how many threads the interleaving has
+  std::vector<StepRecord> schedule;  // every step of the interleaving (a replay's schedule)
 
   static Failure make(FailureKind kind, std::string message, std::string object = {},
                       std::vector<Access> accesses = {}) {

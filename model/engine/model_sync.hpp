@@ -178,6 +178,14 @@ class thread {
 struct ModelSync {
   class ConditionVariable;
 
+  // A model body's runtime (replay/scheduled_sync.hpp: the same body on real threads): its
+  // threads and its assertion.
+  using Thread = model::thread;
+  static void check(bool condition, std::string_view message,
+                    SourceLoc loc = SourceLoc::current()) {
+    model::check(condition, message, loc);
+  }
+
   class DC_CAPABILITY("mutex") Mutex {
    public:
     explicit Mutex(std::string_view name = {});

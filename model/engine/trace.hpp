@@ -26,6 +26,15 @@ struct TraceEvent {
   bool stale = false;
 };
 
+// One decision step of an execution, as a schedule replayed on real threads names it
+// (replay/schedule.hpp): which thread took which visible operation where. Recorded only when
+// asked (ExecutionConfig::record_steps), every step, unlike the trace's last kMaxEvents rows.
+struct StepRecord {
+  ThreadId thread = 0;
+  OpKind kind = OpKind::kYield;
+  SourceLoc loc;
+};
+
 // Keeps the last kMaxEvents rows: a livelock's history is millions of steps, and its tail is what
 // shows the loop.
 class Trace {
