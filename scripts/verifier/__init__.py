@@ -7,8 +7,9 @@ scripts/verify is its entry (cli.main). The modules, by concern:
                             (results)
   matrix                    matrix/variants.json: the variants, their roles and the mutation gate
   stages/                   what runs: build, explorer (the model runners), ctest (the tsan build)
-  judging/                  what the results mean: models, tsan, static, the rows (variants), the
-                            verdict and its exit status
+  judging/                  what the results mean: models, tsan (and agreement: a replay of the
+                            explorer's counterexample under TSan, agreeing or not), static, the
+                            rows (variants), the verdict and its exit status
   mutation/                 fix necessity: the mutants (mutants) and the gate that counts them
   console, progress         what a person reads on the terminal
   failures                  why a failed test failed, in its own words (GoogleTest's failure

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import from_results, live, matrix, paths
 from .console import print_matrix, print_mutants, print_verdict
+from .judging.tsan import replay_gate_result
 from .judging.variants import build_variants
 from .judging.verdict import EXIT_CANT_CREATE, EXIT_FIX_NOT_PROVEN, EXIT_USAGE, verdict_of
 from .mutation.gate import mutation_results
@@ -28,8 +29,9 @@ from .stages.explorer import MODEL_RUNNERS
 from .tsan_tools import aslr
 
 QUICK_TIME_LIMIT = 10.0  # seconds per model search under --quick
-EPILOG = ("Exit: 0 VERIFIED; 1 a fix is not proven; 2 a checker failed to catch a known bug "
-          "(2 wins); 64 usage; 73 the report directory cannot be written.")
+EPILOG = ("Exit: 0 VERIFIED; 1 a fix is not proven; 2 a checker failed to catch a known bug, or "
+          "the harness failed a self-check (the explorer and TSan disagree on the model's own "
+          "interleaving) (2 wins); 64 usage; 73 the report directory cannot be written.")
 
 
 class Parser(argparse.ArgumentParser):
@@ -130,7 +132,8 @@ def finish(results: Results, report_dir: Path, title: str, progress: Progress,
                               results.bounded_ok, matrix_rows=not results.models_only)
     mutants = build_mutants(results.model_runs, variants)
     mutation_results(variants, mutants, results.model_runs, results.builds)
-    verdict = verdict_of(variants, results.builds, results.model_runs, results.bounded_ok)
+    gate = None if results.models_only else replay_gate_result(results.ctest, results.builds)
+    verdict = verdict_of(variants, results.builds, results.model_runs, results.bounded_ok, gate)
     report = build_report(results, variants, mutants, verdict, started_wall,
                           time.monotonic() - started)
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .judging.agreement import DISAGREE, pair_lines, short_pair
 from .judging.verdict import CHECKERS, EXIT_VERIFIED
 from .matrix import RUNNER
 from .mutation import NOT_SHOWN
@@ -31,10 +32,26 @@ def print_matrix(variants: list[dict[str, Any]]) -> None:
         print(f"       {'':<{width}}model   {v['model']['summary']}")
         if v["tsan"]["verdict"] != "not applicable":
             print(f"       {'':<{width}}tsan    {v['tsan']['summary']}")
+            for line in tsan_detail_lines(v["tsan"]):
+                print(f"       {'':<{width}}          {line}")
         if v.get("static"):
             print(f"       {'':<{width}}static  {v['static']['summary']}")
         if v.get("mutation"):
             print(f"       {'':<{width}}mutants {v['mutation']['summary']}")
+
+
+def tsan_detail_lines(tsan: dict[str, Any]) -> list[str]:
+    """Under a row's tsan cell: each replay's agreement with the model ("TsanReplaysX.get: tsan on
+    the model's interleaving: race at impl/e.hpp:137 and ...:72, same pair as the model"), a
+    disagreement with both checkers' pairs, and a fix's sampled replays' PASS line."""
+    lines = []
+    for a in tsan.get("agreements") or []:
+        if a["status"] == DISAGREE:
+            lines += [f"{a['test']}: {a['text']}"] + ["  " + p for p in pair_lines(a)]
+        else:
+            lines.append(f"{a['test']}: {short_pair(a['text'])}")
+    lines += [f"{s['test']}: {s['text']}" for s in tsan.get("sampled") or []]
+    return lines
 
 
 def mutant_cells(m: dict[str, Any]) -> list[str]:
@@ -139,6 +156,8 @@ def print_failures(variants: list[dict[str, Any]]) -> None:
 def print_verdict(verdict: dict[str, Any], variants: list[dict[str, Any]]) -> None:
     print_failures(variants)
     print()
+    for text in verdict.get("harness", []):
+        print(f"  HARNESS      {text}")
     for text in verdict["checker_blind"]:
         print(f"  NOT CAUGHT   {text}")
     for text in verdict["not_proven"]:
@@ -160,7 +179,7 @@ def condensed(verdict: dict[str, Any]) -> str:
     """"prefix_rc002 tsan: TsanCatchesPreFixRC002.X (+3 more); fixed model: increment/fixed/2x1":
     per variant and checker, the first model or test that failed."""
     groups: dict[str, list[str]] = {}
-    for text in verdict["checker_blind"] + verdict["not_proven"]:
+    for text in verdict.get("harness", []) + verdict["checker_blind"] + verdict["not_proven"]:
         problem = PROBLEM.match(text)
         if not problem:
             groups.setdefault(text if len(text) < 160 else text[:157] + "...", [])

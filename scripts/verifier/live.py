@@ -25,7 +25,10 @@ from .tsan_tools import aslr
 
 CTEST_STAGES = (
     (3, "race", "tsan: the race suite against the fixes (label 'race')", "clean"),
-    (4, "tsan-negative", "tsan: the negative controls (label 'tsan-negative')", "caught"),
+    (4, "tsan-negative", "tsan: the negative controls, the explorer's counterexamples replayed "
+                         "(label 'tsan-negative')", "caught"),
+    (4, "replay-gate", "tsan: the replay's self-check, its gate made visible must disagree "
+                       "(label 'replay-gate')", "as expected"),
     (5, "static", "static: -Wthread-safety accepts the fixes, rejects the pre-fix variants at "
                   "their lines (label 'static')", "as expected"),
 )

@@ -14,12 +14,24 @@ WARNING_FLAG = re.compile(r"\s*\[-W[^\]]*\]$")  # the "[-Werror,-Wthread-safety-
 # ThreadSanitizer: "WARNING: ThreadSanitizer: data race (pid=8448)"
 TSAN_REPORT = re.compile(r"WARNING: ThreadSanitizer: (.*?)(?: \(pid=\d+\))?$", re.M)
 
-# tsan/run_negative_control.py: the racing line it found, its retry without ASLR, and its verdicts
+# tsan/run_negative_control.py (the tsan-stress runs): the racing line it found, its retry without
+# ASLR, and its verdicts; tsan/replay_control.py's lines too (the agreement's, below)
 RUNNER_FOUND = re.compile(r"^found: (\S+)", re.M)
 RUNNER_SETARCH = "re-running under `setarch"
-RUNNER_LINE = re.compile(r"^(found|PASS|FAIL|NOTE|running|compiling): ")
-UNDETECTED = "the race went undetected"  # exited 0 with no report: the race did not happen
+RUNNER_LINE = re.compile(r"^(found|PASS|FAIL|NOTE|running|compiling|model|tsan|AGREE|DISAGREE): ")
 WRONG_LINE = "does not name the expected line"  # a race, at another line
+
+# tsan/replay_control.py control (TsanReplays<Variant>.<path>, the explorer's counterexample
+# replayed under TSan): the model's pair, TSan's pair, then one verdict line, AGREE (exit 0: the
+# same pair, or the same racing statements) or DISAGREE (exit 2: a failure of the harness)
+REPLAY_MODEL_PAIR = re.compile(r"^model: data race at (?P<earlier>\S+) \(earlier\) and "
+                               r"(?P<later>\S+) \(later\)$", re.M)
+REPLAY_TSAN_PAIR = re.compile(r"^tsan: data race at (?P<previous>\S+) \(previous\) and "
+                              r"(?P<current>\S+) \(current\)$", re.M)
+REPLAY_VERDICT = re.compile(r"^(?P<verdict>AGREE|DISAGREE): (?P<text>.*)$", re.M)
+REPLAY_SAME_STATEMENTS = "the same racing statements"  # AGREE's looser agreement
+# tsan/replay_control.py sampled (TsanSampledSchedules.<variant>.<path>, a fix): its PASS line
+REPLAY_SAMPLED = re.compile(r"^PASS: (?P<count>\d+) schedules sampled by the explorer.*$", re.M)
 
 # GoogleTest: a failed assertion's block starts at "tests/race/race_bodies.hpp:186: Failure" (or
 # "unknown file: Failure" for an exception) and runs to the next status line ("[  FAILED  ]",

@@ -5,7 +5,9 @@ Small fabricated model runs and ctest records, fed to the judging functions them
 (scripts/verifier/judging, mutation, stages.junit, tsan/aslr.py), each test one way a verdict can
 go; and a failed test's own words (scripts/verifier/failures: GoogleTest's failure blocks, the
 negative-control runner's FAIL lines, from fixtures/failing-*.out) on the console and in
-junit.xml. The baseline (`verified()`) is
+junit.xml; and the agreement of the explorer and TSan on the explorer's counterexample replayed
+(fixtures/replay-*.out: same pair, same statements, a disagreement that exits 2), the replay
+gate's self-check, and a fix's sampled replays routed to their variant's row. The baseline (`verified()`) is
 the matrix of matrix/variants.json with every fix proven and every negative control caught; each
 test changes one thing and asserts the verdict, its exit status and the line that says why.
 (verify_reports_test.py runs the whole of scripts/verify on real explorer output; these need
@@ -30,7 +32,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from verifier import failures, matrix, paths  # noqa: E402
-from verifier.console import SHOWN_FAILURES, print_failures  # noqa: E402
+from verifier.console import (SHOWN_FAILURES, print_failures, print_verdict,  # noqa: E402
+                              tsan_detail_lines)
+from verifier.judging import agreement  # noqa: E402
+from verifier.judging.tsan import replay_gate_result  # noqa: E402
 from verifier.judging.models import evaluate_model  # noqa: E402
 from verifier.judging.variants import build_variants  # noqa: E402
 from verifier.judging.verdict import verdict_of  # noqa: E402
@@ -569,6 +574,135 @@ class FailureTextTest(unittest.TestCase):
         # ... and beside a ThreadSanitizer report, of which only the accesses are kept.
         report = "WARNING: ThreadSanitizer: data race (pid=1)\nSUMMARY: ThreadSanitizer: x\n"
         self.assertIn("P1 lost call counts", essential_output(report + FAILED_RACE))
+
+
+# A replay of the explorer's counterexample under TSan (tsan/replay_control.py control), as ctest's
+# JUnit output holds it: a real run's that agrees on the same pair (TsanReplaysNaiveDcl.init), and
+# two made from real ones by editing their last lines: an agreement on the same racing statements
+# (TSan names the access one line after the model's) and a disagreement (another model pair).
+REPLAY_AGREES = (FIXTURES / "replay-agrees.out").read_text()
+REPLAY_SAME_STATEMENTS = (FIXTURES / "replay-same-statements.out").read_text()
+REPLAY_DISAGREES = (FIXTURES / "replay-disagrees.out").read_text()
+SAMPLED = ("running: dc_replay --schedules random.txt pct.txt\n"
+           + "replay init/acq_rel_dcl/2: random seed 1, iteration 0 (10 steps)\n" * 500
+           + "PASS: 600 schedules sampled by the explorer (random and pct, 100 each per model, "
+             "seed 1) replayed under ThreadSanitizer: no report\n")
+
+
+class AgreementTest(unittest.TestCase):
+    """One counterexample, two checkers: a negative control's replay says whether TSan agrees with
+    the explorer on the explorer's own interleaving; a disagreement is the harness's failure (exit
+    2) with both sides shown; the replay gate's control is the harness's self-check; a fix's
+    sampled replays go to the fix of their variant label."""
+
+    CONTROL = next(v for v in NEGATIVES if v.expected_tsan)
+
+    def replayed(self, output: str, passed: bool = True) -> tuple[dict[str, dict], dict]:
+        """The baseline with the first control of CONTROL replaced by a replay with `output`."""
+        model_runs, ctest = verified()
+        name = f"TsanCatches{self.CONTROL.name}.Works"
+        test_named(ctest, "tsan-negative", name).update(
+            name="TsanReplaysX.init", passed=passed, status="Passed" if passed else "Failed",
+            output=essential_output(output))
+        return judge(model_runs, ctest)
+
+    def test_the_three_outcomes_are_read_with_both_pairs(self) -> None:
+        cases = ((REPLAY_AGREES, "same pair", "impl/variants/naive_dcl.hpp:22"),
+                 (REPLAY_SAME_STATEMENTS, "same statements", "impl/telemetry_emitter.hpp:174"),
+                 (REPLAY_DISAGREES, "disagree", "impl/variants/naive_dcl.hpp:23"))
+        for output, status, later in cases:
+            # Read from what the results keep of the output, as verify reads it.
+            found = agreement.agreement_of({"name": "T", "output": essential_output(output)})
+            self.assertIsNotNone(found, status)
+            self.assertEqual(found["status"], status)
+            self.assertEqual(found["model"]["later"], later)
+            self.assertRegex(found["tsan"]["current"], r"^impl/.+:\d+$")
+            self.assertRegex(found["text"], r"^(AGREE|DISAGREE): ")
+        self.assertIsNone(agreement.agreement_of({"name": "T", "output": CAUGHT}))
+
+    def test_an_agreement_is_shown_in_the_row_and_verifies(self) -> None:
+        rows, verdict = self.replayed(REPLAY_AGREES)
+        self.assertEqual(verdict["exit_code"], 0)
+        tsan = rows[self.CONTROL.name]["tsan"]
+        self.assertEqual([a["status"] for a in tsan["agreements"]], ["same pair"])
+        self.assertIn("1/", tsan["summary"])
+        self.assertIn("replays agree with the model", tsan["summary"])
+        lines = tsan_detail_lines(tsan)
+        self.assertEqual(lines, ["TsanReplaysX.init: tsan on the model's interleaving: race at "
+                                 "impl/variants/naive_dcl.hpp:22 and ...:20, same pair as the "
+                                 "model"])
+
+    def test_the_same_statements_agree_and_say_so(self) -> None:
+        rows, verdict = self.replayed(REPLAY_SAME_STATEMENTS)
+        self.assertEqual(verdict["exit_code"], 0)
+        (line,) = tsan_detail_lines(rows[self.CONTROL.name]["tsan"])
+        self.assertIn("the same racing statements as the model's", line)
+        self.assertIn("TSan passed over the access at impl/telemetry_emitter.hpp:174", line)
+
+    def test_a_disagreement_is_the_harness_failing_exit_2_with_both_sides(self) -> None:
+        rows, verdict = self.replayed(REPLAY_DISAGREES, passed=False)
+        self.assertEqual(verdict["exit_code"], 2)
+        self.assertTrue(verdict["reason"].startswith("the harness failed a self-check"))
+        self.assertEqual(verdict["checker_blind"], [])
+        (problem,) = verdict["harness"]
+        self.assertIn("TsanReplaysX.init DISAGREES with the model", problem)
+        self.assertIn("model: data race at impl/variants/naive_dcl.hpp:20 (earlier) and "
+                      "impl/variants/naive_dcl.hpp:23 (later)", problem)
+        tsan = rows[self.CONTROL.name]["tsan"]
+        self.assertEqual(tsan["verdict"], "disagree")
+        failure = next(t["failure"] for t in tsan["tests"] if t["name"] == "TsanReplaysX.init")
+        for text in ("DISAGREE: TSan's two access stacks do not name the model's pair",
+                     "model: data race at impl/variants/naive_dcl.hpp:20",
+                     "tsan: data race at impl/variants/naive_dcl.hpp:26 (previous) and "
+                     "impl/variants/naive_dcl.hpp:22 (current)",
+                     "ThreadSanitizer's report: data race", "  Previous read of size 8",
+                     "    #2 impl/variants/naive_dcl.hpp:26"):
+            self.assertIn(text, failure)
+        # ... and the console shows both, under the row and in the failed tests' words.
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            print_failures(list(rows.values()))
+            print_verdict(verdict, list(rows.values()))
+        self.assertIn("HARNESS", out.getvalue())
+        self.assertIn("ThreadSanitizer's report: data race", out.getvalue())
+        self.assertIn("model: data race at impl/variants/naive_dcl.hpp:20", out.getvalue())
+
+    def test_a_failed_or_missing_replay_gate_control_is_the_harness_failing(self) -> None:
+        model_runs, ctest = verified()
+        test_named(ctest, "tsan-negative", f"TsanCatches{self.CONTROL.name}.Works").update(
+            output=essential_output(REPLAY_AGREES))
+        builds = {"default": {"ok": True}, "tsan": {"ok": True, "configured": True}}
+        gate = ctest_test("ReplayGate.AVisibleGateHidesTheModelsRaceFromTsan", "replay-gate",
+                          passed=False, output="FAIL: expected the check to fail\n")
+        ctest["replay-gate"] = {"label": "replay-gate", "ran": True, "notes": [], "tests": [gate]}
+        for tests, expected in (([gate], "did not make the replay disagree"),
+                                ([], "no test carries the label 'replay-gate'")):
+            ctest["replay-gate"]["tests"] = tests
+            variants = build_variants(model_runs, ctest, builds, False)
+            verdict = verdict_of(variants, builds, model_runs, False,
+                                 replay_gate_result(ctest, builds))
+            self.assertEqual(verdict["exit_code"], 2, expected)
+            self.assertIn(expected, verdict["harness"][0])
+        gate.update(passed=True, status="Passed")
+        ctest["replay-gate"]["tests"] = [gate]
+        variants = build_variants(model_runs, ctest, builds, False)
+        self.assertEqual(verdict_of(variants, builds, model_runs, False,
+                                    replay_gate_result(ctest, builds))["exit_code"], 0)
+
+    def test_a_sampled_race_test_goes_to_its_variants_row(self) -> None:
+        model_runs, ctest = verified()
+        fix = next(v for v in RACE_TESTED_FIXES if v.name != GATED)
+        name = f"TsanSampledSchedules.{fix.name}.init"
+        ctest["race"]["tests"].append(ctest_test(name, "race", f"variant={fix.name}",
+                                                 output=essential_output(SAMPLED)))
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 0)
+        self.assertIn(name, [t["name"] for t in rows[fix.name]["tsan"]["tests"]])
+        self.assertNotIn(name, [t["name"] for t in rows[GATED]["tsan"]["tests"]])
+        self.assertEqual(rows[fix.name]["tsan"]["sampled"][0]["schedules"], 600)
+        self.assertIn("600 sampled schedules replayed", rows[fix.name]["tsan"]["summary"])
+        self.assertIn(f"{name}: PASS: 600 schedules sampled by the explorer",
+                      tsan_detail_lines(rows[fix.name]["tsan"])[0])
 
 
 class AslrTest(unittest.TestCase):

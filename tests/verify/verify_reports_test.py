@@ -46,6 +46,8 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+from verifier.stages.output import essential_output  # noqa: E402
 VERIFY = ROOT / "scripts" / "verify"
 SCHEMA = ROOT / "scripts" / "verify.schema.json"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -288,7 +290,7 @@ class ReportsTest(unittest.TestCase):
         report = json.loads((self.dir / "verify.json").read_text())
         tree = ET.parse(self.dir / "junit.xml")
         cases = [(c.get("classname"), c.get("name")) for s in tree.iter("testsuite")
-                 if s.get("name") != "mutation" for c in s.iter("testcase")]
+                 if s.get("name") not in ("mutation", "harness") for c in s.iter("testcase")]
         expected = [(f"verify.{v['name']}", checker) for checker in ("model", "tsan", "static")
                     for v in report["variants"]
                     if v.get(checker) and v[checker]["verdict"] != "not applicable"]
@@ -298,8 +300,63 @@ class ReportsTest(unittest.TestCase):
         self.assertIn(("verify.fixed", "tsan"), cases)
         mutation = [(c.get("classname"), c.get("name")) for c in tree.iter("testcase")
                     if c.get("classname", "").endswith(".mutants")]
-        self.assertEqual(int(tree.getroot().get("tests")), len(cases) + len(mutation))
+        harness = [(c.get("classname"), c.get("name")) for s in tree.iter("testsuite")
+                   if s.get("name") == "harness" for c in s.iter("testcase")]
+        self.assertEqual(harness, [("verify.harness.replay-gate",
+                                    "ReplayGate.AVisibleGateHidesTheModelsRaceFromTsan")])
+        self.assertEqual(int(tree.getroot().get("tests")),
+                         len(cases) + len(mutation) + len(harness))
         self.assertEqual(len(list(tree.iter("failure"))), 0)
+
+    def test_each_negative_controls_replay_agrees_everywhere(self) -> None:
+        """The real replays (fixtures/ctest-tsan-negative.json): each row's agreement on the
+        terminal, in verify.json, as a junit property and as the SARIF result's message with
+        both checkers' pairs as related locations."""
+        report = json.loads((self.dir / "verify.json").read_text())
+        relaxed = next(v for v in report["variants"] if v["name"] == "relaxed_dcl")
+        statuses = {a["test"]: a["status"] for a in relaxed["tsan"]["agreements"]}
+        self.assertEqual(statuses, {"TsanReplaysRelaxedDcl.init": "same pair",
+                                    "TsanReplaysRelaxedDcl.get": "same pair"})
+        get = next(a for a in relaxed["tsan"]["agreements"]
+                   if a["test"] == "TsanReplaysRelaxedDcl.get")
+        self.assertEqual(get["model"], {"earlier": "impl/telemetry_emitter.hpp:72",
+                                        "later": "impl/telemetry_emitter.hpp:137"})
+        self.assertIn("TsanReplaysRelaxedDcl.get: tsan on the model's interleaving: race at "
+                      "impl/telemetry_emitter.hpp:137 and ...:72, same pair as the model",
+                      self.output)
+        self.assertEqual(report["harness"], [])
+        self.assertTrue(report["replay_gate"]["ok"])
+        tree = ET.parse(self.dir / "junit.xml")
+        case = next(c for c in tree.iter("testcase")
+                    if (c.get("classname"), c.get("name")) == ("verify.relaxed_dcl", "tsan"))
+        props = {p.get("name"): p.get("value") for p in case.iter("property")}
+        self.assertTrue(props["agreement.TsanReplaysRelaxedDcl.get"].startswith(
+            "same pair: AGREE: tsan on the model's interleaving"))
+        self.assertIn("AGREE: tsan on the model's interleaving", case.find("system-out").text)
+        sarif = json.loads((self.dir / "verify.sarif").read_text())
+        result = next(r for r in sarif["runs"][0]["results"]
+                      if r["properties"].get("test") == "TsanReplaysRelaxedDcl.get")
+        self.assertEqual(result["message"]["text"], f"TsanReplaysRelaxedDcl.get: {get['text']}")
+        self.assertEqual(result["level"], "note")
+        related = [(loc["physicalLocation"]["artifactLocation"]["uri"],
+                    loc["physicalLocation"]["region"]["startLine"], loc["message"]["text"])
+                   for loc in result["relatedLocations"]]
+        self.assertEqual(related, [
+            ("impl/telemetry_emitter.hpp", 72, "the model's racing access (earlier)"),
+            ("impl/telemetry_emitter.hpp", 137, "the model's racing access (later)"),
+            ("impl/telemetry_emitter.hpp", 72, "TSan's racing access (previous)"),
+            ("impl/telemetry_emitter.hpp", 137, "TSan's racing access (current)")])
+
+    def test_the_sampled_schedules_check_their_fixs_row(self) -> None:
+        report = json.loads((self.dir / "verify.json").read_text())
+        by_name = {v["name"]: v for v in report["variants"]}
+        names = [t["name"] for t in by_name["acq_rel_dcl"]["tsan"]["tests"]]
+        self.assertIn("TsanSampledSchedules.acq_rel_dcl.init", names)
+        self.assertNotIn("TsanSampledSchedules.acq_rel_dcl.init",
+                         [t["name"] for t in by_name["fixed"]["tsan"]["tests"]])
+        self.assertEqual(by_name["acq_rel_dcl"]["tsan"]["sampled"][0]["schedules"], 600)
+        self.assertIn("TsanSampledSchedules.acq_rel_dcl.init: PASS: 600 schedules sampled by "
+                      "the explorer", self.output)
 
     def test_junit_has_one_testcase_per_mutant_of_the_fix(self) -> None:
         tree = ET.parse(self.dir / "junit.xml")
@@ -595,6 +652,19 @@ class HtmlTest(unittest.TestCase):
         self.assertIn("tool_calls_.store(tool_calls);", racing)  # the source line itself
         self.assertIn("metrics.tool_calls", racing)
 
+    def test_each_replay_shows_the_models_swimlane_beside_tsans_stacks(self) -> None:
+        text = self.page.read_text()
+        block = text.split('data-test="TsanReplaysRelaxedDcl.get"', 1)[1].split(
+            '<div class="cx"', 1)[0]
+        self.assertIn("AGREE: tsan on the model&#39;s interleaving", block)
+        side_by_side = block.split('<div class="side-by-side">', 1)[1]
+        model, tsan = side_by_side.split('<div class="side tsan-side">', 1)
+        self.assertIn("get/relaxed_dcl/1init+1get", model)
+        self.assertIn('<tr class="race', model)  # the model's racing steps, highlighted
+        self.assertIn("impl/telemetry_emitter.hpp:72", model)
+        self.assertIn("impl/telemetry_emitter.hpp:137", tsan)
+        self.assertIn("Previous write", tsan)
+
     def test_rendered_dom_shows_the_mutants_table_with_every_mutant_of_the_fix(self) -> None:
         proc = chromium_run(self.page.as_uri(), "--dump-dom")
         self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
@@ -714,14 +784,14 @@ class VerdictTest(unittest.TestCase):
     def test_tsan_missing_a_negative_control_exits_2(self) -> None:
         def blind(data: dict) -> None:
             t = next(t for t in data["tests"]
-                     if t["name"] == "TsanCatchesNaiveDcl.ConcurrentInitCreatesSingleInstance")
+                     if t["name"] == "TsanReplaysNaiveDcl.init")
             t.update(passed=False, status="***Failed",
                      output="FAIL: dc_race_negative_controls exited 0 with no ThreadSanitizer "
                             "report: the race went undetected\n")
         self.edit("ctest-tsan-negative.json", blind)
         code, text, _ = self.verify()
         self.assertEqual(code, 2, text)
-        self.assertIn("naive_dcl tsan: TsanCatchesNaiveDcl.ConcurrentInitCreatesSingleInstance",
+        self.assertIn("naive_dcl tsan: TsanReplaysNaiveDcl.init",
                       text)
         self.assertIn("the race went undetected", text)
 
@@ -791,12 +861,13 @@ class VerdictTest(unittest.TestCase):
         return {(c.get("classname"), c.get("name")): c.find("failure")
                 for c in junit.iter("testcase") if c.find("failure") is not None}
 
-    def fail_test(self, label: str, name: str, fixture: str) -> None:
-        """Makes test `name` of `label` fail with the output of fixtures/`fixture`."""
-        output = (FIXTURES / fixture).read_text()
+    def fail_test(self, label: str, name: str, fixture: str, passed: bool = False) -> None:
+        """Makes test `name` of `label` fail (or pass) with the output of fixtures/`fixture`, as
+        the results keep it (essential_output)."""
+        output = essential_output((FIXTURES / fixture).read_text())
         self.edit(f"ctest-{label}.json", lambda data: next(
             t for t in data["tests"] if t["name"] == name).update(
-                passed=False, status="***Failed", output=output))
+                passed=passed, status="Passed" if passed else "***Failed", output=output))
 
     def test_a_failed_race_test_says_why_on_the_terminal_and_in_junit(self) -> None:
         self.fail_test("race", "RC002MetricsLock.ConcurrentErrorIncrements",
@@ -822,7 +893,7 @@ class VerdictTest(unittest.TestCase):
                          ["RC002MetricsLock.ConcurrentErrorIncrements"])
 
     def test_a_failed_negative_control_says_why_on_the_terminal_and_in_junit(self) -> None:
-        name = "TsanCatchesNaiveDcl.ConcurrentInitCreatesSingleInstance"
+        name = "TsanReplaysNaiveDcl.init"
         self.fail_test("tsan-negative", name, "failing-negative-control.out")
         code, text, _ = self.verify()
         self.assertEqual(code, 2, text)
@@ -840,6 +911,58 @@ class VerdictTest(unittest.TestCase):
                       failure.get("message"))
         self.assertIn(exception, failure.text)
         self.assertIn(fail, failure.text)
+
+    def test_an_agreement_on_the_same_statements_verifies_and_says_so(self) -> None:
+        self.fail_test("tsan-negative", "TsanReplaysUnlockedSnapshot.snapshot",
+                       "replay-same-statements.out", passed=True)
+        code, text, report = self.verify()
+        self.assertEqual(code, 0, text)
+        self.assertIn("TsanReplaysUnlockedSnapshot.snapshot: tsan on the model's interleaving: "
+                      "race at impl/telemetry_emitter.hpp:192 and ...:175, the same racing "
+                      "statements as the model's", text)
+        row = next(v for v in report["variants"] if v["name"] == "unlocked_snapshot")
+        self.assertEqual([a["status"] for a in row["tsan"]["agreements"]],
+                         ["same statements", "same pair"])
+
+    def test_a_replay_that_disagrees_is_the_harness_failing_exit_2_with_both(self) -> None:
+        name = "TsanReplaysNaiveDcl.get"
+        self.fail_test("tsan-negative", name, "replay-disagrees.out")
+        code, text, report = self.verify()
+        self.assertEqual(code, 2, text)
+        self.assertRegex(text, r"(?m)^NOT VERIFIED: the harness failed a self-check")
+        self.assertRegex(text, rf"(?m)^  HARNESS      naive_dcl \(tsan\): TSan negative control "
+                               rf"{re.escape(name)} DISAGREES with the model")
+        # Both sides on the terminal: the model's pair, TSan's pair and its report's stacks.
+        for line in ("model: data race at impl/variants/naive_dcl.hpp:20 (earlier) and "
+                     "impl/variants/naive_dcl.hpp:23 (later)",
+                     "tsan: data race at impl/variants/naive_dcl.hpp:26 (previous) and "
+                     "impl/variants/naive_dcl.hpp:22 (current)",
+                     "ThreadSanitizer's report: data race", "#2 impl/variants/naive_dcl.hpp:26"):
+            self.assertIn(line, text)
+        self.assertEqual(report["exit_code"], 2)
+        self.assertEqual(len(report["harness"]), 1)
+        failure = self.junit_failures()[("verify.naive_dcl", "tsan")]
+        self.assertEqual(failure.get("type"), "harness")
+        self.assertIn("DISAGREES with the model", failure.get("message"))
+        self.assertIn("model: data race at impl/variants/naive_dcl.hpp:20", failure.text)
+        self.assertIn("Previous read of size 8", failure.text)
+        sarif = json.loads((self.dir / "report" / "verify.sarif").read_text())
+        result = next(r for r in sarif["runs"][0]["results"]
+                      if r["properties"].get("test") == name)
+        self.assertEqual(result["level"], "error")
+        self.assertIn("DISAGREE: ", result["message"]["text"])
+        self.assertEqual(len(result["relatedLocations"]), 4)
+
+    def test_a_failed_replay_gate_control_is_the_harness_failing_exit_2(self) -> None:
+        self.fail_test("replay-gate", "ReplayGate.AVisibleGateHidesTheModelsRaceFromTsan",
+                       "failing-negative-control.out")
+        code, text, report = self.verify()
+        self.assertEqual(code, 2, text)
+        self.assertIn("HARNESS      harness: replay gate: ReplayGate.", text)
+        self.assertFalse(report["replay_gate"]["ok"])
+        failure = self.junit_failures()[("verify.harness.replay-gate",
+                                         "ReplayGate.AVisibleGateHidesTheModelsRaceFromTsan")]
+        self.assertEqual(failure.get("type"), "harness")
 
     def edit_static(self, name: str, output: str) -> None:
         def failed(data: dict) -> None:

@@ -1,24 +1,35 @@
-"""ThreadSanitizer's checker: a fix's race tests must pass with no report in binaries that carry
-the TSan runtime; a negative control must be caught (its runner passes only when TSan reports the
-race at the variant's racing line)."""
+"""ThreadSanitizer's checker: a fix's race tests (and its sampled schedules, replayed) must pass
+with no report in binaries that carry the TSan runtime; a negative control must be caught: the
+explorer's counterexample, replayed under TSan, draws TSan's race at the model's pair of lines
+(agreement). A replay on which the two checkers disagree is a failure of the harness (`harness`,
+exit 2), not a checker blind to the bug; and so is the replay gate's own control failing
+(replay_gate_result)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..failures import failure_lines, failure_summary
+from . import agreement as agreements
 from ..paths import repo_relative
 from ..patterns import CHECKER_FAIL, RUNNER_FOUND, TSAN_REPORT, WRONG_LINE
 from ..text import plural
 from ..tsan_tools import tsan_report
 
-SEAM_WRAPPER = "seam/std_sync.hpp"  # the Sync seam's wrappers: every access passes through them
+# The Sync policies' wrappers (the seam's, and the replay's ScheduledSync): every access passes
+# through them, so the racing line is the first frame outside them.
+POLICY_DIRS = ("seam/", "replay/")
+
+
+def in_policy(relative: str | None) -> bool:
+    """True for a file of a Sync policy (seam/std_sync.hpp, replay/scheduled_sync.hpp)."""
+    return bool(relative) and relative.startswith(POLICY_DIRS)
 
 
 def first_tsan_location(output: str) -> tuple[str, str]:
     """(kind, "file:line") of the first ThreadSanitizer report in `output`: the racing line is the
     runner's "found:" line when there is one, else the first access frame in this repository that
-    is not the seam's wrapper, else the first frame with a file."""
+    is not a policy's wrapper (seam/, replay/), else the first frame with a file."""
     found = RUNNER_FOUND.search(output)
     reports = tsan_report.parse_reports(output)
     kind = reports[0].kind if reports else ("data race" if found else "")
@@ -30,7 +41,7 @@ def first_tsan_location(output: str) -> tuple[str, str]:
     ours = [f for f in frames if repo_relative(f.file)]
     for frame in ours:
         rel = repo_relative(frame.file)
-        if rel and not rel.endswith(SEAM_WRAPPER):
+        if rel and not in_policy(rel):
             return kind, f"{rel}:{frame.line}"
     if frames:
         frame = (ours or frames)[0]
@@ -67,8 +78,13 @@ def fix_problem(t: dict[str, Any], kind: str, loc: str) -> str:
     return f"TSan test {t['name']} [{t.get('status')}]" + (f": {'; '.join(said)}" if said else "")
 
 
-def control_problem(t: dict[str, Any]) -> str:
-    """A negative control's problem ('' when caught), with its runner's first FAIL line."""
+def control_problem(t: dict[str, Any], agreement: dict[str, Any] | None) -> str:
+    """A negative control's problem ('' when caught): a disagreement with both checkers' pairs,
+    else its runner's first FAIL line."""
+    if agreement and agreement["status"] == agreements.DISAGREE:
+        return (f"TSan negative control {t['name']} DISAGREES with the model on the model's own "
+                f"interleaving: {agreement['text'][len('DISAGREE: '):]} ("
+                + "; ".join(agreements.pair_lines(agreement)) + ")")
     if t.get("passed"):
         return ""
     why = next((line[len(CHECKER_FAIL):] for line in t.get("output", "").splitlines()
@@ -77,16 +93,28 @@ def control_problem(t: dict[str, Any]) -> str:
             + (f": {why}" if why else ""))
 
 
+def failure_text(t: dict[str, Any], agreement: dict[str, Any] | None) -> str:
+    """A failed test's failure text: a disagreement's both sides (the pairs, TSan's report), else
+    its own failure blocks (failures)."""
+    output = t.get("output", "")
+    if agreement and agreement["status"] == agreements.DISAGREE:
+        return "\n".join(agreements.disagreement_lines(output, agreement))
+    return "" if t.get("passed") else "\n".join(failure_lines(output))
+
+
 def judge_test(t: dict[str, Any], role: str) -> tuple[dict[str, Any], str]:
     """A test's detail entry and its problem ('' when as expected). A failed test's entry carries
     its failure text (failures): why it failed, shown by the console and junit.xml."""
     kind, loc = first_tsan_location(t.get("output", ""))
     ok = bool(t.get("passed"))
-    problem = fix_problem(t, kind, loc) if role == "fix" else control_problem(t)
+    agreement = agreements.agreement_of(t) if role != "fix" else None
+    problem = fix_problem(t, kind, loc) if role == "fix" else control_problem(t, agreement)
     detail = {"name": t["name"], "ok": ok and not problem, "status": t.get("status"),
               "attempts": int(t.get("attempts") or 1), "seconds": t.get("seconds"),
               "kind": kind or None, "location": loc or None}
-    failure = "" if ok else "\n".join(failure_lines(t.get("output", "")))
+    if agreement:
+        detail["agreement"] = agreement
+    failure = failure_text(t, agreement)
     if failure:
         detail["failure"] = failure
     return detail, problem
@@ -106,37 +134,92 @@ def summarize_tsan(tests: list[dict[str, Any]], role: str, not_run: str) -> dict
     reports = sum(len(TSAN_REPORT.findall(t.get("output", ""))) for t in tests)
     ok_count = sum(d["ok"] for d in details)
     if role == "fix":
-        verdict, summary = fix_summary(len(tests), ok_count, problems, first_kind, first_loc,
+        verdict, summary = fix_summary(tests, ok_count, problems, first_kind, first_loc,
                                        reports)
     else:
-        verdict, summary = control_summary(tests, ok_count, problems, first_kind, first_loc,
+        verdict, summary = control_summary(details, ok_count, problems, first_kind, first_loc,
                                            reports)
+    harness = [p for (d, p) in judged if p and (d.get("agreement") or {}).get("status")
+               == agreements.DISAGREE]
     return {"verdict": verdict, "kind": first_kind, "executions": len(tests),
             "seconds": round(sum(float(t.get("seconds") or 0) for t in tests), 3),
             "location": first_loc, "ok": not problems, "reports": reports, "summary": summary,
             "problems": problems,
-            "not_caught": [p for p in problems if role != "fix" and WRONG_LINE not in p],
+            "not_caught": [p for p in problems if role != "fix" and WRONG_LINE not in p
+                           and p not in harness],
             "elsewhere": [p for p in problems if role != "fix" and WRONG_LINE in p],
+            "harness": harness,
+            "agreements": [d["agreement"] for d in details if d.get("agreement")],
+            "sampled": [s for s in map(agreements.sampled_of, tests) if s],
             "tests": details}
 
 
-def fix_summary(count: int, ok_count: int, problems: list[str], first_kind: str | None,
-                first_loc: str | None, reports: int) -> tuple[str, str]:
+def fix_summary(tests: list[dict[str, Any]], ok_count: int, problems: list[str],
+                first_kind: str | None, first_loc: str | None, reports: int) -> tuple[str, str]:
+    """A fix's cell: clean (with the schedules its sampled replays covered), or what failed."""
+    count = len(tests)
+    sampled = sum(s["schedules"] for s in map(agreements.sampled_of, tests) if s)
     if not problems:
-        return "clean", f"clean, {ok_count}/{count} race tests, {plural(reports, 'report')}"
+        return "clean", (f"clean, {ok_count}/{count} race tests, {plural(reports, 'report')}"
+                         + (f", {plural(sampled, 'sampled schedule')} replayed" if sampled
+                            else ""))
     verdict = "data race" if first_kind == "data race" else "failed"
     return verdict, (f"FAIL: {count - ok_count}/{count} race tests failed"
                      + (f", first {first_kind} at {first_loc}" if first_kind else ""))
 
 
-def control_summary(tests: list[dict[str, Any]], ok_count: int, problems: list[str],
+def control_summary(details: list[dict[str, Any]], ok_count: int, problems: list[str],
                     first_kind: str | None, first_loc: str | None,
                     reports: int) -> tuple[str, str]:
-    count = len(tests)
-    retried = sum(1 for t in tests if int(t.get("attempts") or 1) > 1 and t.get("passed"))
+    """A negative control's cell: where TSan caught it, how many replays agree with the model."""
+    count = len(details)
+    agreed = sum((d.get("agreement") or {}).get("status") in (agreements.SAME_PAIR,
+                                                               agreements.SAME_STATEMENTS)
+                 for d in details)
+    disagreed = sum((d.get("agreement") or {}).get("status") == agreements.DISAGREE
+                    for d in details)
     summary = (f"{first_kind or 'data race'} at {first_loc or '?'}, {ok_count}/{count} tests "
-               "caught it" + (f" ({retried} only on a retry: timing-dependent)" if retried else "")
+               "caught it"
+               + (f", {agreed}/{count} replays agree with the model" if agreed else "")
                + f", {plural(reports, 'report')}")
-    if problems:
+    if disagreed:
+        summary = f"DISAGREE: {disagreed}/{count} replays disagree with the model | " + summary
+    elif problems:
         summary = f"NOT CAUGHT by {count - ok_count}/{count} tests | " + summary
-    return ("data race" if ok_count == count else "not caught"), summary
+    verdict = ("data race" if ok_count == count and not disagreed else
+               "disagree" if disagreed else "not caught")
+    return verdict, summary
+
+
+GATE_LABEL = "replay-gate"
+
+
+def gate_problem(t: dict[str, Any]) -> str:
+    """A failed replay-gate control's problem, with its first FAIL line."""
+    why = next((line[len(CHECKER_FAIL):] for line in t.get("output", "").splitlines()
+                if line.startswith(CHECKER_FAIL)), "")
+    return (f"replay gate: {t['name']} [{t.get('status')}]: the gate made visible did not make "
+            "the replay disagree, so nothing shows the gate is invisible to TSan"
+            + (f" ({why})" if why else ""))
+
+
+def replay_gate_result(ctest: dict[str, dict[str, Any]],
+                       builds: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The harness's self-check of the replay (label replay-gate, verify.json's replay_gate): its
+    control must pass, else no agreement of a replay means anything (exit 2). Missing while the
+    replays ran is a failure too; with no replay (or the tsan build failed) it is not needed."""
+    record = ctest.get(GATE_LABEL) or {}
+    tests = record.get("tests") or []
+    problems = [gate_problem(t) for t in tests if not t.get("passed")]
+    replays = any(agreements.agreement_of(t)
+                  for t in (ctest.get("tsan-negative") or {}).get("tests", []))
+    if not tests and replays and builds.get("tsan", {}).get("ok") is not False:
+        problems.append("replay gate: no test carries the label 'replay-gate' although the TSan "
+                        "replays ran: nothing shows the replay's gate is invisible to TSan ("
+                        + ("; ".join(record.get("notes") or []) or "no results") + ")")
+    return {"ok": not problems, "ran": bool(tests), "problems": problems,
+            "tests": [{"name": t["name"], "ok": bool(t.get("passed")), "status": t.get("status"),
+                       "seconds": t.get("seconds"),
+                       **({"failure": "\n".join(failure_lines(t.get("output", "")))}
+                          if not t.get("passed") and failure_lines(t.get("output", "")) else {})}
+                      for t in tests]}

@@ -2,9 +2,10 @@
 order, then one per variant another runner (or the emitter's catalogue) has that the matrix does
 not, each with its models and tests judged by every checker that applies.
 
-Which tests check a row is read, never guessed from a name: a fix's race tests are those of its
-`race_suites` (ctest names "<suite>.<test>"); a negative control's TSan tests and every static
-check are those with the ctest label `variant=<id>`. Tests nothing claims still count: a race test
+Which tests check a row is read, never guessed from a name: a fix's race tests are those with the
+ctest label `variant=<id>` of a row (its sampled schedules replayed, TsanSampledSchedules.<id>.*),
+else those of its `race_suites` (ctest names "<suite>.<test>"); a negative control's TSan tests
+and every static check are those with the ctest label `variant=<id>`. Tests nothing claims still count: a race test
 no suite claims, and a static check with no variant label, check the fixed emitter; a negative
 control whose variant the matrix does not know gets a row of that variant, and one with no variant
 label a row of its own."""
@@ -79,13 +80,28 @@ def labelled_row(rows: Rows, test: dict[str, Any], fallback: Row | None, title: 
     return row
 
 
+def race_row(rows: Rows, suites: dict[str, Row], fixed: Row, test: dict[str, Any]) -> Row:
+    """The row a race test checks: the fix of its `variant=<id>` label (TsanSampledSchedules.
+    acq_rel_dcl.init checks acq_rel_dcl; the matrix's row first, else another runner's, which
+    then gains TSan's expectation: clean), else its suite's fix, else the fixed emitter."""
+    name = matrix.ctest_label_variant(test.get("labels") or [])
+    labelled = sorted((key[0] != matrix.RUNNER, key) for key, row in rows.items()
+                      if key[1] == name and row.variant.role == "fix")
+    if not labelled:
+        return suites.get(test["name"].split(".", 1)[0], fixed)
+    row = rows[labelled[0][1]]
+    if row.variant.expected_tsan is None and row.variant.source != matrix.RUNNER:
+        row.variant = dataclasses.replace(row.variant, expected_tsan="clean")
+    return row
+
+
 def add_tests(rows: Rows, ctest: dict[str, dict[str, Any]]) -> None:
     """Gives each race test, negative control and static check to the row that it checks."""
     fixed = rows[(matrix.RUNNER, matrix.fixed_emitter().name)]
     suites = {suite: row for row in rows.values() if row.variant.role == "fix"
               for suite in row.variant.race_suites}
     for t in ctest.get("race", {}).get("tests", []):
-        suites.get(t["name"].split(".", 1)[0], fixed).tsan.append(t)
+        race_row(rows, suites, fixed, t).tsan.append(t)
     for t in ctest.get("tsan-negative", {}).get("tests", []):
         labelled_row(rows, t, None, UNKNOWN_NEGATIVE, expected_tsan="data race").tsan.append(t)
     for t in ctest.get("static", {}).get("tests", []):

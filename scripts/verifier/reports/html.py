@@ -1,6 +1,7 @@
 """index.html: the report for a person, one self-contained page (its CSS and JS inlined when it is
 rendered) from templates/index.html.j2. This module gathers what the template shows: the matrix,
-the mutants, the counterexamples as swimlanes, how the run went."""
+the mutants, the counterexamples as swimlanes (a negative control's replay under TSan: its
+agreement, and the model's swimlane beside TSan's two access stacks), how the run went."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import matrix
+from ..judging.agreement import agreement_of, pair_lines
 from ..judging.models import primary_failure, search_text
 from ..judging.tsan import first_tsan_location
 from ..paths import source_line
@@ -106,13 +108,39 @@ def model_counterexample(m: dict[str, Any], lane_id: str, label: str) -> dict[st
             "more_others": max(0, len(others) - MAX_OTHER_FAILURES)}
 
 
-def tsan_counterexample(t: dict[str, Any]) -> dict[str, Any]:
+FILTER = re.compile(r"--filter\s+(\S+)")
+
+
+def replayed_model(t: dict[str, Any], models: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The model whose counterexample a replay test replayed: the first of the row's failing
+    models its explorer's --filter (in its command, else its "running:" line) matches."""
+    text = " ".join(t.get("command") or []) + "\n" + t.get("output", "")
+    found = FILTER.search(text)
+    if not found:
+        return None
+    try:
+        pattern = re.compile(found.group(1))
+    except re.error:
+        return None
+    return next((m for m in models if pattern.search(str(m.get("name")))), None)
+
+
+def tsan_counterexample(t: dict[str, Any], models: list[dict[str, Any]],
+                        lane_id: str, label: str) -> dict[str, Any]:
+    """A TSan test's block: its report as a lane; for a replay of the explorer's counterexample,
+    its agreement and the model's own swimlane beside TSan's two access stacks."""
     output = t.get("output", "")
     reports = tsan_report.parse_reports(output)
+    agreement = agreement_of(t)
+    model = replayed_model(t, models) if agreement else None
     return {"t": t, "where": first_tsan_location(output)[1],
             "lane": tsan_lane(output) if reports else None,
             "report": "\n".join(reports[0].lines[:80]) if reports else "",
-            "tail": tail(output, 30)}
+            "tail": tail(output, 30), "agreement": agreement,
+            "pairs": pair_lines(agreement) if agreement else [],
+            "model": model,
+            "model_lane": (model_lane(primary_failure(model) or {}, lane_id, label)
+                           if model else None)}
 
 
 def counterexamples(report: dict[str, Any], results: Results) -> list[dict[str, Any]]:
@@ -137,8 +165,10 @@ def counterexamples(report: dict[str, Any], results: Results) -> list[dict[str, 
         tsan = []
         if v["role"] != "fix" or not v["tsan"].get("ok", True):
             record = results.ctest.get("race" if v["role"] == "fix" else "tsan-negative", {})
-            tsan = [tsan_counterexample(t) for t in record.get("tests", [])
-                    if t["name"] in tsan_tests]
+            for t in record.get("tests", []):
+                if t["name"] in tsan_tests:
+                    lane += 1
+                    tsan.append(tsan_counterexample(t, models, f"alane{lane}", v["source"]))
         blocks.append({"v": v, "models": cxs, "tsan": tsan})
     return blocks
 

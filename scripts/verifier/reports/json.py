@@ -75,7 +75,8 @@ def build_report(results: Results, variants: list[dict[str, Any]],
         "verdict": verdict["verdict"],
         "exit_code": verdict["exit_code"],
         "reason": verdict["reason"],
-        "failed": verdict["checker_blind"] + verdict["not_proven"],
+        "failed": verdict["harness"] + verdict["checker_blind"] + verdict["not_proven"],
+        "harness": verdict["harness"],
         "checker_blind": verdict["checker_blind"],
         "not_proven": verdict["not_proven"],
         "caught_elsewhere": verdict["caught_elsewhere"],
@@ -100,6 +101,7 @@ def build_report(results: Results, variants: list[dict[str, Any]],
              "status": t.get("status"), "seconds": t.get("seconds")}
             for label in LABELS for t in ctest.get(label, {}).get("tests", [])
         ],
+        "replay_gate": verdict.get("replay_gate"),
         "mutants": mutants,
         "mutation": mutation_totals(results, mutants),
     }

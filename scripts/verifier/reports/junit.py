@@ -1,8 +1,12 @@
 """junit.xml: one testsuite per checker (model, tsan, static) with one testcase per variant it
-applies to, and a `mutation` testsuite with one testcase per mutant of the gated fix (and one for
-the variant when its mutation did not run or met no site of the fix). A failed testcase's
-<failure> has the first problem as its message and, as its text, every problem and then why each
-failed test failed in its own words (failures): a CI page shows the assertion, not a status."""
+applies to, a `mutation` testsuite with one testcase per mutant of the gated fix (and one for
+the variant when its mutation did not run or met no site of the fix), and a `harness` testsuite
+with the replay gate's self-check. A failed testcase's <failure> has the first problem as its
+message and, as its text, every problem and then why each failed test failed in its own words
+(failures): a CI page shows the assertion, not a status. A negative control's tsan testcase
+carries each replay's agreement with the model (a property per replay, and its system-out); a
+disagreement is a <failure type="harness"> whose text has both the model's pair and TSan's
+report."""
 
 from __future__ import annotations
 
@@ -28,7 +32,29 @@ def checker_lines(v: dict[str, Any], checker: str, sub: dict[str, Any],
     for t in sub.get("tests", []):
         lines.append(f"  {t['name']}: {t.get('status')}"
                      + (f" ({t['kind']} at {t['location']})" if t.get("kind") else ""))
+        if t.get("agreement"):
+            lines.append(f"    {t['agreement']['text']}")
+    lines += [f"  {s['test']}: {s['text']}" for s in sub.get("sampled") or []]
     return lines
+
+
+def agreement_properties(case: ET.Element, sub: dict[str, Any]) -> None:
+    """A property per replay of the model's counterexample: agreement.<test> = its verdict line,
+    so a CI page (or a script) reads the agreement without parsing the output."""
+    agreements = sub.get("agreements") or []
+    if not agreements:
+        return
+    properties = ET.SubElement(case, "properties")
+    for a in agreements:
+        ET.SubElement(properties, "property", name=f"agreement.{a['test']}",
+                      value=f"{a['status']}: {a['text']}")
+
+
+def failure_type(v: dict[str, Any], sub: dict[str, Any]) -> str:
+    """A failed testcase's kind: the harness's (a disagreement), else by the variant's role."""
+    if sub.get("harness"):
+        return "harness"
+    return "not caught" if v["role"] != "fix" else "not proven"
 
 
 def failure_text_lines(sub: dict[str, Any]) -> list[str]:
@@ -56,11 +82,12 @@ def checker_suite(suites: ET.Element, checker: str, report: dict[str, Any]) -> t
         suite_time += seconds
         case = ET.SubElement(suite, "testcase", classname=f"verify.{v['name']}", name=checker,
                              time=f"{seconds:.3f}")
+        agreement_properties(case, sub)
         if not sub.get("ok"):
             fails += 1
             failure = ET.SubElement(case, "failure",
                                     message=(sub.get("problems") or [sub["summary"]])[0][:500],
-                                    type="not caught" if v["role"] != "fix" else "not proven")
+                                    type=failure_type(v, sub))
             failure.text = "\n".join(failure_text_lines(sub))
         ET.SubElement(case, "system-out").text = "\n".join(checker_lines(v, checker, sub, report))
     close_suite(suite, count, fails, suite_time)
@@ -111,6 +138,34 @@ def mutation_suite(suites: ET.Element, report: dict[str, Any]) -> tuple[int, int
     return count, fails
 
 
+def harness_suite(suites: ET.Element, report: dict[str, Any]) -> tuple[int, int]:
+    """The harness's self-checks: a testcase per replay-gate control, and one when the gate's
+    control is missing; returns (tests, failures)."""
+    gate = report.get("replay_gate") or {}
+    suite = ET.SubElement(suites, "testsuite", name="harness")
+    count = fails = 0
+    for t in gate.get("tests") or []:
+        count += 1
+        case = ET.SubElement(suite, "testcase", classname="verify.harness.replay-gate",
+                             name=t["name"], time=f"{float(t.get('seconds') or 0):.3f}")
+        if not t["ok"]:
+            fails += 1
+            problem = next((p for p in gate.get("problems", []) if t["name"] in p), "")
+            failure = ET.SubElement(case, "failure", type="harness", message=problem[:500])
+            failure.text = "\n".join([problem] + failed_test_lines(t))
+    missing = [p for p in gate.get("problems", [])
+               if not any(t["name"] in p for t in gate.get("tests") or [])]
+    if missing:
+        count += 1
+        fails += 1
+        case = ET.SubElement(suite, "testcase", classname="verify.harness.replay-gate",
+                             name="replay-gate", time="0.000")
+        ET.SubElement(case, "failure", type="harness", message=missing[0][:500]).text = (
+            "\n".join(missing))
+    close_suite(suite, count, fails, 0.0)
+    return count, fails
+
+
 def close_suite(suite: ET.Element, count: int, fails: int, seconds: float) -> None:
     suite.set("tests", str(count))
     suite.set("failures", str(fails))
@@ -126,6 +181,7 @@ def write_junit(path: Path, report: dict[str, Any]) -> None:
         count, fails, seconds = checker_suite(suites, checker, report)
         total, failures, total_time = total + count, failures + fails, total_time + seconds
     count, fails = mutation_suite(suites, report)
-    close_suite(suites, total + count, failures + fails, total_time)
+    more, more_fails = harness_suite(suites, report)
+    close_suite(suites, total + count + more, failures + fails + more_fails, total_time)
     ET.indent(suites)
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..judging.tsan import SEAM_WRAPPER
+from ..judging.tsan import in_policy
 from ..paths import repo_relative, runner_relative, source_line
 from ..tsan_tools import tsan_report
 
@@ -56,10 +56,10 @@ def short_function(frame_text: str) -> str:
 
 
 def racing_frame(frames: list[Any]) -> int:
-    """A stack's racing line: its innermost frame in this repository below the seam's wrapper
+    """A stack's racing line: its innermost frame in this repository below a policy's wrapper
     (README, "How to read a TSan report")."""
     hits = [k for k, f in enumerate(frames)
-            if not (repo_relative(f.file) or "").endswith(SEAM_WRAPPER)]
+            if not in_policy(repo_relative(f.file))]
     return hits[-1] if hits else len(frames) - 1
 
 

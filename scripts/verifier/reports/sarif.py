@@ -1,8 +1,9 @@
 """verify.sarif (SARIF 2.1.0): every finding at its source line, for code-scanning views. The
 explorer's counterexamples with their interleaving as code flows (one thread flow per thread),
-ThreadSanitizer's reports with the racing access stacks, the static analysis' diagnostics, and the
-surviving mutants of a fix at their site. Findings a negative control was expected to produce are
-notes; the others are errors."""
+ThreadSanitizer's reports with the racing access stacks (a replay of the explorer's counterexample
+with its agreement as the message, and both checkers' pairs as related locations), the static
+analysis' diagnostics, and the surviving mutants of a fix at their site. Findings a negative
+control was expected to produce are notes; the others (a disagreement among them) are errors."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import matrix
+from ..judging.agreement import DISAGREE, agreement_of
 from ..judging.tsan import first_tsan_location
 from ..mutation import NOT_SHOWN
 from ..paths import ROOT, USER_ROOTS, repo_relative, runner_relative
@@ -30,6 +32,9 @@ RULES = {
     "deadlock": "Every live thread is blocked.",
     "crash": "A fatal signal in a model thread (an invalid memory access, a stack overflow, "
              "abort(), a division by zero): the explorer stopped the execution at it.",
+    "disagreement": "The explorer's counterexample, replayed on real threads under "
+                    "ThreadSanitizer, did not draw TSan's race at the model's pair of lines: the "
+                    "two checkers disagree on one interleaving (a failure of the harness).",
     "thread-safety": "Clang's -Wthread-safety: a field guarded by a mutex is accessed without it.",
     NOT_SHOWN: "A synchronisation site of a fix whose weakening (no lock, a weaker memory order, "
                "an RMW split) no model catches: the models do not show it is needed (they do not "
@@ -147,6 +152,40 @@ def access_flows(report: Any) -> list[dict[str, Any]]:
     return flows
 
 
+def place_location(place: str, message: str, index: int) -> dict[str, Any]:
+    """A related location at "file:line" (relative to the source root)."""
+    file, _, line = place.rpartition(":")
+    return dict(sarif_location(file or None, int(line) if line.isdigit() else None, message),
+                id=index)
+
+
+def pair_locations(agreement: dict[str, Any]) -> list[dict[str, Any]]:
+    """A replay's two pairs as related locations: the model's earlier and later access, then
+    TSan's previous and current one (none of TSan's when it reported no race)."""
+    model, tsan = agreement.get("model") or {}, agreement.get("tsan") or {}
+    sides = [(model.get("earlier"), "the model's racing access (earlier)"),
+             (model.get("later"), "the model's racing access (later)"),
+             (tsan.get("previous"), "TSan's racing access (previous)"),
+             (tsan.get("current"), "TSan's racing access (current)")]
+    return [place_location(place, message, i)
+            for i, (place, message) in enumerate([s for s in sides if s[0]], 1)]
+
+
+def disagreement_result(rule: Rules, t: dict[str, Any]) -> dict[str, Any] | None:
+    """A replay that disagrees with no TSan report to place it (TSan reported nothing on the
+    model's interleaving): an error at the model's pair; None for any other test."""
+    agreement = agreement_of(t)
+    if not agreement or agreement["status"] != DISAGREE or not agreement.get("model"):
+        return None
+    related = pair_locations(agreement)
+    return {"ruleId": rule("tsan", "disagreement"), "level": "error",
+            "message": {"text": f"{t['name']}: {agreement['text']}"},
+            "locations": [{k: v for k, v in related[0].items() if k != "id"}],
+            "relatedLocations": related,
+            "properties": {"checker": "tsan", "test": t["name"], "expected": True,
+                           "negativeControl": True, "caught": False, "agreement": DISAGREE}}
+
+
 def tsan_result(rule: Rules, t: dict[str, Any], expected: bool) -> dict[str, Any] | None:
     """A test's first ThreadSanitizer report at its racing line (None: no report)."""
     reports = tsan_report.parse_reports(t.get("output", ""))
@@ -155,16 +194,22 @@ def tsan_result(rule: Rules, t: dict[str, Any], expected: bool) -> dict[str, Any
     first = reports[0]
     _, where = first_tsan_location(t.get("output", ""))
     file, _, line = where.rpartition(":")
+    agreement = agreement_of(t) if expected else None
     result = {
         "ruleId": rule("tsan", first.kind),
-        "level": "note" if expected else "error",
-        "message": {"text": f"{t['name']}: ThreadSanitizer: {first.kind}"
-                            + (f" at {where}" if where else "")},
+        "level": ("error" if not expected or (agreement or {}).get("status") == DISAGREE
+                  else "note"),
+        "message": {"text": f"{t['name']}: " + (agreement["text"] if agreement else
+                                                f"ThreadSanitizer: {first.kind}"
+                                                + (f" at {where}" if where else ""))},
         "locations": [sarif_location(file or None, int(line) if line.isdigit() else None,
                                      first.kind)],
         "properties": {"checker": "tsan", "test": t["name"], "expected": expected,
                        "negativeControl": expected, "caught": bool(t.get("passed"))},
     }
+    if agreement:
+        result["relatedLocations"] = pair_locations(agreement)
+        result["properties"]["agreement"] = agreement["status"]
     flows = access_flows(first)
     if flows:
         result["codeFlows"] = [{"message": {"text": "the two racing accesses"},
@@ -176,7 +221,8 @@ def tsan_results(rule: Rules, results: Results) -> list[dict[str, Any]]:
     out = []
     for label in ("race", "tsan-negative"):
         for t in results.ctest.get(label, {}).get("tests", []):
-            result = tsan_result(rule, t, expected=label == "tsan-negative")
+            result = (tsan_result(rule, t, expected=label == "tsan-negative")
+                      or disagreement_result(rule, t))
             if result:
                 out.append(result)
     return out

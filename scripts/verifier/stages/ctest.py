@@ -1,13 +1,13 @@
-"""Stages 3-5: the tsan build's ctest labels (race, tsan-negative, static), one record per label
-with one entry per listed test: its result from ctest's JUnit output, its labels (`variant=<id>`
-says which row of the matrix it checks) and the essential part of its output.
+"""Stages 3-5: the tsan build's ctest labels (race, tsan-negative and its self-check replay-gate,
+static), one record per label with one entry per listed test: its result from ctest's JUnit
+output, its labels (`variant=<id>` says which row of the matrix it checks) and the essential part
+of its output.
 
-Two retries, each reported so that nothing is hidden:
-- ThreadSanitizer could not map its shadow memory ("unexpected memory mapping": more ASLR entropy
-  than clang 14's TSan supports): the label runs again under `setarch -R` (tsan/aslr.py);
-- a negative control whose race simply did not happen this time (exited 0, no report: TSan sees
-  only the races that occur) runs again, up to UNDETECTED_RETRIES times. A control that failed any
-  other way (a report at the wrong line, a crash) is not retried."""
+The negative controls are deterministic (the explorer's counterexample replayed under TSan,
+tsan/replay_control.py): a control that fails is not run again. One retry, reported so that
+nothing is hidden: ThreadSanitizer could not map its shadow memory ("unexpected memory mapping":
+more ASLR entropy than clang 14's TSan supports), and the label runs again under `setarch -R`
+(tsan/aslr.py). (The timing-dependent stress runs, label tsan-stress, are not run here.)"""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import BUILD, ROOT
-from ..patterns import RUNNER_SETARCH, UNDETECTED
+from ..patterns import RUNNER_SETARCH
 from ..progress import Progress
 from ..process import run_logged
 from ..text import plural
@@ -27,8 +27,7 @@ from ..tsan_tools import aslr
 from . import junit
 from .output import essential_output
 
-LABELS = ("race", "tsan-negative", "static")
-UNDETECTED_RETRIES = 2
+LABELS = ("race", "tsan-negative", "replay-gate", "static")
 
 
 def listed_tests(preset: str, label: str) -> dict[str, dict[str, list[str]]]:
@@ -99,12 +98,8 @@ def run_ctest_label(label: str, jobs: int, logs: Path, verbose: bool, progress: 
         aslr_state["notes"].append(note)
         runner.prefix = aslr.prefix()
         cases = runner.once(select)
-    attempts = {name: 1 for name in expected}
-    if label == "tsan-negative":
-        retry_undetected(runner, expected, cases, attempts)
-        record["notes"] += retry_notes(attempts, cases, progress)
     cache: dict[str, bool] = {}
-    record["tests"] = [test_entry(name, listed, cases.get(name), attempts[name],
+    record["tests"] = [test_entry(name, listed, cases.get(name),
                                   label != "static" and lacks_tsan_runtime(listed["command"],
                                                                            cache))
                        for name, listed in expected.items()]
@@ -120,43 +115,13 @@ def needs_setarch_retry(cases: dict[str, dict[str, Any]], prefix: list[str]) -> 
                     for c in cases.values()))
 
 
-def retry_undetected(runner: CtestRunner, expected: dict[str, Any],
-                     cases: dict[str, dict[str, Any]], attempts: dict[str, int]) -> None:
-    """Runs the negative controls whose race went undetected again, up to UNDETECTED_RETRIES
-    times; `cases` and `attempts` are updated in place."""
-    for _ in range(UNDETECTED_RETRIES):
-        again = [n for n in expected if not cases.get(n, {}).get("passed")
-                 and UNDETECTED in cases.get(n, {}).get("output", "")]
-        if not again:
-            return
-        more = runner.once(["-R", "^(" + "|".join(n.replace(".", "[.]") for n in again) + ")$"])
-        for name in again:
-            attempts[name] += 1
-            if name in more:
-                cases[name] = more[name]
-
-
-def retry_notes(attempts: dict[str, int], cases: dict[str, dict[str, Any]],
-                progress: Progress) -> list[str]:
-    """A note per control that needed a retry: a timing-dependent control is visible as such."""
-    notes = []
-    for name, count in attempts.items():
-        if count > 1:
-            caught = cases.get(name, {}).get("passed", False)
-            note = (f"{name}: the race went undetected on the first run (timing-dependent); "
-                    + (f"caught on attempt {count}" if caught else
-                       f"still not caught after {count} attempts"))
-            progress.note(note)
-            notes.append(note)
-    return notes
-
-
 def test_entry(name: str, listed: dict[str, list[str]], case: dict[str, Any] | None,
-               attempts: int, no_tsan_runtime: bool) -> dict[str, Any]:
-    """A test's entry in results/ctest-<label>.json."""
+               no_tsan_runtime: bool) -> dict[str, Any]:
+    """A test's entry in results/ctest-<label>.json (run once: `attempts` is always 1 now, kept
+    for the results of earlier runs)."""
     case = case or {"passed": False, "status": "not run", "seconds": 0.0, "output": ""}
     return {"name": name, "passed": case["passed"], "status": case["status"],
-            "attempts": attempts, "seconds": round(case["seconds"], 3),
+            "attempts": 1, "seconds": round(case["seconds"], 3),
             "output": essential_output(case["output"]), "command": listed["command"],
             "labels": listed["labels"], "no_tsan_runtime": no_tsan_runtime}
 

@@ -1,7 +1,8 @@
 """What the reports keep of a test's output (the whole of it is in logs/): the first
-ThreadSanitizer report's racing accesses, the checkers' verdict lines, GoogleTest's failure blocks
-and clang's errors; or, when there is no report, the beginning of the output and any failure block
-after it (the judging reads the failures from what is kept: failures)."""
+ThreadSanitizer report's racing accesses, the checkers' verdict lines (a replay's model:, tsan:,
+AGREE or DISAGREE lines among them), GoogleTest's failure blocks and clang's errors; or, when there
+is no report, the beginning of the output and any failure block or verdict line after it (the
+judging reads the failures and the agreement from what is kept: failures, judging.agreement)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ def essential_output(output: str) -> str:
     failing = {i for block in failure_blocks(lines) for i in block}
     start = next((i for i, line in enumerate(lines) if TSAN_REPORT.match(line)), None)
     if start is None:
-        late = [lines[i] for i in sorted(failing) if i >= KEEP_OUTPUT_LINES]
+        # Past the first lines: the failures, and the checkers' verdict lines (the sampled
+        # replays' PASS line, a replay's DISAGREE, which come after a long log of schedules).
+        late = [line for i, line in enumerate(lines) if i >= KEEP_OUTPUT_LINES
+                and (i in failing or RUNNER_LINE.match(line))]
         return head(output, KEEP_OUTPUT_LINES) + "".join(
             "\n" + line for line in late[:KEEP_OUTPUT_LINES]) + ("\n" if late else "")
     end = next((i for i in range(start, len(lines)) if lines[i].startswith("SUMMARY: ")),
