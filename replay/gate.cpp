@@ -28,9 +28,11 @@ namespace {
 // The active gate: set before the replay's threads start and cleared after they are joined, so
 // thread creation and join order it; an atomic (relaxed: no happens-before of its own) only so
 // that a stray thread reading it is not a race of ours.
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): the one active gate
 std::atomic<Gate*> g_active{nullptr};
 
 // The schedule's id of the calling thread (kNoThread: a thread the replay did not start).
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): one per thread
 thread_local std::uint32_t tl_id = Gate::kNoThread;
 
 // The scope of one gate operation in which TSan sees neither synchronisation nor memory accesses
@@ -47,6 +49,7 @@ class Hidden {
   }
   Hidden(const Hidden&) = delete;
   Hidden& operator=(const Hidden&) = delete;
+  // NOLINTNEXTLINE(modernize-use-equals-default): not trivial under TSan
   ~Hidden() {
 #ifdef DC_REPLAY_TSAN
     if (hidden_) {

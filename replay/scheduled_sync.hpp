@@ -241,6 +241,7 @@ struct ScheduledSync {
     // Replays are built at -O0 (model/CMakeLists.txt), so the copy is not optimised away.
     static void read_here(const T& value) {
       if constexpr (std::is_copy_constructible_v<T>) {
+        // NOLINTNEXTLINE(performance-unnecessary-copy-initialization): the read is the point
         [[maybe_unused]] const T copy = value;
       }
     }

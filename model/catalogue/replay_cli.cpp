@@ -147,10 +147,8 @@ int replay_one(const ModelSpec& spec, const replay::Schedule& schedule, const Se
   return status;
 }
 
-}  // namespace
-
-int run_replays(const Registry& registry, const ReplayRunnerInfo& info, int argc, char** argv) {
-  Settings s;
+// The command line's options, into `s`.
+po::options_description options_of(const ReplayRunnerInfo& info, Settings& s) {
   po::options_description options(info.program + ": " + info.description);
   options.add_options()("help,h", "show this help")(
       "schedules", po::value(&s.files)->multitoken(),
@@ -166,6 +164,14 @@ int run_replays(const Registry& registry, const ReplayRunnerInfo& info, int argc
       "list", po::bool_switch(&s.list), "list the schedules of the files, do not run them")(
       "races-only", po::bool_switch(&s.races_only),
       "replay only the counterexamples of data races (the schedules with a racing pair)");
+  return options;
+}
+
+}  // namespace
+
+int run_replays(const Registry& registry, const ReplayRunnerInfo& info, int argc, char** argv) {
+  Settings s;
+  const po::options_description options = options_of(info, s);
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, options), vm);

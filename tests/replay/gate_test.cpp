@@ -45,7 +45,7 @@ Race run_adders(int threads, Gate* gate) {
 }
 
 Schedule schedule_of(const std::vector<std::uint32_t>& threads, const SourceLoc& site,
-                     std::string kind = "rmw") {
+                     const std::string& kind = "rmw") {
   Schedule s;
   s.model = "adders";
   for (const std::uint32_t t : threads) s.steps.push_back({t, kind, {site.file, site.line}});
