@@ -29,7 +29,7 @@ if(DC_CASE STREQUAL "installed")
   # Only doublecheck's own headers, under include/doublecheck: never the emitter or the tests.
   file(GLOB_RECURSE headers RELATIVE ${work}/prefix/include ${work}/prefix/include/*)
   foreach(header IN LISTS headers)
-    if(NOT header MATCHES "^doublecheck/(sync\\.hpp|model\\.hpp|gtest\\.hpp|seam/|model/(engine|search|mutation|catalogue|gtest)/)")
+    if(NOT header MATCHES "^doublecheck/(sync\\.hpp|model\\.hpp|gtest\\.hpp|seam/|replay/|model/(engine|search|mutation|catalogue|gtest)/)")
       message(FATAL_ERROR "installed a header that is not the package's: include/${header}")
     endif()
   endforeach()
