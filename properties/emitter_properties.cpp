@@ -1,6 +1,7 @@
 #include "properties/emitter_properties.hpp"
 
 #include <array>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -99,6 +100,70 @@ Violation violation(Property property, std::string message) {
   return Violation{property, std::move(message)};
 }
 
+// A symmetric plan's snapshot: how many writers made each call, read off bytes_in in base
+// writers + 1; nullopt when it is no such count (a digit left over past the last call).
+std::optional<std::vector<int>> writers_per_call(const CallPlan& plan, std::int64_t bytes_in) {
+  if (bytes_in < 0) return std::nullopt;
+  std::vector<int> made(static_cast<std::size_t>(plan.calls()));
+  const std::int64_t base = plan.writers() + 1;
+  for (int& count : made) {
+    count = static_cast<int>(bytes_in % base);
+    bytes_in /= base;
+  }
+  if (bytes_in != 0) return std::nullopt;
+  return made;
+}
+
+std::string describe_counts(const std::vector<int>& made) {
+  std::string text;
+  for (std::size_t c = 0; c < made.size(); ++c) {
+    text += (c == 0 ? "" : ", ") + std::to_string(made[c]) + " writer(s) made call " +
+            std::to_string(c);
+  }
+  return text;
+}
+
+// The metrics when made[c] writers made call c.
+Metrics metrics_of_counts(const CallPlan& plan, const std::vector<int>& made) {
+  Metrics m;
+  for (int c = 0; c < plan.calls(); ++c) {
+    const PlannedCall call = plan.call(0, c);
+    const std::int64_t n = made[static_cast<std::size_t>(c)];
+    m.tool_calls += n;
+    m.total_bytes_in += n * call.bytes_in;
+    m.total_bytes_out += n * call.bytes_out;
+    m.total_duration_ms += n * call.duration_ms;
+    m.errors += call.error ? n : 0;
+  }
+  return m;
+}
+
+Verdict check_symmetric_snapshot(Property property, const CallPlan& plan, const Metrics& metrics,
+                                 std::string_view what) {
+  const std::string head = std::string(what) + " is not the metrics of whole calls: ";
+  const std::optional<std::vector<int>> made = writers_per_call(plan, metrics.total_bytes_in);
+  if (!made) {
+    return violation(property, head + "total_bytes_in=" + std::to_string(metrics.total_bytes_in) +
+                                   " is no count of writers per call of the plan (" +
+                                   field_list(metrics) + ")");
+  }
+  for (std::size_t c = 1; c < made->size(); ++c) {
+    if ((*made)[c] > (*made)[c - 1]) {
+      return violation(property,
+                       head + "total_bytes_in counts " + describe_counts(*made) +
+                           ": more writers made call " + std::to_string(c) +
+                           " than its predecessor, not a prefix of each writer's calls (" +
+                           field_list(metrics) + ")");
+    }
+  }
+  const Metrics want = metrics_of_counts(plan, *made);
+  if (metrics == want) return std::nullopt;
+  return violation(property, head + "total_bytes_in counts " + describe_counts(*made) + " (" +
+                                 std::to_string(want.tool_calls) + " calls, " +
+                                 std::to_string(want.errors) + " errors), but " +
+                                 differences(metrics, want));
+}
+
 }  // namespace
 
 std::string_view id(Property property) { return kIds.at(static_cast<std::size_t>(property)); }
@@ -116,11 +181,39 @@ CallPlan::CallPlan(int writers, int calls) : writers_(writers), calls_(calls) {
   }
 }
 
+CallPlan CallPlan::symmetric(int writers, int calls) {
+  CallPlan plan(writers, calls);
+  plan.symmetric_ = true;
+  return plan;
+}
+
+bool CallPlan::decodable() const {
+  if (!symmetric_) return size() <= kMaxDecodableCalls;
+  // Every counter of every snapshot fits an int64: 5 x writers x (B^calls - 1) / (B - 1) < 2^62.
+  const std::int64_t base = writers_ + 1;
+  std::int64_t power = 1;
+  for (int c = 0; c < calls_; ++c) {
+    if (power > (std::int64_t{1} << 58) / base) return false;
+    power *= base;
+  }
+  return true;
+}
+
 PlannedCall CallPlan::call(int writer, int index) const {
   if (writer < 0 || writer >= writers_ || index < 0 || index >= calls_) {
     throw std::out_of_range("CallPlan: no call " + std::to_string(index) + " of writer " +
                             std::to_string(writer) + " in a plan of " + std::to_string(writers_) +
                             " x " + std::to_string(calls_));
+  }
+  if (symmetric_) {
+    std::int64_t unit = 1;  // (writers + 1)^index, or index + 1 past what can be decoded
+    if (decodable()) {
+      for (int c = 0; c < index; ++c) unit *= writers_ + 1;
+    } else {
+      unit = std::int64_t{index} + 1;
+    }
+    return PlannedCall{
+        writer, index, kDurationFactor * unit, unit, kBytesOutFactor * unit, is_error_call(index)};
   }
   const int k = writer * calls_ + index;
   const std::int64_t unit = decodable() ? std::int64_t{1} << k : std::int64_t{k} + 1;
@@ -139,12 +232,16 @@ Metrics CallPlan::totals() const {
 }
 
 std::uint64_t CallPlan::all_calls() const {
-  if (!decodable()) throw std::logic_error("CallPlan::all_calls: the plan is not decodable");
+  if (!decodable() || symmetric_) {
+    throw std::logic_error("CallPlan::all_calls: the plan is not decodable call by call");
+  }
   return (std::uint64_t{1} << size()) - 1;
 }
 
 Metrics CallPlan::metrics_of(std::uint64_t calls) const {
-  if (!decodable()) throw std::logic_error("CallPlan::metrics_of: the plan is not decodable");
+  if (!decodable() || symmetric_) {
+    throw std::logic_error("CallPlan::metrics_of: the plan is not decodable call by call");
+  }
   Metrics m;
   for (int k = 0; k < size(); ++k) {
     if ((calls >> k & 1U) == 0) continue;
@@ -170,6 +267,7 @@ Verdict check_snapshot(Property property, const CallPlan& plan, const Metrics& m
                            " calls cannot be decoded (at most " +
                            std::to_string(CallPlan::kMaxDecodableCalls) + ")");
   }
+  if (plan.symmetric()) return check_symmetric_snapshot(property, plan, metrics, what);
   const std::string head = std::string(what) + " is not the metrics of whole calls: ";
   const auto calls = static_cast<std::uint64_t>(metrics.total_bytes_in);
   if (metrics.total_bytes_in < 0 || (calls & ~plan.all_calls()) != 0) {
@@ -199,6 +297,19 @@ Metrics metrics_of_event(const Json& event) {
 
 Verdict check_snapshots_grow(Property property, const CallPlan& plan, const Metrics& earlier,
                              const Metrics& later, std::string_view what) {
+  if (plan.symmetric()) {
+    const auto before = writers_per_call(plan, earlier.total_bytes_in);
+    const auto after = writers_per_call(plan, later.total_bytes_in);
+    if (before && after) {
+      bool grew = true;
+      for (std::size_t c = 0; c < before->size(); ++c) grew &= (*after)[c] >= (*before)[c];
+      if (grew) return std::nullopt;
+      return violation(property, std::string(what) +
+                                     " went backwards: " + describe_counts(*before) + ", then " +
+                                     describe_counts(*after));
+    }
+    return violation(property, std::string(what) + ": a snapshot is no count of whole calls");
+  }
   const auto before = static_cast<std::uint64_t>(earlier.total_bytes_in);
   const auto after = static_cast<std::uint64_t>(later.total_bytes_in);
   if ((before & ~after) == 0) return std::nullopt;

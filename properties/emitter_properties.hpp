@@ -64,13 +64,21 @@ class CallPlan {
 
   // Throws std::invalid_argument unless writers >= 1 and calls >= 1.
   CallPlan(int writers, int calls);
+  // A plan whose writers all make the same calls — threads that cannot be told apart, as the
+  // explorer's symmetry reduction needs (model::symmetric_threads). Call c of every writer adds
+  // B^c to bytes_in (B = writers + 1), so a snapshot's bytes_in, read in base B, says how many
+  // writers made each call; whole prefixes mean those counts never grow from one call to the
+  // next. Errors as in any plan: call c is one when c % 3 == 1.
+  static CallPlan symmetric(int writers, int calls);
+  [[nodiscard]] bool symmetric() const { return symmetric_; }
 
   [[nodiscard]] int writers() const { return writers_; }
   [[nodiscard]] int calls() const { return calls_; }
   [[nodiscard]] int size() const { return writers_ * calls_; }
-  // Whether a snapshot can be decoded (each call has a bit of its own in bytes_in). Larger plans
-  // give call k the values (k + 1, 3 (k + 1), 5 (k + 1)): distinct, checkable after the join only.
-  [[nodiscard]] bool decodable() const { return size() <= kMaxDecodableCalls; }
+  // Whether a snapshot can be decoded (each call has a bit of its own in bytes_in; in a symmetric
+  // plan a digit). Larger plans give call k the values (k + 1, 3 (k + 1), 5 (k + 1)): distinct,
+  // checkable after the join only.
+  [[nodiscard]] bool decodable() const;
 
   // Throws std::out_of_range for a call the plan does not have.
   [[nodiscard]] PlannedCall call(int writer, int index) const;
@@ -84,6 +92,7 @@ class CallPlan {
  private:
   int writers_;
   int calls_;
+  bool symmetric_ = false;
 };
 
 // Makes every call of `writer`'s share of `plan` on `emitter`, in order.

@@ -23,10 +23,12 @@
 #include <thread>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "replay/gate.hpp"
 #include "seam/source_loc.hpp"
 #include "seam/std_sync.hpp"
+#include "seam/symmetric_body.hpp"
 #include "seam/thread_annotations.hpp"
 
 namespace doublecheck {
@@ -347,6 +349,16 @@ struct ScheduledSync {
     std::uint32_t id_;
     std::thread thread_;
   };
+
+  // Symmetric threads (ModelSync::symmetric_threads): here just threads, spawned in order.
+  template <class F>
+  static std::vector<Thread> symmetric_threads(std::size_t count, const F& body,
+                                               SourceLoc loc = SourceLoc::current()) {
+    std::vector<Thread> threads;
+    threads.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) threads.emplace_back(symmetric_body(body, i), loc);
+    return threads;
+  }
 
   // A model's assertion on real threads: recorded by the replay (which reports it), or, outside
   // one, printed before the program stops.

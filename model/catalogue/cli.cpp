@@ -52,6 +52,7 @@ struct Settings {
   bool symptom = false;
   bool continue_past_race = false;
   bool no_fair_spinning = false;
+  bool no_symmetry = false;
   bool unmarked_spins = false;
   std::string search;  // empty: each model's own (ModelSpec::options; dpor unless it says)
   std::string memory_model = "rc11";
@@ -111,6 +112,9 @@ void add_run_options(po::options_description& options, Settings& s) {
       "let a thread that re-reads an atomic with no write since (or yields) run again at once "
       "(default: it waits for another thread's progress, so spin loops end; a loop bounded by a "
       "local counter needs this)");
+  add("no-symmetry", po::bool_switch(&s.no_symmetry),
+      "explore every permutation of symmetric threads too (default: threads spawned with "
+      "symmetric_threads() are explored up to renaming them)");
   add("unmarked-spins", po::bool_switch(&s.unmarked_spins),
       "take any re-read of an atomic with nothing new since for a spin, not only one after a "
       "yield (ends spin loops without yield; may miss interleavings of a thread that reads an "
@@ -380,6 +384,7 @@ ExploreOptions options_for(const ModelSpec& spec, const Settings& s, const Plan&
   options.symptom_mode |= s.symptom;
   options.continue_past_race |= s.continue_past_race;
   if (s.no_fair_spinning) options.fair_spinning = false;
+  if (s.no_symmetry) options.symmetry = false;
   options.unmarked_spins |= s.unmarked_spins;
   for (const Numeric& number : kNumbers) {
     const auto given = s.numbers.find(number.name);

@@ -58,6 +58,34 @@ void require(const properties::Verdict& verdict, SourceLoc loc = SourceLoc::curr
   if (verdict) Sync::check(false, verdict->text(), loc);
 }
 
+// The writers of `plan`, each making its calls on `emitter`, followed by room for `others` more
+// threads. A symmetric plan's writers make the same calls, so they are spawned symmetric
+// (Sync::symmetric_threads): the explorer runs them up to renaming (model/engine/symmetry.hpp).
+template <class Sync, class Emitter>
+std::vector<typename Sync::Thread> spawn_writers(Emitter& emitter, const properties::CallPlan& plan,
+                                                 std::size_t others = 0) {
+  using Thread = typename Sync::Thread;
+  const auto writers = static_cast<std::size_t>(plan.writers());
+  if (plan.symmetric()) {
+    std::vector<Thread> threads = Sync::symmetric_threads(
+        writers, [&emitter, &plan] { properties::make_calls(emitter, plan, 0); });
+    threads.reserve(writers + others);
+    return threads;
+  }
+  std::vector<Thread> threads;
+  threads.reserve(writers + others);
+  for (int w = 0; w < plan.writers(); ++w) {
+    threads.push_back(Thread([&emitter, &plan, w] { properties::make_calls(emitter, plan, w); }));
+  }
+  return threads;
+}
+
+// A plan of `writers` x `calls`, symmetric or not (properties::CallPlan::symmetric).
+inline properties::CallPlan plan_of(int writers, int calls, bool symmetric) {
+  return symmetric ? properties::CallPlan::symmetric(writers, calls)
+                   : properties::CallPlan(writers, calls);
+}
+
 // The model fails with "<what>: expected <expected>, got <actual>" unless they are equal.
 template <class Sync>
 void check_equal(std::string_view what, std::int64_t actual, std::int64_t expected,
@@ -113,10 +141,10 @@ void add_emitter_models(Registry& registry) {
 }
 
 // Bodies of any size on the fixed code, for the benchmark's scaling rows.
-std::function<void()> increment_model(int threads, int calls, int readers);
+std::function<void()> increment_model(int threads, int calls, int readers, bool symmetric = false);
 std::function<void()> snapshot_model(int writers, int calls);  // and one reader
-std::function<void()> mutex_init_model(int threads);
-std::function<void()> acq_rel_dcl_init_model(int threads);
+std::function<void()> mutex_init_model(int threads, bool symmetric = false);
+std::function<void()> acq_rel_dcl_init_model(int threads, bool symmetric = false);
 
 // Options of a model run in symptom mode: Shared accesses are decision points and the search goes
 // past the data race, so the pre-fix code shows the Python symptom itself.

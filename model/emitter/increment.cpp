@@ -10,20 +10,18 @@ namespace doublecheck::model::checks {
 namespace {
 
 // N writers x K calls of a decodable plan (properties/: values that name each call, one in three
-// an error); `readers` threads take a snapshot while they run.
+// an error); `readers` threads take a snapshot while they run. A symmetric plan's writers all make
+// the same calls, and are explored up to renaming them.
 template <class Sync, class Locking>
-std::function<void()> increment(int threads, int calls, int readers = 0) {
+std::function<void()> increment(int threads, int calls, int readers, bool symmetric) {
   return [=] {
     using Thread = typename Sync::Thread;
-    const properties::CallPlan plan(threads, calls);
+    const properties::CallPlan plan = plan_of(threads, calls, symmetric);
     std::atomic<std::uint64_t> ids{0};
     EmitterOn<Sync, Locking> emitter(true, std::make_shared<DiscardingSink>(),
                                      deterministic_environment(ids));
-    std::vector<Thread> workers;
-    workers.reserve(static_cast<std::size_t>(threads) + static_cast<std::size_t>(readers));
-    for (int t = 0; t < threads; ++t) {
-      workers.push_back(Thread([&emitter, &plan, t] { properties::make_calls(emitter, plan, t); }));
-    }
+    std::vector<Thread> workers =
+        spawn_writers<Sync>(emitter, plan, static_cast<std::size_t>(readers));
     for (int r = 0; r < readers; ++r) {
       workers.push_back(Thread([&emitter, &plan] {
         require<Sync>(properties::check_snapshot(
@@ -44,8 +42,8 @@ std::string shape(int threads, int calls) {
 
 }  // namespace
 
-std::function<void()> increment_model(int threads, int calls, int readers) {
-  return increment<ModelSync, LockedMetrics>(threads, calls, readers);
+std::function<void()> increment_model(int threads, int calls, int readers, bool symmetric) {
+  return increment<ModelSync, LockedMetrics>(threads, calls, readers, symmetric);
 }
 
 template <class Sync>
@@ -58,32 +56,37 @@ void add_increment_models(Registry& registry) {
                     v.title + ": a data race on a counter",
                     {},
                     expected_of(v),
-                    increment<Sync, Locking>(2, 1)});
+                    increment<Sync, Locking>(2, 1, 0, false)});
       return;
     }
-    for (const auto& [threads, calls] : {std::pair{2, 1}, {3, 1}, {4, 1}, {2, 2}, {3, 2}}) {
+    // Two writers make calls of their own (a snapshot names whose calls it holds); more make the
+    // same calls, as symmetric threads (explored up to renaming them: 4x1 is one execution).
+    for (const auto& [threads, calls] : {std::pair{2, 1}, {3, 1}, {4, 1}, {2, 2}, {3, 2}, {4, 2}}) {
+      const bool symmetric = threads > 2;
       registry.add({"increment/" + v.id + "/" + shape(threads, calls),
                     v.id,
                     "P1",
-                    std::to_string(threads) + " threads x " + std::to_string(calls) +
-                        " calls, ok and error mixed: exact totals",
+                    std::to_string(threads) + (symmetric ? " symmetric" : "") + " threads x " +
+                        std::to_string(calls) + " calls" +
+                        (calls > 1 || !symmetric ? ", ok and error mixed" : "") + ": exact totals",
                     {},
                     expected_of(v),
-                    increment<Sync, Locking>(threads, calls)});
+                    increment<Sync, Locking>(threads, calls, 0, symmetric)});
     }
     registry.add({"increment/" + v.id + "/4x2+1r",
                   v.id,
                   "P1",
-                  "4 threads x 2 mixed calls and a snapshot reader: exact totals, whole snapshots",
+                  "4 symmetric threads x 2 mixed calls and a snapshot reader: exact totals, whole "
+                  "snapshots",
                   {},
                   expected_of(v),
-                  increment<Sync, Locking>(4, 2, 1)});
+                  increment<Sync, Locking>(4, 2, 1, true)});
   });
   // The teaching model: the pre-fix code run past its race shows the lost update itself.
   registry.add({"increment/prefix_rc002/2x1/symptom", "prefix_rc002", "P1",
                 "pre-fix RC-002 run past the race: the lost update itself", symptom_options(),
                 Expectation::fails(FailureKind::kAssertion),
-                increment<Sync, variants::PreFixRC002>(2, 1)});
+                increment<Sync, variants::PreFixRC002>(2, 1, 0, false)});
 }
 
 template void add_increment_models<ModelSync>(Registry& registry);

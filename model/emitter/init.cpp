@@ -16,8 +16,10 @@
 namespace doublecheck::model::checks {
 namespace {
 
+// Symmetric callers all pass the same configuration and are explored up to renaming them; the
+// others each pass their own, so that P4 can tell whose call built the instance.
 template <class Sync, template <class, class> class Init>
-std::function<void()> init(int threads) {
+std::function<void()> init(int threads, bool symmetric) {
   return [=] {
     using Thread = typename Sync::Thread;
     using Global = BasicGlobalTelemetry<Sync, Init>;
@@ -34,14 +36,22 @@ std::function<void()> init(int threads) {
     });
     // What each caller saw; written by its own thread, read by the main thread after join.
     std::array<properties::Seen, kMaxThreads> seen{};
+    // Caller `slot`, passing `dir`; `slot` only says where it leaves what it saw.
+    const auto call = [&global, &seen](std::size_t slot, const std::string& dir) {
+      Emitter& emitter = global.init(true, dir);
+      seen[slot] =
+          properties::Seen{&emitter, emitter.session_id(), emitter.enabled(), emitter.output_dir()};
+    };
     std::vector<Thread> callers;
-    callers.reserve(static_cast<std::size_t>(threads));
-    for (int t = 0; t < threads; ++t) {
-      callers.push_back(Thread([&global, &seen, t] {
-        Emitter& emitter = global.init(true, "/m/" + std::to_string(t));
-        seen[static_cast<std::size_t>(t)] = properties::Seen{
-            &emitter, emitter.session_id(), emitter.enabled(), emitter.output_dir()};
-      }));
+    if (symmetric) {
+      callers = Sync::symmetric_threads(static_cast<std::size_t>(threads),
+                                        [&call](std::size_t slot) { call(slot, "/m/init"); });
+    } else {
+      callers.reserve(static_cast<std::size_t>(threads));
+      for (int t = 0; t < threads; ++t) {
+        const auto slot = static_cast<std::size_t>(t);
+        callers.push_back(Thread([&call, slot] { call(slot, "/m/" + std::to_string(slot)); }));
+      }
     }
     for (Thread& caller : callers) caller.join();
     const std::size_t runs = constructed.load(std::memory_order_relaxed);
@@ -54,16 +64,20 @@ std::function<void()> init(int threads) {
 template <class Sync, template <class, class> class Init>
 void add_init(Registry& registry, const std::string& variant, int threads, Expectation expected,
               ExploreOptions options = {}, const std::string& suffix = {}) {
-  registry.add({"init/" + variant + "/" + std::to_string(threads) + suffix, variant, "P4",
-                std::to_string(threads) + " threads race init_telemetry()", std::move(options),
-                std::move(expected), init<Sync, Init>(threads)});
+  const bool symmetric = threads > 2;  // two callers keep a configuration each (P4's whose call)
+  registry.add(
+      {"init/" + variant + "/" + std::to_string(threads) + suffix, variant, "P4",
+       std::to_string(threads) + (symmetric ? " symmetric" : "") + " threads race init_telemetry()",
+       std::move(options), std::move(expected), init<Sync, Init>(threads, symmetric)});
 }
 
 }  // namespace
 
-std::function<void()> mutex_init_model(int threads) { return init<ModelSync, MutexInit>(threads); }
-std::function<void()> acq_rel_dcl_init_model(int threads) {
-  return init<ModelSync, variants::AcqRelDcl>(threads);
+std::function<void()> mutex_init_model(int threads, bool symmetric) {
+  return init<ModelSync, MutexInit>(threads, symmetric);
+}
+std::function<void()> acq_rel_dcl_init_model(int threads, bool symmetric) {
+  return init<ModelSync, variants::AcqRelDcl>(threads, symmetric);
 }
 
 template <class Sync>

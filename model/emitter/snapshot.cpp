@@ -10,18 +10,14 @@ namespace doublecheck::model::checks {
 namespace {
 
 template <class Sync, class Locking>
-std::function<void()> snapshot(int writers, int calls, int snapshots) {
+std::function<void()> snapshot(int writers, int calls, int snapshots, bool symmetric) {
   return [=] {
     using Thread = typename Sync::Thread;
-    const properties::CallPlan plan(writers, calls);
+    const properties::CallPlan plan = plan_of(writers, calls, symmetric);
     std::atomic<std::uint64_t> ids{0};
     EmitterOn<Sync, Locking> emitter(true, std::make_shared<DiscardingSink>(),
                                      deterministic_environment(ids));
-    std::vector<Thread> threads;
-    threads.reserve(static_cast<std::size_t>(writers) + 1);
-    for (int w = 0; w < writers; ++w) {
-      threads.push_back(Thread([&emitter, &plan, w] { properties::make_calls(emitter, plan, w); }));
-    }
+    std::vector<Thread> threads = spawn_writers<Sync>(emitter, plan, 1);
     threads.push_back(Thread([&emitter, &plan, snapshots] {
       Metrics previous;
       for (int s = 0; s < snapshots; ++s) {
@@ -43,7 +39,7 @@ std::function<void()> snapshot(int writers, int calls, int snapshots) {
 }  // namespace
 
 std::function<void()> snapshot_model(int writers, int calls) {
-  return snapshot<ModelSync, LockedMetrics>(writers, calls, 1);
+  return snapshot<ModelSync, LockedMetrics>(writers, calls, 1, false);
 }
 
 template <class Sync>
@@ -56,7 +52,7 @@ void add_snapshot_models(Registry& registry) {
                     v.title + ": a data race on a counter",
                     {},
                     expected_of(v),
-                    snapshot<Sync, Locking>(2, 1, 1)});
+                    snapshot<Sync, Locking>(2, 1, 1, false)});
       return;
     }
     for (const auto& [writers, calls] : {std::pair{2, 1}, {2, 2}, {3, 1}, {4, 1}}) {
@@ -64,18 +60,18 @@ void add_snapshot_models(Registry& registry) {
           {"snapshot/" + v.id + "/" + std::to_string(writers) + "w" + std::to_string(calls) + "+1r",
            v.id,
            "P2",
-           std::to_string(writers) + " writers x " + std::to_string(calls) +
-               " mixed calls, 1 reader: no torn snapshot",
+           std::to_string(writers) + (writers > 2 ? " symmetric" : "") + " writers x " +
+               std::to_string(calls) + " calls, 1 reader: no torn snapshot",
            {},
            expected_of(v),
-           snapshot<Sync, Locking>(writers, calls, 1)});
+           snapshot<Sync, Locking>(writers, calls, 1, writers > 2)});
     }
   });
   // The teaching model: the unlocked snapshot run past its race shows the torn snapshot itself.
   registry.add({"snapshot/unlocked_snapshot/1w1+1r/symptom", "unlocked_snapshot", "P2",
                 "snapshot without the lock, run past the race: a torn snapshot", symptom_options(),
                 Expectation::fails(FailureKind::kAssertion),
-                snapshot<Sync, variants::UnlockedSnapshot>(1, 1, 1)});
+                snapshot<Sync, variants::UnlockedSnapshot>(1, 1, 1, false)});
 }
 
 template void add_snapshot_models<ModelSync>(Registry& registry);

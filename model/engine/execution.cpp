@@ -248,6 +248,9 @@ void Execution::run(const std::function<void()>& body) {
   if (config_.hook != nullptr) config_.hook->begin_execution();
 
   thread_count_ = 1;
+  symmetry_.reset();
+  symmetry_.add_thread(0, kNoThread);
+  last_parent_ = last_child_ = kNoThread;
   ModelThread& main = threads_[0];
   main.body = body;
   HappensBefore::start(main.clock, 0);
@@ -293,6 +296,14 @@ std::optional<ThreadId> Execution::decide() {
   ThreadSet ready = spins_.runnable(enabled_threads());
   if (ready == 0 && spins_.stalled() != 0 && spins_.wake_all()) {
     ready = spins_.runnable(enabled_threads());
+  }
+  if (symmetry_.active()) {
+    // A thread in lockstep behind its symmetric predecessor waits for it (symmetry.hpp); never
+    // all of them: the lowest such thread's predecessor is not held.
+    symmetry_.end_step();
+    ready &= ~symmetry_.held(
+        ready, [this](ThreadId t) -> const PendingOp& { return threads_[t].pending; },
+        [this](ThreadId t) { return threads_[t].state.finished(); });
   }
   if (ready == 0) {
     bool all_finished = true;
@@ -362,6 +373,11 @@ std::optional<ThreadId> Execution::decide() {
     }
   }
   step_op_ = describe_op(threads_[next].pending);
+  if (symmetry_.active()) {
+    if (const auto nth = symmetry_.begin_step(next, threads_[next].pending.kind, step_op_)) {
+      scheduler_.on_ordered_after(next, symmetry_.predecessor(next), *nth);
+    }
+  }
   if (config_.record_steps) [[unlikely]] {
     const PendingOp& op = threads_[next].pending;
     step_log_.push_back(StepRecord{next, op.kind, op.loc});
@@ -559,6 +575,7 @@ void Execution::stop_here() {
 
 std::uint32_t Execution::choose(std::uint32_t options) {
   if (options <= 1 || abandoning_) return 0;
+  symmetry_.chose_value();
   const Pick pick = scheduler_.choose_value(options);
   if (pick.kind == Pick::Kind::kRun) {
     choices_.push_back(ScheduleChoice::alternative(pick.thread));
@@ -641,7 +658,18 @@ void Execution::fail(Failure failure) {
   if (stops) stop_here();
 }
 
-ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc) {
+ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, ThreadId symmetric_to) {
+  if (symmetric_to != kNoThread &&
+      (symmetric_to != last_child_ || running_ != last_parent_ || steps_ != last_spawn_steps_)) {
+    fail(Failure::make(FailureKind::kUsageError,
+                       "a symmetric thread must be spawned right after the thread it is symmetric "
+                       "to (" +
+                           thread_name(symmetric_to) +
+                           "), by the same thread, with no operation between (spawn them all "
+                           "with model::symmetric_threads)",
+                       {}, {Access{running_, false, loc, trace_.next_row()}}));
+    symmetric_to = kNoThread;  // (only while abandoning: spawned as an ordinary thread)
+  }
   if (thread_count_ == kMaxThreads) {
     fail(Failure::make(FailureKind::kUsageError,
                        "too many model threads: at most " + std::to_string(kMaxThreads), {},
@@ -653,6 +681,10 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc) {
   child = ModelThread{};
   child.body = std::move(body);
   HappensBefore::fork(threads_[running_].clock, running_, child.clock, id);
+  symmetry_.add_thread(id, config_.symmetry && !abandoning_ ? symmetric_to : kNoThread);
+  last_parent_ = running_;
+  last_child_ = id;
+  last_spawn_steps_ = steps_;
   if (config_.tracing && !abandoning_)
     record(running_, OpKind::kSpawn, nullptr, thread_name(id), loc);
   child.fiber = start_fiber(id);

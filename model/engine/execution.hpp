@@ -32,6 +32,7 @@
 #include "model/engine/operation.hpp"
 #include "model/engine/operation_hook.hpp"
 #include "model/engine/spin_watch.hpp"
+#include "model/engine/symmetry.hpp"
 #include "model/engine/thread_state.hpp"
 #include "model/engine/trace.hpp"
 #include "model/engine/vector_clock.hpp"
@@ -55,6 +56,8 @@ struct ExecutionConfig {
   bool unmarked_spins = false;  // every re-read counts as a spin's, not only after a yield
   // A condition variable's wait may end without a notify, once per thread and execution.
   bool spurious_wakeups = true;
+  // Symmetric threads are explored up to renaming them (symmetry.hpp).
+  bool symmetry = true;
   // The search's time limit: decide() looks at the clock every 1024 steps and, once past it, ends
   // the execution as pruned (not counted, not a failure), so one long execution cannot overrun it.
   std::optional<std::chrono::steady_clock::time_point> deadline;
@@ -185,8 +188,10 @@ class Execution {
   [[noreturn]] void crash_out(CrashSignal crash) noexcept;
   [[nodiscard]] MemoryModel memory_model() const { return config_.memory_model; }
 
-  // Thread operations.
-  ThreadId spawn(std::function<void()> body, const SourceLoc& loc);
+  // Thread operations. A thread spawned `symmetric_to` another runs the same body on the same
+  // inputs (symmetry.hpp); it must be spawned by the same thread right after that one.
+  ThreadId spawn(std::function<void()> body, const SourceLoc& loc,
+                 ThreadId symmetric_to = kNoThread);
   void join(ThreadId target, const SourceLoc& loc);
   void forget_unjoined(ThreadId thread, const SourceLoc& loc);
 
@@ -278,6 +283,12 @@ class Execution {
   std::vector<ScheduleChoice> choices_;
   MemoryGraph memory_;
   SpinWatch spins_;
+  Symmetry symmetry_;
+  // The last spawn: by whom, of whom, and the step count then (a symmetric spawn must follow it
+  // with no step between).
+  ThreadId last_parent_ = kNoThread;
+  ThreadId last_child_ = kNoThread;
+  std::uint64_t last_spawn_steps_ = 0;
   bool quiet_step_ = false;  // the running step changed nothing (observe())
   // Not counted, yet its steps are a real prefix of the program (DPOR learns from its waiting
   // operations too): the graph is one C++ does not allow, or a thread waits forever (assume).

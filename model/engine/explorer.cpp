@@ -66,6 +66,7 @@ ExecutionConfig config_of(const ExploreOptions& options, OperationHook* hook) {
   config.fair_spinning = options.fair_spinning;
   config.unmarked_spins = options.unmarked_spins;
   config.spurious_wakeups = options.spurious_wakeups;
+  config.symmetry = options.symmetry;
   config.max_steps = options.max_steps;
   config.max_shared_accesses = options.max_shared_accesses;
   config.hook = hook;

@@ -57,6 +57,9 @@ struct ExploreOptions {
   // per execution — enough to catch a wait not in a loop over its predicate; off, only notifies
   // wake.
   bool spurious_wakeups = true;
+  // Threads spawned symmetric (model::symmetric_threads) are explored up to renaming them
+  // (model/engine/symmetry.hpp); off, every one of their permutations is explored too.
+  bool symmetry = true;
   std::uint64_t max_steps = 100'000;  // per execution; more is a livelock / infinite loop
   // Shared<T> accesses per execution (not decision points, so not steps); more is taken for a
   // loop on plain data only.

@@ -31,6 +31,7 @@
 #include "model/engine/race_detector.hpp"
 #include "model/engine/value_text.hpp"
 #include "seam/source_loc.hpp"
+#include "seam/symmetric_body.hpp"
 #include "seam/thread_annotations.hpp"
 
 namespace doublecheck::model {
@@ -148,6 +149,12 @@ decltype(auto) intercepted(Execution& ex, SiteOp op, ObjectHeader& object, const
   }
 }
 
+class thread;
+// (Declared here for thread's friendship; below.)
+template <class F>
+std::vector<thread> symmetric_threads(std::size_t count, const F& body,
+                                      SourceLoc loc = SourceLoc::current());
+
 // A model thread, spawned and joined like std::thread. Destroying it while joinable is reported
 // as a failure (std::thread would call std::terminate).
 class thread {
@@ -170,10 +177,33 @@ class thread {
   [[nodiscard]] ThreadId id() const { return id_; }
 
  private:
+  template <class F>
+  friend std::vector<thread> symmetric_threads(std::size_t count, const F& body, SourceLoc loc);
+  // Spawned symmetric to thread `predecessor` (symmetric_threads()).
+  thread(std::function<void()> body, ThreadId predecessor, SourceLoc loc)
+      : id_(Execution::current(loc).spawn(std::move(body), loc, predecessor)), loc_(loc) {}
+
   ThreadId id_;
   SourceLoc loc_;  // where it was spawned
   bool joinable_ = true;
 };
+
+// `count` threads that run the same body on the same inputs, spawned one after the other, which
+// the search explores up to renaming them (model/engine/symmetry.hpp; ExploreOptions::symmetry):
+// of executions that differ only in which of them did what, it runs one. Sound only for threads no
+// one can tell apart — same code, same arguments, nothing that depends on which one runs. `body`
+// is called with the thread's index when it takes one (seam/symmetric_body.hpp), which may only
+// say where the thread leaves what it saw, for a check after the join.
+template <class F>
+std::vector<thread> symmetric_threads(std::size_t count, const F& body, SourceLoc loc) {
+  std::vector<thread> threads;
+  threads.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const ThreadId predecessor = i == 0 ? kNoThread : threads.back().id();
+    threads.push_back(thread(symmetric_body(body, i), predecessor, loc));
+  }
+  return threads;
+}
 
 struct ModelSync {
   class ConditionVariable;
@@ -181,6 +211,11 @@ struct ModelSync {
   // A model body's runtime (replay/scheduled_sync.hpp: the same body on real threads): its
   // threads and its assertion.
   using Thread = model::thread;
+  template <class F>
+  static std::vector<Thread> symmetric_threads(std::size_t count, const F& body,
+                                               SourceLoc loc = SourceLoc::current()) {
+    return model::symmetric_threads(count, body, loc);
+  }
   static void check(bool condition, std::string_view message,
                     SourceLoc loc = SourceLoc::current()) {
     model::check(condition, message, loc);

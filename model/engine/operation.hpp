@@ -194,6 +194,7 @@ inline constexpr std::size_t kOpClasses = static_cast<std::size_t>(OpClass::kCon
 struct OpDesc {
   std::uint32_t object = 0;  // ObjectHeader::id
   OpClass cls = OpClass::kNone;
+  bool operator==(const OpDesc&) const = default;
 };
 
 OpDesc describe_op(const PendingOp& op);

@@ -326,4 +326,22 @@ void DporScheduler::on_join(ThreadId joiner, ThreadId target) {
   thread_clock_[joiner].join(thread_clock_[target]);
 }
 
+void DporScheduler::on_ordered_after(ThreadId thread, ThreadId before, std::uint32_t nth) {
+  note_thread(thread);
+  note_thread(before);
+  // The position of `before`'s nth step in the execution, from its runs of steps.
+  std::uint32_t left = nth;
+  for (const Run& run : history_[before].runs) {
+    if (left < run.end - run.first) {
+      const std::uint32_t step = run.first + left;
+      VectorClock& clock = thread_clock_[thread];
+      for (ThreadId u = 0; u < threads_; ++u) {
+        clock.set(u, std::max(clock[u], tick_of(before, step, u)));
+      }
+      return;
+    }
+    left -= run.end - run.first;
+  }
+}
+
 }  // namespace doublecheck::model

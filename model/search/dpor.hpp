@@ -62,6 +62,9 @@ class DporScheduler final : public Scheduler {
   void on_unfinished(ThreadId thread, const OpDesc& op) override;
   void on_spawn(ThreadId parent, ThreadId child) override;
   void on_join(ThreadId joiner, ThreadId target) override;
+  // Like a join: the thread's next step happens after that step of `before` (its clock joins the
+  // step's), so no race between the two is ever reversed.
+  void on_ordered_after(ThreadId thread, ThreadId before, std::uint32_t nth) override;
 
   // How many entries the current execution's index holds: per object the threads that acted on
   // it, per thread its runs of steps and the growths of its clock. What an execution keeps besides

@@ -64,6 +64,9 @@ class PartitionedScheduler final : public Scheduler {
   void on_unfinished(ThreadId t, const OpDesc& op) override { inner_.on_unfinished(t, op); }
   void on_spawn(ThreadId p, ThreadId c) override { inner_.on_spawn(p, c); }
   void on_join(ThreadId j, ThreadId t) override { inner_.on_join(j, t); }
+  void on_ordered_after(ThreadId t, ThreadId before, std::uint32_t nth) override {
+    inner_.on_ordered_after(t, before, nth);
+  }
   [[nodiscard]] bool wants_ops() const override { return inner_.wants_ops(); }
   [[nodiscard]] double progress() const override { return inner_.progress(); }
 

@@ -58,6 +58,10 @@ class Scheduler {
   virtual void on_unfinished(ThreadId /*thread*/, const OpDesc& /*op*/) {}
   virtual void on_spawn(ThreadId /*parent*/, ThreadId /*child*/) {}
   virtual void on_join(ThreadId /*joiner*/, ThreadId /*target*/) {}
+  // The step `thread` is about to take comes after the `nth` step (0-based) of `before`: the
+  // order symmetry reduction imposes between symmetric threads (model/engine/symmetry.hpp),
+  // which the search must never try to reverse. Called just before that step's on_step().
+  virtual void on_ordered_after(ThreadId /*thread*/, ThreadId /*before*/, std::uint32_t /*nth*/) {}
   // Whether Choice::ops must be filled in.
   [[nodiscard]] virtual bool wants_ops() const { return false; }
 

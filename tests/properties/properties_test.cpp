@@ -172,6 +172,104 @@ TEST(P2Snapshot, ASnapshotThatLosesACallOfAnEarlierOneWentBackwards) {
   EXPECT_EQ(verdict->property, Property::kP3);
 }
 
+// The metrics of a symmetric plan after writer w made its first made[w] calls.
+Metrics symmetric_prefixes(const CallPlan& plan, const std::vector<int>& made) {
+  Metrics m;
+  for (const int calls : made) {
+    for (int c = 0; c < calls; ++c) {
+      const PlannedCall call = plan.call(0, c);
+      m.tool_calls += 1;
+      m.total_bytes_in += call.bytes_in;
+      m.total_bytes_out += call.bytes_out;
+      m.total_duration_ms += call.duration_ms;
+      m.errors += call.error ? 1 : 0;
+    }
+  }
+  return m;
+}
+
+TEST(SymmetricPlan, GivesEveryWriterTheSameCallsAndMixesErrors) {
+  const CallPlan plan = CallPlan::symmetric(4, 3);
+  ASSERT_TRUE(plan.symmetric() && plan.decodable());
+  for (int w = 1; w < plan.writers(); ++w) {
+    for (int c = 0; c < plan.calls(); ++c) {
+      EXPECT_EQ(plan.call(w, c).bytes_in, plan.call(0, c).bytes_in);
+      EXPECT_EQ(plan.call(w, c).error, plan.call(0, c).error);
+    }
+  }
+  EXPECT_TRUE(plan.call(0, 1).error && !plan.call(0, 0).error) << "ok and error mixed";
+  EXPECT_EQ(plan.totals(), symmetric_prefixes(plan, {3, 3, 3, 3}));
+  EXPECT_FALSE(CallPlan::symmetric(15, 40).decodable()) << "15^40 does not fit an int64";
+}
+
+TEST(SymmetricPlan, SnapshotsHoldOnEveryPrefixOfEveryWriter) {
+  const CallPlan plan = CallPlan::symmetric(3, 2);
+  for (int a = 0; a <= 2; ++a) {
+    for (int b = 0; b <= 2; ++b) {
+      for (int c = 0; c <= 2; ++c) {
+        const Metrics m = symmetric_prefixes(plan, {a, b, c});
+        EXPECT_FALSE(check_snapshot(Property::kP2, plan, m, "snapshot"))
+            << a << b << c << ": " << text(check_snapshot(Property::kP2, plan, m, "snapshot"));
+      }
+    }
+  }
+}
+
+TEST(SymmetricPlan, SnapshotsCatchEachCounterTornASwapAndAnInvertedStatusTest) {
+  const CallPlan plan = CallPlan::symmetric(3, 2);
+  const Metrics old = symmetric_prefixes(plan, {1, 1, 0});
+  for (const Metrics& now :
+       {symmetric_prefixes(plan, {2, 1, 0}), symmetric_prefixes(plan, {1, 1, 1})}) {
+    std::vector<Metrics> torn(5, old);
+    torn[0].tool_calls = now.tool_calls;
+    torn[1].total_bytes_in = now.total_bytes_in;
+    torn[2].total_bytes_out = now.total_bytes_out;
+    torn[3].total_duration_ms = now.total_duration_ms;
+    torn[4].errors = now.errors;
+    for (std::size_t i = 0; i < torn.size(); ++i) {
+      if (torn[i] == old) continue;  // that call did not change this counter (errors of an ok)
+      EXPECT_TRUE(check_snapshot(Property::kP2, plan, torn[i], "snapshot"))
+          << "counter " << i << " torn, not caught";
+    }
+  }
+  Metrics swapped = symmetric_prefixes(plan, {2, 1, 0});
+  std::swap(swapped.total_bytes_in, swapped.total_bytes_out);
+  EXPECT_TRUE(check_snapshot(Property::kP2, plan, swapped, "snapshot"));
+  Metrics inverted = symmetric_prefixes(plan, {2, 2, 1});
+  inverted.errors = inverted.tool_calls - inverted.errors;
+  EXPECT_TRUE(check_snapshot(Property::kP2, plan, inverted, "snapshot"));
+}
+
+TEST(SymmetricPlan, SnapshotsCatchALaterCallMadeByMoreWritersThanAnEarlierOne) {
+  const CallPlan plan = CallPlan::symmetric(2, 2);
+  Metrics m = symmetric_prefixes(plan, {1, 0});
+  const PlannedCall second = plan.call(0, 1);  // one writer's call 1 counted without its call 0
+  m.tool_calls += 1;
+  m.total_bytes_in += second.bytes_in;
+  m.total_bytes_out += second.bytes_out;
+  m.total_duration_ms += second.duration_ms;
+  m.errors += second.error ? 1 : 0;
+  m.total_bytes_in -= plan.call(0, 0).bytes_in;
+  m.total_bytes_out -= plan.call(0, 0).bytes_out;
+  m.total_duration_ms -= plan.call(0, 0).duration_ms;
+  m.tool_calls -= 1;
+  const Verdict verdict = check_snapshot(Property::kP2, plan, m, "snapshot");
+  ASSERT_TRUE(verdict);
+  EXPECT_NE(verdict->message.find("more writers made call 1"), std::string::npos)
+      << verdict->message;
+  Metrics leftover;
+  leftover.total_bytes_in = 9;  // 3^2: a digit past the plan's last call
+  EXPECT_TRUE(check_snapshot(Property::kP2, plan, leftover, "snapshot"));
+}
+
+TEST(SymmetricPlan, ASnapshotThatLosesACallOfAnEarlierOneWentBackwards) {
+  const CallPlan plan = CallPlan::symmetric(2, 2);
+  const Metrics earlier = symmetric_prefixes(plan, {1, 1});
+  EXPECT_FALSE(check_snapshots_grow(Property::kP2, plan, earlier, plan.totals(), "reader"));
+  EXPECT_TRUE(check_snapshots_grow(Property::kP2, plan, earlier, symmetric_prefixes(plan, {2, 0}),
+                                   "reader"));
+}
+
 TEST(P2Snapshot, ReadsTheMetricsOfAStopEvent) {
   const Json event = {{"event", "server_stop"},
                       {"metrics",
