@@ -21,6 +21,7 @@
 #include "model/search/path.hpp"
 #include "model/search/random_scheduler.hpp"
 #include "model/search/scheduler.hpp"
+#include "model/search/work_stealing.hpp"
 
 namespace doublecheck::model {
 namespace {
@@ -216,99 +217,208 @@ void print_progress(std::string_view model, const Shared& shared, Clock::time_po
   std::fflush(stderr);
 }
 
+// One job of a search: what it runs executions with, and what they saw.
+class Job {
+ public:
+  Job(std::string_view model, const ExploreOptions& options, const std::function<void()>& body,
+      Shared& shared, Clock::time_point start, bool show_progress)
+      : model_(model),
+        options_(options),
+        body_(body),
+        shared_(shared),
+        start_(start),
+        show_progress_(show_progress),
+        stacks_(options.stack_size),
+        hook_(options.hooks ? options.hooks->for_search() : nullptr),  // this job's
+        config_(config_of(options, hook_.get())),
+        last_progress_(Clock::now()) {
+    config_.record_steps = static_cast<bool>(options.on_execution);
+    if (options.time_limit_seconds > 0) {
+      // Inside an execution too: one that runs long (a spin loop under a high --max-steps) ends
+      // at the limit instead of holding the search past it.
+      config_.deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                     std::chrono::duration<double>(options.time_limit_seconds));
+    }
+  }
+
+  // Runs one execution with `driver` (`scheduler` is the search inside it, `partition` the
+  // partition it is, if any) and counts it. False when the search stops (outcome().stopped_by
+  // says why). The execution is gone when it returns (a search that shares its work may run
+  // others on this thread inside next_execution()).
+  bool run_one(Scheduler& driver, const Scheduler& scheduler,
+               PartitionedScheduler* partition = nullptr) {
+    if (shared_.cancel.load(std::memory_order_relaxed)) {
+      outcome_.stopped_by = "failure";
+      return false;
+    }
+    Execution execution(stacks_, driver, config_);
+    execution.run(body_);
+    outcome_.steps += execution.steps();
+    // An execution the deadline cut short is pruned (a pruned execution is cheap to check, and a
+    // time limit is the only reason to stop the search after one).
+    if (execution.pruned() && config_.deadline && Clock::now() >= *config_.deadline) {
+      ++outcome_.pruned;
+      outcome_.stopped_by = "time limit";
+      outcome_.cut_short_at = execution.steps();
+      return false;
+    }
+    bool stop = false;
+    if (execution.pruned() || (partition != nullptr && !partition->owns_finished_execution()) ||
+        (options_.memory_model == MemoryModel::kRc11 &&
+         !shared_.first_time(execution.memory_key()))) {
+      ++outcome_.pruned;
+    } else {
+      ++outcome_.executions;
+      shared_.executions.fetch_add(1, std::memory_order_relaxed);
+      if (options_.on_execution) {
+        options_.on_execution(execution.step_log(), found_by(options_, scheduler));
+      }
+      for (const Failure& failure : execution.failures()) {
+        outcome_.add(Found{failure, execution.choices(), outcome_.executions,
+                           found_by(options_, scheduler)});
+        stop |= stops_search(failure, options_);
+      }
+    }
+    if (stop) {
+      shared_.cancel.store(true, std::memory_order_relaxed);
+      outcome_.stopped_by = "failure";
+      return false;
+    }
+    return true;
+  }
+
+  // Whether a limit ends the search before the next execution (false: it does; stopped_by says
+  // which), with the progress line now and then.
+  bool within_limits(const Scheduler& driver) {
+    if (options_.max_executions != 0 &&
+        outcome_.executions + outcome_.pruned >= options_.max_executions) {
+      outcome_.stopped_by = "execution limit";
+      return false;
+    }
+    if ((outcome_.executions & 0xFF) == 0) {
+      if (options_.time_limit_seconds > 0 && seconds_since(start_) > options_.time_limit_seconds) {
+        outcome_.stopped_by = "time limit";
+        return false;
+      }
+      if (show_progress_ && Clock::now() - last_progress_ > std::chrono::milliseconds(500)) {
+        last_progress_ = Clock::now();
+        print_progress(model_, shared_, start_, driver.progress());
+      }
+    }
+    return true;
+  }
+
+  Outcome& outcome() { return outcome_; }
+  // The search is over (`cut_off`: a preemption bound left interleavings out).
+  void end_search(bool cut_off) {
+    outcome_.cut_off |= cut_off;
+    if (hook_) hook_->end_search();
+  }
+
+ private:
+  std::string_view model_;
+  const ExploreOptions& options_;
+  const std::function<void()>& body_;
+  Shared& shared_;
+  Clock::time_point start_;
+  bool show_progress_;
+  StackPool stacks_;
+  std::unique_ptr<OperationHook> hook_;
+  ExecutionConfig config_;
+  Outcome outcome_;
+  Clock::time_point last_progress_;
+};
+
 // Runs executions until the scheduler is done, a failure ends the search, or a limit is hit.
 Outcome explore_part(std::string_view model, const ExploreOptions& options, Scheduler& scheduler,
                      PartitionedScheduler* partition, const std::function<void()>& body,
                      Shared& shared, Clock::time_point start, bool show_progress) {
-  StackPool stacks(options.stack_size);
-  const std::unique_ptr<OperationHook> hook =
-      options.hooks ? options.hooks->for_search() : nullptr;  // this job's
-  ExecutionConfig config = config_of(options, hook.get());
-  config.record_steps = static_cast<bool>(options.on_execution);
-  if (options.time_limit_seconds > 0) {
-    // Inside an execution too: one that runs long (a spin loop under a high --max-steps) ends at
-    // the limit instead of holding the search past it.
-    config.deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                  std::chrono::duration<double>(options.time_limit_seconds));
-  }
+  Job job(model, options, body, shared, start, show_progress);
   Scheduler& driver = partition != nullptr ? static_cast<Scheduler&>(*partition) : scheduler;
-  Outcome outcome;
-  auto last_progress = Clock::now();
-  while (true) {
-    if (shared.cancel.load(std::memory_order_relaxed)) {
-      outcome.stopped_by = "failure";
-      break;
-    }
-    Execution execution(stacks, driver, config);
-    execution.run(body);
-    outcome.steps += execution.steps();
-    // An execution the deadline cut short is pruned (a pruned execution is cheap to check, and a
-    // time limit is the only reason to stop the search after one).
-    if (execution.pruned() && config.deadline && Clock::now() >= *config.deadline) {
-      ++outcome.pruned;
-      outcome.stopped_by = "time limit";
-      outcome.cut_short_at = execution.steps();
-      break;
-    }
-    bool stop = false;
-    if (execution.pruned() || (partition != nullptr && !partition->owns_finished_execution()) ||
-        (options.memory_model == MemoryModel::kRc11 &&
-         !shared.first_time(execution.memory_key()))) {
-      ++outcome.pruned;
-    } else {
-      ++outcome.executions;
-      shared.executions.fetch_add(1, std::memory_order_relaxed);
-      if (options.on_execution) {
-        options.on_execution(execution.step_log(), found_by(options, scheduler));
-      }
-      for (const Failure& failure : execution.failures()) {
-        outcome.add(
-            Found{failure, execution.choices(), outcome.executions, found_by(options, scheduler)});
-        stop |= stops_search(failure, options);
-      }
-    }
-    if (stop) {
-      shared.cancel.store(true, std::memory_order_relaxed);
-      outcome.stopped_by = "failure";
-      break;
-    }
+  while (job.run_one(driver, scheduler, partition)) {
     if (!driver.next_execution()) {
-      outcome.finished = true;
-      outcome.stopped_by = "exhausted";
+      job.outcome().finished = true;
+      job.outcome().stopped_by = "exhausted";
       break;
     }
-    if (options.max_executions != 0 &&
-        outcome.executions + outcome.pruned >= options.max_executions) {
-      outcome.stopped_by = "execution limit";
-      break;
-    }
-    if ((outcome.executions & 0xFF) == 0) {
-      if (options.time_limit_seconds > 0 && seconds_since(start) > options.time_limit_seconds) {
-        outcome.stopped_by = "time limit";
-        break;
-      }
-      if (show_progress && Clock::now() - last_progress > std::chrono::milliseconds(500)) {
-        last_progress = Clock::now();
-        print_progress(model, shared, start, driver.progress());
-      }
-    }
+    if (!job.within_limits(driver)) break;
   }
-  outcome.cut_off = driver.cut_off();
-  if (hook) hook->end_search();
-  return outcome;
+  job.end_search(driver.cut_off());
+  return std::move(job.outcome());
 }
 
-// Runs the search, split into parts when there are jobs or shards, and merges what they saw.
+// A DPOR search shared by `jobs` OS threads by work stealing (work_stealing.hpp): exactly the
+// executions of one job's search.
+std::vector<Outcome> explore_stealing(std::string_view model, const ExploreOptions& options,
+                                      const std::function<void()>& body, Shared& shared,
+                                      Clock::time_point start, std::uint32_t jobs,
+                                      bool show_progress) {
+  WorkStealingSearch search;
+  std::vector<Outcome> outcomes(jobs);
+  auto work = [&](std::uint32_t worker) {
+    Job job(model, options, body, shared, start, show_progress && worker == 0);
+    search.work(worker, [&job](Scheduler& scheduler) {
+      return job.run_one(scheduler, scheduler) && job.within_limits(scheduler);
+    });
+    job.end_search(false);  // (DPOR has no preemption bound)
+    outcomes[worker] = std::move(job.outcome());
+  };
+  std::vector<std::thread> workers;
+  for (std::uint32_t worker = 1; worker < jobs; ++worker) {
+    workers.emplace_back([&, worker] {
+      const CrashScope crashes(model);  // this OS thread runs executions too
+      work(worker);
+    });
+  }
+  work(0);
+  for (std::thread& worker : workers) worker.join();
+  for (Outcome& outcome : outcomes) {
+    outcome.finished = search.finished();
+    if (search.finished()) outcome.stopped_by = "exhausted";
+  }
+  return outcomes;
+}
+
+// What the jobs saw, as one search.
+Outcome merge(std::vector<Outcome> outcomes) {
+  Outcome merged = std::move(outcomes[0]);
+  for (std::size_t job = 1; job < outcomes.size(); ++job) {
+    Outcome& other = outcomes[job];
+    merged.executions += other.executions;
+    merged.pruned += other.pruned;
+    merged.steps += other.steps;
+    merged.finished &= other.finished;
+    merged.cut_off |= other.cut_off;
+    merged.cut_short_at = std::max(merged.cut_short_at, other.cut_short_at);
+    if (merged.stopped_by == "exhausted" || merged.stopped_by.empty()) {
+      merged.stopped_by = other.stopped_by;
+    }
+    for (const Found& found : other.found) merged.add(found);
+  }
+  if (merged.stopped_by.empty()) merged.stopped_by = "failure";
+  return merged;
+}
+
+// Runs the search, split into parts when there are jobs or shards, and merges what they saw. A
+// DPOR search on several jobs shares its work (work_stealing.hpp); a sharded one, or a plain one,
+// is split at a fixed depth, its subtrees claimed by the first job to reach them.
 Outcome explore(std::string_view model, const ExploreOptions& options,
                 const std::function<void()>& body, Clock::time_point start) {
   const bool exhaustive_search = options.search == Search::kDpor ||
                                  options.search == Search::kPlain || options.preemption_bound;
   const std::uint32_t jobs = exhaustive_search ? std::max<std::uint32_t>(1, options.jobs) : 1;
-  const bool split = exhaustive_search && (jobs > 1 || options.shard_count > 0);
   const bool show_progress = options.progress && ::isatty(STDERR_FILENO) == 1;
   Shared shared;
-  ClaimRegistry claims;
+  std::vector<Outcome> outcomes(jobs);
+  if (jobs > 1 && options.shard_count == 0 && !options.preemption_bound &&
+      options.search == Search::kDpor) {
+    outcomes = explore_stealing(model, options, body, shared, start, jobs, show_progress);
+    if (show_progress) std::fprintf(stderr, "\r\033[K");
+    return merge(std::move(outcomes));
+  }
 
+  const bool split = exhaustive_search && (jobs > 1 || options.shard_count > 0);
+  ClaimRegistry claims;
   auto run_job = [&](std::uint32_t job) {
     auto scheduler = make_scheduler(options, split ? kSplitDepth : 0);
     if (!split) {
@@ -321,7 +431,6 @@ Outcome explore(std::string_view model, const ExploreOptions& options,
                         show_progress && job == 0);
   };
 
-  std::vector<Outcome> outcomes(jobs);
   std::vector<std::thread> workers;
   for (std::uint32_t job = 1; job < jobs; ++job) {
     workers.emplace_back([&, job] {
@@ -332,20 +441,7 @@ Outcome explore(std::string_view model, const ExploreOptions& options,
   outcomes[0] = run_job(0);
   for (std::thread& worker : workers) worker.join();
   if (show_progress) std::fprintf(stderr, "\r\033[K");
-
-  Outcome merged = std::move(outcomes[0]);
-  for (std::uint32_t job = 1; job < jobs; ++job) {
-    Outcome& other = outcomes[job];
-    merged.executions += other.executions;
-    merged.pruned += other.pruned;
-    merged.steps += other.steps;
-    merged.finished &= other.finished;
-    merged.cut_off |= other.cut_off;
-    merged.cut_short_at = std::max(merged.cut_short_at, other.cut_short_at);
-    if (merged.stopped_by == "exhausted") merged.stopped_by = other.stopped_by;
-    for (const Found& found : other.found) merged.add(found);
-  }
-  return merged;
+  return merge(std::move(outcomes));
 }
 
 // The failure again, with its history: exploration keeps none (it would cost on every step),

@@ -7,8 +7,21 @@
 
 namespace doublecheck::model {
 
+DporScheduler::DporScheduler(Subtree subtree)
+    : floor_(subtree.decisions_.size()),
+      decisions_(std::move(subtree.decisions_)),
+      ops_(std::move(subtree.ops_)) {}
+
+void DporScheduler::add_alternative(Decision& d, ThreadId t) {
+  if (contains(d.backtrack, t)) return;
+  d.order |= std::uint64_t{t} << (4U * d.added);
+  ++d.added;
+  d.backtrack |= single(t);
+}
+
 void DporScheduler::begin_execution() {
   position_ = 0;
+  requests_ = 0;
   // Only the threads of the last execution have state to clear (threads_ covers all it touched).
   for (ThreadId t = 0; t < threads_; ++t) {
     thread_clock_[t].clear();
@@ -57,7 +70,10 @@ Pick DporScheduler::pick(const Choice& choice) {
     d.first_op = static_cast<std::uint32_t>(ops_.size());
     for (ThreadSet s = choice.enabled; s != 0; s &= s - 1) ops_.push_back((*choice.ops)[lowest(s)]);
     d.chosen = contains(awake, choice.previous) ? choice.previous : lowest(awake);
-    d.backtrack = index < full_depth_ ? awake : single(d.chosen);
+    add_alternative(d, d.chosen);
+    if (index < full_depth_) {
+      for (ThreadSet s = awake; s != 0; s &= s - 1) add_alternative(d, lowest(s));
+    }
     d.done = single(d.chosen);
     decisions_.push_back(d);
   }
@@ -113,25 +129,49 @@ double DporScheduler::progress() const {
   return covered;
 }
 
-bool DporScheduler::next_execution() {
-  while (!decisions_.empty()) {
-    Decision& last = decisions_.back();
-    if (last.options != 0) {
-      if (last.chosen + 1 < last.options) {
-        ++last.chosen;
-        return true;
+bool DporScheduler::advance(std::size_t index) {
+  // The sharing's settle() says whether the search goes on; once it does not, nothing does.
+  const auto settle = [this, index](bool exhausted) {
+    if (sharing_ != nullptr && !sharing_->settle(*this, index, exhausted)) over_ = true;
+    return !over_;
+  };
+  while (true) {
+    Decision& d = decisions_[index];
+    const std::uint8_t known = d.added;
+    if (d.options != 0) {
+      while (d.chosen + 1 < d.options) {
+        ++d.chosen;
+        if (d.chosen >= 32 || !contains(d.given_away, d.chosen)) return settle(false);
+        sharing_->passed(index, d.chosen);
       }
-      ops_.resize(last.first_op);
-      decisions_.pop_back();
-      continue;
+    } else {
+      // The next alternative in the order they were added: one asleep on arrival is explored
+      // already (from an earlier point), and one given away is another part's, explored before
+      // the ones after it all the same (it is done here, for their sleep sets).
+      while (d.cursor + 1U < d.added) {
+        ++d.cursor;
+        const ThreadId t = at(d, d.cursor);
+        if (contains(d.asleep, t)) continue;
+        d.done |= single(t);
+        if (contains(d.given_away, t)) {
+          sharing_->passed(index, d.cursor);
+          continue;
+        }
+        d.chosen = t;
+        return settle(false);
+      }
     }
-    const ThreadSet untried = last.backtrack & ~last.done & ~last.asleep;
-    if (untried != 0) {
-      last.chosen = lowest(untried);
-      last.done |= single(last.chosen);
-      return true;
-    }
-    ops_.resize(last.first_op);
+    // None left here, unless what was given away here reports race reversals that add some.
+    if (sharing_ == nullptr || !settle(true)) return false;
+    if (decisions_[index].added == known) return false;
+  }
+}
+
+bool DporScheduler::next_execution() {
+  while (!over_ && decisions_.size() > floor_) {
+    if (advance(decisions_.size() - 1)) return true;
+    if (over_) break;
+    ops_.resize(decisions_.back().first_op);
     decisions_.pop_back();
   }
   return false;
@@ -206,15 +246,76 @@ void DporScheduler::add_backtrack(const StepRef& earlier, ThreadId later_thread,
       !has_predecessor(later_thread, [&later](ThreadId u) { return later[u]; })) {
     initials |= single(later_thread);
   }
+  // A thread that starts v is already tried here: nothing to add, whenever it is resolved (the
+  // backtrack set only grows), so not even a part that does not own `d` needs to ask.
+  if ((initials & d.backtrack) != 0) return;
+  const auto index = static_cast<std::size_t>(earlier.decision);
+  if (sharing_ != nullptr && sharing_->take(*this, index, initials, requests_++)) return;
+  resolve(index, initials);
+}
+
+void DporScheduler::resolve(std::size_t decision, ThreadSet initials) {
+  Decision& d = decisions_[decision];
   if ((initials & d.backtrack) != 0) return;  // a thread that starts v is already tried here
   const ThreadSet candidates = initials & d.enabled;
   if (candidates == 0) {
-    d.backtrack |= d.enabled;  // none of them could run here: try everyone (conservative)
+    // None of them could run here: try everyone (conservative).
+    for (ThreadSet s = d.enabled; s != 0; s &= s - 1) add_alternative(d, lowest(s));
   } else if ((candidates & ~d.asleep) != 0) {
-    d.backtrack |= single(lowest(candidates & ~d.asleep));
+    add_alternative(d, lowest(candidates & ~d.asleep));
   } else {
-    d.backtrack |= single(lowest(candidates));  // asleep: that class was explored already
+    add_alternative(d, lowest(candidates));  // asleep: that class was explored already
   }
+}
+
+void DporScheduler::position(std::vector<std::uint32_t>& out) const {
+  out.clear();
+  for (std::size_t i = 0; i < position_ && i < decisions_.size(); ++i) {
+    const Decision& d = decisions_[i];
+    out.push_back(d.options != 0 ? d.chosen : d.cursor);
+  }
+}
+
+std::optional<DporScheduler::Subtree> DporScheduler::give_away() {
+  for (std::size_t i = floor_; i < decisions_.size(); ++i) {
+    Decision& d = decisions_[i];
+    Decision root = d;
+    bool found = false;
+    if (d.options != 0) {
+      for (std::uint32_t v = d.chosen + 1; v < std::min<std::uint32_t>(d.options, 32); ++v) {
+        if (contains(d.given_away, v)) continue;
+        d.given_away |= single(v);
+        root.chosen = v;
+        found = true;
+        break;
+      }
+    } else {
+      for (std::uint32_t place = d.cursor + 1U; place < d.added; ++place) {
+        const ThreadId t = at(d, place);
+        if (contains(d.asleep, t) || contains(d.given_away, t)) continue;
+        d.given_away |= single(t);
+        root.chosen = t;
+        root.cursor = static_cast<std::uint8_t>(place);
+        // Tried before it, in the sequential search: every alternative before it in the order.
+        for (std::uint32_t before = 0; before <= place; ++before) {
+          if (!contains(d.asleep, at(d, before))) root.done |= single(at(d, before));
+        }
+        found = true;
+        break;
+      }
+    }
+    if (!found) continue;
+    Subtree subtree;
+    subtree.decisions_.assign(decisions_.begin(),
+                              decisions_.begin() + static_cast<std::ptrdiff_t>(i));
+    subtree.decisions_.push_back(root);
+    for (Decision& above : subtree.decisions_) above.given_away = 0;  // (not the taker's)
+    const std::size_t ops_end =
+        i + 1 < decisions_.size() ? decisions_[i + 1].first_op : ops_.size();
+    subtree.ops_.assign(ops_.begin(), ops_.begin() + static_cast<std::ptrdiff_t>(ops_end));
+    return subtree;
+  }
+  return std::nullopt;
 }
 
 void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorClock& clock) {

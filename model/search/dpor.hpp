@@ -35,6 +35,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "model/engine/operation.hpp"
@@ -43,8 +44,22 @@
 
 namespace doublecheck::model {
 
+// The order of the search. A decision point tries the threads of its backtrack set in the order
+// they were added to it (first in, first tried), and the race reversals of an execution are
+// resolved in the order of the executions (depth first) and, within one, in the order they are
+// found. So the place of an alternative among its decision's alternatives is fixed when it is
+// added, and with it what it is explored with (asleep there: the alternatives before it): a part of
+// the search can be given another OS thread as soon as it is known, and that thread explores
+// exactly the executions the sequential search would (model/search/work_stealing.hpp).
 class DporScheduler final : public Scheduler {
  public:
+  class Sharing;
+  class Subtree;
+
+  DporScheduler() = default;
+  // Explores one given-away alternative (give_away()) and everything below it, nothing above.
+  explicit DporScheduler(Subtree subtree);
+
   void begin_execution() override;
   Pick pick(const Choice& choice) override;
   Pick choose_value(std::uint32_t options) override;
@@ -71,6 +86,23 @@ class DporScheduler final : public Scheduler {
   // its decision points; a long run of a few threads on a few objects keeps few (tests read it).
   [[nodiscard]] std::size_t retained_entries() const;
 
+  // --- sharing the search (work_stealing.hpp) ----------------------------------------------------
+  // Attaches the part of the search this scheduler is (nullptr: none, it is the whole search).
+  void share_with(Sharing* sharing) { sharing_ = sharing; }
+  // The first alternative of the shallowest decision point that has one not yet tried: marked given
+  // away (this scheduler skips it) and returned, with the decisions that lead to it. Between
+  // executions only.
+  std::optional<Subtree> give_away();
+  // A race reversal for decision point `decision` of this scheduler's own (one the sharing took
+  // in add_backtrack and now resolves, in the order of the search): adds the alternative
+  // add_backtrack would have.
+  void resolve(std::size_t decision, ThreadSet initials);
+  // Where the current execution is in the order of the search: per decision point so far, the
+  // place of the alternative it takes (a thread's among its decision's, or the value).
+  void position(std::vector<std::uint32_t>& out) const;
+  // Decision points below this one are another part's (a Subtree's way there), not this one's.
+  [[nodiscard]] std::size_t floor() const { return floor_; }
+
  private:
   struct Decision {
     ThreadSet enabled = 0;    // who could run here
@@ -82,7 +114,20 @@ class DporScheduler final : public Scheduler {
     // Each enabled thread's next operation here, in thread order from ops_[first_op]: kept beside
     // the decisions, only for the threads that could run (most decisions have two of sixteen).
     std::uint32_t first_op = 0;
+    // The backtrack set in the order its threads were added, 4 bits each (the order tried).
+    std::uint64_t order = 0;
+    std::uint8_t added = 0;   // threads in `order`
+    std::uint8_t cursor = 0;  // the place of `chosen` in `order`
+    // Alternatives another part of the search explores (a thread, or a value below 32).
+    ThreadSet given_away = 0;
   };
+  static_assert(kMaxThreads <= 16, "Decision::order keeps 4 bits per thread");
+  static ThreadId at(const Decision& d, std::uint32_t place) {
+    return static_cast<ThreadId>((d.order >> (4 * place)) & 0xFU);
+  }
+  static void add_alternative(Decision& d, ThreadId t);
+  // Moves decision `index` to its next alternative; false when it has none left.
+  bool advance(std::size_t index);
 
   // A step of the current execution, as the index names it: its position in the execution, its
   // thread, and the decision point it was chosen at (-1: only one thread could run).
@@ -139,6 +184,10 @@ class DporScheduler final : public Scheduler {
   void note_thread(ThreadId thread) { threads_ = std::max(threads_, thread + 1); }
 
   std::uint32_t full_depth_ = 0;     // decision points above it branch fully
+  std::size_t floor_ = 0;            // decisions_[0, floor_) are fixed (a Subtree's way there)
+  Sharing* sharing_ = nullptr;       // the part of a shared search this is, if any
+  bool over_ = false;                // the sharing ended the search
+  std::uint32_t requests_ = 0;       // race reversals the current execution asked for
   std::vector<Decision> decisions_;  // the current execution's decision points
   std::vector<OpDesc> ops_;          // their enabled threads' next operations (Decision::first_op)
   std::size_t position_ = 0;         // the next decision point of the current execution
@@ -153,6 +202,45 @@ class DporScheduler final : public Scheduler {
   std::array<OpDesc, kMaxThreads> sleep_ops_{};  // their next operations
   std::int32_t current_decision_ = -1;           // the decision point the next step was chosen at
   std::vector<StepRef> racing_;                  // scratch space, kept to avoid an allocation
+};
+
+// An alternative of a decision point given away, with the decision points that lead to it.
+class DporScheduler::Subtree {
+ public:
+  // The given-away decision point's depth, and the place of the alternative given away (its
+  // place in the decision's order, or the value).
+  [[nodiscard]] std::size_t root() const { return decisions_.size() - 1; }
+  [[nodiscard]] std::uint32_t place() const {
+    const Decision& d = decisions_.back();
+    return d.options != 0 ? d.chosen : d.cursor;
+  }
+
+ private:
+  friend class DporScheduler;
+  std::vector<Decision> decisions_;
+  std::vector<OpDesc> ops_;
+};
+
+// What a part of a shared search does with the decision points it shares (work_stealing.hpp).
+class DporScheduler::Sharing {
+ public:
+  virtual ~Sharing() = default;
+  // A race reversal the current execution asks of decision point `decision` (its `seq`-th): true
+  // when the sharing takes it (it is another part's, or must wait for an earlier part's reports),
+  // false when the scheduler resolves it now.
+  virtual bool take(const DporScheduler& scheduler, std::size_t decision, ThreadSet initials,
+                    std::uint32_t seq) = 0;
+  // Decision point `decision` went past its alternative at `place`, which was given away.
+  virtual void passed(std::size_t decision, std::uint32_t place) = 0;
+  // Decision point `decision` moves to its next alternative (`exhausted`: it has none left, and
+  // the given-away ones must report first, since their race reversals may add some). Resolves the
+  // requests that can be now. False when the search is over.
+  virtual bool settle(DporScheduler& scheduler, std::size_t decision, bool exhausted) = 0;
+
+ protected:
+  Sharing() = default;
+  Sharing(const Sharing&) = default;
+  Sharing& operator=(const Sharing&) = default;
 };
 
 }  // namespace doublecheck::model
