@@ -418,22 +418,16 @@ Outcome explore(std::string_view model, const ExploreOptions& options,
   }
 
   const bool split = exhaustive_search && (jobs > 1 || options.shard_count > 0);
-  // The fixed split keys a subtree by the choices above it. With symmetric threads held back
-  // (symmetry.hpp) the shards' counts came out a few executions above the single run's (measured
-  // on init/acq_rel_dcl/4: 235 for 234; not yet understood), so a split search explores without
-  // the reduction — more executions, never fewer.
-  ExploreOptions part_options = options;
-  if (split) part_options.symmetry = false;
   ClaimRegistry claims;
   auto run_job = [&](std::uint32_t job) {
-    auto scheduler = make_scheduler(part_options, split ? kSplitDepth : 0);
+    auto scheduler = make_scheduler(options, split ? kSplitDepth : 0);
     if (!split) {
       return explore_part(model, options, *scheduler, nullptr, body, shared, start, show_progress);
     }
     SubtreeOwner owner(options.shard_index, std::max<std::uint32_t>(1, options.shard_count));
     if (jobs > 1) owner.claim_with([&claims](const std::string& key) { return claims.claim(key); });
     PartitionedScheduler partition(*scheduler, kSplitDepth, std::move(owner));
-    return explore_part(model, part_options, *scheduler, &partition, body, shared, start,
+    return explore_part(model, options, *scheduler, &partition, body, shared, start,
                         show_progress && job == 0);
   };
 
