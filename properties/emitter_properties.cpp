@@ -127,13 +127,7 @@ std::string describe_counts(const std::vector<int>& made) {
 Metrics metrics_of_counts(const CallPlan& plan, const std::vector<int>& made) {
   Metrics m;
   for (int c = 0; c < plan.calls(); ++c) {
-    const PlannedCall call = plan.call(0, c);
-    const std::int64_t n = made[static_cast<std::size_t>(c)];
-    m.tool_calls += n;
-    m.total_bytes_in += n * call.bytes_in;
-    m.total_bytes_out += n * call.bytes_out;
-    m.total_duration_ms += n * call.duration_ms;
-    m.errors += call.error ? n : 0;
+    for (int n = 0; n < made[static_cast<std::size_t>(c)]; ++n) count(m, plan.call(0, c));
   }
   return m;
 }

@@ -249,8 +249,7 @@ void Execution::run(const std::function<void()>& body) {
 
   thread_count_ = 1;
   symmetry_.reset();
-  symmetry_.add_thread(0, kNoThread);
-  last_parent_ = last_child_ = kNoThread;
+  symmetry_.add_thread(kNoThread, 0, kNoThread, 0);
   ModelThread& main = threads_[0];
   main.body = body;
   HappensBefore::start(main.clock, 0);
@@ -659,8 +658,7 @@ void Execution::fail(Failure failure) {
 }
 
 ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, ThreadId symmetric_to) {
-  if (symmetric_to != kNoThread &&
-      (symmetric_to != last_child_ || running_ != last_parent_ || steps_ != last_spawn_steps_)) {
+  if (symmetric_to != kNoThread && !symmetry_.follows_last_spawn(running_, symmetric_to, steps_)) {
     fail(Failure::make(FailureKind::kUsageError,
                        "a symmetric thread must be spawned right after the thread it is symmetric "
                        "to (" +
@@ -681,10 +679,8 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, Thre
   child = ModelThread{};
   child.body = std::move(body);
   HappensBefore::fork(threads_[running_].clock, running_, child.clock, id);
-  symmetry_.add_thread(id, config_.symmetry && !abandoning_ ? symmetric_to : kNoThread);
-  last_parent_ = running_;
-  last_child_ = id;
-  last_spawn_steps_ = steps_;
+  symmetry_.add_thread(running_, id, config_.symmetry && !abandoning_ ? symmetric_to : kNoThread,
+                       steps_);
   if (config_.tracing && !abandoning_)
     record(running_, OpKind::kSpawn, nullptr, thread_name(id), loc);
   child.fiber = start_fiber(id);

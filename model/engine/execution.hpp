@@ -284,11 +284,6 @@ class Execution {
   MemoryGraph memory_;
   SpinWatch spins_;
   Symmetry symmetry_;
-  // The last spawn: by whom, of whom, and the step count then (a symmetric spawn must follow it
-  // with no step between).
-  ThreadId last_parent_ = kNoThread;
-  ThreadId last_child_ = kNoThread;
-  std::uint64_t last_spawn_steps_ = 0;
   bool quiet_step_ = false;  // the running step changed nothing (observe())
   // Not counted, yet its steps are a real prefix of the program (DPOR learns from its waiting
   // operations too): the graph is one C++ does not allow, or a thread waits forever (assume).

@@ -3,6 +3,7 @@
 namespace doublecheck::model {
 
 void Symmetry::reset() {
+  last_parent_ = last_child_ = kNoThread;
   if (!active_) return;
   for (ThreadId t = 0; t < count_; ++t) threads_[t] = PerThread{};
   writes_.clear();
@@ -11,7 +12,11 @@ void Symmetry::reset() {
   step_thread_ = kNoThread;
 }
 
-void Symmetry::add_thread(ThreadId child, ThreadId predecessor) {
+void Symmetry::add_thread(ThreadId parent, ThreadId child, ThreadId predecessor,
+                          std::uint64_t steps) {
+  last_parent_ = parent;
+  last_child_ = child;
+  last_spawn_steps_ = steps;
   count_ = std::max(count_, child + 1);
   PerThread& self = threads_[child];
   self = PerThread{};
@@ -28,7 +33,6 @@ std::uint32_t& Symmetry::writes_of(std::uint32_t object) {
 }
 
 std::optional<std::uint32_t> Symmetry::begin_step(ThreadId thread, OpKind kind, const OpDesc& op) {
-  end_step();
   PerThread& self = threads_[thread];
   step_thread_ = thread;
   step_ = Signature{kind, op, 0, false};

@@ -43,8 +43,16 @@ class Symmetry {
  public:
   // A new execution: no thread is symmetric to another yet.
   void reset();
-  // Thread `child` was spawned symmetric to `predecessor` (kNoThread: to none).
-  void add_thread(ThreadId child, ThreadId predecessor);
+  // Whether a thread `parent` spawns now, when the execution has taken `steps` steps, may be
+  // symmetric to `predecessor`: only to the thread it spawned last, with no step since (else the
+  // two would not start alike).
+  [[nodiscard]] bool follows_last_spawn(ThreadId parent, ThreadId predecessor,
+                                        std::uint64_t steps) const {
+    return predecessor == last_child_ && parent == last_parent_ && steps == last_spawn_steps_;
+  }
+  // Thread `child` was spawned by `parent` after `steps` steps, symmetric to `predecessor`
+  // (kNoThread: to none; the main thread has no parent).
+  void add_thread(ThreadId parent, ThreadId child, ThreadId predecessor, std::uint64_t steps);
   // Whether some thread of the execution is symmetric to another (else nothing here runs).
   [[nodiscard]] bool active() const { return active_; }
 
@@ -54,7 +62,8 @@ class Symmetry {
   template <class Pending, class Finished>
   ThreadSet held(ThreadSet ready, const Pending& pending, const Finished& finished);
 
-  // Thread `thread` takes a step, `op` (of kind `kind`). Returns the predecessor's step (its n-th,
+  // Thread `thread` takes a step, `op` (of kind `kind`), once end_step() ended the one before and
+  // held() chose who may run. Returns the predecessor's step (its n-th,
   // 0-based) this one comes after, when the two are still in lockstep.
   std::optional<std::uint32_t> begin_step(ThreadId thread, OpKind kind, const OpDesc& op);
   // The running step made a value choice of the memory model.
@@ -89,6 +98,10 @@ class Symmetry {
   std::uint32_t& writes_of(std::uint32_t object);
 
   bool active_ = false;
+  // The last spawn: by whom, of whom, and the steps taken then (follows_last_spawn()).
+  ThreadId last_parent_ = kNoThread;
+  ThreadId last_child_ = kNoThread;
+  std::uint64_t last_spawn_steps_ = 0;
   ThreadId count_ = 0;  // threads known (ids below it)
   std::array<PerThread, kMaxThreads> threads_{};
   std::vector<std::uint32_t> writes_;  // by object id: its writing steps so far

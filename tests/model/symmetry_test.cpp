@@ -18,6 +18,7 @@
 #include "model/engine/execution.hpp"
 #include "model/engine/explorer.hpp"
 #include "model/engine/model_sync.hpp"
+#include "tests/model/generated_program.hpp"
 
 namespace doublecheck::model {
 namespace {
@@ -131,52 +132,34 @@ TEST(Symmetry, ASymmetricBodyMayTakeItsIndexForWhereItLeavesWhatItSaw) {
 // the symmetric threads' observations taken as a multiset (which of them saw what is exactly what
 // the reduction leaves out), and the same failures.
 
-enum class Op : std::uint8_t {
-  kLoad,
-  kStore,
-  kRmw,
-  kLockedRmw,
-  kSharedRead,
-  kSharedWrite,
-  kLockedSharedAdd,
-  kTryLockStore,
-  kRelaxedLoad,
-  kAcquireLoad,
-  kRelaxedStore,
-  kReleaseStore,
-  kCas,
-  kFence,
-  kWaitWhileZero,
-  kStoreNotifyAll,
-  kLockSharedRead,
-};
-constexpr int kOps = 17;
-
-struct Instruction {
-  Op op;
-  int object;
-  int value;
-};
+using corpus::execute;
+using corpus::Instruction;
+using corpus::Objects;
+using corpus::Op;
+using corpus::op_name;
 using Code = std::vector<Instruction>;
+
+// Every instruction of the corpus vocabulary (tests/model/generated_program.hpp).
+constexpr int kOps = static_cast<int>(Op::kStoreNotifyAll) + 1;
 
 struct Program {
   int group = 2;  // symmetric threads
   Code shared_code;
   std::optional<Code> other;  // a thread of its own
+  // The negative control: the other thread is declared symmetric to the group though its code
+  // differs, which the reduction cannot be sound for.
+  bool other_declared_symmetric = false;
 };
 
 Code generate_code(std::mt19937& rng, int max_length) {
   std::uniform_int_distribution<int> op(0, kOps - 1);
   std::uniform_int_distribution<int> length(1, max_length);
-  std::uniform_int_distribution<int> object(0, 1);
-  std::uniform_int_distribution<int> value(1, 2);
+  std::uniform_int_distribution<int> object(0, 2);
+  std::uniform_int_distribution<int> value(1, 3);
   Code code;
   const int n = length(rng);
-  for (int i = 0; i < n; ++i) {
-    const auto drawn = static_cast<Op>(op(rng));
-    const int o = object(rng);
-    code.push_back({drawn, o, value(rng)});
-  }
+  // A braced list: the three draws are made in this order (not so for function arguments).
+  for (int i = 0; i < n; ++i) code.push_back({static_cast<Op>(op(rng)), object(rng), value(rng)});
   return code;
 }
 
@@ -189,28 +172,11 @@ Program generate(std::mt19937& rng) {
 }
 
 std::string describe(const Program& program) {
-  static constexpr std::array<const char*, kOps> kNames{"load",
-                                                        "store",
-                                                        "rmw",
-                                                        "locked-rmw",
-                                                        "sread",
-                                                        "swrite",
-                                                        "locked-sadd",
-                                                        "trylock-store",
-                                                        "load.rlx",
-                                                        "load.acq",
-                                                        "store.rlx",
-                                                        "store.rel",
-                                                        "cas",
-                                                        "fence.sc",
-                                                        "wait-while-0",
-                                                        "store-notify-all",
-                                                        "lock-shared-read"};
   const auto text_of = [](const Code& code) {
     std::string text;
     for (const Instruction& in : code) {
-      text += std::string(" ") + kNames.at(static_cast<std::size_t>(in.op)) + "(" +
-              std::to_string(in.object) + "," + std::to_string(in.value) + ")";
+      text += std::string(" ") + std::string(op_name(in.op)) + "(" + std::to_string(in.object) +
+              "," + std::to_string(in.value) + ")";
     }
     return text;
   };
@@ -218,93 +184,6 @@ std::string describe(const Program& program) {
       "  " + std::to_string(program.group) + " symmetric:" + text_of(program.shared_code) + "\n";
   if (program.other) text += "  other:" + text_of(*program.other) + "\n";
   return text;
-}
-
-struct Objects {
-  ModelSync::Atomic<int> a0{0, "a0"};
-  ModelSync::Atomic<int> a1{0, "a1"};
-  ModelSync::Shared<int> s0{0, "s0"};
-  ModelSync::Shared<int> s1{0, "s1"};
-  ModelSync::Mutex m0{"m0"};
-  ModelSync::Mutex m1{"m1"};
-  ModelSync::SharedMutex rw{"rw"};
-  std::array<ModelSync::Atomic<int>*, 2> atomics{&a0, &a1};
-  std::array<ModelSync::Shared<int>*, 2> shared{&s0, &s1};
-  std::array<ModelSync::Mutex*, 2> mutexes{&m0, &m1};
-};
-
-void execute(const Instruction& in, Objects& objects, std::vector<int>& seen) {
-  const auto index = static_cast<std::size_t>(in.object);
-  auto& atomic = *objects.atomics.at(index);
-  auto& mutex = *objects.mutexes.at(index);
-  switch (in.op) {
-    case Op::kLoad:
-      seen.push_back(atomic.load());
-      break;
-    case Op::kStore:
-      atomic.store(in.value);
-      break;
-    case Op::kRmw:
-      seen.push_back(atomic.fetch_add(in.value));
-      break;
-    case Op::kLockedRmw:
-      mutex.lock();
-      seen.push_back(atomic.fetch_add(in.value, std::memory_order_relaxed));
-      mutex.unlock();
-      break;
-    case Op::kSharedRead:  // a racy read's value is not recorded: the race is the verdict
-      (void)objects.shared.at(index)->load();
-      break;
-    case Op::kSharedWrite:
-      objects.shared.at(index)->store(in.value);
-      break;
-    case Op::kLockedSharedAdd:
-      mutex.lock();
-      objects.shared.at(index)->add(in.value);
-      mutex.unlock();
-      break;
-    case Op::kTryLockStore:
-      if (mutex.try_lock()) {
-        atomic.store(in.value, std::memory_order_relaxed);
-        mutex.unlock();
-      } else {
-        seen.push_back(-1);
-      }
-      break;
-    case Op::kRelaxedLoad:
-      seen.push_back(atomic.load(std::memory_order_relaxed));
-      break;
-    case Op::kAcquireLoad:
-      seen.push_back(atomic.load(std::memory_order_acquire));
-      break;
-    case Op::kRelaxedStore:
-      atomic.store(in.value, std::memory_order_relaxed);
-      break;
-    case Op::kReleaseStore:
-      atomic.store(in.value, std::memory_order_release);
-      break;
-    case Op::kCas: {
-      int expected = in.value;
-      seen.push_back(atomic.compare_exchange_strong(expected, in.value + 1) ? 100 : expected);
-      break;
-    }
-    case Op::kFence:
-      ModelSync::fence(std::memory_order_seq_cst);
-      break;
-    case Op::kWaitWhileZero:  // may deadlock: nothing needs to store or notify
-      atomic.wait(0, std::memory_order_acquire);
-      seen.push_back(atomic.load(std::memory_order_relaxed));
-      break;
-    case Op::kStoreNotifyAll:
-      atomic.store(in.value, std::memory_order_relaxed);
-      atomic.notify_all();
-      break;
-    case Op::kLockSharedRead:
-      objects.rw.lock_shared();
-      seen.push_back(atomic.load(std::memory_order_relaxed));
-      objects.rw.unlock_shared();
-      break;
-  }
 }
 
 struct Outcomes {
@@ -328,17 +207,23 @@ Outcomes run_program(const Program& program, const ExploreOptions& base) {
     const auto group = static_cast<std::size_t>(program.group);
     std::vector<std::vector<int>> seen(group + 1);
     auto threads = ModelSync::symmetric_threads(group, [&](std::size_t slot) {
-      for (const Instruction& in : program.shared_code) execute(in, objects, seen[slot]);
+      for (const Instruction& in : program.shared_code) execute(in, 0, objects, seen[slot]);
     });
+    const auto other_body = [&] {
+      for (const Instruction& in : *program.other) execute(in, 1, objects, seen[group]);
+    };
     std::optional<thread> other;
-    if (program.other) {
-      other.emplace([&] {
-        for (const Instruction& in : *program.other) execute(in, objects, seen[group]);
-      });
+    ThreadId false_twin = kNoThread;
+    if (program.other && program.other_declared_symmetric) {
+      false_twin =
+          Execution::current().spawn(other_body, SourceLoc::current(), threads.back().id());
+    } else if (program.other) {
+      other.emplace(other_body);
     }
     for (auto& t : threads) t.join();
     if (other) other->join();
-    std::vector<int> final_state{objects.a0.load(), objects.a1.load()};
+    if (false_twin != kNoThread) Execution::current().join(false_twin, SourceLoc::current());
+    std::vector<int> final_state{objects.a0.load(), objects.a1.load(), objects.a2.load()};
     std::sort(seen.begin(), seen.begin() + static_cast<std::ptrdiff_t>(group));
     for (const auto& observed : seen) {
       final_state.push_back(-100);  // a separator: the observations' lengths may differ
@@ -392,6 +277,26 @@ TEST_P(SymmetryDifferential, ReachesTheSameFinalStatesAndFailuresAsTheUnreducedS
       << unreduced_total;
   std::cout << "[ corpus ] " << compared << " programs: " << reduced_total
             << " executions with symmetry, " << unreduced_total << " without\n";
+}
+
+TEST(SymmetryDifferentialControl, TheComparisonCatchesThreadsFalselyDeclaredSymmetric) {
+  // Two threads adding different values to a0 under a lock, the second declared symmetric to the
+  // first: the lockstep lets the first lock first, so the state where the second went first (the
+  // first saw its 2) is lost — the comparison above must see that, or it could not catch an
+  // unsound reduction either.
+  Program program;
+  program.group = 1;
+  program.shared_code = {{Op::kLockedRmw, 0, 1}};
+  program.other = Code{{Op::kLockedRmw, 0, 2}};
+  program.other_declared_symmetric = true;
+  for (const MemoryModel memory_model : {MemoryModel::kRc11, MemoryModel::kSc}) {
+    for (const Search search : {Search::kDpor, Search::kPlain}) {
+      const Outcomes unreduced = run_program(program, with(search, false, memory_model));
+      const Outcomes reduced = run_program(program, with(search, true, memory_model));
+      EXPECT_EQ(unreduced.finals.size(), 2U);
+      EXPECT_NE(reduced.finals, unreduced.finals) << "the comparison cannot see a lost state";
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

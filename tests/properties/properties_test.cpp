@@ -89,6 +89,17 @@ TEST(P1Totals, CatchAnInvertedStatusTest) {
   EXPECT_TRUE(check_totals(Property::kP1, plan, inverted, "summary"));
 }
 
+// Each counter taken from `now`, the others from `old`: the five torn copies of a snapshot.
+std::vector<Metrics> torn_copies(const Metrics& old, const Metrics& now) {
+  std::vector<Metrics> torn(5, old);
+  torn[0].tool_calls = now.tool_calls;
+  torn[1].total_bytes_in = now.total_bytes_in;
+  torn[2].total_bytes_out = now.total_bytes_out;
+  torn[3].total_duration_ms = now.total_duration_ms;
+  torn[4].errors = now.errors;
+  return torn;
+}
+
 TEST(P2Snapshot, HoldsOnEveryPrefixOfEveryWriter) {
   const CallPlan plan(3, 2);
   for (int a = 0; a <= 2; ++a) {
@@ -111,13 +122,7 @@ TEST(P2Snapshot, CatchesEachCounterCopiedApartFromTheOthers) {
   for (const std::uint64_t later : {after, after_error}) {
     const Metrics old = plan.metrics_of(before);
     const Metrics now = plan.metrics_of(later);
-    // Each counter taken from the later state, the others from the earlier: a torn copy.
-    std::vector<Metrics> torn(5, old);
-    torn[0].tool_calls = now.tool_calls;
-    torn[1].total_bytes_in = now.total_bytes_in;
-    torn[2].total_bytes_out = now.total_bytes_out;
-    torn[3].total_duration_ms = now.total_duration_ms;
-    torn[4].errors = now.errors;
+    const std::vector<Metrics> torn = torn_copies(old, now);
     for (std::size_t i = 0; i < torn.size(); ++i) {
       if (torn[i] == old) continue;  // that call did not change this counter (errors of an ok)
       const Verdict verdict = check_snapshot(Property::kP2, plan, torn[i], "snapshot");
@@ -172,18 +177,21 @@ TEST(P2Snapshot, ASnapshotThatLosesACallOfAnEarlierOneWentBackwards) {
   EXPECT_EQ(verdict->property, Property::kP3);
 }
 
+// `m` with `call` counted once more, as record_call() counts it.
+Metrics counted(Metrics m, const PlannedCall& call) {
+  m.tool_calls += 1;
+  m.total_bytes_in += call.bytes_in;
+  m.total_bytes_out += call.bytes_out;
+  m.total_duration_ms += call.duration_ms;
+  m.errors += call.error ? 1 : 0;
+  return m;
+}
+
 // The metrics of a symmetric plan after writer w made its first made[w] calls.
 Metrics symmetric_prefixes(const CallPlan& plan, const std::vector<int>& made) {
   Metrics m;
   for (const int calls : made) {
-    for (int c = 0; c < calls; ++c) {
-      const PlannedCall call = plan.call(0, c);
-      m.tool_calls += 1;
-      m.total_bytes_in += call.bytes_in;
-      m.total_bytes_out += call.bytes_out;
-      m.total_duration_ms += call.duration_ms;
-      m.errors += call.error ? 1 : 0;
-    }
+    for (int c = 0; c < calls; ++c) m = counted(m, plan.call(0, c));
   }
   return m;
 }
@@ -220,12 +228,7 @@ TEST(SymmetricPlan, SnapshotsCatchEachCounterTornASwapAndAnInvertedStatusTest) {
   const Metrics old = symmetric_prefixes(plan, {1, 1, 0});
   for (const Metrics& now :
        {symmetric_prefixes(plan, {2, 1, 0}), symmetric_prefixes(plan, {1, 1, 1})}) {
-    std::vector<Metrics> torn(5, old);
-    torn[0].tool_calls = now.tool_calls;
-    torn[1].total_bytes_in = now.total_bytes_in;
-    torn[2].total_bytes_out = now.total_bytes_out;
-    torn[3].total_duration_ms = now.total_duration_ms;
-    torn[4].errors = now.errors;
+    const std::vector<Metrics> torn = torn_copies(old, now);
     for (std::size_t i = 0; i < torn.size(); ++i) {
       if (torn[i] == old) continue;  // that call did not change this counter (errors of an ok)
       EXPECT_TRUE(check_snapshot(Property::kP2, plan, torn[i], "snapshot"))
@@ -242,17 +245,8 @@ TEST(SymmetricPlan, SnapshotsCatchEachCounterTornASwapAndAnInvertedStatusTest) {
 
 TEST(SymmetricPlan, SnapshotsCatchALaterCallMadeByMoreWritersThanAnEarlierOne) {
   const CallPlan plan = CallPlan::symmetric(2, 2);
-  Metrics m = symmetric_prefixes(plan, {1, 0});
-  const PlannedCall second = plan.call(0, 1);  // one writer's call 1 counted without its call 0
-  m.tool_calls += 1;
-  m.total_bytes_in += second.bytes_in;
-  m.total_bytes_out += second.bytes_out;
-  m.total_duration_ms += second.duration_ms;
-  m.errors += second.error ? 1 : 0;
-  m.total_bytes_in -= plan.call(0, 0).bytes_in;
-  m.total_bytes_out -= plan.call(0, 0).bytes_out;
-  m.total_duration_ms -= plan.call(0, 0).duration_ms;
-  m.tool_calls -= 1;
+  // One writer's call 1 counted without its call 0.
+  const Metrics m = counted(Metrics{}, plan.call(0, 1));
   const Verdict verdict = check_snapshot(Property::kP2, plan, m, "snapshot");
   ASSERT_TRUE(verdict);
   EXPECT_NE(verdict->message.find("more writers made call 1"), std::string::npos)
