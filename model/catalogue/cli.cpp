@@ -25,6 +25,7 @@
 
 #include "model/catalogue/report_json.hpp"
 #include "model/catalogue/schedule_out.hpp"
+#include "model/catalogue/shard_merge.hpp"
 #include "model/engine/explorer.hpp"
 #include "model/engine/source_path.hpp"
 #include "model/mutation/mutation.hpp"
@@ -37,6 +38,7 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr int kUsage = 64;
+constexpr int kBadMerge = 65;  // EX_DATAERR: the --merge reports do not make one run
 constexpr int kCantCreate = 73;
 constexpr int kInternal = 70;
 
@@ -65,6 +67,7 @@ struct Settings {
   std::optional<double> time_limit;
   bool mutate = false;
   std::string mutant;
+  std::vector<std::string> merge;  // --merge: the shards' reports
 };
 
 // What a run needs besides the settings: parsed once, before any model runs.
@@ -100,6 +103,11 @@ void add_run_options(po::options_description& options, Settings& s) {
   add("source-root", po::value(&s.source_root),
       "the directory the expectations' files and the reports' paths are relative to (default: "
       "the sources this runner was built from)");
+  add("merge", po::value(&s.merge)->multitoken(),
+      "run nothing: merge the --json reports of the shards of one run (--shard 1/n .. n/n, the "
+      "same options otherwise) into one verdict per model, as if one run had explored the whole "
+      "tree: counts summed, exhaustive only when every shard finished its part, the shards' "
+      "failures in shard order with their replay tokens (with --json: the merged report)");
   add("traces", po::bool_switch(&s.traces),
       "print the counterexample of expected failures too (unexpected ones always are)");
   add("keep-going", po::bool_switch(&s.keep_going),
@@ -349,6 +357,16 @@ std::variant<Plan, Stop> make_plan(const RunnerInfo& info, const Settings& s) {
   if (!s.shard.empty() && !parse_shard(s.shard, common)) {
     return usage("--shard must be i/n with 1 <= i <= n, not '" + s.shard + "'");
   }
+  if (!s.merge.empty()) {
+    for (const auto& [given, option] : {std::pair<bool, const char*>{!s.shard.empty(), "--shard"},
+                                        {!s.replay.empty(), "--replay"},
+                                        {s.mutate, "--mutate"},
+                                        {!s.mutant.empty(), "--mutant"},
+                                        {s.list, "--list"},
+                                        {!s.schedules_out.empty(), "--schedules-out"}}) {
+      if (given) return usage(std::string("--merge runs nothing: it cannot take ") + option);
+    }
+  }
   if (!s.mutant.empty()) {
     if (s.mutate)
       return usage("--mutant runs one mutant; --mutate runs them all: give one of them");
@@ -396,13 +414,59 @@ ExploreOptions options_for(const ModelSpec& spec, const Settings& s, const Plan&
   return options;
 }
 
+// What a run's verdicts depend on, as given: every option but --shard and those that say only
+// where the output goes or how fast it comes (--json, --jobs, --no-progress, --traces, ...). The
+// shards of one run must agree on it to be merged (shard_merge.hpp).
+nlohmann::ordered_json run_options(const Settings& s) {
+  nlohmann::ordered_json options;
+  options["filter"] = s.filter;
+  options["search"] = s.search;
+  options["memory-model"] = s.memory_model;
+  for (const auto& [flag, on] : {std::pair<const char*, bool>{"keep-going", s.keep_going},
+                                 {"symptom", s.symptom},
+                                 {"continue-past-race", s.continue_past_race},
+                                 {"no-fair-spinning", s.no_fair_spinning},
+                                 {"no-symmetry", s.no_symmetry},
+                                 {"unmarked-spins", s.unmarked_spins},
+                                 {"no-minimize", s.no_minimize}}) {
+    options[flag] = on;
+  }
+  for (const auto& [name, value] : s.numbers) {
+    if (name != "jobs") options[name] = value;
+  }
+  if (s.time_limit) options["time-limit"] = *s.time_limit;
+  options["mutant"] = s.mutant;
+  return options;
+}
+
 // The state of one run over the selected models.
 class Run {
  public:
-  Run(const Registry& registry, const Settings& s, const Plan& plan, std::ostream* schedules)
+  Run(const Registry& registry, const RunnerInfo& info, const Settings& s, const Plan& plan,
+      std::ostream* schedules)
       : registry_(registry), s_(s), plan_(plan), schedules_(schedules) {
     report_["schema"] = "doublecheck-model-run/1";
+    nlohmann::ordered_json& run = report_["run"];
+    run["program"] = info.program;
+    run["options"] = run_options(s);
+    run["shard"] = plan.common.shard_count == 0
+                       ? nlohmann::ordered_json(nullptr)
+                       : nlohmann::ordered_json{{"index", plan.common.shard_index + 1},
+                                                {"count", plan.common.shard_count}};
     report_["models"] = nlohmann::ordered_json::array();
+  }
+
+  // A model's result merged from its shards' (--merge): judged and reported as a run's.
+  void merged(const ModelSpec& spec, const MergedModel& model) {
+    ++selected_;
+    verdict(spec, model.result);
+    // The shards' own failure entries, with their interleavings (the merged result has none).
+    if (!s_.json.empty()) report_["models"].back()["failures"] = model.failures;
+  }
+
+  void merged_from(const MergedRun& merged) {
+    report_["run"]["options"] = merged.options;
+    report_["run"]["merged_from"] = merged.paths;
   }
 
   void model(const ModelSpec& spec) {
@@ -554,6 +618,38 @@ bool write_json(const RunnerInfo& info, const std::string& path,
   return true;
 }
 
+// --merge: the shards' results into `run`, as if it had explored them; non-zero (after saying why)
+// when the reports do not make one run of this runner.
+int merge(const Registry& registry, const RunnerInfo& info, const Plan& plan, Run& run,
+          const std::vector<std::string>& paths) {
+  auto merged = merge_shard_reports(paths);
+  const auto refuse = [&](const std::string& why) {
+    std::cerr << info.program << ": --merge: " << why << "\n";
+    return kBadMerge;
+  };
+  if (const auto* error = std::get_if<std::string>(&merged)) return refuse(*error);
+  const MergedRun& shards = std::get<MergedRun>(merged);
+  if (shards.program != info.program) {
+    return refuse("the shards were run by " + shards.program + ", not " + info.program +
+                  ": merge them with the runner that ran them (it has their expectations)");
+  }
+  std::vector<std::pair<const ModelSpec*, const MergedModel*>> models;
+  for (const MergedModel& model : shards.models) {
+    const ModelSpec* spec = registry.find(model.name);
+    if (spec == nullptr) {
+      return refuse(model.name + " (of " + shards.paths.front() + ") is not a model of this " +
+                    info.program + ": merge with the build that ran the shards");
+    }
+    if (std::regex_search(spec->name, plan.filter)) models.emplace_back(spec, &model);
+  }
+  std::cout << "merged " << shards.shards << " shards:";
+  for (const std::string& path : shards.paths) std::cout << " " << path;
+  std::cout << "\n";
+  run.merged_from(shards);
+  for (const auto& [spec, model] : models) run.merged(*spec, *model);
+  return 0;
+}
+
 int run(const Registry& registry, const RunnerInfo& info, const Settings& s) {
   const auto planned = make_plan(info, s);
   if (const auto* stop = std::get_if<Stop>(&planned)) return stop->code;
@@ -573,9 +669,13 @@ int run(const Registry& registry, const RunnerInfo& info, const Settings& s) {
       return kCantCreate;
     }
   }
-  Run run(registry, s, plan, s.schedules_out.empty() ? nullptr : &schedules);
-  for (const ModelSpec& spec : registry.models()) {
-    if (std::regex_search(spec.name, plan.filter)) run.model(spec);
+  Run run(registry, info, s, plan, s.schedules_out.empty() ? nullptr : &schedules);
+  if (!s.merge.empty()) {
+    if (const int status = merge(registry, info, plan, run, s.merge); status != 0) return status;
+  } else {
+    for (const ModelSpec& spec : registry.models()) {
+      if (std::regex_search(spec.name, plan.filter)) run.model(spec);
+    }
   }
   if (run.selected() == 0) {
     std::cerr << info.program << ": no model matches --filter '" << s.filter << "' (see --list)\n";

@@ -1,7 +1,7 @@
 // The command-line front end of a model runner: dc_model, dc_examples and a user's own runner are
 // each a registry and a few lines calling run_catalogue() (README.md, "Auditing your own fix").
-// Every option is here once: --list, --filter, --json, --replay, --mutate, --mutant, the searches
-// and their bounds, --source-root.
+// Every option is here once: --list, --filter, --json, --replay, --mutate, --mutant, --merge, the
+// searches and their bounds, --source-root.
 #pragma once
 
 #include <optional>
@@ -24,8 +24,8 @@ struct RunnerInfo {
 // Runs the runner: parses the command line, lists or runs (or replays, or mutates) the models of
 // `registry`, prints one verdict line per model, writes --json (schema doublecheck-model-run/1).
 // Exit status: 0 every model as expected (and, with --mutate, every mutant of a gated fix
-// killed); 1 not; 64 bad usage; 73 the --json file cannot be written; 70 an internal error. Never
-// throws.
+// killed); 1 not; 64 bad usage; 65 the --merge reports are not every shard of one run; 73 the
+// --json file cannot be written; 70 an internal error. Never throws.
 int run_catalogue(const Registry& registry, const RunnerInfo& info, int argc, char** argv);
 
 // Sets the search option `name` of `options` — a command-line option's name without "--":

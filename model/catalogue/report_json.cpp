@@ -116,6 +116,7 @@ nlohmann::ordered_json to_json(const ModelSpec& spec, const ExploreResult& resul
   out["search"] = result.search;
   out["memory_model"] = memory_model_name(result.memory_model);
   out["exhaustive"] = result.exhaustive;
+  out["part_exhausted"] = result.part_exhausted;  // a shard's: its whole part (dc_model --merge)
   out["stopped_by"] = result.stopped_by;
   out["bound"] = result.bound;
   out["pruned"] = result.pruned;
