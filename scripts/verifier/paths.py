@@ -4,6 +4,7 @@ files relative to its own source root."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -11,6 +12,7 @@ BUILD = {"default": ROOT / "build" / "default", "tsan": ROOT / "build" / "tsan"}
 MATRIX_FILE = ROOT / "matrix" / "variants.json"
 
 
+@functools.lru_cache(maxsize=None)  # a report names a few files thousands of times
 def repo_relative(path: str | None) -> str | None:
     """`path` relative to the source root. A relative path is taken as it is (the explorer names
     files relative to the root); an absolute one is relativised, also when it was recorded on

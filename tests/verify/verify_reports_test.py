@@ -28,9 +28,13 @@ Fast: no TSan build is needed. The model results are real: dc_model and dc_examp
 from __future__ import annotations
 
 import argparse
+import collections
+import concurrent.futures
 import copy
 import html.parser
+import itertools
 import json
+import operator
 import os
 import re
 import shutil
@@ -601,29 +605,41 @@ def png_pixels(path: Path) -> tuple[int, int, list[tuple[int, ...]]]:
         pos += 12 + length
     raw = zlib.decompress(idat)
     stride = width * channels
-    previous = bytearray(stride)
+    previous = bytes(stride)
     pixels = []
+    low_byte = (255).__and__
     for y in range(height):
         start = y * (stride + 1)
         kind = raw[start]
-        line = bytearray(raw[start + 1:start + 1 + stride])
-        for i in range(stride):
-            left = line[i - channels] if i >= channels else 0
-            up = previous[i]
-            upleft = previous[i - channels] if i >= channels else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 255
-            elif kind == 2:
-                line[i] = (line[i] + up) & 255
-            elif kind == 3:
-                line[i] = (line[i] + (left + up) // 2) & 255
-            elif kind == 4:
-                p = left + up - upleft
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - upleft)
+        row = raw[start + 1:start + 1 + stride]
+        # None, Sub and Up run in C (map, accumulate); Average and Paeth byte by byte.
+        if kind == 0:
+            line = bytearray(row)
+        elif kind == 1:  # a running sum per channel
+            line = bytearray(stride)
+            for c in range(channels):
+                line[c::channels] = bytes(map(low_byte, itertools.accumulate(row[c::channels])))
+        elif kind == 2:
+            line = bytearray(map(low_byte, map(operator.add, row, previous)))
+        elif kind == 3:
+            line = bytearray(row)
+            for i in range(stride):
+                left = line[i - channels] if i >= channels else 0
+                line[i] = (line[i] + (left + previous[i]) // 2) & 255
+        else:  # Paeth: the first pixel's left and up-left are 0, so its predictor is `up`
+            line = bytearray(map(low_byte, map(operator.add, row[:channels], previous)))
+            line.extend(row[channels:])
+            for i in range(channels, stride):
+                left = line[i - channels]
+                up = previous[i]
+                upleft = previous[i - channels]
+                pa = abs(up - upleft)  # |p - left|, with p = left + up - upleft
+                pb = abs(left - upleft)
+                pc = abs(left + up - 2 * upleft)
                 pred = left if pa <= pb and pa <= pc else up if pb <= pc else upleft
                 line[i] = (line[i] + pred) & 255
         previous = line
-        pixels.extend(tuple(line[i:i + 3]) for i in range(0, stride, channels))
+        pixels.extend(zip(*(line[c::channels] for c in range(3))))
     return width, height, pixels
 
 
@@ -633,6 +649,8 @@ class HtmlTest(unittest.TestCase):
         cls.dir, cls.proc = RealReports.get()
         cls.page = (cls.dir / "index.html").resolve()
         assert cls.page.is_file(), cls.proc.stdout + cls.proc.stderr
+        # The page's DOM after its script ran, dumped once for the tests that read it.
+        cls.dom = chromium_run(cls.page.as_uri(), "--dump-dom")
 
     def test_self_contained(self) -> None:
         text = self.page.read_text()
@@ -641,7 +659,7 @@ class HtmlTest(unittest.TestCase):
         self.assertNotRegex(text, r"(?i)@import|url\(\s*['\"]?(https?:)?//")
 
     def test_rendered_dom_shows_the_rc002_racing_line_in_a_swimlane(self) -> None:
-        proc = chromium_run(self.page.as_uri(), "--dump-dom")
+        proc = self.dom
         self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
         dom = DomIndex()
         dom.feed(proc.stdout)
@@ -666,7 +684,7 @@ class HtmlTest(unittest.TestCase):
         self.assertIn("Previous write", tsan)
 
     def test_rendered_dom_shows_the_mutants_table_with_every_mutant_of_the_fix(self) -> None:
-        proc = chromium_run(self.page.as_uri(), "--dump-dom")
+        proc = self.dom
         self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
         table = MutantRows()
         table.feed(proc.stdout)
@@ -699,21 +717,42 @@ class HtmlTest(unittest.TestCase):
         # Each killing counterexample can be opened as a swimlane.
         self.assertGreaterEqual(proc.stdout.count("class=\"mutant-cx\""), len(fix))
 
+# --- ScreenshotTest -------------------------------------------------------------------------------
+
+
+class ScreenshotTest(unittest.TestCase):
+    """The page as Chromium draws it: not blank, the banner and the swimlanes on screen. (Its own
+    suite: each screenshot is a second of Chromium and one of decoding.)"""
+
+    # The whole page's banner and colours are in its top; the focus view's swimlanes reach lower.
+    SIZES = {"page": (1200, 1000), "focus": (1200, 2000)}
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.dir, cls.proc = RealReports.get()
+        page = (cls.dir / "index.html").resolve()
+        assert page.is_file(), cls.proc.stdout + cls.proc.stderr
+        cls.shots = {"page": page.as_uri(),
+                     # The projector view: only the RC-002 counterexamples, swimlanes at the top.
+                     "focus": page.as_uri() + "?focus=prefix_rc002"}
+        cls.pngs = {what: cls.dir / f"screenshot-{what}.png" for what in cls.shots}
+        for png in cls.pngs.values():
+            png.unlink(missing_ok=True)
+        # Both at once: the machine has two cores, and Chromium spends half its time waiting.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            cls.runs = dict(zip(cls.shots, pool.map(
+                lambda item: chromium_run(item[1], f"--screenshot={cls.pngs[item[0]]}",
+                                          "--window-size={},{}".format(*cls.SIZES[item[0]])),
+                cls.shots.items())))
+
     def test_screenshots_are_not_blank(self) -> None:
-        shots = {"page": self.page.as_uri(),
-                 # The projector view: only the RC-002 counterexamples, swimlanes at the top.
-                 "focus": self.page.as_uri() + "?focus=prefix_rc002"}
-        for what, url in shots.items():
+        for what in self.shots:
             with self.subTest(what):
-                png = self.dir / f"screenshot-{what}.png"
-                png.unlink(missing_ok=True)
-                proc = chromium_run(url, f"--screenshot={png}", "--window-size=1200,2000")
-                self.assertTrue(png.is_file(), proc.stderr[-2000:])
+                png = self.pngs[what]
+                self.assertTrue(png.is_file(), self.runs[what].stderr[-2000:])
                 width, height, pixels = png_pixels(png)
-                self.assertEqual((width, height), (1200, 2000))
-                counts: dict[tuple[int, ...], int] = {}
-                for pixel in pixels:
-                    counts[pixel] = counts.get(pixel, 0) + 1
+                self.assertEqual((width, height), self.SIZES[what])
+                counts = collections.Counter(pixels)
                 dominant = max(counts.values()) / len(pixels)
                 self.assertGreater(len(counts), 64, "too few colours: blank?")
                 self.assertLess(dominant, 0.85, "one colour covers the page: blank?")
@@ -1209,9 +1248,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--dc-model", required=True)
     parser.add_argument("--dc-examples", required=True)
+    # "I/N": only the suite's tests whose index (in name order) is I-1 modulo N. A suite of many
+    # verify runs (VerdictTest) is N ctest tests, so that none runs long and ctest -j spreads them.
+    parser.add_argument("--part")
     args, rest = parser.parse_known_args()
     PROGRAMS.update(dc_model=args.dc_model, dc_examples=args.dc_examples)
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    if args.part is None:
+        unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+        return
+    index, count = (int(n) for n in args.part.split("/"))
+    if not 1 <= index <= count or len(rest) != 1:
+        parser.error("--part I/N (1 <= I <= N) takes one suite")
+    suite = globals()[rest[0]]
+    names = unittest.TestLoader().getTestCaseNames(suite)
+    mine = unittest.TestSuite(suite(name) for i, name in enumerate(names) if i % count == index - 1)
+    setUpModule()
+    try:
+        result = unittest.TextTestRunner(verbosity=2).run(mine)
+    finally:
+        tearDownModule()
+    sys.exit(0 if result.wasSuccessful() and result.testsRun > 0 else 1)
 
 
 if __name__ == "__main__":
