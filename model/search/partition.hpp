@@ -70,8 +70,11 @@ class PartitionedScheduler final : public Scheduler {
   [[nodiscard]] bool wants_ops() const override { return inner_.wants_ops(); }
   [[nodiscard]] double progress() const override { return inner_.progress(); }
 
-  // Whether a finished execution (not pruned) is this part's to count.
-  [[nodiscard]] bool owns_finished_execution() { return prefix_.size() >= depth_ || mine(); }
+  // Whether a finished execution (not pruned) is this part's to count: whether its subtree is
+  // ours. Asked of every execution, not only of those that ended above `depth`: one that made its
+  // `depth`-th choice and then none (every later step forced, as when symmetric threads wait in
+  // lockstep) never met the check in pick(), and would count in every part.
+  [[nodiscard]] bool owns_finished_execution() { return mine(); }
 
  private:
   Scheduler& inner_;
