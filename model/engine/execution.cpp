@@ -535,13 +535,13 @@ void Execution::run_out_access(const PendingOp& op) {
   if (++shared_accesses_ % kAccessesPerTurn == 0) before(op);
 }
 
-void Execution::after(const PendingOp& op, std::string detail) {
+void Execution::after(const PendingOp& op, std::string_view detail) {
   if (abandoning_) return;  // run on unchecked: not part of the execution
   const bool progress = changes_shared_state(op.kind) && !(op.kind == OpKind::kRmw && quiet_step_);
   quiet_step_ = false;
   spins_.stepped(running_, progress);
   if (op.kind == OpKind::kYield && config_.fair_spinning) spins_.yielded(running_);
-  if (config_.tracing) record(running_, op.kind, op.object, std::move(detail), op.loc);
+  if (config_.tracing) record(running_, op.kind, op.object, detail, op.loc);
   // The execution's identity as a graph is used only under RC11 (the explorer counts graphs).
   if (memory_.weak()) {
     // Taken, not read: a traced row that is no step (a failed check or assumption: no before())
@@ -604,10 +604,10 @@ void Execution::discard_inconsistent() {
   stop_here();
 }
 
-void Execution::note_shared_access(const ObjectHeader& object, bool write, std::string detail,
+void Execution::note_shared_access(const ObjectHeader& object, bool write, std::string_view detail,
                                    const SourceLoc& loc) {
   if (config_.tracing) {
-    record(running_, write ? OpKind::kWrite : OpKind::kRead, &object, std::move(detail), loc);
+    record(running_, write ? OpKind::kWrite : OpKind::kRead, &object, detail, loc);
   }
   if (write) spins_.stepped(running_, true);
   if (++shared_accesses_ > config_.max_shared_accesses) {
@@ -621,13 +621,13 @@ void Execution::note_shared_access(const ObjectHeader& object, bool write, std::
   }
 }
 
-void Execution::record(ThreadId thread, OpKind kind, const ObjectHeader* object, std::string detail,
-                       const SourceLoc& loc) {
+void Execution::record(ThreadId thread, OpKind kind, const ObjectHeader* object,
+                       std::string_view detail, const SourceLoc& loc) {
   TraceEvent event;
   event.thread = thread;
   event.kind = kind;
   if (object != nullptr) event.object = display_name(*object);
-  event.detail = std::move(detail);
+  event.detail = detail;
   event.loc = loc;
   event.preemption = std::exchange(preempted_, false);
   trace_.add(std::move(event));
@@ -723,7 +723,7 @@ void Execution::forget_unjoined(ThreadId thread, const SourceLoc& loc) {
 Decision Execution::intercept(const OperationSite& site) {
   const Decision decision = config_.hook->on_operation(*this, site);
   if (decision.skip && config_.tracing && !abandoning_) {
-    record(running_, op_kind(site.op), site.object, std::string(decision.note), site.loc);
+    record(running_, op_kind(site.op), site.object, decision.note, site.loc);
   }
   return decision;
 }

@@ -117,7 +117,7 @@ class Execution {
   // while abandoning, until the run-out loop lets it go on (the caller then runs it unchecked).
   void before(const PendingOp& op);
   // Ends the step of an operation: ticks the thread's clock, records the trace row.
-  void after(const PendingOp& op, std::string detail = {});
+  void after(const PendingOp& op, std::string_view detail = {});
 
   // Tracing: the step just ended read the store traced at `row` (0: the initial value); `stale`
   // when a newer store had been made.
@@ -165,13 +165,13 @@ class Execution {
   // Tracing: a row for what lifetimes find outside a step (a destruction, the use of a destroyed
   // object: no decision points) by the calling thread; `object` is null when its header is not
   // to be read.
-  void trace_lifetime(OpKind kind, const ObjectHeader* object, std::string detail,
+  void trace_lifetime(OpKind kind, const ObjectHeader* object, std::string_view detail,
                       const SourceLoc& loc) {
-    if (config_.tracing) record(running_, kind, object, std::move(detail), loc);
+    if (config_.tracing) record(running_, kind, object, detail, loc);
   }
 
   // A Shared access outside the step loop (when not in symptom mode): counted, bounded, traced.
-  void note_shared_access(const ObjectHeader& object, bool write, std::string detail,
+  void note_shared_access(const ObjectHeader& object, bool write, std::string_view detail,
                           const SourceLoc& loc);
 
   // Reports a failure. A stopping failure stops the execution: the call returns only once it is
@@ -249,7 +249,7 @@ class Execution {
   void abandon_all();
   void wake_joiners();
   void finish_checks();
-  void record(ThreadId thread, OpKind kind, const ObjectHeader* object, std::string detail,
+  void record(ThreadId thread, OpKind kind, const ObjectHeader* object, std::string_view detail,
               const SourceLoc& loc);
   Fiber start_fiber(ThreadId id);
   // A model thread's body and the handler every exception that leaves it meets (the unwinding of

@@ -100,9 +100,9 @@ void yield(SourceLoc loc = SourceLoc::current());
 // says so). lock_mutex_state returns whether it took the mutex (not on a relock, which fails the
 // execution).
 bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
-                      std::string detail = {});
+                      std::string_view detail = {});
 void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
-                        std::string detail = {});
+                        std::string_view detail = {});
 // What the calling thread's exclusive lock of `mutex` acquires: the last unlock, and of a shared
 // mutex also the unlock_shared()s since.
 void acquire_exclusive(Execution& ex, MutexState& mutex);
@@ -759,11 +759,13 @@ struct ModelSync {
       const Epoch epoch{ex.self(), ex.clock()[ex.self()]};
       const std::uint32_t row = ex.trace_row();
       effect();
-      std::string detail = ex.tracing() ? "= " + value_text(value_) : std::string();
+      // The value is put in words only for a trace: on every access it would cost more than the
+      // rest of the access.
+      const std::string detail = ex.tracing() ? "= " + value_text(value_) : std::string();
       if (ex.symptom_mode()) {
-        ex.after(op, std::move(detail));
+        ex.after(op, detail);
       } else {
-        ex.note_shared_access(header_, write, std::move(detail), loc);
+        ex.note_shared_access(header_, write, detail, loc);
       }
       const auto race = write ? history_.on_write(epoch, ex.clock(), loc, row)
                               : history_.on_read(epoch, ex.clock(), loc, row);
