@@ -341,7 +341,7 @@ std::optional<ThreadId> Execution::decide() {
     return std::nullopt;
   }
   ThreadId next = lowest(ready);
-  if (count(ready) > 1) {
+  if (several(ready)) {
     Choice choice;
     choice.enabled = ready;
     choice.previous = last_;

@@ -151,6 +151,7 @@ class DporScheduler final : public Scheduler {
     VectorClock waits;   // the last waiter operation (operation.hpp: ClockRole)
     VectorClock sleeps;  // the atomic wait's sleeps since it
     std::vector<std::array<Latest, kClasses>> latest;  // by thread id, as long as needed
+    ThreadSet actors = 0;  // the threads with a step in `latest`: the only ones find_races reads
   };
 
   // Steps first..end-1 of the execution are one thread's.
