@@ -604,21 +604,15 @@ void Execution::discard_inconsistent() {
   stop_here();
 }
 
-void Execution::note_shared_access(const ObjectHeader& object, bool write, std::string_view detail,
-                                   const SourceLoc& loc) {
-  if (config_.tracing) {
-    record(running_, write ? OpKind::kWrite : OpKind::kRead, &object, detail, loc);
-  }
-  if (write) spins_.stepped(running_, true);
-  if (++shared_accesses_ > config_.max_shared_accesses) {
-    fail(Failure::make(
-        FailureKind::kStepBoundExceeded,
-        "step bound exceeded: " + std::to_string(config_.max_shared_accesses) +
-            " accesses to shared data in one execution — an infinite loop on plain data (if the "
-            "model is just long, raise --max-shared-accesses / "
-            "ExploreOptions::max_shared_accesses)",
-        display_name(object), {Access{running_, write, loc, trace_.next_row() - 1}}));
-  }
+void Execution::exceed_shared_accesses(const ObjectHeader& object, bool write,
+                                       const SourceLoc& loc) {
+  fail(Failure::make(
+      FailureKind::kStepBoundExceeded,
+      "step bound exceeded: " + std::to_string(config_.max_shared_accesses) +
+          " accesses to shared data in one execution — an infinite loop on plain data (if the "
+          "model is just long, raise --max-shared-accesses / "
+          "ExploreOptions::max_shared_accesses)",
+      display_name(object), {Access{running_, write, loc, trace_.next_row() - 1}}));
 }
 
 void Execution::record(ThreadId thread, OpKind kind, const ObjectHeader* object,

@@ -171,8 +171,17 @@ class Execution {
   }
 
   // A Shared access outside the step loop (when not in symptom mode): counted, bounded, traced.
+  // Inline: a model's plain data is accessed several times a step.
   void note_shared_access(const ObjectHeader& object, bool write, std::string_view detail,
-                          const SourceLoc& loc);
+                          const SourceLoc& loc) {
+    if (config_.tracing) [[unlikely]] {
+      record(running_, write ? OpKind::kWrite : OpKind::kRead, &object, detail, loc);
+    }
+    if (write) spins_.stepped(running_, true);
+    if (++shared_accesses_ > config_.max_shared_accesses) [[unlikely]] {
+      exceed_shared_accesses(object, write, loc);
+    }
+  }
 
   // Reports a failure. A stopping failure stops the execution: the call returns only once it is
   // abandoning, and the caller then goes on unchecked. A data race under continue_past_race
@@ -249,6 +258,9 @@ class Execution {
   void abandon_all();
   void wake_joiners();
   void finish_checks();
+  // The bound on Shared accesses is exceeded (a loop on plain data): the failure, out of line.
+  [[gnu::cold]] void exceed_shared_accesses(const ObjectHeader& object, bool write,
+                                            const SourceLoc& loc);
   void record(ThreadId thread, OpKind kind, const ObjectHeader* object, std::string_view detail,
               const SourceLoc& loc);
   Fiber start_fiber(ThreadId id);

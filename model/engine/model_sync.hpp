@@ -742,15 +742,19 @@ struct ModelSync {
 
     template <class Effect>
     void access(Execution& ex, bool write, const SourceLoc& loc, Effect&& effect) {
-      const PendingOp op{write ? OpKind::kWrite : OpKind::kRead, &header_, kNoThread,
+      // The operation, built only where it is a step (symptom mode) or a run-out turn: an
+      // ordinary access is a check, not a step, and the hot path of a model's plain data.
+      const auto op = [&] {
+        return PendingOp{write ? OpKind::kWrite : OpKind::kRead, &header_, kNoThread,
                          std::memory_order_relaxed, loc};
-      if (ex.abandoning()) {
-        ex.run_out_access(op);
+      };
+      if (ex.abandoning()) [[unlikely]] {
+        ex.run_out_access(op());
         effect();
         return;
       }
       if (ex.symptom_mode()) {
-        ex.before(op);
+        ex.before(op());
         if (ex.abandoning()) {
           effect();
           return;
@@ -761,15 +765,17 @@ struct ModelSync {
       effect();
       // The value is put in words only for a trace: on every access it would cost more than the
       // rest of the access.
-      const std::string detail = ex.tracing() ? "= " + value_text(value_) : std::string();
       if (ex.symptom_mode()) {
-        ex.after(op, detail);
+        ex.after(op(), ex.tracing() ? "= " + value_text(value_) : std::string());
+      } else if (ex.tracing()) [[unlikely]] {
+        ex.note_shared_access(header_, write, "= " + value_text(value_), loc);
       } else {
-        ex.note_shared_access(header_, write, detail, loc);
+        ex.note_shared_access(header_, write, {}, loc);
       }
       const auto race = write ? history_.on_write(epoch, ex.clock(), loc, row)
                               : history_.on_read(epoch, ex.clock(), loc, row);
-      if (race) ex.fail(race_failure(header_, *race));
+      if (race) [[unlikely]]
+        ex.fail(race_failure(header_, *race));
     }
 
     T value_;
