@@ -122,6 +122,7 @@ void Execution::resume(ThreadId id, ThreadState::Resumer by) {
   running_ = id;
   ModelThread& thread = threads_[id];
   thread.state.resume(by);
+  parked_ &= ~single(id);
   // Every switch into a model thread is bracketed here (a park returns to its resumer's resume()),
   // so this is where the exception state is swapped.
   EhGlobals* const eh = eh_globals();
@@ -168,12 +169,14 @@ void Execution::park() {
   ModelThread& self = threads_[running_];
   const bool decides = self.state.resumed_by_loop();
   self.state.park();
+  parked_ |= single(running_);
   if (!abandoning_ && decides) {
     // Decide here, on this thread's stack: when the same thread goes on (the common case, and the
     // only one while it is the sole enabled thread) no context switch is needed at all.
     const auto next = decide();
     if (next && *next == running_) {
       self.state.resume(ThreadState::Resumer::kLoop);
+      parked_ &= ~single(running_);
       return;
     }
     decided_ = next;
@@ -217,8 +220,8 @@ bool Execution::enabled(ThreadId id) const {
 
 ThreadSet Execution::enabled_threads() const {
   ThreadSet set = 0;
-  for (ThreadId t = 0; t < thread_count_; ++t) {
-    if (enabled(t)) set |= single(t);
+  for (ThreadSet s = parked_; s != 0; s &= s - 1) {
+    if (enabled(lowest(s))) set |= single(lowest(s));
   }
   return set;
 }
@@ -346,14 +349,7 @@ std::optional<ThreadId> Execution::decide() {
     choice.enabled = ready;
     choice.previous = last_;
     choice.preemptions = preemptions_;
-    std::array<OpDesc, kMaxThreads> ops{};
-    if (scheduler_.wants_ops()) {
-      for (ThreadSet s = ready; s != 0; s &= s - 1) {
-        ops[lowest(s)] = describe_op(threads_[lowest(s)].pending);
-      }
-      choice.ops = &ops;
-    }
-    const Pick pick = scheduler_.pick(choice);
+    const Pick pick = scheduler_.wants_ops() ? pick_with_ops(choice) : scheduler_.pick(choice);
     if (pick.kind == Pick::Kind::kRedundant) {
       pruned_ = true;  // every enabled thread sleeps: an explored class again, not a failure
       stopped_ = true;
@@ -385,6 +381,15 @@ std::optional<ThreadId> Execution::decide() {
   ++steps_;
   last_ = next;
   return next;
+}
+
+Pick Execution::pick_with_ops(Choice& choice) {
+  std::array<OpDesc, kMaxThreads> ops{};
+  for (ThreadSet s = choice.enabled; s != 0; s &= s - 1) {
+    ops[lowest(s)] = describe_op(threads_[lowest(s)].pending);
+  }
+  choice.ops = &ops;
+  return scheduler_.pick(choice);
 }
 
 void Execution::report_deadlock() {

@@ -243,6 +243,8 @@ class Execution {
   void resume(ThreadId id, ThreadState::Resumer by);
   void park();
   std::optional<ThreadId> decide();
+  // The scheduler's pick at `choice`, told each enabled thread's next operation.
+  Pick pick_with_ops(Choice& choice);
   void report_deadlock();
   // Every live thread is stalled in a spin or blocked: a livelock, or an unfair execution (a
   // thread spins on a store a newer one hides) that is discarded.
@@ -278,6 +280,9 @@ class Execution {
   ExecutionConfig config_;
   std::array<ModelThread, kMaxThreads> threads_;
   std::uint32_t thread_count_ = 0;
+  // The threads parked (ThreadState::parked()), kept as they park and resume: the only ones the
+  // enabled set, computed every step, needs to look at.
+  ThreadSet parked_ = 0;
   ThreadId running_ = 0;  // the thread executing now
   ThreadId last_ = 0;     // the thread that ran the last step (a switch away from it preempts)
   std::optional<ThreadId> decided_;  // chosen at a park, for the loop to resume
