@@ -2,13 +2,31 @@
 
 namespace doublecheck::model {
 
-Race AccessHistory::with_last_write(const Access& access) const {
-  return Race{Access{writer_, true, last_write_.loc, last_write_.row}, access};
+Race AccessHistory::racing_read(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
+  const Race race{Access{writer_, true, last_write_.loc, last_write_.row},
+                  Access{epoch.thread, false, loc, row}};
+  note_read(epoch, loc, row);
+  return race;
 }
 
-Race AccessHistory::with_read(ThreadId reader, const Access& access) const {
-  const Stamp& read = reads_[reader];
-  return Race{Access{reader, false, read.loc, read.row}, access};
+Race AccessHistory::racing_write(Epoch epoch, const VectorClock& clock, const SourceLoc& loc,
+                                 std::uint32_t row) {
+  // The last write's race first, else the first read (by thread id) not before this write.
+  const Access write{epoch.thread, true, loc, row};
+  Race race{Access{writer_, true, last_write_.loc, last_write_.row}, write};
+  if (last_write_before(epoch, clock)) {
+    for (std::uint32_t others = readers_ & ~(1U << epoch.thread); others != 0;
+         others &= others - 1) {
+      const auto reader = static_cast<ThreadId>(std::countr_zero(others));
+      const Stamp& read = reads_[reader];
+      if (!Epoch{reader, read.tick}.happens_before(clock)) {
+        race = Race{Access{reader, false, read.loc, read.row}, write};
+        break;
+      }
+    }
+  }
+  note_write(epoch, loc, row);
+  return race;
 }
 
 }  // namespace doublecheck::model

@@ -30,33 +30,21 @@ class AccessHistory {
   // write, if that write does not happen before this read.
   std::optional<Race> on_read(Epoch epoch, const VectorClock& clock, const SourceLoc& loc,
                               std::uint32_t row) {
-    std::optional<Race> race;
     if (!last_write_before(epoch, clock)) [[unlikely]] {
-      race = with_last_write(Access{epoch.thread, false, loc, row});
+      return racing_read(epoch, loc, row);
     }
-    reads_[epoch.thread] = Stamp{epoch.tick, loc, row};
-    readers_ |= 1U << epoch.thread;
-    return race;
+    note_read(epoch, loc, row);
+    return std::nullopt;
   }
 
   // Records a write; returns a race with the last write or with a read since it.
   std::optional<Race> on_write(Epoch epoch, const VectorClock& clock, const SourceLoc& loc,
                                std::uint32_t row) {
-    std::optional<Race> race;
-    if (!last_write_before(epoch, clock)) [[unlikely]] {
-      race = with_last_write(Access{epoch.thread, true, loc, row});
+    if (!last_write_before(epoch, clock) || !reads_before(epoch, clock)) [[unlikely]] {
+      return racing_write(epoch, clock, loc, row);
     }
-    for (std::uint32_t others = readers_ & ~(1U << epoch.thread); others != 0 && !race;
-         others &= others - 1) {
-      const auto reader = static_cast<ThreadId>(std::countr_zero(others));
-      if (!Epoch{reader, reads_[reader].tick}.happens_before(clock)) [[unlikely]] {
-        race = with_read(reader, Access{epoch.thread, true, loc, row});
-      }
-    }
-    writer_ = epoch.thread;
-    last_write_ = Stamp{epoch.tick, loc, row};
-    readers_ = 0;
-    return race;
+    note_write(epoch, loc, row);
+    return std::nullopt;
   }
 
  private:
@@ -66,9 +54,27 @@ class AccessHistory {
     return last_write_.tick == 0 || writer_ == epoch.thread ||
            Epoch{writer_, last_write_.tick}.happens_before(clock);
   }
-  // The race of `access` with the last write, or with the last read of `reader`.
-  [[nodiscard]] Race with_last_write(const Access& access) const;
-  [[nodiscard]] Race with_read(ThreadId reader, const Access& access) const;
+  // Whether every other thread's read since the last write happens before `clock`.
+  [[nodiscard]] bool reads_before(Epoch epoch, const VectorClock& clock) const {
+    for (std::uint32_t others = readers_ & ~(1U << epoch.thread); others != 0;
+         others &= others - 1) {
+      const auto reader = static_cast<ThreadId>(std::countr_zero(others));
+      if (!Epoch{reader, reads_[reader].tick}.happens_before(clock)) return false;
+    }
+    return true;
+  }
+  void note_read(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
+    reads_[epoch.thread] = Stamp{epoch.tick, loc, row};
+    readers_ |= 1U << epoch.thread;
+  }
+  void note_write(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
+    writer_ = epoch.thread;
+    last_write_ = Stamp{epoch.tick, loc, row};
+    readers_ = 0;
+  }
+  // The accesses that race (out of line, and rare): recorded all the same, with the race found.
+  Race racing_read(Epoch epoch, const SourceLoc& loc, std::uint32_t row);
+  Race racing_write(Epoch epoch, const VectorClock& clock, const SourceLoc& loc, std::uint32_t row);
 
   struct Stamp {
     std::uint32_t tick = 0;  // the accessing thread's clock at the access; 0: no access
