@@ -67,7 +67,47 @@ EhGlobals* eh_globals() { return reinterpret_cast<EhGlobals*>(abi::__cxa_get_glo
 }  // namespace
 
 Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config)
-    : stacks_(stacks), scheduler_(scheduler), config_(config), memory_(config.memory_model) {}
+    : stacks_(stacks), scheduler_(&scheduler), config_(config), memory_(config.memory_model) {}
+
+void Execution::reset(Scheduler& scheduler) {
+  // Every member as the constructor leaves it (keep in step with the class), the vectors cleared
+  // but keeping their capacity. The last run left each thread's fiber empty (finished, or moved
+  // to the graveyard: bury()) and its body cleared.
+  scheduler_ = &scheduler;
+  for (ThreadId t = 0; t < thread_count_; ++t) threads_[t] = ModelThread{};
+  thread_count_ = 0;
+  parked_ = 0;
+  running_ = 0;
+  last_ = 0;
+  decided_.reset();
+  joiner_may_wake_ = false;
+  next_object_id_ = 1;
+  steps_ = 0;
+  step_log_.clear();
+  shared_accesses_ = 0;
+  preemptions_ = 0;
+  preempted_ = false;
+  step_op_ = OpDesc{};
+  choices_.clear();
+  memory_.reset();
+  spins_ = SpinWatch{};
+  symmetry_.reset();
+  quiet_step_ = false;
+  discarded_ = false;
+  assumed_false_ = false;
+  failures_.clear();
+  stopped_ = false;
+  pruned_ = false;
+  abandoning_ = false;
+  buried_ = 0;
+  trace_ = Trace{};
+  previous_current_ = nullptr;
+  lifetimes_.reset();
+  in_model_thread_ = false;
+  crashing_ = kNoThread;
+  crash_ = CrashSignal{};
+  stacks_of_.fill(boost::context::stack_context{});
+}
 
 Execution::~Execution() = default;
 
@@ -247,7 +287,7 @@ void Execution::wake_joiners() {
 void Execution::run(const std::function<void()>& body) {
   previous_current_ = tl_current;
   tl_current = this;
-  scheduler_.begin_execution();
+  scheduler_->begin_execution();
   if (config_.hook != nullptr) config_.hook->begin_execution();
 
   thread_count_ = 1;
@@ -273,7 +313,8 @@ void Execution::run(const std::function<void()>& body) {
   // run: their races with the steps taken are real ones of the program.
   if (!pruned_ || discarded_) {
     for (ThreadId t = 0; t < thread_count_; ++t) {
-      if (threads_[t].state.parked()) scheduler_.on_unfinished(t, describe_op(threads_[t].pending));
+      if (threads_[t].state.parked())
+        scheduler_->on_unfinished(t, describe_op(threads_[t].pending));
     }
   }
   if (!stopped_ && foreign_use_posted()) report_foreign_use();  // a use after the last step
@@ -349,7 +390,7 @@ std::optional<ThreadId> Execution::decide() {
     choice.enabled = ready;
     choice.previous = last_;
     choice.preemptions = preemptions_;
-    const Pick pick = scheduler_.wants_ops() ? pick_with_ops(choice) : scheduler_.pick(choice);
+    const Pick pick = scheduler_->wants_ops() ? pick_with_ops(choice) : scheduler_->pick(choice);
     if (pick.kind == Pick::Kind::kRedundant) {
       pruned_ = true;  // every enabled thread sleeps: an explored class again, not a failure
       stopped_ = true;
@@ -370,14 +411,14 @@ std::optional<ThreadId> Execution::decide() {
   step_op_ = describe_op(threads_[next].pending);
   if (symmetry_.active()) {
     if (const auto nth = symmetry_.begin_step(next, threads_[next].pending.kind, step_op_)) {
-      scheduler_.on_ordered_after(next, symmetry_.predecessor(next), *nth);
+      scheduler_->on_ordered_after(next, symmetry_.predecessor(next), *nth);
     }
   }
   if (config_.record_steps) [[unlikely]] {
     const PendingOp& op = threads_[next].pending;
     step_log_.push_back(StepRecord{next, op.kind, op.loc});
   }
-  scheduler_.on_step(next, step_op_);
+  scheduler_->on_step(next, step_op_);
   ++steps_;
   last_ = next;
   return next;
@@ -389,7 +430,7 @@ Pick Execution::pick_with_ops(Choice& choice) {
     ops[lowest(s)] = describe_op(threads_[lowest(s)].pending);
   }
   choice.ops = &ops;
-  return scheduler_.pick(choice);
+  return scheduler_->pick(choice);
 }
 
 void Execution::report_deadlock() {
@@ -580,7 +621,7 @@ void Execution::stop_here() {
 std::uint32_t Execution::choose(std::uint32_t options) {
   if (options <= 1 || abandoning_) return 0;
   symmetry_.chose_value();
-  const Pick pick = scheduler_.choose_value(options);
+  const Pick pick = scheduler_->choose_value(options);
   if (pick.kind == Pick::Kind::kRun) {
     choices_.push_back(ScheduleChoice::alternative(pick.thread));
     return pick.thread;
@@ -683,7 +724,7 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, Thre
   if (config_.tracing && !abandoning_)
     record(running_, OpKind::kSpawn, nullptr, thread_name(id), loc);
   child.fiber = start_fiber(id);
-  if (!abandoning_) scheduler_.on_spawn(running_, id);
+  if (!abandoning_) scheduler_->on_spawn(running_, id);
   resume(id, ThreadState::Resumer::kCaller);
   if (stopped_ && !abandoning_) park();  // the child failed before its first operation
   return id;
@@ -701,7 +742,7 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
   if (abandoning_) return;
   HappensBefore::join(threads_[running_].clock, threads_[target].clock);
   threads_[target].state.join();
-  scheduler_.on_join(running_, target);
+  scheduler_->on_join(running_, target);
   if (config_.tracing) record(running_, OpKind::kJoin, nullptr, thread_name(target), loc);
   HappensBefore::end_step(threads_[running_].clock, running_);
 }

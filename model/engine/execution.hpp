@@ -73,7 +73,11 @@ class Execution {
   ~Execution();
 
   // Runs `body` as thread 0 until every thread has finished or a failure stops the execution.
+  // Once per execution: reset() makes it a new one.
   void run(const std::function<void()>& body);
+  // Makes this a new execution, not yet run, for `scheduler`: a search runs its executions on one
+  // Execution, which keeps what it allocated (its vectors' capacity) from one to the next.
+  void reset(Scheduler& scheduler);
 
   // The execution of the calling model thread, for an operation at `where`. Outside a model run
   // throws std::logic_error; on a thread the explorer does not run while a search runs, reports
@@ -276,7 +280,7 @@ class Execution {
   void report_crash(ThreadId id);
 
   StackPool& stacks_;
-  Scheduler& scheduler_;
+  Scheduler* scheduler_;  // not owned
   ExecutionConfig config_;
   std::array<ModelThread, kMaxThreads> threads_;
   std::uint32_t thread_count_ = 0;
