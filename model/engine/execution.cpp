@@ -75,6 +75,7 @@ void Execution::reset(Scheduler& scheduler) {
   // to the graveyard: bury()) and its body cleared.
   scheduler_ = &scheduler;
   for (ThreadId t = 0; t < thread_count_; ++t) threads_[t] = ModelThread{};
+  spins_.reset(thread_count_);
   thread_count_ = 0;
   parked_ = 0;
   running_ = 0;
@@ -90,7 +91,6 @@ void Execution::reset(Scheduler& scheduler) {
   step_op_ = OpDesc{};
   choices_.clear();
   memory_.reset();
-  spins_ = SpinWatch{};
   symmetry_.reset();
   quiet_step_ = false;
   discarded_ = false;
