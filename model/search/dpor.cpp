@@ -353,8 +353,9 @@ void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorCl
   for (ThreadSet others = object.actors & ~single(thread); others != 0; others &= others - 1) {
     const ThreadId t = lowest(others);
     Latest latest;
-    for (std::uint32_t c = classes; c != 0; c &= c - 1) {
-      const Latest& candidate = object.latest[t][static_cast<std::size_t>(std::countr_zero(c))];
+    const ThreadSteps& steps = object.latest[t];
+    for (std::uint32_t c = classes & steps.classes; c != 0; c &= c - 1) {
+      const Latest& candidate = steps.by_class[static_cast<std::size_t>(std::countr_zero(c))];
       if (candidate.tick > latest.tick) latest = candidate;
     }
     // A race unless `op`'s thread has seen it (then it happens before `op`).
@@ -389,7 +390,8 @@ void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
 void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   note_thread(thread);
   const std::int32_t decision = std::exchange(current_decision_, -1);
-  VectorClock clock = thread_clock_[thread];  // (before this step's own dependencies join in)
+  // Updated in place: find_races reads it before this step's own dependencies join in.
+  VectorClock& clock = thread_clock_[thread];
 
   find_races(thread, op, clock);
   if (op.cls != OpClass::kNone) {
@@ -406,7 +408,9 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     if (role == ClockRole::kWaiter) clock.join(object.sleeps);
     clock.set(thread, steps_ + 1);
     if (object.latest.size() <= thread) object.latest.resize(thread + 1);
-    object.latest[thread][static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
+    ThreadSteps& steps = object.latest[thread];
+    steps.by_class[static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
+    steps.classes |= 1U << static_cast<std::uint32_t>(op.cls);
     object.actors |= single(thread);
     if (reads) object.reads.join(clock);
     // Sleeps commute with each other (each only joins the waiters): like reads, they are kept
@@ -423,7 +427,6 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   } else {
     clock.set(thread, steps_ + 1);
   }
-  thread_clock_[thread] = clock;
 
   for (const StepRef& earlier : racing_) add_backtrack(earlier, thread, clock);
   // A sleeping thread whose operation conflicts with this step wakes up.
