@@ -175,9 +175,9 @@ class Execution {
   }
 
   // A Shared access outside the step loop (when not in symptom mode): counted, bounded, traced.
-  // Inline: a model's plain data is accessed several times a step.
-  void note_shared_access(const ObjectHeader& object, bool write, std::string_view detail,
-                          const SourceLoc& loc) {
+  // Inlined, always: a model's plain data is accessed several times a step.
+  [[gnu::always_inline]] void note_shared_access(const ObjectHeader& object, bool write,
+                                                 std::string_view detail, const SourceLoc& loc) {
     if (config_.tracing) [[unlikely]] {
       record(running_, write ? OpKind::kWrite : OpKind::kRead, &object, detail, loc);
     }

@@ -3,8 +3,8 @@
 // Two accesses race when at least one writes and neither happens before the other. The history
 // keeps what FastTrack keeps: the last write, and the reads since it (one per thread), each as an
 // epoch, so a check is a few comparisons against the accessing thread's vector clock. Those
-// comparisons are inline (a model's plain data is accessed several times a step); a race, once
-// found, is described out of line.
+// comparisons are inlined into the access, always (a model's plain data is accessed several times
+// a step, and GCC keeps them out of line otherwise); a race, once found, is described out of line.
 #pragma once
 
 #include <array>
@@ -28,8 +28,8 @@ class AccessHistory {
  public:
   // Records a read by `epoch.thread`, whose clock is `clock`; returns the race with the last
   // write, if that write does not happen before this read.
-  std::optional<Race> on_read(Epoch epoch, const VectorClock& clock, const SourceLoc& loc,
-                              std::uint32_t row) {
+  [[gnu::always_inline]] std::optional<Race> on_read(Epoch epoch, const VectorClock& clock,
+                                                     const SourceLoc& loc, std::uint32_t row) {
     if (!last_write_before(epoch, clock)) [[unlikely]] {
       return racing_read(epoch, loc, row);
     }
@@ -38,8 +38,8 @@ class AccessHistory {
   }
 
   // Records a write; returns a race with the last write or with a read since it.
-  std::optional<Race> on_write(Epoch epoch, const VectorClock& clock, const SourceLoc& loc,
-                               std::uint32_t row) {
+  [[gnu::always_inline]] std::optional<Race> on_write(Epoch epoch, const VectorClock& clock,
+                                                      const SourceLoc& loc, std::uint32_t row) {
     if (!last_write_before(epoch, clock) || !reads_before(epoch, clock)) [[unlikely]] {
       return racing_write(epoch, clock, loc, row);
     }
