@@ -13,11 +13,6 @@
 namespace doublecheck::model {
 namespace {
 
-// The execution of this OS thread's model run, set and restored by Execution::run: ModelSync's
-// operations find it here, since the seam's interface (StdSync's) passes no context.
-// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): per-thread, mutable by design
-thread_local Execution* tl_current = nullptr;
-
 // Whether a step of this kind changes what other threads can see (fair spinning: spin_watch.hpp).
 // A read-modify-write that wrote its value back is told apart by Execution::observe.
 bool changes_shared_state(OpKind kind) {
@@ -111,13 +106,7 @@ void Execution::reset(Scheduler& scheduler) {
 
 Execution::~Execution() = default;
 
-Execution& Execution::current(const SourceLoc& where) {
-  if (tl_current == nullptr) [[unlikely]]
-    foreign_use(where);
-  return *tl_current;
-}
-
-Execution* Execution::current_or_null() { return tl_current; }
+void Execution::no_current(const SourceLoc& where) { foreign_use(where); }
 
 Fiber Execution::start_fiber(ThreadId id) {
   PooledStack stack(stacks_, &stacks_of_[id]);  // notes the stack: a crash report needs it
@@ -285,8 +274,8 @@ void Execution::wake_joiners() {
 }
 
 void Execution::run(const std::function<void()>& body) {
-  previous_current_ = tl_current;
-  tl_current = this;
+  previous_current_ = current_;
+  current_ = this;
   scheduler_->begin_execution();
   if (config_.hook != nullptr) config_.hook->begin_execution();
 
@@ -326,7 +315,7 @@ void Execution::run(const std::function<void()>& body) {
     // on the signal stack, and the other threads, which may have used its objects, are unwound.
     if (threads_[t].state.crashed()) stacks_.deallocate(stacks_of_[t]);
   }
-  tl_current = previous_current_;
+  current_ = previous_current_;
 }
 
 std::optional<ThreadId> Execution::decide() {

@@ -82,8 +82,13 @@ class Execution {
   // The execution of the calling model thread, for an operation at `where`. Outside a model run
   // throws std::logic_error; on a thread the explorer does not run while a search runs, reports
   // the misuse to the search and ends that thread (foreign_thread.hpp).
-  static Execution& current(const SourceLoc& where = {});
-  static Execution* current_or_null();
+  // Inline: every operation of a model starts here.
+  static Execution& current(const SourceLoc& where = {}) {
+    if (current_ == nullptr) [[unlikely]]
+      no_current(where);
+    return *current_;
+  }
+  static Execution* current_or_null() { return current_; }
 
   // --- used by the Sync policy (model_sync.hpp) ---
   [[nodiscard]] bool symptom_mode() const { return config_.symptom_mode; }
@@ -240,6 +245,8 @@ class Execution {
   };
 
   [[nodiscard]] bool enabled(ThreadId id) const;
+  // current() outside a model run (foreign_thread.hpp): never returns.
+  [[noreturn]] static void no_current(const SourceLoc& where);
   // While abandoning: whether the thread can go on (what it waits for is there, or it never comes
   // and the thread runs on past it).
   [[nodiscard]] bool can_run_out(ThreadId id) const;
@@ -278,6 +285,12 @@ class Execution {
   void bury(ThreadId id);
   // On the resumer's stack after crash_out: buries the crashed thread and reports its failure.
   void report_crash(ThreadId id);
+
+  // The execution of this OS thread's model run, set and restored by run(): ModelSync's
+  // operations find it here, since the seam's interface (StdSync's) passes no context.
+  // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): per-thread, mutable by
+  // design
+  static inline thread_local Execution* current_ = nullptr;
 
   StackPool& stacks_;
   Scheduler* scheduler_;  // not owned
