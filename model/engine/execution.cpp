@@ -222,7 +222,7 @@ void Execution::park() {
   }
 }
 
-bool Execution::enabled(ThreadId id) const {
+inline bool Execution::enabled(ThreadId id) const {
   const ModelThread& thread = threads_[id];
   if (!thread.state.parked()) return false;
   const PendingOp& op = thread.pending;

@@ -244,7 +244,9 @@ class Execution {
     unsigned int eh_uncaught = 0;
   };
 
-  [[nodiscard]] bool enabled(ThreadId id) const;
+  // Inlined, always, into the enabled set computed every step (defined in execution.cpp, its
+  // only user).
+  [[nodiscard, gnu::always_inline]] bool enabled(ThreadId id) const;
   // current() outside a model run (foreign_thread.hpp): never returns.
   [[noreturn]] static void no_current(const SourceLoc& where);
   // While abandoning: whether the thread can go on (what it waits for is there, or it never comes
