@@ -13,11 +13,6 @@
 namespace doublecheck::model {
 namespace {
 
-// The execution of this OS thread's model run, set and restored by Execution::run: ModelSync's
-// operations find it here, since the seam's interface (StdSync's) passes no context.
-// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): per-thread, mutable by design
-thread_local Execution* tl_current = nullptr;
-
 // Whether a step of this kind changes what other threads can see (fair spinning: spin_watch.hpp).
 // A read-modify-write that wrote its value back is told apart by Execution::observe.
 bool changes_shared_state(OpKind kind) {
@@ -67,17 +62,51 @@ EhGlobals* eh_globals() { return reinterpret_cast<EhGlobals*>(abi::__cxa_get_glo
 }  // namespace
 
 Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config)
-    : stacks_(stacks), scheduler_(scheduler), config_(config), memory_(config.memory_model) {}
+    : stacks_(stacks), scheduler_(&scheduler), config_(config), memory_(config.memory_model) {}
+
+void Execution::reset(Scheduler& scheduler) {
+  // Every member as the constructor leaves it (keep in step with the class), the vectors cleared
+  // but keeping their capacity. The last run left each thread's fiber empty (finished, or moved
+  // to the graveyard: bury()) and its body cleared.
+  scheduler_ = &scheduler;
+  for (ThreadId t = 0; t < thread_count_; ++t) threads_[t] = ModelThread{};
+  spins_.reset(thread_count_);
+  thread_count_ = 0;
+  parked_ = 0;
+  running_ = 0;
+  last_ = 0;
+  decided_.reset();
+  joiner_may_wake_ = false;
+  next_object_id_ = 1;
+  steps_ = 0;
+  step_log_.clear();
+  shared_accesses_ = 0;
+  preemptions_ = 0;
+  preempted_ = false;
+  step_op_ = OpDesc{};
+  choices_.clear();
+  memory_.reset();
+  symmetry_.reset();
+  quiet_step_ = false;
+  discarded_ = false;
+  assumed_false_ = false;
+  failures_.clear();
+  stopped_ = false;
+  pruned_ = false;
+  abandoning_ = false;
+  buried_ = 0;
+  trace_ = Trace{};
+  previous_current_ = nullptr;
+  lifetimes_.reset();
+  in_model_thread_ = false;
+  crashing_ = kNoThread;
+  crash_ = CrashSignal{};
+  stacks_of_.fill(boost::context::stack_context{});
+}
 
 Execution::~Execution() = default;
 
-Execution& Execution::current(const SourceLoc& where) {
-  if (tl_current == nullptr) [[unlikely]]
-    foreign_use(where);
-  return *tl_current;
-}
-
-Execution* Execution::current_or_null() { return tl_current; }
+void Execution::no_current(const SourceLoc& where) { foreign_use(where); }
 
 Fiber Execution::start_fiber(ThreadId id) {
   PooledStack stack(stacks_, &stacks_of_[id]);  // notes the stack: a crash report needs it
@@ -122,6 +151,7 @@ void Execution::resume(ThreadId id, ThreadState::Resumer by) {
   running_ = id;
   ModelThread& thread = threads_[id];
   thread.state.resume(by);
+  parked_ &= ~single(id);
   // Every switch into a model thread is bracketed here (a park returns to its resumer's resume()),
   // so this is where the exception state is swapped.
   EhGlobals* const eh = eh_globals();
@@ -168,12 +198,14 @@ void Execution::park() {
   ModelThread& self = threads_[running_];
   const bool decides = self.state.resumed_by_loop();
   self.state.park();
+  parked_ |= single(running_);
   if (!abandoning_ && decides) {
     // Decide here, on this thread's stack: when the same thread goes on (the common case, and the
     // only one while it is the sole enabled thread) no context switch is needed at all.
     const auto next = decide();
     if (next && *next == running_) {
       self.state.resume(ThreadState::Resumer::kLoop);
+      parked_ &= ~single(running_);
       return;
     }
     decided_ = next;
@@ -190,7 +222,7 @@ void Execution::park() {
   }
 }
 
-bool Execution::enabled(ThreadId id) const {
+inline bool Execution::enabled(ThreadId id) const {
   const ModelThread& thread = threads_[id];
   if (!thread.state.parked()) return false;
   const PendingOp& op = thread.pending;
@@ -217,8 +249,8 @@ bool Execution::enabled(ThreadId id) const {
 
 ThreadSet Execution::enabled_threads() const {
   ThreadSet set = 0;
-  for (ThreadId t = 0; t < thread_count_; ++t) {
-    if (enabled(t)) set |= single(t);
+  for (ThreadSet s = parked_; s != 0; s &= s - 1) {
+    if (enabled(lowest(s))) set |= single(lowest(s));
   }
   return set;
 }
@@ -242,9 +274,9 @@ void Execution::wake_joiners() {
 }
 
 void Execution::run(const std::function<void()>& body) {
-  previous_current_ = tl_current;
-  tl_current = this;
-  scheduler_.begin_execution();
+  previous_current_ = current_;
+  current_ = this;
+  scheduler_->begin_execution();
   if (config_.hook != nullptr) config_.hook->begin_execution();
 
   thread_count_ = 1;
@@ -270,7 +302,8 @@ void Execution::run(const std::function<void()>& body) {
   // run: their races with the steps taken are real ones of the program.
   if (!pruned_ || discarded_) {
     for (ThreadId t = 0; t < thread_count_; ++t) {
-      if (threads_[t].state.parked()) scheduler_.on_unfinished(t, describe_op(threads_[t].pending));
+      if (threads_[t].state.parked())
+        scheduler_->on_unfinished(t, describe_op(threads_[t].pending));
     }
   }
   if (!stopped_ && foreign_use_posted()) report_foreign_use();  // a use after the last step
@@ -282,7 +315,7 @@ void Execution::run(const std::function<void()>& body) {
     // on the signal stack, and the other threads, which may have used its objects, are unwound.
     if (threads_[t].state.crashed()) stacks_.deallocate(stacks_of_[t]);
   }
-  tl_current = previous_current_;
+  current_ = previous_current_;
 }
 
 std::optional<ThreadId> Execution::decide() {
@@ -341,19 +374,12 @@ std::optional<ThreadId> Execution::decide() {
     return std::nullopt;
   }
   ThreadId next = lowest(ready);
-  if (count(ready) > 1) {
+  if (several(ready)) {
     Choice choice;
     choice.enabled = ready;
     choice.previous = last_;
     choice.preemptions = preemptions_;
-    std::array<OpDesc, kMaxThreads> ops{};
-    if (scheduler_.wants_ops()) {
-      for (ThreadSet s = ready; s != 0; s &= s - 1) {
-        ops[lowest(s)] = describe_op(threads_[lowest(s)].pending);
-      }
-      choice.ops = &ops;
-    }
-    const Pick pick = scheduler_.pick(choice);
+    const Pick pick = scheduler_->wants_ops() ? pick_with_ops(choice) : scheduler_->pick(choice);
     if (pick.kind == Pick::Kind::kRedundant) {
       pruned_ = true;  // every enabled thread sleeps: an explored class again, not a failure
       stopped_ = true;
@@ -374,17 +400,26 @@ std::optional<ThreadId> Execution::decide() {
   step_op_ = describe_op(threads_[next].pending);
   if (symmetry_.active()) {
     if (const auto nth = symmetry_.begin_step(next, threads_[next].pending.kind, step_op_)) {
-      scheduler_.on_ordered_after(next, symmetry_.predecessor(next), *nth);
+      scheduler_->on_ordered_after(next, symmetry_.predecessor(next), *nth);
     }
   }
   if (config_.record_steps) [[unlikely]] {
     const PendingOp& op = threads_[next].pending;
     step_log_.push_back(StepRecord{next, op.kind, op.loc});
   }
-  scheduler_.on_step(next, step_op_);
+  scheduler_->on_step(next, step_op_);
   ++steps_;
   last_ = next;
   return next;
+}
+
+Pick Execution::pick_with_ops(Choice& choice) {
+  std::array<OpDesc, kMaxThreads> ops{};
+  for (ThreadSet s = choice.enabled; s != 0; s &= s - 1) {
+    ops[lowest(s)] = describe_op(threads_[lowest(s)].pending);
+  }
+  choice.ops = &ops;
+  return scheduler_->pick(choice);
 }
 
 void Execution::report_deadlock() {
@@ -535,13 +570,13 @@ void Execution::run_out_access(const PendingOp& op) {
   if (++shared_accesses_ % kAccessesPerTurn == 0) before(op);
 }
 
-void Execution::after(const PendingOp& op, std::string detail) {
+void Execution::after(const PendingOp& op, std::string_view detail) {
   if (abandoning_) return;  // run on unchecked: not part of the execution
   const bool progress = changes_shared_state(op.kind) && !(op.kind == OpKind::kRmw && quiet_step_);
   quiet_step_ = false;
   spins_.stepped(running_, progress);
   if (op.kind == OpKind::kYield && config_.fair_spinning) spins_.yielded(running_);
-  if (config_.tracing) record(running_, op.kind, op.object, std::move(detail), op.loc);
+  if (config_.tracing) record(running_, op.kind, op.object, detail, op.loc);
   // The execution's identity as a graph is used only under RC11 (the explorer counts graphs).
   if (memory_.weak()) {
     // Taken, not read: a traced row that is no step (a failed check or assumption: no before())
@@ -575,7 +610,7 @@ void Execution::stop_here() {
 std::uint32_t Execution::choose(std::uint32_t options) {
   if (options <= 1 || abandoning_) return 0;
   symmetry_.chose_value();
-  const Pick pick = scheduler_.choose_value(options);
+  const Pick pick = scheduler_->choose_value(options);
   if (pick.kind == Pick::Kind::kRun) {
     choices_.push_back(ScheduleChoice::alternative(pick.thread));
     return pick.thread;
@@ -604,30 +639,24 @@ void Execution::discard_inconsistent() {
   stop_here();
 }
 
-void Execution::note_shared_access(const ObjectHeader& object, bool write, std::string detail,
-                                   const SourceLoc& loc) {
-  if (config_.tracing) {
-    record(running_, write ? OpKind::kWrite : OpKind::kRead, &object, std::move(detail), loc);
-  }
-  if (write) spins_.stepped(running_, true);
-  if (++shared_accesses_ > config_.max_shared_accesses) {
-    fail(Failure::make(
-        FailureKind::kStepBoundExceeded,
-        "step bound exceeded: " + std::to_string(config_.max_shared_accesses) +
-            " accesses to shared data in one execution — an infinite loop on plain data (if the "
-            "model is just long, raise --max-shared-accesses / "
-            "ExploreOptions::max_shared_accesses)",
-        display_name(object), {Access{running_, write, loc, trace_.next_row() - 1}}));
-  }
+void Execution::exceed_shared_accesses(const ObjectHeader& object, bool write,
+                                       const SourceLoc& loc) {
+  fail(Failure::make(
+      FailureKind::kStepBoundExceeded,
+      "step bound exceeded: " + std::to_string(config_.max_shared_accesses) +
+          " accesses to shared data in one execution — an infinite loop on plain data (if the "
+          "model is just long, raise --max-shared-accesses / "
+          "ExploreOptions::max_shared_accesses)",
+      display_name(object), {Access{running_, write, loc, trace_.next_row() - 1}}));
 }
 
-void Execution::record(ThreadId thread, OpKind kind, const ObjectHeader* object, std::string detail,
-                       const SourceLoc& loc) {
+void Execution::record(ThreadId thread, OpKind kind, const ObjectHeader* object,
+                       std::string_view detail, const SourceLoc& loc) {
   TraceEvent event;
   event.thread = thread;
   event.kind = kind;
   if (object != nullptr) event.object = display_name(*object);
-  event.detail = std::move(detail);
+  event.detail = detail;
   event.loc = loc;
   event.preemption = std::exchange(preempted_, false);
   trace_.add(std::move(event));
@@ -684,7 +713,7 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, Thre
   if (config_.tracing && !abandoning_)
     record(running_, OpKind::kSpawn, nullptr, thread_name(id), loc);
   child.fiber = start_fiber(id);
-  if (!abandoning_) scheduler_.on_spawn(running_, id);
+  if (!abandoning_) scheduler_->on_spawn(running_, id);
   resume(id, ThreadState::Resumer::kCaller);
   if (stopped_ && !abandoning_) park();  // the child failed before its first operation
   return id;
@@ -702,7 +731,7 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
   if (abandoning_) return;
   HappensBefore::join(threads_[running_].clock, threads_[target].clock);
   threads_[target].state.join();
-  scheduler_.on_join(running_, target);
+  scheduler_->on_join(running_, target);
   if (config_.tracing) record(running_, OpKind::kJoin, nullptr, thread_name(target), loc);
   HappensBefore::end_step(threads_[running_].clock, running_);
 }
@@ -723,7 +752,7 @@ void Execution::forget_unjoined(ThreadId thread, const SourceLoc& loc) {
 Decision Execution::intercept(const OperationSite& site) {
   const Decision decision = config_.hook->on_operation(*this, site);
   if (decision.skip && config_.tracing && !abandoning_) {
-    record(running_, op_kind(site.op), site.object, std::string(decision.note), site.loc);
+    record(running_, op_kind(site.op), site.object, decision.note, site.loc);
   }
   return decision;
 }

@@ -73,13 +73,22 @@ class Execution {
   ~Execution();
 
   // Runs `body` as thread 0 until every thread has finished or a failure stops the execution.
+  // Once per execution: reset() makes it a new one.
   void run(const std::function<void()>& body);
+  // Makes this a new execution, not yet run, for `scheduler`: a search runs its executions on one
+  // Execution, which keeps what it allocated (its vectors' capacity) from one to the next.
+  void reset(Scheduler& scheduler);
 
   // The execution of the calling model thread, for an operation at `where`. Outside a model run
   // throws std::logic_error; on a thread the explorer does not run while a search runs, reports
   // the misuse to the search and ends that thread (foreign_thread.hpp).
-  static Execution& current(const SourceLoc& where = {});
-  static Execution* current_or_null();
+  // Inline: every operation of a model starts here.
+  static Execution& current(const SourceLoc& where = {}) {
+    if (current_ == nullptr) [[unlikely]]
+      no_current(where);
+    return *current_;
+  }
+  static Execution* current_or_null() { return current_; }
 
   // --- used by the Sync policy (model_sync.hpp) ---
   [[nodiscard]] bool symptom_mode() const { return config_.symptom_mode; }
@@ -117,7 +126,7 @@ class Execution {
   // while abandoning, until the run-out loop lets it go on (the caller then runs it unchecked).
   void before(const PendingOp& op);
   // Ends the step of an operation: ticks the thread's clock, records the trace row.
-  void after(const PendingOp& op, std::string detail = {});
+  void after(const PendingOp& op, std::string_view detail = {});
 
   // Tracing: the step just ended read the store traced at `row` (0: the initial value); `stale`
   // when a newer store had been made.
@@ -165,14 +174,23 @@ class Execution {
   // Tracing: a row for what lifetimes find outside a step (a destruction, the use of a destroyed
   // object: no decision points) by the calling thread; `object` is null when its header is not
   // to be read.
-  void trace_lifetime(OpKind kind, const ObjectHeader* object, std::string detail,
+  void trace_lifetime(OpKind kind, const ObjectHeader* object, std::string_view detail,
                       const SourceLoc& loc) {
-    if (config_.tracing) record(running_, kind, object, std::move(detail), loc);
+    if (config_.tracing) record(running_, kind, object, detail, loc);
   }
 
   // A Shared access outside the step loop (when not in symptom mode): counted, bounded, traced.
-  void note_shared_access(const ObjectHeader& object, bool write, std::string detail,
-                          const SourceLoc& loc);
+  // Inlined, always: a model's plain data is accessed several times a step.
+  [[gnu::always_inline]] void note_shared_access(const ObjectHeader& object, bool write,
+                                                 std::string_view detail, const SourceLoc& loc) {
+    if (config_.tracing) [[unlikely]] {
+      record(running_, write ? OpKind::kWrite : OpKind::kRead, &object, detail, loc);
+    }
+    if (write) spins_.stepped(running_, true);
+    if (++shared_accesses_ > config_.max_shared_accesses) [[unlikely]] {
+      exceed_shared_accesses(object, write, loc);
+    }
+  }
 
   // Reports a failure. A stopping failure stops the execution: the call returns only once it is
   // abandoning, and the caller then goes on unchecked. A data race under continue_past_race
@@ -226,7 +244,11 @@ class Execution {
     unsigned int eh_uncaught = 0;
   };
 
-  [[nodiscard]] bool enabled(ThreadId id) const;
+  // Inlined, always, into the enabled set computed every step (defined in execution.cpp, its
+  // only user).
+  [[nodiscard, gnu::always_inline]] bool enabled(ThreadId id) const;
+  // current() outside a model run (foreign_thread.hpp): never returns.
+  [[noreturn]] static void no_current(const SourceLoc& where);
   // While abandoning: whether the thread can go on (what it waits for is there, or it never comes
   // and the thread runs on past it).
   [[nodiscard]] bool can_run_out(ThreadId id) const;
@@ -234,6 +256,8 @@ class Execution {
   void resume(ThreadId id, ThreadState::Resumer by);
   void park();
   std::optional<ThreadId> decide();
+  // The scheduler's pick at `choice`, told each enabled thread's next operation.
+  Pick pick_with_ops(Choice& choice);
   void report_deadlock();
   // Every live thread is stalled in a spin or blocked: a livelock, or an unfair execution (a
   // thread spins on a store a newer one hides) that is discarded.
@@ -249,7 +273,10 @@ class Execution {
   void abandon_all();
   void wake_joiners();
   void finish_checks();
-  void record(ThreadId thread, OpKind kind, const ObjectHeader* object, std::string detail,
+  // The bound on Shared accesses is exceeded (a loop on plain data): the failure, out of line.
+  [[gnu::cold]] void exceed_shared_accesses(const ObjectHeader& object, bool write,
+                                            const SourceLoc& loc);
+  void record(ThreadId thread, OpKind kind, const ObjectHeader* object, std::string_view detail,
               const SourceLoc& loc);
   Fiber start_fiber(ThreadId id);
   // A model thread's body and the handler every exception that leaves it meets (the unwinding of
@@ -261,11 +288,20 @@ class Execution {
   // On the resumer's stack after crash_out: buries the crashed thread and reports its failure.
   void report_crash(ThreadId id);
 
+  // The execution of this OS thread's model run, set and restored by run(): ModelSync's
+  // operations find it here, since the seam's interface (StdSync's) passes no context.
+  // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): per-thread, mutable by
+  // design
+  static inline thread_local Execution* current_ = nullptr;
+
   StackPool& stacks_;
-  Scheduler& scheduler_;
+  Scheduler* scheduler_;  // not owned
   ExecutionConfig config_;
   std::array<ModelThread, kMaxThreads> threads_;
   std::uint32_t thread_count_ = 0;
+  // The threads parked (ThreadState::parked()), kept as they park and resume: the only ones the
+  // enabled set, computed every step, needs to look at.
+  ThreadSet parked_ = 0;
   ThreadId running_ = 0;  // the thread executing now
   ThreadId last_ = 0;     // the thread that ran the last step (a switch away from it preempts)
   std::optional<ThreadId> decided_;  // chosen at a park, for the loop to resume

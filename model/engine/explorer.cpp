@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -243,15 +244,23 @@ class Job {
 
   // Runs one execution with `driver` (`scheduler` is the search inside it, `partition` the
   // partition it is, if any) and counts it. False when the search stops (outcome().stopped_by
-  // says why). The execution is gone when it returns (a search that shares its work may run
-  // others on this thread inside next_execution()).
+  // says why). The execution is over when it returns (a search that shares its work may run
+  // others on this thread inside next_execution(), with other jobs: each its own Execution).
   bool run_one(Scheduler& driver, const Scheduler& scheduler,
                PartitionedScheduler* partition = nullptr) {
     if (shared_.cancel.load(std::memory_order_relaxed)) {
       outcome_.stopped_by = "failure";
       return false;
     }
-    Execution execution(stacks_, driver, config_);
+    // One Execution for all of the job's executions, reset for each: what it allocated (its
+    // vectors) serves the next one, and constructing its threads' state each time would cost
+    // more than a short execution.
+    if (!execution_) {
+      execution_.emplace(stacks_, driver, config_);
+    } else {
+      execution_->reset(driver);
+    }
+    Execution& execution = *execution_;
     execution.run(body_);
     outcome_.steps += execution.steps();
     // An execution the deadline cut short is pruned (a pruned execution is cheap to check, and a
@@ -327,6 +336,7 @@ class Job {
   ExecutionConfig config_;
   Outcome outcome_;
   Clock::time_point last_progress_;
+  std::optional<Execution> execution_;  // the last one run (after stacks_: it uses them)
 };
 
 // Runs executions until the scheduler is done, a failure ends the search, or a limit is hit.

@@ -69,6 +69,11 @@ class Lifetimes {
             std::uint32_t row) noexcept;
   // The last destruction of an object whose header was at `address`, if any.
   [[nodiscard]] const Grave* grave(const void* address) const;
+  // As constructed, keeping the graves' capacity (for the next execution).
+  void reset() {
+    last_.fill(SourceLoc{});
+    graves_.clear();
+  }
 
  private:
   static constexpr std::size_t kFirstGraves = 32;

@@ -167,6 +167,22 @@ bool MemoryGraph::consistent() {
   return psc_acyclic(events_, locations_);
 }
 
+void MemoryGraph::reset() {
+  // Every member but the model (keep in step with the class).
+  events_.clear();
+  locations_.clear();
+  last_access_.clear();
+  scratch_.clear();
+  for (VectorClock& clock : release_fence_) clock.clear();
+  for (VectorClock& clock : acquire_pending_) clock.clear();
+  steps_.fill(0);
+  thread_key_.fill(0);
+  object_key_.clear();
+  object_reads_.clear();
+  seq_cst_events_ = 0;
+  against_execution_order_ = false;
+}
+
 void MemoryGraph::note_step(ThreadId thread, std::uint32_t kind, std::uint32_t object, bool atomic,
                             bool reads) {
   thread_key_[thread] = mix(thread_key_[thread], (std::uint64_t{kind} << 32U) | object);

@@ -68,6 +68,8 @@ struct ThreadView {
 class MemoryGraph {
  public:
   explicit MemoryGraph(MemoryModel model) : model_(model) {}
+  // Empty again, as constructed, keeping the vectors' capacity (for the next execution).
+  void reset();
 
   [[nodiscard]] MemoryModel model() const { return model_; }
   [[nodiscard]] bool weak() const { return model_ == MemoryModel::kRc11; }

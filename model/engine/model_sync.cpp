@@ -321,14 +321,14 @@ void destroy_mutex(MutexState& state) {
 
 // A shared mutex's shared mode: lock_shared, try_lock_shared and unlock_shared, one step each.
 void lock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
-                      std::string detail = {}) {
+                      std::string_view detail = {}) {
   if (relocks(ex, state, "locks shared", loc)) return;
   const PendingOp op{OpKind::kLockShared, &state, kNoThread, std::memory_order_acquire, loc};
   ex.before(op);  // enabled while no thread holds it exclusively
   state.readers |= MutexState::Threads{1} << ex.self();
   HappensBefore::lock(ex.clock(), state.released);
   state.last_ops.note(ex.self(), ex.clock(), OpKind::kLockShared, loc, ex.trace_row());
-  ex.after(op, std::move(detail));
+  ex.after(op, detail);
 }
 
 bool try_lock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc) {
@@ -346,7 +346,7 @@ bool try_lock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc
 }
 
 void unlock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
-                        std::string detail = {}) {
+                        std::string_view detail = {}) {
   if (!state.held_shared_by(ex.self())) {
     unlock_not_owner(
         ex, state, "unlocks shared",
@@ -358,7 +358,7 @@ void unlock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
   HappensBefore::unlock_shared(state.released_by_readers, ex.clock());
   state.readers &= ~(MutexState::Threads{1} << ex.self());
   state.last_ops.note(ex.self(), ex.clock(), OpKind::kUnlockShared, loc, ex.trace_row());
-  ex.after(op, std::move(detail));
+  ex.after(op, detail);
 }
 
 // The lock(), unlock() and try_lock() of either kind of mutex, through the interception point. A
@@ -368,7 +368,7 @@ void lock_mutex(MutexState& state, const SourceLoc& loc) {
   intercepted(ex, SiteOp::kLock, state, loc, std::memory_order_seq_cst, [&](const Decision& d) {
     if (d.skip) return;
     if (d.shared && state.shared) {
-      lock_shared_step(ex, state, loc, std::string(d.note));
+      lock_shared_step(ex, state, loc, d.note);
     } else if (lock_mutex_state(ex, state, loc)) {
       ex.acquired(SiteOp::kLock, state, loc);
     }
@@ -380,7 +380,7 @@ void unlock_mutex(MutexState& state, const SourceLoc& loc) {
   intercepted(ex, SiteOp::kUnlock, state, loc, std::memory_order_seq_cst, [&](const Decision& d) {
     if (d.skip) return;
     if (d.shared && state.shared) {
-      unlock_shared_step(ex, state, loc, std::string(d.note));
+      unlock_shared_step(ex, state, loc, d.note);
     } else {
       unlock_mutex_state(ex, state, loc);
     }
@@ -422,19 +422,20 @@ void acquire_exclusive(Execution& ex, MutexState& mutex) {
   }
 }
 
-bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc, std::string detail) {
+bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
+                      std::string_view detail) {
   if (relocks(ex, mutex, "locks", loc)) return false;
   const PendingOp op{OpKind::kLock, &mutex, kNoThread, std::memory_order_acquire, loc};
   ex.before(op);  // while abandoning, until the mutex is free (then it is taken, unchecked)
   mutex.owner = ex.self();
   acquire_exclusive(ex, mutex);
   mutex.last_ops.note(ex.self(), ex.clock(), OpKind::kLock, loc, ex.trace_row());
-  ex.after(op, std::move(detail));
+  ex.after(op, detail);
   return true;
 }
 
 void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
-                        std::string detail) {
+                        std::string_view detail) {
   if (mutex.owner != ex.self()) {
     unlock_not_owner(ex, mutex, "unlocks",
                      mutex.held_shared_by(ex.self())
@@ -448,7 +449,7 @@ void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
   HappensBefore::unlock(mutex.released, ex.clock());
   mutex.owner = kNoThread;
   mutex.last_ops.note(ex.self(), ex.clock(), OpKind::kUnlock, loc, ex.trace_row());
-  ex.after(op, std::move(detail));
+  ex.after(op, detail);
 }
 
 Decision begin_intercepted(Execution& ex, const OperationSite& site) {
@@ -458,11 +459,11 @@ Decision begin_intercepted(Execution& ex, const OperationSite& site) {
       break;
     case Decision::Release::kGapBefore:
       // Both visible: between them the other threads may take the mutex.
-      unlock_mutex_state(ex, *decision.mutex, site.loc, std::string(decision.note));
-      lock_mutex_state(ex, *decision.mutex, site.loc, std::string(decision.note));
+      unlock_mutex_state(ex, *decision.mutex, site.loc, decision.note);
+      lock_mutex_state(ex, *decision.mutex, site.loc, decision.note);
       break;
     case Decision::Release::kAround:
-      unlock_mutex_state(ex, *decision.mutex, site.loc, std::string(decision.note));
+      unlock_mutex_state(ex, *decision.mutex, site.loc, decision.note);
       break;
   }
   return decision;
@@ -470,7 +471,7 @@ Decision begin_intercepted(Execution& ex, const OperationSite& site) {
 
 void end_intercepted(Execution& ex, const Decision& decision, const SourceLoc& loc) {
   if (decision.release == Decision::Release::kAround) {
-    lock_mutex_state(ex, *decision.mutex, loc, std::string(decision.note));
+    lock_mutex_state(ex, *decision.mutex, loc, decision.note);
   }
 }
 

@@ -100,9 +100,9 @@ void yield(SourceLoc loc = SourceLoc::current());
 // says so). lock_mutex_state returns whether it took the mutex (not on a relock, which fails the
 // execution).
 bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
-                      std::string detail = {});
+                      std::string_view detail = {});
 void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
-                        std::string detail = {});
+                        std::string_view detail = {});
 // What the calling thread's exclusive lock of `mutex` acquires: the last unlock, and of a shared
 // mutex also the unlock_shared()s since.
 void acquire_exclusive(Execution& ex, MutexState& mutex);
@@ -742,15 +742,19 @@ struct ModelSync {
 
     template <class Effect>
     void access(Execution& ex, bool write, const SourceLoc& loc, Effect&& effect) {
-      const PendingOp op{write ? OpKind::kWrite : OpKind::kRead, &header_, kNoThread,
+      // The operation, built only where it is a step (symptom mode) or a run-out turn: an
+      // ordinary access is a check, not a step, and the hot path of a model's plain data.
+      const auto op = [&] {
+        return PendingOp{write ? OpKind::kWrite : OpKind::kRead, &header_, kNoThread,
                          std::memory_order_relaxed, loc};
-      if (ex.abandoning()) {
-        ex.run_out_access(op);
+      };
+      if (ex.abandoning()) [[unlikely]] {
+        ex.run_out_access(op());
         effect();
         return;
       }
       if (ex.symptom_mode()) {
-        ex.before(op);
+        ex.before(op());
         if (ex.abandoning()) {
           effect();
           return;
@@ -759,15 +763,19 @@ struct ModelSync {
       const Epoch epoch{ex.self(), ex.clock()[ex.self()]};
       const std::uint32_t row = ex.trace_row();
       effect();
-      std::string detail = ex.tracing() ? "= " + value_text(value_) : std::string();
+      // The value is put in words only for a trace: on every access it would cost more than the
+      // rest of the access.
       if (ex.symptom_mode()) {
-        ex.after(op, std::move(detail));
+        ex.after(op(), ex.tracing() ? "= " + value_text(value_) : std::string());
+      } else if (ex.tracing()) [[unlikely]] {
+        ex.note_shared_access(header_, write, "= " + value_text(value_), loc);
       } else {
-        ex.note_shared_access(header_, write, std::move(detail), loc);
+        ex.note_shared_access(header_, write, {}, loc);
       }
       const auto race = write ? history_.on_write(epoch, ex.clock(), loc, row)
                               : history_.on_read(epoch, ex.clock(), loc, row);
-      if (race) ex.fail(race_failure(header_, *race));
+      if (race) [[unlikely]]
+        ex.fail(race_failure(header_, *race));
     }
 
     T value_;

@@ -79,60 +79,6 @@ std::string_view order_name(std::memory_order order) {
   return "?";
 }
 
-OpDesc describe_op(const PendingOp& op) {
-  OpDesc desc;
-  desc.object = op.object != nullptr ? op.object->id : 0;
-  switch (op.kind) {
-    case OpKind::kLoad:
-    case OpKind::kRead:
-      desc.cls = OpClass::kRead;
-      break;
-    case OpKind::kStore:
-    case OpKind::kRmw:
-    case OpKind::kWrite:
-      desc.cls = OpClass::kWrite;
-      break;
-    case OpKind::kLock:
-      desc.cls = OpClass::kLock;
-      break;
-    case OpKind::kTryLock:
-      desc.cls = OpClass::kTryLock;
-      break;
-    case OpKind::kUnlock:
-      desc.cls = OpClass::kUnlock;
-      break;
-    case OpKind::kCallOnce:
-      desc.cls = OpClass::kOnce;
-      break;
-    case OpKind::kLockShared:
-      desc.cls = OpClass::kLockShared;
-      break;
-    case OpKind::kTryLockShared:
-      desc.cls = OpClass::kTryLockShared;
-      break;
-    case OpKind::kUnlockShared:
-      desc.cls = OpClass::kUnlockShared;
-      break;
-    case OpKind::kSleep:
-      desc.cls = OpClass::kSleep;
-      break;
-    // Not dependent with call_once (as an unlock is not with lock): the race to reverse is between
-    // the two callers, not between a waiter and the completion that let it through.
-    case OpKind::kOnceDone:
-      desc.cls = OpClass::kUnlock;
-      break;
-    case OpKind::kWait:
-    case OpKind::kWake:
-    case OpKind::kNotify:
-      desc.cls = OpClass::kCondVar;
-      break;
-    default:
-      desc.cls = OpClass::kNone;
-      break;
-  }
-  return desc;
-}
-
 std::string holders_text(const MutexState& mutex) {
   if (mutex.owner != kNoThread) return "held by " + thread_name(mutex.owner);
   if (mutex.readers == 0) return "held by no thread";

@@ -2,10 +2,13 @@
 //
 // Two accesses race when at least one writes and neither happens before the other. The history
 // keeps what FastTrack keeps: the last write, and the reads since it (one per thread), each as an
-// epoch, so a check is a few comparisons against the accessing thread's vector clock.
+// epoch, so a check is a few comparisons against the accessing thread's vector clock. Those
+// comparisons are inlined into the access, always (a model's plain data is accessed several times
+// a step, and GCC keeps them out of line otherwise); a race, once found, is described out of line.
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <optional>
 
@@ -25,23 +28,59 @@ class AccessHistory {
  public:
   // Records a read by `epoch.thread`, whose clock is `clock`; returns the race with the last
   // write, if that write does not happen before this read.
-  std::optional<Race> on_read(Epoch epoch, const VectorClock& clock, const SourceLoc& loc,
-                              std::uint32_t row);
+  [[gnu::always_inline]] std::optional<Race> on_read(Epoch epoch, const VectorClock& clock,
+                                                     const SourceLoc& loc, std::uint32_t row) {
+    if (!last_write_before(epoch, clock)) [[unlikely]] {
+      return racing_read(epoch, loc, row);
+    }
+    note_read(epoch, loc, row);
+    return std::nullopt;
+  }
+
   // Records a write; returns a race with the last write or with a read since it.
-  std::optional<Race> on_write(Epoch epoch, const VectorClock& clock, const SourceLoc& loc,
-                               std::uint32_t row);
+  [[gnu::always_inline]] std::optional<Race> on_write(Epoch epoch, const VectorClock& clock,
+                                                      const SourceLoc& loc, std::uint32_t row) {
+    if (!last_write_before(epoch, clock) || !reads_before(epoch, clock)) [[unlikely]] {
+      return racing_write(epoch, clock, loc, row);
+    }
+    note_write(epoch, loc, row);
+    return std::nullopt;
+  }
 
  private:
-  // The race of `access` (by epoch.thread) with the last write, if that write is not before it.
-  [[nodiscard]] std::optional<Race> with_last_write(Epoch epoch, const VectorClock& clock,
-                                                    const Access& access) const;
+  // Whether the last write, if any, happens before an access by epoch.thread with `clock` (or is
+  // that thread's own).
+  [[nodiscard]] bool last_write_before(Epoch epoch, const VectorClock& clock) const {
+    return last_write_.tick == 0 || writer_ == epoch.thread ||
+           Epoch{writer_, last_write_.tick}.happens_before(clock);
+  }
+  // Whether every other thread's read since the last write happens before `clock`.
+  [[nodiscard]] bool reads_before(Epoch epoch, const VectorClock& clock) const {
+    for (std::uint32_t others = readers_ & ~(1U << epoch.thread); others != 0;
+         others &= others - 1) {
+      const auto reader = static_cast<ThreadId>(std::countr_zero(others));
+      if (!Epoch{reader, reads_[reader].tick}.happens_before(clock)) return false;
+    }
+    return true;
+  }
+  void note_read(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
+    reads_[epoch.thread] = Stamp{epoch.tick, loc, row};
+    readers_ |= 1U << epoch.thread;
+  }
+  void note_write(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
+    writer_ = epoch.thread;
+    last_write_ = Stamp{epoch.tick, loc, row};
+    readers_ = 0;
+  }
+  // The accesses that race (out of line, and rare): recorded all the same, with the race found.
+  Race racing_read(Epoch epoch, const SourceLoc& loc, std::uint32_t row);
+  Race racing_write(Epoch epoch, const VectorClock& clock, const SourceLoc& loc, std::uint32_t row);
 
   struct Stamp {
     std::uint32_t tick = 0;  // the accessing thread's clock at the access; 0: no access
     SourceLoc loc;
     std::uint32_t row = 0;  // trace row, for the report
   };
-
   ThreadId writer_ = 0;  // thread of the last write (valid when last_write_.tick != 0)
   Stamp last_write_;
   std::uint32_t readers_ = 0;               // bit t: thread t read since the last write

@@ -113,6 +113,22 @@ class SpinWatch {
   }
   [[nodiscard]] const Spin& spin(ThreadId t) const { return spins_[t]; }
 
+  // As constructed, for the next execution, when the last one had `threads` threads: the lanes of
+  // the others are still as constructed (keep in step with the members).
+  void reset(std::uint32_t threads) {
+    for (ThreadId t = 0; t < threads; ++t) {
+      seen_[t] = {};
+      next_slot_[t] = 0;
+      spins_[t] = Spin{};
+      news_[t] = 0;
+      woken_at_[t] = ~std::uint64_t{0};
+      woken_news_[t] = 0;
+      yields_[t] = 0;
+    }
+    progress_ = 0;
+    stalled_ = 0;
+  }
+
  private:
   // Per thread, its last read of a few atomics (a spin loop reads one or two).
   static constexpr std::size_t kRemembered = 4;

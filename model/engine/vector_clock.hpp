@@ -1,6 +1,8 @@
 // Vector clocks: the happens-before relation of one execution.
 //
-// A model has few threads, so a clock is a fixed array (no allocation on the step path).
+// A model has few threads, so a clock is a fixed array (no allocation on the step path). It knows
+// how many of its lanes are in use (the ones past the highest thread it has a tick of are zero),
+// so a join, several a step, reads those and not all sixteen.
 #pragma once
 
 #include <algorithm>
@@ -19,18 +21,32 @@ class VectorClock {
  public:
   [[nodiscard]] std::uint32_t operator[](ThreadId t) const { return ticks_[t]; }
 
-  void tick(ThreadId t) { ++ticks_[t]; }
-  void set(ThreadId t, std::uint32_t value) { ticks_[t] = value; }
+  void tick(ThreadId t) {
+    ++ticks_[t];
+    widen(t);
+  }
+  void set(ThreadId t, std::uint32_t value) {
+    ticks_[t] = value;
+    widen(t);
+  }
 
   // this := max(this, other), component-wise: everything `other` saw, this now saw.
   void join(const VectorClock& other) {
-    for (std::size_t i = 0; i < kMaxThreads; ++i) ticks_[i] = std::max(ticks_[i], other.ticks_[i]);
+    for (std::uint32_t i = 0; i < other.width_; ++i)
+      ticks_[i] = std::max(ticks_[i], other.ticks_[i]);
+    width_ = std::max(width_, other.width_);
   }
 
-  void clear() { ticks_.fill(0); }
+  void clear() {
+    std::fill_n(ticks_.begin(), width_, 0U);
+    width_ = 0;
+  }
 
  private:
+  void widen(ThreadId t) { width_ = std::max(width_, t + 1); }
+
   std::array<std::uint32_t, kMaxThreads> ticks_{};  // per thread: the last of its steps seen
+  std::uint32_t width_ = 0;                         // lanes from width_ on are 0
 };
 
 // One thread's moment: "thread t at its tick n". An access stamped with an epoch happens before

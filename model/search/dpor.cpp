@@ -1,11 +1,32 @@
 #include "model/search/dpor.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <iterator>
 #include <utility>
 #include <vector>
 
 namespace doublecheck::model {
+namespace {
+
+// Per class of a step, the classes of the earlier steps on its object dependent() pairs it with,
+// a bit each: the entries of the object's index find_races reads, and no others (on one object,
+// dependent() depends on the classes only).
+constexpr std::array<std::uint32_t, kOpClasses> kDependentClasses = [] {
+  std::array<std::uint32_t, kOpClasses> table{};
+  for (std::size_t later = 0; later < kOpClasses; ++later) {
+    for (std::size_t earlier = 0; earlier < kOpClasses; ++earlier) {
+      if (dependent(OpDesc{0, static_cast<OpClass>(earlier)},
+                    OpDesc{0, static_cast<OpClass>(later)})) {
+        table[later] |= 1U << earlier;
+      }
+    }
+  }
+  return table;
+}();
+
+}  // namespace
 
 DporScheduler::DporScheduler(Subtree subtree)
     : floor_(subtree.decisions_.size()),
@@ -34,6 +55,7 @@ void DporScheduler::begin_execution() {
     object.waits.clear();
     object.sleeps.clear();
     object.latest.clear();  // (keeps its capacity for the next execution)
+    object.actors = 0;
   }
   steps_ = 0;
   threads_ = 0;
@@ -327,15 +349,14 @@ void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorCl
   racing_.clear();
   if (op.cls == OpClass::kNone || op.object >= objects_.size()) return;
   const ObjectIndex& object = objects_[op.object];
-  for (ThreadId t = 0; t < object.latest.size(); ++t) {
-    if (t == thread) continue;
+  const std::uint32_t classes = kDependentClasses[static_cast<std::size_t>(op.cls)];
+  for (ThreadSet others = object.actors & ~single(thread); others != 0; others &= others - 1) {
+    const ThreadId t = lowest(others);
     Latest latest;
-    for (std::size_t c = 0; c < kClasses; ++c) {
-      const Latest& candidate = object.latest[t][c];
-      if (candidate.tick > latest.tick &&
-          dependent(OpDesc{op.object, static_cast<OpClass>(c)}, op)) {
-        latest = candidate;
-      }
+    const ThreadSteps& steps = object.latest[t];
+    for (std::uint32_t c = classes & steps.classes; c != 0; c &= c - 1) {
+      const Latest& candidate = steps.by_class[static_cast<std::size_t>(std::countr_zero(c))];
+      if (candidate.tick > latest.tick) latest = candidate;
     }
     // A race unless `op`'s thread has seen it (then it happens before `op`).
     if (latest.tick > clock[t]) racing_.push_back(StepRef{latest.tick - 1, t, latest.decision});
@@ -369,7 +390,8 @@ void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
 void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   note_thread(thread);
   const std::int32_t decision = std::exchange(current_decision_, -1);
-  VectorClock clock = thread_clock_[thread];  // (before this step's own dependencies join in)
+  // Updated in place: find_races reads it before this step's own dependencies join in.
+  VectorClock& clock = thread_clock_[thread];
 
   find_races(thread, op, clock);
   if (op.cls != OpClass::kNone) {
@@ -386,7 +408,10 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     if (role == ClockRole::kWaiter) clock.join(object.sleeps);
     clock.set(thread, steps_ + 1);
     if (object.latest.size() <= thread) object.latest.resize(thread + 1);
-    object.latest[thread][static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
+    ThreadSteps& steps = object.latest[thread];
+    steps.by_class[static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
+    steps.classes |= 1U << static_cast<std::uint32_t>(op.cls);
+    object.actors |= single(thread);
     if (reads) object.reads.join(clock);
     // Sleeps commute with each other (each only joins the waiters): like reads, they are kept
     // apart from the waiter operations they follow.
@@ -402,7 +427,6 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   } else {
     clock.set(thread, steps_ + 1);
   }
-  thread_clock_[thread] = clock;
 
   for (const StepRef& earlier : racing_) add_backtrack(earlier, thread, clock);
   // A sleeping thread whose operation conflicts with this step wakes up.

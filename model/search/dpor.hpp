@@ -142,15 +142,22 @@ class DporScheduler final : public Scheduler {
     std::int32_t decision = -1;
   };
   static constexpr std::size_t kClasses = kOpClasses;
+  // One thread's latest steps on one object, by class, and the classes it has a step of (a bit
+  // each): find_races reads those of them that are dependent, often one.
+  struct ThreadSteps {
+    std::array<Latest, kClasses> by_class{};
+    std::uint32_t classes = 0;
+  };
 
   // What orders steps on one object (the last write-like step, and the reads since), and the
   // index of its steps: per thread id, the latest step of each class.
   struct ObjectIndex {
     VectorClock last_write;
     VectorClock reads;
-    VectorClock waits;   // the last waiter operation (operation.hpp: ClockRole)
-    VectorClock sleeps;  // the atomic wait's sleeps since it
-    std::vector<std::array<Latest, kClasses>> latest;  // by thread id, as long as needed
+    VectorClock waits;                // the last waiter operation (operation.hpp: ClockRole)
+    VectorClock sleeps;               // the atomic wait's sleeps since it
+    std::vector<ThreadSteps> latest;  // by thread id, as long as needed
+    ThreadSet actors = 0;  // the threads with a step in `latest`: the only ones find_races reads
   };
 
   // Steps first..end-1 of the execution are one thread's.

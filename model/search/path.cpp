@@ -1,11 +1,6 @@
 #include "model/search/path.hpp"
 
-#include <bit>
-
 namespace doublecheck::model {
-
-int count(ThreadSet set) { return std::popcount(set); }
-ThreadId lowest(ThreadSet set) { return static_cast<ThreadId>(std::countr_zero(set)); }
 
 std::optional<ThreadId> Path::choose(ThreadSet enabled, ThreadId previous) {
   if (position_ < decisions_.size()) {

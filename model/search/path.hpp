@@ -3,6 +3,7 @@
 // replays the prefix it shares with the previous one).
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -20,8 +21,12 @@ using ThreadSet = std::uint32_t;
 
 inline bool contains(ThreadSet set, ThreadId t) { return ((set >> t) & 1U) != 0; }
 inline ThreadSet single(ThreadId t) { return ThreadSet{1} << t; }
-int count(ThreadSet set);
-ThreadId lowest(ThreadSet set);
+// Inline: the step loop asks these several times a step.
+inline int count(ThreadSet set) { return std::popcount(set); }
+inline ThreadId lowest(ThreadSet set) { return static_cast<ThreadId>(std::countr_zero(set)); }
+// Two or more threads in `set` (a decision point): without a popcount instruction in the build's
+// target, std::popcount is a library call, and this is two instructions.
+inline bool several(ThreadSet set) { return (set & (set - 1)) != 0; }
 
 // One entry of a schedule: the thread picked at a decision point, or the alternative taken at a
 // value choice of the memory model (which store a load reads, where a store goes in modification
