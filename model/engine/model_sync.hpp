@@ -689,7 +689,7 @@ struct ModelSync {
       header_.name = name;
       Execution& ex = Execution::current(loc);
       ex.register_object(header_);
-      access(ex, true, loc, [] {});  // construction writes the value
+      access<true>(ex, loc, [] {});  // construction writes the value
       ex.lifetimes().note(ex.self(), loc);
     }
     Shared(const Shared&) = delete;
@@ -711,14 +711,15 @@ struct ModelSync {
     // that gap races with this read and is reported.
     const T& load(SourceLoc loc = SourceLoc::current()) const {
       auto* self = const_cast<Shared*>(this);
-      self->unit(
-          Execution::current(loc), SiteOp::kRead, loc,
-          [self](Execution& ex, const SourceLoc& at) { self->access(ex, false, at, [] {}); });
+      self->unit(Execution::current(loc), SiteOp::kRead, loc,
+                 [self](Execution& ex, const SourceLoc& at) {
+                   self->template access<false>(ex, at, [] {});
+                 });
       return value_;
     }
     void store(T value, SourceLoc loc = SourceLoc::current()) {
       unit(Execution::current(loc), SiteOp::kWrite, loc, [&](Execution& ex, const SourceLoc& at) {
-        access(ex, true, at, [&] { value_ = std::move(value); });
+        access<true>(ex, at, [&] { value_ = std::move(value); });
       });
     }
     // The plain `x += d`: a read and then a write, not atomic (two accesses, and in symptom mode
@@ -727,8 +728,8 @@ struct ModelSync {
     void add(const T& delta, SourceLoc loc = SourceLoc::current()) {
       unit(Execution::current(loc), SiteOp::kAdd, loc, [&](Execution& ex, const SourceLoc& at) {
         T sum{};
-        access(ex, false, at, [&] { sum = value_ + delta; });
-        access(ex, true, at, [&] { value_ = std::move(sum); });
+        access<false>(ex, at, [&] { sum = value_ + delta; });
+        access<true>(ex, at, [&] { value_ = std::move(sum); });
       });
     }
 
@@ -740,15 +741,33 @@ struct ModelSync {
                   [&](const Decision&) { body(ex, loc); });
     }
 
-    template <class Effect>
-    void access(Execution& ex, bool write, const SourceLoc& loc, Effect&& effect) {
+    // One access. The write flag is a template argument, not a run-time one: each access site
+    // then keeps only its own race check. An ordinary access (no symptom mode, no trace, not
+    // abandoning) takes one test of the three modes and then the check, with nothing of the
+    // uncommon modes' code (and its spills) in between.
+    template <bool kWrite, class Effect>
+    void access(Execution& ex, const SourceLoc& loc, Effect&& effect) {
+      if (ex.abandoning() || ex.symptom_mode() || ex.tracing()) [[unlikely]] {
+        uncommon_access<kWrite>(ex, loc, std::forward<Effect>(effect));
+        return;
+      }
+      const Epoch epoch{ex.self(), ex.clock()[ex.self()]};
+      const std::uint32_t row = ex.trace_row();
+      effect();
+      ex.note_shared_access(header_, kWrite, {}, loc);
+      check<kWrite>(ex, epoch, loc, row);
+    }
+
+    // An access while abandoning, in symptom mode or tracing: out of line, as none is the hot path.
+    template <bool kWrite, class Effect>
+    [[gnu::noinline]] void uncommon_access(Execution& ex, const SourceLoc& loc, Effect&& effect) {
       // The operation, built only where it is a step (symptom mode) or a run-out turn: an
-      // ordinary access is a check, not a step, and the hot path of a model's plain data.
+      // ordinary access is a check, not a step.
       const auto op = [&] {
-        return PendingOp{write ? OpKind::kWrite : OpKind::kRead, &header_, kNoThread,
+        return PendingOp{kWrite ? OpKind::kWrite : OpKind::kRead, &header_, kNoThread,
                          std::memory_order_relaxed, loc};
       };
-      if (ex.abandoning()) [[unlikely]] {
+      if (ex.abandoning()) {
         ex.run_out_access(op());
         effect();
         return;
@@ -767,13 +786,18 @@ struct ModelSync {
       // rest of the access.
       if (ex.symptom_mode()) {
         ex.after(op(), ex.tracing() ? "= " + value_text(value_) : std::string());
-      } else if (ex.tracing()) [[unlikely]] {
-        ex.note_shared_access(header_, write, "= " + value_text(value_), loc);
       } else {
-        ex.note_shared_access(header_, write, {}, loc);
+        ex.note_shared_access(header_, kWrite, "= " + value_text(value_), loc);
       }
-      const auto race = write ? history_.on_write(epoch, ex.clock(), loc, row)
-                              : history_.on_read(epoch, ex.clock(), loc, row);
+      check<kWrite>(ex, epoch, loc, row);
+    }
+
+    // The race check of an access by `epoch` (trace row `row`).
+    template <bool kWrite>
+    [[gnu::always_inline]] void check(Execution& ex, Epoch epoch, const SourceLoc& loc,
+                                      std::uint32_t row) {
+      const auto race = kWrite ? history_.on_write(epoch, ex.clock(), loc, row)
+                               : history_.on_read(epoch, ex.clock(), loc, row);
       if (race) [[unlikely]]
         ex.fail(race_failure(header_, *race));
     }
