@@ -746,7 +746,7 @@ struct ModelSync {
     // abandoning) takes one test of the three modes and then the check, with nothing of the
     // uncommon modes' code (and its spills) in between.
     template <bool kWrite, class Effect>
-    void access(Execution& ex, const SourceLoc& loc, Effect&& effect) {
+    [[gnu::always_inline]] void access(Execution& ex, const SourceLoc& loc, Effect&& effect) {
       if (ex.abandoning() || ex.symptom_mode() || ex.tracing()) [[unlikely]] {
         uncommon_access<kWrite>(ex, loc, std::forward<Effect>(effect));
         return;
