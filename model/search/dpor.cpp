@@ -48,6 +48,7 @@ void DporScheduler::begin_execution() {
     thread_clock_[t].clear();
     history_[t].runs.clear();
     for (ThreadId u = 0; u < threads_; ++u) history_[t].growths[u].clear();
+    history_[t].last_tick.fill(0);
   }
   for (ObjectIndex& object : objects_) {
     object.last_write.clear();
@@ -223,10 +224,9 @@ void DporScheduler::record(ThreadId thread, std::uint32_t step, const VectorCloc
     history.runs.push_back(Run{step, step + 1});
   }
   for (ThreadId u = 0; u < threads_; ++u) {
-    if (u == thread) continue;
-    std::vector<Growth>& growths = history.growths[u];
-    const std::uint32_t before = growths.empty() ? 0 : growths.back().tick;
-    if (clock[u] != before) growths.push_back(Growth{step, clock[u]});
+    if (u == thread || clock[u] == history.last_tick[u]) continue;
+    history.growths[u].push_back(Growth{step, clock[u]});
+    history.last_tick[u] = clock[u];
   }
 }
 

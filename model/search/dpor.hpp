@@ -174,6 +174,9 @@ class DporScheduler final : public Scheduler {
   struct History {
     std::vector<Run> runs;
     std::array<std::vector<Growth>, kMaxThreads> growths;
+    // Per thread u: growths[u]'s last tick (0 when empty), kept beside it so that record(), every
+    // step, compares against an array, not the back of each vector.
+    std::array<std::uint32_t, kMaxThreads> last_tick{};
   };
 
   // The decision point of the earlier step of a race (with `later` of `later_thread`, the step
