@@ -4,18 +4,6 @@
 #include "model/engine/rc11.hpp"
 
 namespace doublecheck::model {
-namespace {
-
-// splitmix64's finaliser over a combination: an order-sensitive hash of a sequence.
-constexpr std::uint64_t mix(std::uint64_t seed, std::uint64_t value) {
-  std::uint64_t z = seed ^ (value + 0x9E3779B97F4A7C15ULL + (seed << 6) + (seed >> 2));
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-}  // namespace
-
 ModificationOrder& MemoryGraph::location(std::uint32_t id) {
   if (id >= locations_.size()) locations_.resize(id + 1);
   if (id >= last_access_.size()) last_access_.resize(id + 1);
@@ -38,10 +26,6 @@ const std::vector<std::uint32_t>& MemoryGraph::store_places(std::uint32_t locati
                                                             const VectorClock& clock) {
   locations_[location].store_places(clock, weak(), scratch_);
   return scratch_;
-}
-
-std::uint64_t MemoryGraph::step_id(ThreadId thread) const {
-  return (std::uint64_t{thread} << 32U) | steps_[thread];
 }
 
 std::uint32_t MemoryGraph::add_event(MemoryEvent event, ThreadView thread) {
@@ -78,7 +62,7 @@ void MemoryGraph::init(std::uint32_t location_id, std::uint32_t slot, ThreadView
   event.kind = MemoryEventKind::kInit;
   event.location = location_id;
   event.slot = slot;
-  event.id = mix(step_id(thread.thread), 0x1417ULL + location_id);
+  event.id = graph_mix(step_id(thread.thread), 0x1417ULL + location_id);
   ModificationOrder& mo = location(location_id);  // before the event, which needs its entry
   const std::uint32_t index = add_event(event, thread);
   StoreRecord record;
@@ -97,7 +81,7 @@ MemoryEvent MemoryGraph::read(std::uint32_t location_id, std::uint32_t store,
   // An acquire takes in the release sequence now; a relaxed read keeps it for an acquire fence.
   (is_acquire(order) ? thread.clock : acquire_pending_[t]).join(source.sync);
   if (source.readers[t] == 0) source.readers.set(t, thread.clock[t]);
-  thread_key_[t] = mix(thread_key_[t], events_[source.event].id);
+  thread_key_[t] = graph_mix(thread_key_[t], events_[source.event].id);
   MemoryEvent event;
   event.kind = kind;
   event.order = order;
@@ -183,30 +167,12 @@ void MemoryGraph::reset() {
   against_execution_order_ = false;
 }
 
-void MemoryGraph::note_step(ThreadId thread, std::uint32_t kind, std::uint32_t object, bool atomic,
-                            bool reads) {
-  thread_key_[thread] = mix(thread_key_[thread], (std::uint64_t{kind} << 32U) | object);
-  if (!atomic && object != 0) {
-    if (object >= object_key_.size()) {
-      object_key_.resize(object + 1);
-      object_reads_.resize(object + 1);
-    }
-    if (reads) {
-      object_reads_[object] += mix(0, step_id(thread));  // a sum: the reads' order is lost
-    } else {
-      object_key_[object] = mix(mix(object_key_[object], object_reads_[object]), step_id(thread));
-      object_reads_[object] = 0;
-    }
-  }
-  ++steps_[thread];
-}
-
 std::uint64_t MemoryGraph::key() const {
   // Once per execution (the explorer's set of graphs). The thread and object keys are already
   // mixed hashes, so they are combined with one multiply each (an order-sensitive step, a
   // bijection in either argument) and the result mixed fully once at the end; threads that did
   // nothing are skipped, the others named by their index. The stores' ids (thread and step, not
-  // hashes) go through mix itself.
+  // hashes) go through graph_mix itself.
   constexpr std::uint64_t kOdd = 0x9E3779B97F4A7C15ULL;
   const auto step = [](std::uint64_t seed, std::uint64_t value) { return (seed ^ value) * kOdd; };
   std::uint64_t key = 0;
@@ -216,16 +182,16 @@ std::uint64_t MemoryGraph::key() const {
   for (std::size_t id = 0; id < locations_.size(); ++id) {
     const ModificationOrder& mo = locations_[id];
     if (mo.size() == 0) continue;
-    key = mix(key, id);
-    for (std::uint32_t i = 0; i < mo.size(); ++i) key = mix(key, events_[mo[i].event].id);
+    key = graph_mix(key, id);
+    for (std::uint32_t i = 0; i < mo.size(); ++i) key = graph_mix(key, events_[mo[i].event].id);
   }
   for (std::size_t id = 0; id < object_key_.size(); ++id) {
     if (object_key_[id] != 0 || object_reads_[id] != 0) {
-      key =
-          step(step(key, (std::uint64_t{1} << 63U) | id), mix(object_key_[id], object_reads_[id]));
+      key = step(step(key, (std::uint64_t{1} << 63U) | id),
+                 graph_mix(object_key_[id], object_reads_[id]));
     }
   }
-  return mix(0, key);
+  return graph_mix(0, key);
 }
 
 }  // namespace doublecheck::model

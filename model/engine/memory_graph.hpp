@@ -33,6 +33,15 @@
 
 namespace doublecheck::model {
 
+// splitmix64's finaliser over a combination: an order-sensitive hash of a sequence. In the header:
+// note_step, inlined into every step, uses it.
+constexpr std::uint64_t graph_mix(std::uint64_t seed, std::uint64_t value) {
+  std::uint64_t z = seed ^ (value + 0x9E3779B97F4A7C15ULL + (seed << 6) + (seed >> 2));
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
 enum class MemoryEventKind : std::uint8_t { kInit, kLoad, kStore, kUpdate, kFence };
 
 struct MemoryEvent {
@@ -100,8 +109,25 @@ class MemoryGraph {
   // `reads`: the step only reads its (non-atomic) object (operation.hpp: clock_role), so it
   // commutes with the object's other reads: the key keeps which reads fall between two of its
   // other steps, not their order (two readers of a shared mutex in either order are one graph).
+  // Inline: once a step, from Execution::after, where the call cost as much as the hashing.
   void note_step(ThreadId thread, std::uint32_t kind, std::uint32_t object, bool atomic,
-                 bool reads = false);
+                 bool reads = false) {
+    thread_key_[thread] = graph_mix(thread_key_[thread], (std::uint64_t{kind} << 32U) | object);
+    if (!atomic && object != 0) {
+      if (object >= object_key_.size()) [[unlikely]] {
+        object_key_.resize(object + 1);
+        object_reads_.resize(object + 1);
+      }
+      if (reads) {
+        object_reads_[object] += graph_mix(0, step_id(thread));  // a sum: the reads' order is lost
+      } else {
+        object_key_[object] =
+            graph_mix(graph_mix(object_key_[object], object_reads_[object]), step_id(thread));
+        object_reads_[object] = 0;
+      }
+    }
+    ++steps_[thread];
+  }
 
   [[nodiscard]] const std::vector<MemoryEvent>& events() const { return events_; }
   // The destruction of the atomic `location` by `thread`, whose clock is `clock`, is a write
@@ -123,7 +149,9 @@ class MemoryGraph {
   // readers, the thread's key; the event, to be added.
   MemoryEvent read(std::uint32_t location_id, std::uint32_t store, std::memory_order order,
                    ThreadView thread, MemoryEventKind kind);
-  [[nodiscard]] std::uint64_t step_id(ThreadId thread) const;
+  [[nodiscard]] std::uint64_t step_id(ThreadId thread) const {
+    return (std::uint64_t{thread} << 32U) | steps_[thread];
+  }
   ModificationOrder& location(std::uint32_t id);
   // After an event: whether the graph still has an acyclic psc (checked only when it could not).
   bool consistent();
