@@ -261,7 +261,12 @@ void Execution::wake_joiners() {
   bool woke = true;
   while (woke && !stopped_) {
     woke = false;
-    for (ThreadId t = 0; t < thread_count_ && !stopped_; ++t) {
+    // In ascending order, as a scan of every thread would, but over the parked ones only (a
+    // joiner is parked): parked_ is read afresh after each resume, which may park or unpark any.
+    for (ThreadId t = 0; !stopped_; ++t) {
+      const ThreadSet later = t < kMaxThreads ? parked_ & (~ThreadSet{0} << t) : 0;
+      if (later == 0) break;
+      t = lowest(later);
       const ModelThread& thread = threads_[t];
       if (thread.state.parked() && thread.pending.kind == OpKind::kJoin &&
           threads_[thread.pending.target].state.finished()) {
