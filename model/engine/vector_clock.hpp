@@ -32,9 +32,11 @@ class VectorClock {
 
   // this := max(this, other), component-wise: everything `other` saw, this now saw.
   void join(const VectorClock& other) {
-    for (std::uint32_t i = 0; i < other.width_; ++i)
-      ticks_[i] = std::max(ticks_[i], other.ticks_[i]);
-    width_ = std::max(width_, other.width_);
+    // The bound read once: the stores to ticks_ could alias other.width_ as far as the compiler
+    // knows, which made it reload the bound every lane (joins run several times a step).
+    const std::uint32_t width = other.width_;
+    for (std::uint32_t i = 0; i < width; ++i) ticks_[i] = std::max(ticks_[i], other.ticks_[i]);
+    width_ = std::max(width_, width);
   }
 
   void clear() {
