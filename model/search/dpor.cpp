@@ -64,10 +64,7 @@ void DporScheduler::begin_execution() {
   current_decision_ = -1;
 }
 
-DporScheduler::ObjectIndex& DporScheduler::index_of(std::uint32_t object) {
-  if (object >= objects_.size()) objects_.resize(object + 1);
-  return objects_[object];
-}
+void DporScheduler::grow_objects(std::uint32_t object) { objects_.resize(object + 1); }
 
 std::size_t DporScheduler::retained_entries() const {
   std::size_t entries = 0;

@@ -190,7 +190,14 @@ class DporScheduler final : public Scheduler {
   [[nodiscard]] std::int64_t first_step_after(ThreadId thread, std::uint32_t step) const;
   // Component `of` of the clock of step `step`, one of `thread`'s.
   [[nodiscard]] std::uint32_t tick_of(ThreadId thread, std::uint32_t step, ThreadId of) const;
-  ObjectIndex& index_of(std::uint32_t object);
+  // Inline, with the growth out of line: once a step, and the object is nearly always known.
+  ObjectIndex& index_of(std::uint32_t object) {
+    if (object >= objects_.size()) [[unlikely]]
+      grow_objects(object);
+    return objects_[object];
+  }
+  // objects_ reaches `object`.
+  void grow_objects(std::uint32_t object);
   void note_thread(ThreadId thread) { threads_ = std::max(threads_, thread + 1); }
 
   std::uint32_t full_depth_ = 0;     // decision points above it branch fully
