@@ -724,8 +724,11 @@ class ScreenshotTest(unittest.TestCase):
     """The page as Chromium draws it: not blank, the banner and the swimlanes on screen. (Its own
     suite: each screenshot is a second of Chromium and one of decoding.)"""
 
-    # The whole page's banner and colours are in its top; the focus view's swimlanes reach lower.
+    # The window, in CSS pixels: the whole page's banner and colours are in its top; the focus
+    # view's racing rows are some 1,800 pixels down. Drawn at half scale (a quarter of the pixels
+    # to decode: the layout is the window's, and a filled area keeps its exact colour).
     SIZES = {"page": (1200, 1000), "focus": (1200, 2000)}
+    SCALE = 0.5
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -742,7 +745,8 @@ class ScreenshotTest(unittest.TestCase):
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             cls.runs = dict(zip(cls.shots, pool.map(
                 lambda item: chromium_run(item[1], f"--screenshot={cls.pngs[item[0]]}",
-                                          "--window-size={},{}".format(*cls.SIZES[item[0]])),
+                                          "--window-size={},{}".format(*cls.SIZES[item[0]]),
+                                          f"--force-device-scale-factor={cls.SCALE}"),
                 cls.shots.items())))
 
     def test_screenshots_are_not_blank(self) -> None:
@@ -751,20 +755,22 @@ class ScreenshotTest(unittest.TestCase):
                 png = self.pngs[what]
                 self.assertTrue(png.is_file(), self.runs[what].stderr[-2000:])
                 width, height, pixels = png_pixels(png)
-                self.assertEqual((width, height), self.SIZES[what])
+                self.assertEqual((width, height),
+                                 tuple(round(n * self.SCALE) for n in self.SIZES[what]))
                 counts = collections.Counter(pixels)
                 dominant = max(counts.values()) / len(pixels)
                 self.assertGreater(len(counts), 64, "too few colours: blank?")
                 self.assertLess(dominant, 0.85, "one colour covers the page: blank?")
                 if what == "focus":
                     # The racing rows' highlight (#ffd8d3) is on screen: the swimlane was drawn
-                    # (a row's worth of pixels, more than the legend's sample of the colour).
-                    self.assertGreater(counts.get((0xFF, 0xD8, 0xD3), 0), 5000)
+                    # (a row's worth of pixels, more than the legend's sample of the colour: 5,000
+                    # pixels at full scale).
+                    self.assertGreater(counts.get((0xFF, 0xD8, 0xD3), 0), 5000 * self.SCALE ** 2)
                 else:
-                    # The green VERIFIED banner.
-                    top = pixels[: width * 60]
+                    # The green VERIFIED banner: ten of the top sixty rows' worth (full scale).
+                    top = pixels[: width * round(60 * self.SCALE)]
                     greens = sum(1 for r, g, b in top if g > r + 40 and g > b + 20)
-                    self.assertGreater(greens, width * 10)
+                    self.assertGreater(greens, width * 10 * self.SCALE)
 
 
 # --- VerdictTest ----------------------------------------------------------------------------------
