@@ -18,9 +18,9 @@ Race AccessHistory::racing_write(Epoch epoch, const VectorClock& clock, const So
     for (std::uint32_t others = readers_ & ~(1U << epoch.thread); others != 0;
          others &= others - 1) {
       const auto reader = static_cast<ThreadId>(std::countr_zero(others));
-      const Stamp& read = reads_[reader];
+      const ReadStamp& read = reads_[reader];
       if (!Epoch{reader, read.tick}.happens_before(clock)) {
-        race = Race{Access{reader, false, read.loc, read.row}, write};
+        race = Race{Access{reader, false, SourceLoc{read.file, read.line}, read.row}, write};
         break;
       }
     }

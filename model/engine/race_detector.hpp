@@ -64,7 +64,7 @@ class AccessHistory {
     return true;
   }
   void note_read(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
-    reads_[epoch.thread] = Stamp{epoch.tick, loc, row};
+    reads_[epoch.thread] = ReadStamp{epoch.tick, row, loc.line, loc.file};
     readers_ |= 1U << epoch.thread;
   }
   void note_write(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
@@ -83,8 +83,17 @@ class AccessHistory {
   };
   ThreadId writer_ = 0;  // thread of the last write (valid when last_write_.tick != 0)
   Stamp last_write_;
-  std::uint32_t readers_ = 0;               // bit t: thread t read since the last write
-  std::array<Stamp, kMaxThreads> reads_{};  // per thread: its last read since the last write
+  // A read's stamp: trivially constructible and left uninitialised, as a Shared<T> is built many
+  // times an execution and zero-filling kMaxThreads stamps cost more than the rest of its
+  // constructor. Entry t is valid only while bit t of readers_ is set.
+  struct ReadStamp {
+    std::uint32_t tick;
+    std::uint32_t row;
+    std::uint32_t line;
+    const char* file;
+  };
+  std::uint32_t readers_ = 0;                 // bit t: thread t read since the last write
+  std::array<ReadStamp, kMaxThreads> reads_;  // per thread: its last read since the last write
 };
 
 }  // namespace doublecheck::model
