@@ -223,9 +223,11 @@ void Execution::park() {
 }
 
 inline bool Execution::enabled(ThreadId id) const {
-  const ModelThread& thread = threads_[id];
-  if (!thread.state.parked()) return false;
-  const PendingOp& op = thread.pending;
+  return threads_[id].state.parked() && parked_enabled(id);
+}
+
+inline bool Execution::parked_enabled(ThreadId id) const {
+  const PendingOp& op = threads_[id].pending;
   switch (op.kind) {
     case OpKind::kLock:
       return static_cast<const MutexState*>(op.object)->free();
@@ -250,7 +252,8 @@ inline bool Execution::enabled(ThreadId id) const {
 ThreadSet Execution::enabled_threads() const {
   ThreadSet set = 0;
   for (ThreadSet s = parked_; s != 0; s &= s - 1) {
-    if (enabled(lowest(s))) set |= single(lowest(s));
+    // parked_ is kept with each thread's state (park(), resume()): no need to ask it again.
+    if (parked_enabled(lowest(s))) set |= single(lowest(s));
   }
   return set;
 }

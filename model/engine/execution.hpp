@@ -247,6 +247,8 @@ class Execution {
   // Inlined, always, into the enabled set computed every step (defined in execution.cpp, its
   // only user).
   [[nodiscard, gnu::always_inline]] bool enabled(ThreadId id) const;
+  // enabled() of a thread known to be parked (a bit of parked_): its operation alone decides.
+  [[nodiscard, gnu::always_inline]] bool parked_enabled(ThreadId id) const;
   // current() outside a model run (foreign_thread.hpp): never returns.
   [[noreturn]] static void no_current(const SourceLoc& where);
   // While abandoning: whether the thread can go on (what it waits for is there, or it never comes
