@@ -27,20 +27,16 @@
 #include <utility>
 #include <vector>
 
+#include "bench/cpu_clock.hpp"
 #include "model/emitter/harness.hpp"
 #include "model/engine/explorer.hpp"
 
 namespace {
 
+using doublecheck::bench::seconds_of;
 using doublecheck::model::ExploreOptions;
 using doublecheck::model::Explorer;
 using doublecheck::model::ExploreResult;
-
-double seconds_of(clockid_t clock) {
-  timespec now{};
-  clock_gettime(clock, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
 
 struct Sample {
   double wall = 0;

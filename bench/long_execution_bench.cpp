@@ -33,11 +33,13 @@
 #include <string>
 #include <vector>
 
+#include "bench/cpu_clock.hpp"
 #include "model/engine/explorer.hpp"
 #include "model/engine/model_sync.hpp"
 
 namespace {
 
+using doublecheck::bench::seconds_of;
 using doublecheck::model::ExploreOptions;
 using doublecheck::model::Explorer;
 using doublecheck::model::ExploreResult;
@@ -45,12 +47,6 @@ using doublecheck::model::kind_name;
 using doublecheck::model::MemoryModel;
 using doublecheck::model::ModelSync;
 using doublecheck::model::Search;
-
-double cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
 
 // One thread: `steps` relaxed fetch_adds on one atomic.
 std::function<void()> one_thread(std::uint64_t steps) {
@@ -117,9 +113,9 @@ Sample run_in_child(const Case& c, unsigned budget) {
   if (child == 0) {
     close(fds[0]);
     alarm(budget);  // a search past the budget is killed (SIGALRM), and reported as over it
-    const double start = cpu_seconds();
+    const double start = seconds_of(CLOCK_PROCESS_CPUTIME_ID);
     const ExploreResult result = Explorer(c.options).run(c.name, c.body);
-    const double cpu = cpu_seconds() - start;
+    const double cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID) - start;
     const std::string outcome =
         std::to_string(result.executions) + " exec, " + std::to_string(result.steps) + " steps, " +
         (result.passed() ? "pass" : std::string(kind_name(result.failures[0].kind))) +

@@ -16,20 +16,16 @@
 #include <string>
 #include <vector>
 
+#include "bench/cpu_clock.hpp"
 #include "model/emitter/harness.hpp"
 #include "model/engine/explorer.hpp"
 
 namespace {
 
+using doublecheck::bench::seconds_of;
 using doublecheck::model::ExploreOptions;
 using doublecheck::model::Explorer;
 using doublecheck::model::ExploreResult;
-
-double cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
 
 struct Shape {
   int threads;
@@ -65,11 +61,11 @@ Run explore(const Shape& shape, bool symmetry, double budget) {
   options.progress = false;
   options.symmetry = symmetry;
   if (!symmetry) options.time_limit_seconds = budget;  // the reduced search always runs out
-  const auto body = doublecheck::model::checks::increment_model(shape.threads, shape.calls,
-                                                                shape.readers, true);
-  const double start = cpu_seconds();
+  const auto body =
+      doublecheck::model::checks::increment_model(shape.threads, shape.calls, shape.readers, true);
+  const double start = seconds_of(CLOCK_PROCESS_CPUTIME_ID);
   Run run{Explorer(options).run("increment", body), 0};
-  run.cpu = cpu_seconds() - start;
+  run.cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID) - start;
   return run;
 }
 
@@ -96,8 +92,9 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "%s needs a value\n", argv[argc - 1]);
     return 64;
   }
-  const std::vector<Shape> shapes = {{4, 1, 0, 1},   {3, 2, 0, 15},          {4, 2, 0, 105},
-                                     {4, 2, 1, 945}, {6, 2, 1, std::nullopt}, {5, 3, 0, std::nullopt}};
+  const std::vector<Shape> shapes = {
+      {4, 1, 0, 1},   {3, 2, 0, 15},           {4, 2, 0, 105},
+      {4, 2, 1, 945}, {6, 2, 1, std::nullopt}, {5, 3, 0, std::nullopt}};
   const std::regex selected(filter);
   std::printf("%-18s %12s %12s %12s %22s %10s %10s %8s\n", "model", "symmetry", "GenMC sym",
               "expected", "without symmetry", "cpu s", "cpu s w/o", "ratio");
@@ -120,7 +117,7 @@ int run(int argc, char** argv) {
     std::fflush(stdout);
   }
   std::printf("%s\n", all_exact ? "every reduced count is the expected one"
-                                 : "A REDUCED COUNT DIFFERS FROM THE EXPECTED ONE");
+                                : "A REDUCED COUNT DIFFERS FROM THE EXPECTED ONE");
   return all_exact ? 0 : 1;
 }
 

@@ -47,14 +47,15 @@ std::variant<Shard, std::string> read_shard(const std::string& path) {
     return path + ": not a shard's report (its run had no --shard i/n)";
   }
   if (report.contains("mutants")) {
-    return path + ": holds mutation results (--mutate); they cannot be merged: run --mutate "
-                  "unsharded, or the shards without it";
+    return path +
+           ": holds mutation results (--mutate); they cannot be merged: run --mutate "
+           "unsharded, or the shards without it";
   }
   shard.index = (*run)["shard"].at("index").get<std::uint32_t>();
   shard.count = (*run)["shard"].at("count").get<std::uint32_t>();
   if (shard.count == 0 || shard.index == 0 || shard.index > shard.count) {
-    return path + ": its shard " + std::to_string(shard.index) + "/" +
-           std::to_string(shard.count) + " is not one of 1/n..n/n";
+    return path + ": its shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) +
+           " is not one of 1/n..n/n";
   }
   return shard;
 }
@@ -107,8 +108,8 @@ std::variant<std::vector<Shard>, std::string> check_shards(std::vector<Shard> gi
     std::string present;
     for (const auto& slot : by_index) {
       if (slot) {
-        present += (present.empty() ? "" : ", ") + std::to_string(slot->index) + " (" +
-                   slot->path + ")";
+        present +=
+            (present.empty() ? "" : ", ") + std::to_string(slot->index) + " (" + slot->path + ")";
       }
     }
     return "of the " + std::to_string(count) + " shards, " + missing +
@@ -119,13 +120,6 @@ std::variant<std::vector<Shard>, std::string> check_shards(std::vector<Shard> gi
   ordered.reserve(count);
   for (auto& slot : by_index) ordered.push_back(std::move(*slot));
   return ordered;
-}
-
-std::optional<FailureKind> kind_named(const std::string& name) {
-  for (const FailureKind kind : kFailureKinds) {
-    if (kind_name(kind) == name) return kind;
-  }
-  return std::nullopt;
 }
 
 // A failure of a shard's report, as far as the verdict needs it (kind, place, token, counts).
@@ -169,9 +163,9 @@ void add_shard(MergedModel& merged, const Json& model, const Shard& shard,
     result.part_exhausted = false;
     result.exhaustive = false;
     result.stopped_by = model.at("stopped_by").get<std::string>();
-    result.bound = shard_name(shard.index, shard.count) + ": " +
-                   (result.stopped_by == "failure" ? "stopped at the first failure"
-                                                   : result.stopped_by);
+    result.bound =
+        shard_name(shard.index, shard.count) + ": " +
+        (result.stopped_by == "failure" ? "stopped at the first failure" : result.stopped_by);
   }
   for (const Json& found : model.at("failures")) {
     Failure failure = failure_of(found, files);

@@ -13,9 +13,7 @@ namespace {
 
 // The failure kind the matrix names by its report name (kind_name: "data race", ...).
 FailureKind failure_kind(const std::string& id, const std::string& name) {
-  for (const FailureKind kind : kFailureKinds) {
-    if (kind_name(kind) == name) return kind;
-  }
+  if (const auto kind = kind_named(name)) return *kind;
   throw std::runtime_error("matrix/variants.json: variant " + id + ": model_failure '" + name +
                            "' is not a failure kind (" +
                            R"("data race", "assertion failed", ...))");

@@ -5,6 +5,13 @@
 
 namespace doublecheck::model {
 
+std::optional<FailureKind> kind_named(std::string_view name) {
+  for (const FailureKind kind : kFailureKinds) {
+    if (kind_name(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
 std::string_view kind_name(FailureKind kind) {
   switch (kind) {
     case FailureKind::kAssertion:

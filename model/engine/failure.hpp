@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,8 @@ inline constexpr std::array kFailureKinds{
 
 // The name a report and verify.json use: "data race", "deadlock", ...
 std::string_view kind_name(FailureKind kind);
+// The kind `kind_name` names so (a report read back: dc_model --merge, the matrix), if any.
+std::optional<FailureKind> kind_named(std::string_view name);
 
 // One side of a data race, or the place of any other failure.
 struct Access {
