@@ -27,6 +27,11 @@
 #include "replay/scheduled_sync.hpp"
 #include "seam/scoped_lock.hpp"
 #include "seam/std_sync.hpp"
+#ifdef DC_WITH_RELACY
+// The Relacy backend's build compiles these models a third time, on RelacySync. Last: Relacy's
+// header defines macros (relacy_backend/relacy_sync.hpp).
+#include "relacy_backend/relacy_sync.hpp"
+#endif
 
 namespace doublecheck::model::checks {
 
@@ -118,7 +123,8 @@ void for_each_init_variant(std::string_view path, F&& f) {
 
 // Registration, one function a path (model/emitter/<path>.cpp), instantiated for ModelSync (the
 // catalogue the explorer runs) and ScheduledSync (the same models, by the same names, for
-// replays on real threads).
+// replays on real threads), and in the Relacy backend's build for RelacySync (the same models
+// as Relacy's test suites, relacy_backend/).
 template <class Sync>
 void add_increment_models(Registry& registry);
 template <class Sync>

@@ -91,5 +91,8 @@ void add_increment_models(Registry& registry) {
 
 template void add_increment_models<ModelSync>(Registry& registry);
 template void add_increment_models<ScheduledSync>(Registry& registry);
+#ifdef DC_WITH_RELACY  // the Relacy backend's build (relacy_backend/CMakeLists.txt)
+template void add_increment_models<RelacySync>(Registry& registry);
+#endif
 
 }  // namespace doublecheck::model::checks

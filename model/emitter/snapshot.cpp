@@ -76,5 +76,8 @@ void add_snapshot_models(Registry& registry) {
 
 template void add_snapshot_models<ModelSync>(Registry& registry);
 template void add_snapshot_models<ScheduledSync>(Registry& registry);
+#ifdef DC_WITH_RELACY  // the Relacy backend's build (relacy_backend/CMakeLists.txt)
+template void add_snapshot_models<RelacySync>(Registry& registry);
+#endif
 
 }  // namespace doublecheck::model::checks

@@ -63,5 +63,8 @@ void add_stop_models(Registry& registry) {
 
 template void add_stop_models<ModelSync>(Registry& registry);
 template void add_stop_models<ScheduledSync>(Registry& registry);
+#ifdef DC_WITH_RELACY  // the Relacy backend's build (relacy_backend/CMakeLists.txt)
+template void add_stop_models<RelacySync>(Registry& registry);
+#endif
 
 }  // namespace doublecheck::model::checks

@@ -6,9 +6,10 @@ scripts/verify is its entry (cli.main). The modules, by concern:
                             collected earlier, which meet in cli.finish with their Results
                             (results)
   matrix                    matrix/variants.json: the variants, their roles and the mutation gate
-  stages/                   what runs: build, explorer (the model runners), ctest (the tsan build)
+  stages/                   what runs: build, explorer (the model runners), ctest (the tsan build),
+                            relacy (dc_relacy, when a Relacy checkout is configured)
   judging/                  what the results mean: models, tsan (and agreement: a replay of the
-                            explorer's counterexample under TSan, agreeing or not), static, the
+                            explorer's counterexample under TSan, agreeing or not), static, relacy, the
                             rows (variants), the verdict and its exit status
   mutation/                 fix necessity: the mutants (mutants) and the gate that counts them
   console, progress         what a person reads on the terminal

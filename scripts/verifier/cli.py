@@ -125,11 +125,12 @@ def prepare_report_dir(path: Path) -> str | None:
 
 def finish(results: Results, report_dir: Path, title: str, progress: Progress,
            started_wall: str, started: float) -> int:
-    """Stage 6 and the end: judge the results, write the reports, print the matrix, the mutants
+    """Stage 7 and the end: judge the results, write the reports, print the matrix, the mutants
     and the verdict; returns the exit status."""
-    stage = progress.start(6, title)
+    stage = progress.start(7, title)
     variants = build_variants(results.model_runs, results.ctest, results.builds,
-                              results.bounded_ok, matrix_rows=not results.models_only)
+                              results.bounded_ok, matrix_rows=not results.models_only,
+                              relacy=results.relacy)
     mutants = build_mutants(results.model_runs, variants)
     mutation_results(variants, mutants, results.model_runs, results.builds)
     gate = None if results.models_only else replay_gate_result(results.ctest, results.builds)

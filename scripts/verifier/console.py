@@ -38,6 +38,8 @@ def print_matrix(variants: list[dict[str, Any]]) -> None:
             print(f"       {'':<{width}}static  {v['static']['summary']}")
         if v.get("mutation"):
             print(f"       {'':<{width}}mutants {v['mutation']['summary']}")
+        if v.get("relacy"):
+            print(f"       {'':<{width}}relacy  {v['relacy']['summary']}")
 
 
 def tsan_detail_lines(tsan: dict[str, Any]) -> list[str]:

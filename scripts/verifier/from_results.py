@@ -11,6 +11,7 @@ from . import paths
 from .results import Results
 from .stages.ctest import LABELS, load_ctest_json
 from .stages.explorer import load_model_json
+from .stages.relacy import load_relacy_json
 
 
 def results_dir(path: Path) -> Path | None:
@@ -56,6 +57,7 @@ def load(path: Path, source: Path, bounded_ok: bool, aslr_state: dict[str, Any])
         model_runs={p.stem[len("models-"):]: load_model_json(p)
                     for p in sorted(source.glob("models-*.json"))},
         ctest={label: load_ctest_json(source / f"ctest-{label}.json", label) for label in LABELS},
-        aslr=aslr_state, bounded_ok=bounded_ok, from_results=str(path.resolve()))
+        aslr=aslr_state, bounded_ok=bounded_ok, from_results=str(path.resolve()),
+        relacy=load_relacy_json(source / "relacy.json"))
     add_run_meta(results, source)
     return results

@@ -1,4 +1,4 @@
-"""The live run: stages 1-5 (build, explorer, the tsan build's three ctest labels), each one
+"""The live run: stages 1-6 (build, explorer, the tsan build's three ctest labels, Relacy), each one
 progress line, their raw results saved into the report directory's results/ (so that
 --from-results can judge them again) and their whole output into logs/. With --models-only, only
 stage 2 runs, over the --models runners: their project built them, and no TSan or static check of
@@ -20,6 +20,9 @@ from .results import Results
 from .stages.build import BuildResult, build_preset
 from .stages.ctest import run_ctest_label
 from .stages.explorer import run_models
+from .stages.relacy import TARGET as RELACY_TARGET
+from .stages.relacy import configured_dir as relacy_dir
+from .stages.relacy import run_relacy
 from .text import plural
 from .tsan_tools import aslr
 
@@ -59,8 +62,9 @@ class LiveRun:
         """Stage 1: the default preset's model runners, then the whole tsan preset."""
         started = self.progress.start(1, "build: default preset (model runners), tsan preset")
         a = self.args
-        default = build_preset("default", [t for _, t, _ in self.runners if t], a.jobs,
-                               self.logs / "build-default.log", a.verbose, a.skip_build)
+        targets = [t for _, t, _ in self.runners if t] + ([RELACY_TARGET] if relacy_dir() else [])
+        default = build_preset("default", targets, a.jobs, self.logs / "build-default.log",
+                               a.verbose, a.skip_build)
         tsan = build_preset("tsan", [], a.jobs, self.logs / "build-tsan.log", a.verbose,
                             a.skip_build)
         self.results.builds = {b.preset: dataclasses.asdict(b) for b in (default, tsan)}
@@ -96,6 +100,34 @@ class LiveRun:
                 + (f", {plural(len(mutated), 'mutant run')} "
                    f"({sum(m.get('verdict') == 'killed' for m in mutated)} killed)"
                    if mutated is not None else ""))
+
+    def relacy(self, built: bool) -> None:
+        """Stage 6: Relacy's own search of the emitter's models, when the build has a Relacy
+        checkout (else the stage says "not configured" and nothing runs)."""
+        checkout = relacy_dir()
+        started = self.progress.start(6, "relacy: the emitter's models as Relacy test suites"
+                                      + (f" ({checkout})" if checkout else ""))
+        if not checkout:
+            self.results.relacy = run_relacy(self.saved, self.logs, self.args.verbose)
+            self.stage_done("relacy", True, "not configured (cmake -DDC_RELACY_DIR=...)", started)
+            return
+        if self.args.quick:  # its searches take minutes: not a smoke test's
+            self.results.relacy = {"configured": True, "skipped": "--quick", "models": [],
+                                   "relacy": {"dir": checkout}}
+            (self.saved / "relacy.json").write_text(json.dumps(self.results.relacy) + "\n")
+            self.stage_done("relacy", True, "not run (--quick)", started)
+            return
+        if built:
+            run = run_relacy(self.saved, self.logs, self.args.verbose)
+        else:
+            run = {"configured": True, "ok": False, "message": "the default build failed",
+                   "models": []}
+        self.results.relacy = run
+        suites = [m for m in run.get("models", []) if not m.get("skipped")]
+        good = sum(bool(m.get("as_expected")) for m in suites)
+        text = (f"{good}/{len(suites)} as expected" if run.get("ok", True) or suites
+                else f"FAILED: {run.get('message')}")
+        self.stage_done("relacy", run.get("ok", True) and good == len(suites), text, started)
 
     def setarch_up_front(self) -> None:
         """Whether the TSan tests run under setarch -R from the start (the kernel needs it)."""
@@ -160,9 +192,11 @@ def run(args: argparse.Namespace, runners: list[tuple[str, str, str]], report_di
         live.skip(1, "build: the --models runners' own projects build them", "--models-only")
         live.explore(True, time_limit)
         live.skip(3, "tsan, static: doublecheck's own race suite and checks", "--models-only")
+        live.skip(6, "relacy: the emitter's models as Relacy test suites", "--models-only")
         live.save_meta()
         return
     default, tsan = live.build()
     live.explore(default.ok, time_limit)
     live.check_tsan(tsan)
+    live.relacy(default.ok)
     live.save_meta()

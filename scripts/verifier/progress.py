@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-TOTAL_STAGES = 6
+TOTAL_STAGES = 7
 
 
 class Progress:

@@ -12,7 +12,8 @@ class Results:
     """mode: full, quick, bounded or from-results. model_runs: runner label -> its results
     (stages.explorer); ctest: label -> its record (stages.ctest); builds: preset -> BuildResult
     as a dict; stages: the progress lines' results; aslr: how setarch -R was used; models_only:
-    only --models runners ran (--models-only), so DESIGN.md's matrix has no rows."""
+    only --models runners ran (--models-only), so DESIGN.md's matrix has no rows; relacy: what
+    dc_relacy found (stages.relacy), {"configured": False} without a Relacy checkout."""
 
     mode: str
     model_runs: dict[str, dict[str, Any]]
@@ -23,3 +24,5 @@ class Results:
     bounded_ok: bool = False
     from_results: str | None = None
     models_only: bool = False
+    relacy: dict[str, Any] = dataclasses.field(
+        default_factory=lambda: {"configured": False})  # stages.relacy

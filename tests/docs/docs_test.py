@@ -19,7 +19,7 @@ sys.dont_write_bytecode = True
 
 ROOT = Path(__file__).resolve().parents[2]
 TOP_DIRS = ("seam", "impl", "properties", "matrix", "model", "tests", "tsan", "scripts", "bench",
-            "cmake", "docs")
+            "cmake", "docs", "relacy_backend")
 # `impl/telemetry_emitter.hpp`, `model/engine/`, `scripts/verify` (not build/..., not <patterns>).
 PATH = re.compile(r"`((?:%s)/[A-Za-z0-9_./-]*)`" % "|".join(TOP_DIRS))
 

@@ -113,10 +113,11 @@ def verified() -> tuple[dict, dict]:
 
 
 def judge(model_runs: dict, ctest: dict, builds: dict | None = None,
-          bounded_ok: bool = False, matrix_rows: bool = True) -> tuple[dict[str, dict], dict]:
+          bounded_ok: bool = False, matrix_rows: bool = True,
+          relacy: dict | None = None) -> tuple[dict[str, dict], dict]:
     """The rows by name and the verdict, as scripts/verify judges them."""
     builds = builds or {"default": {"ok": True}, "tsan": {"ok": True, "configured": True}}
-    variants = build_variants(model_runs, ctest, builds, bounded_ok, matrix_rows)
+    variants = build_variants(model_runs, ctest, builds, bounded_ok, matrix_rows, relacy)
     mutants = build_mutants(model_runs, variants)
     mutation_results(variants, mutants, model_runs, builds)
     verdict = verdict_of(variants, builds, model_runs, bounded_ok)
@@ -145,6 +146,106 @@ class BaselineTest(unittest.TestCase):
             self.assertEqual(rows[v.name]["role"], v.role)
             self.assertEqual(rows[v.name]["expected"]["model"], v.expected_model)
             self.assertEqual("static" in rows[v.name], v.expected_static is not None, v.name)
+
+
+def relacy_suite(variant: str, as_expected: bool = True) -> dict:
+    """A suite of dc_relacy's --json: a fix's passes its full search, a control's is caught."""
+    fix = variant in {v.name for v in FIXES}
+    passed = fix == as_expected
+    search = {"search": "full search", "end": "finished" if passed else "failed",
+              "result": "SUCCESS" if passed else "DATA RACE", "executions": 100 if passed else 1,
+              "cpu_seconds": 0.1, "exhaustive": passed}
+    return {"name": f"increment/{variant}/2", "variant": variant, "property": "P1",
+            "expected": "passes" if fix else "fails: data race", "as_expected": as_expected,
+            "verdict": "pass (full search, 100 executions)" if passed else
+            "DATA RACE at impl/telemetry_emitter.hpp:138 (full search, 1 execution)",
+            "place": None if passed else "impl/telemetry_emitter.hpp:138",
+            "searches": [search]}
+
+
+def relacy_run() -> dict:
+    """stages.relacy's results of a run in which Relacy meets every expectation."""
+    return {"configured": True, "ok": True, "message": "",
+            "relacy": {"dir": "/src/relacy", "commit": "9f2543898aee"},
+            "models": [relacy_suite(v.name) for v in matrix.variants()]}
+
+
+class RelacyTest(unittest.TestCase):
+    """The relacy line of each row: not configured counts neither way; configured, a fix Relacy
+    fails is not proven (1) and a control it misses is a blind checker (2)."""
+
+    def test_not_configured_says_so_and_counts_neither_way(self) -> None:
+        rows, verdict = judge(*verified())
+        self.assertEqual(verdict["exit_code"], 0)
+        for row in rows.values():
+            self.assertEqual(row["relacy"]["verdict"], "not configured")
+            self.assertIsNone(row["relacy"]["ok"])
+            self.assertIn("not configured", row["relacy"]["summary"])
+        # A broken fix stays broken: "not configured" is no pass that could hide it.
+        model_runs, ctest = verified()
+        model_named(model_runs, f"increment/{GATED}/2").update(verdict="fail", as_expected=False)
+        rows, verdict = judge(model_runs, ctest)
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertFalse(rows[GATED]["ok"])
+
+    def test_every_suite_as_expected_verifies_with_relacy_lines(self) -> None:
+        rows, verdict = judge(*verified(), relacy=relacy_run())
+        self.assertEqual(verdict["exit_code"], 0)
+        self.assertEqual(rows[GATED]["relacy"]["verdict"], "pass")
+        self.assertIn("pass: 1 suite (1 full search)", rows[GATED]["relacy"]["summary"])
+        negative = NEGATIVES[0].name
+        self.assertEqual(rows[negative]["relacy"]["verdict"], "caught")
+        self.assertIn("DATA RACE", rows[negative]["relacy"]["summary"])
+        self.assertEqual(rows[negative]["relacy"]["location"], "impl/telemetry_emitter.hpp:138")
+
+    def test_a_fix_relacy_fails_is_not_proven_exit_1(self) -> None:
+        run = relacy_run()
+        run["models"] = [relacy_suite(GATED, as_expected=False) if m["variant"] == GATED else m
+                         for m in run["models"]]
+        rows, verdict = judge(*verified(), relacy=run)
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertFalse(rows[GATED]["ok"])
+        self.assertEqual(rows[GATED]["relacy"]["verdict"], "failed")
+        self.assertIn(f"{GATED} (relacy): Relacy suite increment/{GATED}/2: DATA RACE",
+                      "\n".join(verdict["not_proven"]))
+
+    def test_a_control_relacy_misses_is_a_blind_checker_exit_2(self) -> None:
+        negative = NEGATIVES[0].name
+        run = relacy_run()
+        run["models"] = [relacy_suite(negative, as_expected=False)
+                         if m["variant"] == negative else m for m in run["models"]]
+        rows, verdict = judge(*verified(), relacy=run)
+        self.assertEqual(verdict["exit_code"], 2)
+        self.assertEqual(rows[negative]["relacy"]["verdict"], "not caught")
+        self.assertTrue(any(line.startswith(f"{negative} (relacy):")
+                            for line in verdict["checker_blind"]), verdict["checker_blind"])
+
+    def test_a_variant_with_no_relacy_suite_is_not_proven(self) -> None:
+        run = relacy_run()
+        run["models"] = [m for m in run["models"] if m["variant"] != GATED]
+        rows, verdict = judge(*verified(), relacy=run)
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertEqual(rows[GATED]["relacy"]["verdict"], "not run")
+
+    def test_a_failed_relacy_run_is_not_proven(self) -> None:
+        rows, verdict = judge(*verified(), relacy={"configured": True, "ok": False,
+                                                   "message": "dc_relacy crashed", "models": []})
+        self.assertEqual(verdict["exit_code"], 1)
+        self.assertIn("dc_relacy crashed", rows[GATED]["relacy"]["summary"])
+
+    def test_the_stage_reads_the_build_cache(self) -> None:
+        from verifier.stages import relacy as relacy_stage
+        with tempfile.TemporaryDirectory() as tmp:
+            build = Path(tmp)
+            self.assertIsNone(relacy_stage.configured_dir(build))
+            (build / "CMakeCache.txt").write_text("DC_RELACY_DIR:PATH=\n")
+            self.assertIsNone(relacy_stage.configured_dir(build))
+            (build / "CMakeCache.txt").write_text("X:BOOL=ON\nDC_RELACY_DIR:PATH=/src/relacy\n")
+            self.assertEqual(relacy_stage.configured_dir(build), "/src/relacy")
+            self.assertEqual(relacy_stage.load_relacy_json(build / "none.json"),
+                             {"configured": False})
+            (build / "bad.json").write_text('{"schema": "other/1", "models": []}')
+            self.assertFalse(relacy_stage.load_relacy_json(build / "bad.json")["ok"])
 
 
 class FixTest(unittest.TestCase):

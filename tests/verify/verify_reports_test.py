@@ -295,9 +295,11 @@ class ReportsTest(unittest.TestCase):
         tree = ET.parse(self.dir / "junit.xml")
         cases = [(c.get("classname"), c.get("name")) for s in tree.iter("testsuite")
                  if s.get("name") not in ("mutation", "harness") for c in s.iter("testcase")]
-        expected = [(f"verify.{v['name']}", checker) for checker in ("model", "tsan", "static")
+        expected = [(f"verify.{v['name']}", checker)
+                    for checker in ("model", "tsan", "static", "relacy")
                     for v in report["variants"]
-                    if v.get(checker) and v[checker]["verdict"] != "not applicable"]
+                    if v.get(checker) and v[checker]["verdict"] != "not applicable"
+                    and v[checker]["ok"] is not None]
         self.assertEqual(sorted(cases), sorted(expected))
         self.assertEqual(len(set(cases)), len(cases), "a (variant, checker) twice")
         self.assertIn(("verify.prefix_rc002", "model"), cases)

@@ -18,6 +18,7 @@ from typing import Any
 from .. import matrix
 from ..matrix import Variant
 from . import models as model_judging
+from . import relacy as relacy_judging
 from . import static as static_judging
 from . import tsan as tsan_judging
 
@@ -149,29 +150,36 @@ def static_result(row: Row, ctest: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def row_entry(row: Row, model_runs: dict[str, dict[str, Any]], ctest: dict[str, dict[str, Any]],
-              builds: dict[str, dict[str, Any]], bounded_ok: bool) -> dict[str, Any]:
-    """A row of verify.json's `variants`."""
+              builds: dict[str, dict[str, Any]], bounded_ok: bool,
+              relacy: dict[str, Any]) -> dict[str, Any]:
+    """A row of verify.json's `variants`. Its `ok` counts every checker that judged it: a relacy
+    cell that is not configured (or has no suite of the row) judged nothing, and counts neither
+    way."""
     v = row.variant
     checkers = {"model": model_result(row, model_runs, builds, bounded_ok),
                 "tsan": tsan_result(row, ctest, builds)}
     if v.expected_static is not None:
         checkers["static"] = static_result(row, ctest)
+    checkers["relacy"] = relacy_judging.summarize_relacy(relacy, v.name, v.source, v.role)
     return {
         "name": v.name, "title": v.title, "role": v.role, "source": v.source,
         "expected": {"model": v.expected_model, "tsan": v.expected_tsan or "not applicable",
                      **({"static": v.expected_static} if v.expected_static else {})},
-        "ok": all(c["ok"] for c in checkers.values()),
+        "ok": all(c["ok"] for c in checkers.values() if c["ok"] is not None),
         **checkers,
     }
 
 
 def build_variants(model_runs: dict[str, dict[str, Any]], ctest: dict[str, dict[str, Any]],
                    builds: dict[str, dict[str, Any]], bounded_ok: bool,
-                   matrix_rows: bool = True) -> list[dict[str, Any]]:
+                   matrix_rows: bool = True,
+                   relacy: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """verify.json's `variants`: every row, judged. Without `matrix_rows` (--models-only), only
     the rows of the runners' own variants: DESIGN.md's matrix is not checked."""
     rows: Rows = {(v.source, v.name): Row(v) for v in matrix.variants()} if matrix_rows else {}
     add_model_rows(rows, model_runs)
     if matrix_rows:
         add_tests(rows, ctest)
-    return [row_entry(row, model_runs, ctest, builds, bounded_ok) for row in rows.values()]
+    relacy = relacy or {"configured": False}
+    return [row_entry(row, model_runs, ctest, builds, bounded_ok, relacy)
+            for row in rows.values()]

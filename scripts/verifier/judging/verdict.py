@@ -22,7 +22,7 @@ NOT_BUILT = "not run: the "  # ... default/tsan build failed (...)
 # expected to fail: nothing shows its checker can fail, so nothing it passes is proven.
 NO_NEGATIVE = ("registers no negative control (no model expected to fail): nothing shows its "
                "models can catch a bug")
-CHECKERS = ("model", "tsan", "static", "mutation")
+CHECKERS = ("model", "tsan", "static", "mutation", "relacy")
 HARNESS_REASON = ("the harness failed a self-check (the explorer and TSan disagree on the model's "
                   "own interleaving, or the replay gate's control failed)")
 
@@ -31,7 +31,7 @@ def built_checkers(builds: dict[str, dict[str, Any]]) -> dict[str, bool]:
     """Which checkers could run: the explorer and mutation need the default build, TSan the tsan
     build, the static checks only a configured tsan build (they compile by themselves)."""
     default_ok = builds.get("default", {}).get("ok") is not False
-    return {"model": default_ok, "mutation": default_ok,
+    return {"model": default_ok, "mutation": default_ok, "relacy": default_ok,
             "tsan": builds.get("tsan", {}).get("ok") is not False,
             "static": builds.get("tsan", {}).get("configured", True) is not False}
 
@@ -47,7 +47,7 @@ def classify(variants: list[dict[str, Any]], built: dict[str, bool],
     for v in variants:
         for checker in CHECKERS:
             sub = v.get(checker)
-            if not sub or sub.get("ok"):
+            if not sub or sub.get("ok") or sub.get("ok") is None:  # None: judged nothing
                 continue
             for problem in sub.get("problems") or [sub.get("summary", "")]:
                 text = f"{v['name']} ({checker}): {problem}"

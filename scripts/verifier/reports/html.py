@@ -28,7 +28,8 @@ MAX_HEADER_FAILURES = 12
 
 
 def matrix_cell(v: dict[str, Any], checker: str) -> dict[str, Any] | None:
-    """A checker's cell of the matrix (None: does not apply), the mutants with the model's."""
+    """A checker's cell of the matrix (None: does not apply; ok None: judged nothing, as relacy
+    when not configured), the mutants with the model's."""
     sub = v.get(checker)
     if not sub or sub.get("verdict") == "not applicable":
         return None
@@ -44,7 +45,7 @@ def matrix_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         first_of_runner = v["source"] != matrix.RUNNER and (
             i == 0 or report["variants"][i - 1]["source"] != v["source"])
         rows.append({"v": v, "group": v["source"] if first_of_runner else None,
-                     "cells": [matrix_cell(v, c) for c in ("model", "tsan", "static")]})
+                     "cells": [matrix_cell(v, c) for c in ("model", "tsan", "static", "relacy")]})
     return rows
 
 

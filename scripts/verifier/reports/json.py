@@ -104,6 +104,10 @@ def build_report(results: Results, variants: list[dict[str, Any]],
         "replay_gate": verdict.get("replay_gate"),
         "mutants": mutants,
         "mutation": mutation_totals(results, mutants),
+        "relacy": {"configured": bool(results.relacy.get("configured")),
+                   "dir": (results.relacy.get("relacy") or {}).get("dir"),
+                   "commit": (results.relacy.get("relacy") or {}).get("commit"),
+                   "options": results.relacy.get("options") or {}},
     }
 
 

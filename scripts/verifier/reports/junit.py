@@ -17,7 +17,7 @@ from typing import Any
 from ..mutation import NOT_SHOWN
 from ..text import failed_test_lines
 
-CHECKERS = ("model", "tsan", "static")
+CHECKERS = ("model", "tsan", "static", "relacy")
 
 
 def checker_lines(v: dict[str, Any], checker: str, sub: dict[str, Any],
@@ -75,8 +75,8 @@ def checker_suite(suites: ET.Element, checker: str, report: dict[str, Any]) -> t
     suite_time = 0.0
     for v in report["variants"]:
         sub = v.get(checker)
-        if not sub or sub.get("verdict") == "not applicable":
-            continue
+        if not sub or sub.get("verdict") == "not applicable" or sub.get("ok") is None:
+            continue  # ok None: judged nothing (relacy not configured), no testcase
         count += 1
         seconds = float(sub.get("seconds") or 0)
         suite_time += seconds

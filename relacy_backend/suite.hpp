@@ -1,0 +1,67 @@
+// One model body run as a Relacy test suite: Relacy's own search over every interleaving (and, for
+// its atomics, every value a load may read under its memory model), in a child process.
+//
+// A child, because Relacy's search cannot be stopped from outside and a model may crash it: the
+// child stops itself after its execution budget (a count, so the result is the same on every
+// machine), a CPU limit ends a search that hangs inside one execution, and a crash or a Relacy
+// internal check becomes a result the parent reports instead of ending the runner.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/engine/failure.hpp"
+
+namespace doublecheck::relacy {
+
+// Relacy's schedulers that search exhaustively: every interleaving (its "full search"), or every
+// interleaving with at most `context_bound` preemptions (its "context bound scheduler").
+enum class Search : std::uint8_t { kFull, kContextBound };
+
+struct SearchOptions {
+  Search search = Search::kFull;
+  unsigned context_bound = 2;
+  std::uint64_t max_executions = 200'000;  // the budget: more and the search is not finished
+  std::chrono::seconds cpu_limit{600};     // a search stuck in one execution
+};
+
+// How one Relacy search ended.
+struct Outcome {
+  enum class End : std::uint8_t {
+    kFinished,  // Relacy searched everything its scheduler covers: `result` is its verdict
+    kFailed,    // Relacy stopped at a failure: `result` names it
+    kBudget,    // max_executions ran out first: no verdict
+    kCrashed,   // the child died (a signal, a Relacy internal check, the CPU limit): `detail` says
+  };
+  End end = End::kCrashed;
+  Search search = Search::kFull;
+  unsigned context_bound = 0;
+  int result = 0;           // rl::test_result_e, when kFinished or kFailed
+  std::string result_name;  // Relacy's own words: "SUCCESS", "DATA RACE", ...
+  std::uint64_t executions = 0;
+  double cpu_seconds = 0;  // the child's CPU time
+  std::string report;      // Relacy's report of the failure (its history), or what went wrong
+
+  [[nodiscard]] bool passed() const { return end == End::kFinished && result == 0; }
+  [[nodiscard]] bool exhaustive() const { return end == End::kFinished && search == Search::kFull; }
+};
+
+// Runs `body` under Relacy with `options`. Never throws for what the model does; a failure to
+// start the child (fork, pipe) is std::system_error.
+Outcome run(const std::function<void()>& body, const SearchOptions& options);
+
+// "full search" or "context bound 2".
+std::string search_name(Search search, unsigned context_bound);
+
+// The Relacy result a failure of the explorer's `kind` corresponds to (rl::test_result_e), if
+// Relacy has one: a data race is its "DATA RACE", a model check its "USER ASSERT FAILED", ...
+std::optional<int> relacy_result_for(model::FailureKind kind);
+
+// Relacy's name of result `result` ("DATA RACE").
+std::string_view result_name(int result);
+
+}  // namespace doublecheck::relacy

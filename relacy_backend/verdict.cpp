@@ -1,0 +1,109 @@
+#include "relacy_backend/verdict.hpp"
+
+#include <algorithm>
+#include <regex>
+#include <sstream>
+
+#include "model/engine/source_path.hpp"
+
+namespace doublecheck::relacy {
+namespace {
+
+// 57600 -> "57,600".
+std::string grouped(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  for (auto i = static_cast<std::ptrdiff_t>(digits.size()) - 3; i > 0; i -= 3) {
+    digits.insert(static_cast<std::size_t>(i), ",");
+  }
+  return digits;
+}
+
+std::string counts(const Outcome& o) {
+  std::ostringstream text;
+  text.precision(2);
+  text << std::fixed << search_name(o.search, o.context_bound) << ", " << grouped(o.executions)
+       << (o.executions == 1 ? " execution, " : " executions, ") << o.cpu_seconds << " s CPU";
+  return text.str();
+}
+
+// "; the full search and context bound 2 ran out of their budgets" for the searches before the
+// last one, which each ran out (else the last one would not have run).
+std::string ran_out(const std::vector<Outcome>& searches) {
+  if (searches.size() < 2) return {};
+  std::string text = "; ";
+  for (std::size_t i = 0; i + 1 < searches.size(); ++i) {
+    if (i > 0) text += i + 2 < searches.size() ? ", " : " and ";
+    text += (i == 0 ? "the " : "") + search_name(searches[i].search, searches[i].context_bound);
+  }
+  return text + (searches.size() > 2 ? " ran out of their budgets" : " ran out of its budget");
+}
+
+bool on_lines(const model::Expectation& expected, const Place& place) {
+  return std::any_of(expected.at.begin(), expected.at.end(), [&](const model::SourceLines& lines) {
+    if (lines.file != place.file) return false;
+    const auto numbers = model::locate(lines);
+    return numbers && std::find(numbers->begin(), numbers->end(), place.line) != numbers->end();
+  });
+}
+
+}  // namespace
+
+std::optional<Place> failure_place(const Outcome& outcome) {
+  if (outcome.end != Outcome::End::kFailed || outcome.result_name.empty()) return std::nullopt;
+  // "[11] 7: DATA RACE (data race detected), in , /src/impl/telemetry_emitter.hpp(168)"
+  static const std::regex event(R"(^\[\d+\] \d+: (.*), in [^,]*, (.+)\((\d+)\)$)");
+  std::istringstream lines(outcome.report);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch match;
+    if (!std::regex_match(line, match, event)) continue;
+    if (match[1].str().rfind(outcome.result_name, 0) != 0) continue;
+    return Place{std::string(model::relative_path(match[2].str())),
+                 static_cast<std::uint32_t>(std::stoul(match[3].str()))};
+  }
+  return std::nullopt;
+}
+
+Verdict judge(const model::Expectation& expected, const std::vector<Outcome>& searches) {
+  Verdict verdict;
+  if (searches.empty()) {
+    verdict.text = "not run";
+    return verdict;
+  }
+  const Outcome& last = searches.back();
+  switch (last.end) {
+    case Outcome::End::kFinished:
+      verdict.text = last.passed() ? "pass" : last.result_name;
+      if (last.search == Search::kContextBound) {
+        verdict.text += " within context bound " + std::to_string(last.context_bound);
+      }
+      verdict.text += " (" + counts(last) + ran_out(searches) + ")";
+      verdict.as_expected = expected.pass && last.passed();
+      return verdict;
+    case Outcome::End::kFailed: {
+      verdict.place = failure_place(last);
+      verdict.text = last.result_name;
+      if (verdict.place) {
+        verdict.text += " at " + verdict.place->file + ":" + std::to_string(verdict.place->line);
+      }
+      verdict.text += " (" + counts(last) + ran_out(searches) + ")";
+      const std::optional<int> wanted = relacy_result_for(expected.kind);
+      verdict.as_expected =
+          !expected.pass && wanted == last.result &&
+          (expected.at.empty() || (verdict.place && on_lines(expected, *verdict.place)));
+      if (!expected.pass && wanted == last.result && !verdict.as_expected) {
+        verdict.text += ", not on the expected lines";
+      }
+      return verdict;
+    }
+    case Outcome::End::kBudget:
+      verdict.text = "no verdict: the " + search_name(last.search, last.context_bound) +
+                     " did not finish in " + grouped(last.executions) + " executions";
+      return verdict;
+    case Outcome::End::kCrashed:
+      verdict.text = "no verdict: " + last.report.substr(0, last.report.find('\n'));
+      return verdict;
+  }
+  return verdict;
+}
+
+}  // namespace doublecheck::relacy
