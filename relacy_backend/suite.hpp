@@ -26,7 +26,8 @@ struct SearchOptions {
   Search search = Search::kFull;
   unsigned context_bound = 2;
   std::uint64_t max_executions = 200'000;  // the budget: more and the search is not finished
-  std::chrono::seconds cpu_limit{600};     // a search stuck in one execution
+  std::chrono::seconds cpu_limit{120};     // a search stuck in one execution (the catalogue's
+                                           // longest search takes about 8 s)
 };
 
 // How one Relacy search ended.

@@ -218,6 +218,31 @@ TEST(RelacySuite, AModelThatCrashesIsReportedNotFatal) {
   EXPECT_FALSE(judge(model::Expectation::passes(), {o}).as_expected);
 }
 
+TEST(RelacySuite, AModelThatNeverEndsAnExecutionIsStoppedByItsCpuLimit) {
+  SearchOptions options;
+  options.cpu_limit = std::chrono::seconds(1);
+  const Outcome o = run(
+      [] {
+        volatile bool forever = true;
+        while (forever) {
+        }
+      },
+      options);
+  EXPECT_EQ(o.end, End::kCrashed);
+  EXPECT_NE(o.report.find("CPU limit of 1 s"), std::string::npos) << o.report;
+}
+
+TEST(RelacySuite, ASpinOnAnAtomicNothingWritesIsALivelock) {
+  const Outcome o = full([] {
+    S::Atomic<int> flag(0);
+    S::Thread waiter([&] {
+      while (flag.load(std::memory_order_acquire) == 0) S::yield();
+    });
+  });
+  expect_failure(o, "LIVELOCK");
+  EXPECT_EQ(relacy_result_for(model::FailureKind::kLivelock), o.result);
+}
+
 TEST(RelacySuite, TheContextBoundSearchIsSmallerThanTheFullOne) {
   SearchOptions bound;
   bound.search = Search::kContextBound;

@@ -233,6 +233,23 @@ class RelacyTest(unittest.TestCase):
         self.assertEqual(verdict["exit_code"], 1)
         self.assertIn("dc_relacy crashed", rows[GATED]["relacy"]["summary"])
 
+    def test_relacys_failures_are_sarif_findings_notes_when_expected(self) -> None:
+        from verifier.reports.sarif import Rules, relacy_results
+        from verifier.results import Results
+        negative = NEGATIVES[0].name
+        run = relacy_run()
+        run["models"] = [relacy_suite(negative), relacy_suite(GATED, as_expected=False),
+                         relacy_suite(FIXES[1].name)]
+        results = Results(mode="full", model_runs={}, ctest={}, relacy=run)
+        roles = {v.name: v.role for v in matrix.variants()}
+        found = relacy_results(Rules(), results, roles)
+        self.assertEqual([(f["properties"]["variant"], f["level"]) for f in found],
+                         [(negative, "note"), (GATED, "error")])
+        self.assertEqual(found[0]["ruleId"], "relacy/data-race")
+        self.assertEqual(found[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 138)
+        self.assertEqual(relacy_results(Rules(), Results(mode="full", model_runs={}, ctest={}),
+                                        roles), [])
+
     def test_the_stage_reads_the_build_cache(self) -> None:
         from verifier.stages import relacy as relacy_stage
         with tempfile.TemporaryDirectory() as tmp:

@@ -2,8 +2,9 @@
 explorer's counterexamples with their interleaving as code flows (one thread flow per thread),
 ThreadSanitizer's reports with the racing access stacks (a replay of the explorer's counterexample
 with its agreement as the message, and both checkers' pairs as related locations), the static
-analysis' diagnostics, and the surviving mutants of a fix at their site. Findings a negative
-control was expected to produce are notes; the others (a disagreement among them) are errors."""
+analysis' diagnostics, the surviving mutants of a fix at their site, and Relacy's failures when
+it is configured (relacy_backend/). Findings a negative control was expected to produce are notes;
+the others (a disagreement among them) are errors."""
 
 from __future__ import annotations
 
@@ -285,6 +286,30 @@ def mutation_results(rule: Rules, report: dict[str, Any]) -> list[dict[str, Any]
     return out
 
 
+def relacy_results(rule: Rules, results: Results, roles: dict[str, str]) -> list[dict[str, Any]]:
+    """Relacy's findings (dc_relacy, when configured): each failing suite at the line of Relacy's
+    failing event, a note when its negative control expected it."""
+    out = []
+    for suite in (results.relacy.get("models") or []) if results.relacy.get("configured") else []:
+        last = (suite.get("searches") or [{}])[-1]
+        if last.get("end") != "failed":
+            continue
+        expected = bool(suite.get("as_expected")) and roles.get(suite.get("variant")) != "fix"
+        place = str(suite.get("place") or "")
+        file, _, line = place.rpartition(":")
+        out.append({
+            "ruleId": rule("relacy", str(last.get("result") or "failure")),
+            "level": "note" if expected else "error",
+            "message": {"text": f"{suite.get('name')}: Relacy {suite.get('verdict')}"},
+            "locations": [sarif_location(file or None, int(line) if line.isdigit() else None,
+                                         str(last.get("result") or ""))],
+            "properties": {"checker": "relacy", "model": suite.get("name"),
+                           "variant": suite.get("variant"), "expected": expected,
+                           "search": last.get("search"), "executions": last.get("executions")},
+        })
+    return out
+
+
 def base_uris() -> dict[str, Any]:
     """SRCROOT, this source tree, and each --models runner's source root (its URI when verify was
     told it with --source-root LABEL=DIR, else only what it is)."""
@@ -302,7 +327,8 @@ def write_sarif(path: Path, report: dict[str, Any], results: Results) -> None:
     rule = Rules()
     roles = {v["name"]: v["role"] for v in report["variants"]}
     findings = (model_results(rule, results, roles) + tsan_results(rule, results)
-                + static_results(rule, results) + mutation_results(rule, report))
+                + static_results(rule, results) + mutation_results(rule, report)
+                + relacy_results(rule, results, roles))
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
