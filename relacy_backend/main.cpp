@@ -2,10 +2,14 @@
 // third opinion beside the explorer and TSan. Each model runs as a Relacy test suite with Relacy's
 // full search; a model whose full search does not finish within the budget runs again with the
 // context-bound search (--search says which to use). Exit status: 0 when every model meets its
-// expectation, 1 when one does not, 64 for a usage error, 70 for an internal error.
+// expectation, 1 when one does not, 64 for a usage error, 70 for an internal error, 73 when the
+// --json file cannot be written.
+#include <algorithm>
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +32,7 @@ namespace relacy = doublecheck::relacy;
 namespace {
 
 constexpr int kUsage = 64;
+constexpr int kCantCreate = 73;  // as scripts/verify's
 
 struct Settings {
   bool list = false;
@@ -87,6 +92,23 @@ nlohmann::ordered_json outcome_json(const relacy::Outcome& o) {
 int run(const Settings& s) {
   const auto& models = relacy::emitter_suites().models();
   const std::regex filter(s.filter.empty() ? std::string(".*") : s.filter);
+  if (std::none_of(models.begin(), models.end(),
+                   [&](const ModelSpec& model) { return std::regex_search(model.name, filter); })) {
+    std::fprintf(stderr, "dc_relacy: no model matches --filter '%s' (see --list)\n",
+                 s.filter.c_str());
+    return kUsage;
+  }
+  // The report's file is opened before the searches (minutes of them), so that a path that cannot
+  // be written is said at once.
+  std::ofstream out;
+  if (!s.json.empty() && !s.list) {
+    out.open(s.json);
+    if (!out) {
+      std::fprintf(stderr, "dc_relacy: cannot write --json '%s': %s\n", s.json.c_str(),
+                   std::strerror(errno));
+      return kCantCreate;
+    }
+  }
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
   int checked = 0;
   int unexpected = 0;
@@ -136,7 +158,7 @@ int run(const Settings& s) {
   if (s.list) return 0;
   std::printf("%d models, %d as expected, %d unexpected\n", checked, checked - unexpected,
               unexpected);
-  if (!s.json.empty()) {
+  if (out.is_open()) {
     nlohmann::ordered_json report;
     report["schema"] = "doublecheck-relacy-run/1";
     report["relacy"] = {{"dir", DC_RELACY_DIR}, {"commit", DC_RELACY_COMMIT}};
@@ -146,12 +168,11 @@ int run(const Settings& s) {
                          {"max_bound_executions", s.max_bound_executions},
                          {"cpu_limit_seconds", s.cpu_limit}};
     report["models"] = std::move(rows);
-    std::ofstream out(s.json);
     out << report.dump(2) << '\n';
     out.close();
     if (!out) {
-      std::fprintf(stderr, "dc_relacy: cannot write '%s'\n", s.json.c_str());
-      return 70;
+      std::fprintf(stderr, "dc_relacy: cannot write --json '%s' (disk full?)\n", s.json.c_str());
+      return kCantCreate;
     }
   }
   return unexpected == 0 ? 0 : 1;
