@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,6 +52,7 @@ def main() -> int:
     parser.add_argument("--markdown", action="store_true", help="a Markdown table")
     parser.add_argument("--per-execution", default="increment/fixed/4x2+1r",
                         help="the model whose CPU time per execution is compared")
+    parser.add_argument("--repetitions", type=int, default=3)
     args = parser.parse_args()
     dc_model, dc_relacy = args.dc_model, args.dc_relacy
     for program in (dc_model, dc_relacy):
@@ -87,20 +89,30 @@ def main() -> int:
         for row in [header] + rows:
             print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
     # Per execution, by CPU time, on one model big enough that start-up does not count: the
-    # explorer without symmetry (DPOR and plain) against Relacy's deciding search of it.
+    # explorer without symmetry (DPOR and plain) against Relacy's deciding search of it, each the
+    # median of --repetitions runs.
     model = args.per_execution
     per = next((r for r in relacy["models"] if r["name"] == model and not r.get("skipped")), None)
     if per is not None:
         exact = ["--filter", "^" + model.replace("+", "[+]") + "$"]
-        line = f"per execution on {model}, CPU:"
+        line = f"per execution on {model}, CPU, median of {args.repetitions}:"
         for search in ("dpor", "plain"):
-            run, cpu = run_json([str(dc_model), "--jobs", "1", "--no-progress", "--no-symmetry",
-                                 "--search", search] + exact)
-            n = run["models"][0]["executions"]
+            times, n = [], 0
+            for _ in range(args.repetitions):
+                run, cpu = run_json([str(dc_model), "--jobs", "1", "--no-progress",
+                                     "--no-symmetry", "--search", search] + exact)
+                n = run["models"][0]["executions"]
+                times.append(cpu)
+            cpu = statistics.median(times)
             line += f" explorer {search} {n:,} executions in {cpu:.2f} s ({1e6 * cpu / n:.1f} µs);"
-        last = per["searches"][-1]
-        line += (f" Relacy {last['search']} {last['executions']:,} in {last['cpu_seconds']:.2f} s "
-                 f"({1e6 * last['cpu_seconds'] / max(1, last['executions']):.1f} µs)")
+        times, n, name = [], 0, ""
+        for _ in range(args.repetitions):
+            again, _ = run_json([str(dc_relacy)] + exact)
+            last = again["models"][0]["searches"][-1]
+            times.append(float(last["cpu_seconds"]))
+            n, name = int(last["executions"]), str(last["search"])
+        cpu = statistics.median(times)
+        line += f" Relacy {name} {n:,} in {cpu:.2f} s ({1e6 * cpu / max(1, n):.1f} µs)"
         print(line)
     print(f"Relacy commit: {(relacy.get('relacy') or {}).get('commit')}")
     return 0
