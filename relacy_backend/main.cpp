@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
@@ -53,6 +54,9 @@ struct Settings {
 std::vector<relacy::Outcome> search(const ModelSpec& model, const Settings& s) {
   relacy::SearchOptions options;
   options.cpu_limit = std::chrono::seconds(s.cpu_limit);
+  // The model's own bound on one execution's steps: more is a livelock for Relacy too.
+  options.execution_depth_limit = static_cast<unsigned>(
+      std::min<std::uint64_t>(model.options.max_steps, std::numeric_limits<unsigned>::max()));
   std::vector<relacy::SearchOptions> ladder;
   if (s.search != "bound") {
     options.search = relacy::Search::kFull;

@@ -49,8 +49,20 @@ struct RelacySync {
   class ConditionVariable;
 
   // The most threads a model may start (Relacy fixes the count of dynamic threads at compile
-  // time, relacy_backend/suite.hpp).
+  // time: relacy_backend/suite.cpp instantiates its suite for each count up to this one).
   static constexpr std::size_t kMaxThreads = 8;
+
+  // The threads the current execution has started (the suite sets it to 0 before each).
+  static std::size_t& threads_started() {
+    static std::size_t started = 0;
+    return started;
+  }
+
+  // A model that uses RelacySync in a way Relacy cannot check: Relacy's INCONSISTENT TEST SUITE,
+  // which no expectation of the catalogue matches.
+  static void usage_error(const std::string& what, const SourceLoc& loc) {
+    rl::ctx().fail_test(what.c_str(), rl::test_result_inconsistent_test_suite, info(loc));
+  }
 
   // Relacy's debug info for an operation at `loc`.
   static rl::debug_info info(const SourceLoc& loc) noexcept { return {"", loc.file, loc.line}; }
@@ -155,6 +167,7 @@ struct RelacySync {
     }
     bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
                                  std::memory_order failure, SourceLoc loc = SourceLoc::current()) {
+      check_pair(success, failure, loc);
       return value_.compare_exchange_strong(expected, desired, order_of(success), order_of(failure),
                                             info(loc));
     }
@@ -165,6 +178,7 @@ struct RelacySync {
     }
     bool compare_exchange_weak(T& expected, T desired, std::memory_order success,
                                std::memory_order failure, SourceLoc loc = SourceLoc::current()) {
+      check_pair(success, failure, loc);
       return value_.compare_exchange_weak(expected, desired, order_of(success), order_of(failure),
                                           info(loc));
     }
@@ -188,29 +202,60 @@ struct RelacySync {
                 SourceLoc loc = SourceLoc::current()) {
       return value_.fetch_xor(bits, order_of(order), info(loc));
     }
-    // C++20's wait has no Relacy counterpart: it re-reads the value and yields while it still
-    // equals `old`, which Relacy's fair scheduler treats as a spin (a livelock if nothing ever
-    // changes it). notify_* then have nothing to wake.
+    // C++20's wait and notify: Relacy's own (the waiter parks; a store without a notify leaves it
+    // parked, which Relacy reports as a deadlock: the lost wake-up).
     void wait(T old, std::memory_order order = std::memory_order_seq_cst,
               SourceLoc loc = SourceLoc::current()) const {
-      while (load(order, loc) == old) rl::yield(1, info(loc));
+      value_.wait(old, order_of(order), info(loc));
     }
-    void notify_one(SourceLoc /*loc*/ = SourceLoc::current()) {}
-    void notify_all(SourceLoc /*loc*/ = SourceLoc::current()) {}
+    void notify_one(SourceLoc loc = SourceLoc::current()) { value_.notify_one(info(loc)); }
+    void notify_all(SourceLoc loc = SourceLoc::current()) { value_.notify_all(info(loc)); }
 
    private:
+    // Relacy takes C++11's pairs of orders only (the failure order no stronger than the success
+    // order's load part): C++17's other pairs it would weaken or drop without a word (with its
+    // internal checks off), so they are a usage error here, never a silent answer.
+    static void check_pair(std::memory_order success, std::memory_order failure,
+                           const SourceLoc& loc) {
+      const auto load_part = [](std::memory_order o) {
+        switch (o) {
+          case std::memory_order_relaxed:
+          case std::memory_order_release:
+            return 0;
+          case std::memory_order_consume:
+            return 1;
+          case std::memory_order_acquire:
+          case std::memory_order_acq_rel:
+            return 2;
+          case std::memory_order_seq_cst:
+            break;
+        }
+        return 3;
+      };
+      if (load_part(failure) > load_part(success)) {
+        usage_error(
+            "a compare_exchange whose failure order is stronger than its success "
+            "order's load part (C++17 allows it; Relacy models C++11's pairs only): "
+            "strengthen the success order in the model",
+            loc);
+      }
+    }
+
     rl::atomic<T> value_;
   };
 
   // Plain shared data: the value, and an rl::var touched by every access (construction writes it,
-  // so a read of an object not yet published to the reader is a race, as in the explorer).
+  // so a read of an object not yet published to the reader is a race, as in the explorer). For a
+  // number or a pointer the rl::var holds a copy of the value, so Relacy's history shows it. A
+  // load returns a reference, as StdSync's does, and Relacy judges the access at the load: a read
+  // through the reference kept past a later synchronisation is not seen (TSan would see it).
   template <class T>
   class Shared {
    public:
     explicit Shared(T initial = T{}, std::string_view /*name*/ = {},
                     SourceLoc loc = SourceLoc::current())
         : value_(std::move(initial)) {
-      access_(info(loc)).store(0);
+      access_(info(loc)).store(shown(value_));
     }
     Shared(const Shared&) = delete;
     Shared& operator=(const Shared&) = delete;
@@ -220,8 +265,8 @@ struct RelacySync {
       return value_;
     }
     void store(T value, SourceLoc loc = SourceLoc::current()) {
-      access_(info(loc)).store(0);
       value_ = std::move(value);
+      access_(info(loc)).store(shown(value_));
     }
     // `x += d`: a read, then a write (Relacy may run another thread between them only at a
     // visible operation, of which there is none here: the race check is what sees the overlap).
@@ -231,8 +276,18 @@ struct RelacySync {
     }
 
    private:
+    static constexpr bool kShown = std::is_arithmetic_v<T> || std::is_pointer_v<T>;
+    using Shown = std::conditional_t<kShown, T, int>;
+    static Shown shown(const T& value) {
+      if constexpr (kShown) {
+        return value;
+      } else {
+        return 0;
+      }
+    }
+
     T value_;
-    rl::var<int> access_;  // its value is never read: only the access counts
+    rl::var<Shown> access_;  // never read back for its value: the access is what counts
   };
 
   static void fence(std::memory_order order, SourceLoc loc = SourceLoc::current()) {
@@ -271,8 +326,9 @@ struct RelacySync {
     flag.done_.store(true, rl::mo_release, info(loc));
   }
 
-  // Relacy's condition variable over Mutex (wait releases it and takes it again), with spurious
-  // wake-ups, as the standard allows.
+  // Relacy's condition variable over Mutex (wait releases it and takes it again). Relacy wakes a
+  // waiter spuriously only under its random scheduler, never in the full or context-bound search
+  // dc_relacy runs: a wait not in a loop passes here (the explorer wakes every waiter spuriously).
   class ConditionVariable {
    public:
     explicit ConditionVariable(std::string_view /*name*/ = {}) {}
@@ -309,6 +365,12 @@ struct RelacySync {
     template <class F, class = std::enable_if_t<!std::is_same_v<std::remove_cvref_t<F>, Thread>>>
     explicit Thread(F&& body, SourceLoc loc = SourceLoc::current())
         : body_(std::make_unique<std::function<void()>>(std::forward<F>(body))) {
+      if (threads_started() == kMaxThreads) {
+        usage_error("a model that starts more than " + std::to_string(kMaxThreads) +
+                        " threads (RelacySync::kMaxThreads)",
+                    loc);
+      }
+      ++threads_started();
       rl::rl_pthread_create(&handle_, nullptr, &run, body_.get(), info(loc));
     }
     Thread(Thread&& other) noexcept

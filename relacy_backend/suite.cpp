@@ -1,46 +1,30 @@
 #include "relacy_backend/suite.hpp"
 
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <array>
-#include <cerrno>
-#include <csignal>
+#include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <iostream>
-#include <sstream>
-#include <system_error>
+#include <string>
+#include <string_view>
 #include <utility>
 
-#include "relacy_backend/relacy_sync.hpp"  // last: Relacy's macros
+#include "relacy_backend/child_process.hpp"
+#include "relacy_backend/relacy_sync.hpp"  // last: Relacy's macros (no errno here: child_process)
 
 namespace doublecheck::relacy {
 namespace {
 
-// The child's end of the pipe, its budget and the body: set in the child before the search.
+// The child's search: its body, its budget and what it has seen. Set in the child only.
 struct ChildState {
   const std::function<void()>* body = nullptr;
   const rl::test_params* params = nullptr;
   std::uint64_t max_executions = 0;
   std::uint64_t executions = 0;  // begun, by the search (not by the rerun for the history)
+  std::size_t threads = 0;       // the most threads an execution started
   int out = -1;
 };
 ChildState& child() {
   static ChildState state;
   return state;
-}
-
-void write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // the parent is gone: nothing left to tell
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
 }
 
 // Relacy's output, straight to the pipe. Not through a std::ostringstream: Relacy writes the
@@ -53,12 +37,11 @@ class PipeBuffer final : public std::streambuf {
  protected:
   int_type overflow(int_type c) override {
     if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
-    const char ch = traits_type::to_char_type(c);
-    write_all(fd_, std::string_view(&ch, 1));
+    write_all(fd_, std::string(1, traits_type::to_char_type(c)));
     return c;
   }
   std::streamsize xsputn(const char* text, std::streamsize n) override {
-    write_all(fd_, std::string_view(text, static_cast<std::size_t>(n)));
+    write_all(fd_, std::string(text, static_cast<std::size_t>(n)));
     return n;
   }
 
@@ -66,40 +49,51 @@ class PipeBuffer final : public std::streambuf {
   int fd_;
 };
 
-// The child's last line: "<marker> <end> <result> <executions>", after Relacy's own output.
+// The child's last line, after Relacy's own output: "<marker> <end> <result> <executions>
+// <threads>".
 constexpr std::string_view kEndMarker = "\ndc_relacy-end ";
 
-[[noreturn]] void finish_child(Outcome::End end, int result, std::uint64_t executions) {
-  write_all(child().out, std::string(kEndMarker) + std::to_string(static_cast<int>(end)) + " " +
-                             std::to_string(result) + " " + std::to_string(executions) + "\n");
+[[noreturn]] void finish_child(Outcome::End end, int result) {
+  std::cout.flush();  // what the model printed, before the verdict line (_exit flushes nothing)
+  std::fflush(nullptr);
+  const ChildState& state = child();
+  write_all(state.out, std::string(kEndMarker) + std::to_string(static_cast<int>(end)) + " " +
+                           std::to_string(result) + " " + std::to_string(state.executions) + " " +
+                           std::to_string(state.threads) + "\n");
   ::_exit(0);
 }
 
-// The model body as Relacy's test suite: one static thread runs the body, which starts up to
-// RelacySync::kMaxThreads dynamic threads of its own.
-// (Relacy calls before() and thread() on its instance of the suite: they are members.)
+// The model body as Relacy's test suite: one static thread runs the body, which starts `kThreads`
+// dynamic threads of its own. The count is the model's own (measured first, run()): Relacy runs
+// every dynamic thread it is given, and a thread the model never starts still ends in every order
+// the full search tries (an empty body with 8 spare threads is 8! executions).
+// (Relacy calls before(), after() and thread() on its instance of the suite: they are members.)
 // NOLINTBEGIN(readability-convert-member-functions-to-static)
-struct BodySuite : rl::test_suite<BodySuite, 1> {
-  static constexpr rl::thread_id_t dynamic_thread_count = RelacySync::kMaxThreads;
+template <std::size_t kThreads>
+struct BodySuite : rl::test_suite<BodySuite<kThreads>, 1> {
+  static constexpr rl::thread_id_t dynamic_thread_count = kThreads;
 
   void before() {
+    RelacySync::threads_started() = 0;
     ChildState& state = child();
     if (state.params->collect_history) return;  // Relacy reruns the failing execution
-    if (state.executions == state.max_executions) {
-      finish_child(Outcome::End::kBudget, 0, state.executions);
-    }
+    if (state.executions == state.max_executions) finish_child(Outcome::End::kBudget, 0);
     ++state.executions;
   }
+  void after() { child().threads = std::max(child().threads, RelacySync::threads_started()); }
   void thread(unsigned /*index*/) { (*child().body)(); }
 };
 // NOLINTEND(readability-convert-member-functions-to-static)
 
-[[noreturn]] void run_child(const std::function<void()>& body, const SearchOptions& options,
-                            int out) {
-  const auto cpu = static_cast<rlim_t>(options.cpu_limit.count());
-  const rlimit limit{cpu, cpu + 5};
-  ::setrlimit(RLIMIT_CPU, &limit);
+template <std::size_t... kThreads>
+void simulate(std::size_t threads, rl::test_params& params, std::index_sequence<0, kThreads...>) {
+  ((threads == kThreads ? static_cast<void>(rl::simulate<BodySuite<kThreads>>(params))
+                        : static_cast<void>(0)),
+   ...);
+}
 
+[[noreturn]] void search_in_child(const std::function<void()>& body, const SearchOptions& options,
+                                  std::size_t threads, std::uint64_t max_executions, int out) {
   rl::test_params params;
   PipeBuffer pipe(out);
   std::ostream report(&pipe);
@@ -108,32 +102,67 @@ struct BodySuite : rl::test_suite<BodySuite, 1> {
   params.progress_stream = &progress;
   params.search_type = options.search == Search::kFull ? rl::sched_full : rl::sched_bound;
   params.context_bound = options.context_bound;
+  params.execution_depth_limit = options.execution_depth_limit;
 
   ChildState& state = child();
   state.body = &body;
   state.params = &params;
-  state.max_executions = options.max_executions;
+  state.max_executions = max_executions;
   state.out = out;
-  rl::simulate<BodySuite>(params);
+  // Suites for 1 to kMaxThreads dynamic threads (a model of none still gets one: Relacy's
+  // scheduler arrays of a single thread draw GCC's -Warray-bounds).
+  simulate(std::max<std::size_t>(threads, 1), params,
+           std::make_index_sequence<RelacySync::kMaxThreads + 1>());
   report.flush();
   const auto result = static_cast<int>(params.test_result);
   finish_child(result == rl::test_result_success ? Outcome::End::kFinished : Outcome::End::kFailed,
-               result, state.executions);
+               result);
 }
 
-std::string read_all(int fd) {
-  std::string text;
-  std::array<char, 65536> buffer{};
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return text;
-    text.append(buffer.data(), static_cast<std::size_t>(n));
+// Relacy's report without the suite's type name it starts with (BodySuite's mangled name).
+std::string without_test_name(std::string text) {
+  const std::size_t line = text.find('\n');
+  if (line != std::string::npos && text.compare(0, 3, "N11") == 0) text.erase(0, line + 1);
+  return text;
+}
+
+// One search in a child: `threads` dynamic threads, at most `max_executions`.
+Outcome search(const std::function<void()>& body, const SearchOptions& options, std::size_t threads,
+               std::uint64_t max_executions, std::size_t* threads_seen) {
+  ChildLimits limits;
+  limits.cpu = options.cpu_limit;
+  const ChildExit exit = run_in_child(
+      [&](int out) { search_in_child(body, options, threads, max_executions, out); }, limits);
+  Outcome outcome;
+  outcome.search = options.search;
+  outcome.context_bound = options.search == Search::kContextBound ? options.context_bound : 0;
+  outcome.cpu_seconds = exit.cpu_seconds;
+  int end = -1;
+  unsigned long long executions = 0;
+  unsigned long long seen = 0;
+  const std::size_t marker = exit.output.rfind(kEndMarker);
+  const bool told = marker != std::string::npos &&
+                    std::sscanf(exit.output.c_str() + marker + kEndMarker.size(), "%d %d %llu %llu",
+                                &end, &outcome.result, &executions, &seen) == 4;
+  if (!told || !exit.exited || exit.status != 0) {
+    outcome.end = Outcome::End::kCrashed;
+    outcome.report = exit.cpu_limit ? "Relacy's search used up its CPU limit of " +
+                                          std::to_string(options.cpu_limit.count()) +
+                                          " s (a model that never ends an execution?)"
+                     : exit.exited ? "Relacy's search ended without a result (exit status " +
+                                         std::to_string(exit.status) + ")"
+                                   : "Relacy's search died of " + signal_text(exit.signal);
+    if (!exit.output.empty()) outcome.report += "; its output:\n" + exit.output;
+    return outcome;
   }
-}
-
-double seconds_of(const timeval& t) {
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  outcome.end = static_cast<Outcome::End>(end);
+  outcome.executions = executions;
+  if (outcome.end == Outcome::End::kFinished || outcome.end == Outcome::End::kFailed) {
+    outcome.result_name = std::string(result_name(outcome.result));
+  }
+  outcome.report = without_test_name(exit.output.substr(0, marker));
+  if (threads_seen != nullptr) *threads_seen = static_cast<std::size_t>(seen);
+  return outcome;
 }
 
 }  // namespace
@@ -167,69 +196,22 @@ std::optional<int> relacy_result_for(model::FailureKind kind) {
     case FailureKind::kThreadNotJoined:    // RelacySync's threads join when they go away
     case FailureKind::kUncaughtException:  // ends the child: a crash, not a result
     case FailureKind::kCrash:
-    case FailureKind::kUsageError:
+    case FailureKind::kUsageError:  // RelacySync's are INCONSISTENT TEST SUITE, never expected
       break;
   }
   return std::nullopt;
 }
 
 Outcome run(const std::function<void()>& body, const SearchOptions& options) {
-  std::array<int, 2> pipe_fds{};
-  if (::pipe2(pipe_fds.data(), O_CLOEXEC) != 0) {
-    throw std::system_error(errno, std::generic_category(), "dc_relacy: pipe");
-  }
-  std::cout.flush();
-  std::cerr.flush();
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    const int error = errno;
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
-    throw std::system_error(error, std::generic_category(), "dc_relacy: fork");
-  }
-  if (pid == 0) {
-    ::close(pipe_fds[0]);
-    run_child(body, options, pipe_fds[1]);
-  }
-  ::close(pipe_fds[1]);
-  const std::string text = read_all(pipe_fds[0]);
-  ::close(pipe_fds[0]);
-  int status = 0;
-  rusage usage{};
-  while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
-  }
-
-  Outcome outcome;
-  outcome.search = options.search;
-  outcome.context_bound = options.search == Search::kContextBound ? options.context_bound : 0;
-  outcome.cpu_seconds = seconds_of(usage.ru_utime) + seconds_of(usage.ru_stime);
-  int end = -1;
-  unsigned long long executions = 0;
-  const std::size_t marker = text.rfind(kEndMarker);
-  const bool told = marker != std::string::npos &&
-                    std::sscanf(text.c_str() + marker + kEndMarker.size(), "%d %d %llu", &end,
-                                &outcome.result, &executions) == 3;
-  if (!told || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    outcome.end = Outcome::End::kCrashed;
-    if (WIFSIGNALED(status)) {
-      const int signal = WTERMSIG(status);
-      outcome.report = signal == SIGXCPU || signal == SIGKILL
-                           ? "Relacy's search used up its CPU limit of " +
-                                 std::to_string(options.cpu_limit.count()) +
-                                 " s (a model that never ends an execution?)"
-                           : "Relacy's search died of signal " + std::to_string(signal) + " (" +
-                                 strsignal(signal) + ")";
-    } else {
-      outcome.report = "Relacy's search ended without a result (exit status " +
-                       std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")";
-    }
-    if (!text.empty()) outcome.report += "; its output:\n" + text;
-    return outcome;
-  }
-  outcome.end = static_cast<Outcome::End>(end);
-  outcome.executions = executions;
-  outcome.result_name = std::string(result_name(outcome.result));
-  outcome.report = text.substr(0, marker);
+  // First the model's thread count: one execution with every thread slot (its count does not
+  // depend on the interleaving: a model starts its threads the same way every time). A body that
+  // fails or finishes in that one execution has its verdict already.
+  std::size_t threads = 0;
+  Outcome probe = search(body, options, RelacySync::kMaxThreads, 1, &threads);
+  if (probe.end != Outcome::End::kBudget) return probe;
+  Outcome outcome = search(body, options, threads, options.max_executions, nullptr);
+  outcome.threads = threads;
+  outcome.cpu_seconds += probe.cpu_seconds;
   return outcome;
 }
 

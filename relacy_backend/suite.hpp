@@ -3,11 +3,14 @@
 //
 // A child, because Relacy's search cannot be stopped from outside and a model may crash it: the
 // child stops itself after its execution budget (a count, so the result is the same on every
-// machine), a CPU limit ends a search that hangs inside one execution, and a crash or a Relacy
-// internal check becomes a result the parent reports instead of ending the runner.
+// machine), a CPU and a memory limit end a search that hangs inside one execution or grows without
+// end, and a crash (a signal, or Relacy's internal check: the backend builds with RL_DO_ASSERT)
+// becomes a result the parent reports instead of ending the runner. The model's own output is
+// collected with Relacy's, never mixed into the runner's.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -26,8 +29,11 @@ struct SearchOptions {
   Search search = Search::kFull;
   unsigned context_bound = 2;
   std::uint64_t max_executions = 200'000;  // the budget: more and the search is not finished
-  std::chrono::seconds cpu_limit{120};     // a search stuck in one execution (the catalogue's
-                                           // longest search takes about 8 s)
+  // Relacy's bound on the visible operations of one execution (more: its LIVELOCK); the
+  // catalogue passes each model's step bound (ExploreOptions::max_steps).
+  unsigned execution_depth_limit = 100'000;
+  std::chrono::seconds cpu_limit{120};  // a search stuck in one execution (the catalogue's
+                                        // longest search takes about 8 s)
 };
 
 // How one Relacy search ended.
@@ -44,8 +50,9 @@ struct Outcome {
   int result = 0;           // rl::test_result_e, when kFinished or kFailed
   std::string result_name;  // Relacy's own words: "SUCCESS", "DATA RACE", ...
   std::uint64_t executions = 0;
-  double cpu_seconds = 0;  // the child's CPU time
-  std::string report;      // Relacy's report of the failure (its history), or what went wrong
+  std::size_t threads = 0;  // the model's threads (Relacy's dynamic threads of the search)
+  double cpu_seconds = 0;   // the child's CPU time
+  std::string report;       // Relacy's report of the failure (its history), or what went wrong
 
   [[nodiscard]] bool passed() const { return end == End::kFinished && result == 0; }
   [[nodiscard]] bool exhaustive() const { return end == End::kFinished && search == Search::kFull; }

@@ -48,19 +48,58 @@ bool on_lines(const model::Expectation& expected, const Place& place) {
 
 }  // namespace
 
-std::optional<Place> failure_place(const Outcome& outcome) {
-  if (outcome.end != Outcome::End::kFailed || outcome.result_name.empty()) return std::nullopt;
-  // "[11] 7: DATA RACE (data race detected), in , /src/impl/telemetry_emitter.hpp(168)"
-  static const std::regex event(R"(^\[\d+\] \d+: (.*), in [^,]*, (.+)\((\d+)\)$)");
+std::vector<Place> failure_places(const Outcome& outcome) {
+  std::vector<Place> places;
+  if (outcome.end != Outcome::End::kFailed || outcome.result_name.empty()) return places;
+  // The execution history, one event a line, up to the blank line after it:
+  //   "[6] 8: <0x5571> load, value=0, in , /src/impl/variants/naive_dcl.hpp(20)"
+  //   "[11] 7: DATA RACE (data race detected), in , /src/impl/telemetry_emitter.hpp(168)"
+  static const std::regex event(R"(^\[\d+\] (\d+): (.*), in [^,]*, (.+)\((\d+)\)$)");
+  static const std::regex address(R"(^<(0x[0-9a-f]+)> )");
+  struct Event {
+    std::string thread, text, file;
+    std::uint32_t line;
+  };
+  std::vector<Event> history;
   std::istringstream lines(outcome.report);
+  bool in_history = false;
   for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("execution history", 0) == 0) {
+      in_history = true;
+      continue;
+    }
+    if (!in_history) continue;
+    if (line.empty()) break;
     std::smatch match;
     if (!std::regex_match(line, match, event)) continue;
-    if (match[1].str().rfind(outcome.result_name, 0) != 0) continue;
-    return Place{std::string(model::relative_path(match[2].str())),
-                 static_cast<std::uint32_t>(std::stoul(match[3].str()))};
+    history.push_back({match[1].str(), match[2].str(), match[3].str(),
+                       static_cast<std::uint32_t>(std::stoul(match[4].str()))});
   }
-  return std::nullopt;
+  const auto in_sources = [&](const Event& e) {
+    const std::string_view relative = model::relative_path(e.file);
+    if (!relative.empty() && relative.front() != '/') {
+      places.push_back({std::string(relative), e.line});
+    }
+  };
+  const auto failing = std::find_if(history.begin(), history.end(), [&](const Event& e) {
+    return e.text.rfind(outcome.result_name, 0) == 0;
+  });
+  if (failing == history.end()) return places;
+  in_sources(*failing);
+  // A data race: the access just before the report is the racing one; the other side is the last
+  // access of another thread to the same address before it.
+  if (outcome.result_name != "DATA RACE" || failing == history.begin()) return places;
+  std::smatch match;
+  const Event& access = *(failing - 1);
+  if (!std::regex_search(access.text, match, address)) return places;
+  const std::string racing = match[1].str();
+  for (auto e = std::make_reverse_iterator(failing - 1); e != history.rend(); ++e) {
+    if (e->thread != access.thread && e->text.rfind("<" + racing + ">", 0) == 0) {
+      in_sources(*e);
+      break;
+    }
+  }
+  return places;
 }
 
 Verdict judge(const model::Expectation& expected, const std::vector<Outcome>& searches) {
@@ -80,19 +119,23 @@ Verdict judge(const model::Expectation& expected, const std::vector<Outcome>& se
       verdict.as_expected = expected.pass && last.passed();
       return verdict;
     case Outcome::End::kFailed: {
-      verdict.place = failure_place(last);
+      const std::vector<Place> places = failure_places(last);
+      const auto expected_place = std::find_if(
+          places.begin(), places.end(), [&](const Place& p) { return on_lines(expected, p); });
+      if (expected_place != places.end()) {
+        verdict.place = *expected_place;
+      } else if (!places.empty()) {
+        verdict.place = places.front();
+      }
       verdict.text = last.result_name;
       if (verdict.place) {
         verdict.text += " at " + verdict.place->file + ":" + std::to_string(verdict.place->line);
       }
       verdict.text += " (" + counts(last) + ran_out(searches) + ")";
       const std::optional<int> wanted = relacy_result_for(expected.kind);
-      verdict.as_expected =
-          !expected.pass && wanted == last.result &&
-          (expected.at.empty() || (verdict.place && on_lines(expected, *verdict.place)));
-      if (!expected.pass && wanted == last.result && !verdict.as_expected) {
-        verdict.text += ", not on the expected lines";
-      }
+      const bool kind = !expected.pass && wanted == last.result;
+      verdict.as_expected = kind && (expected.at.empty() || expected_place != places.end());
+      if (kind && !verdict.as_expected) verdict.text += ", not on the expected lines";
       return verdict;
     }
     case Outcome::End::kBudget:

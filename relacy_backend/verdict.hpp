@@ -16,9 +16,11 @@ struct Place {
   std::uint32_t line = 0;
 };
 
-// Where Relacy stopped: the file and line of its report's failing event ("DATA RACE ..., in f,
-// /src/impl/telemetry_emitter.hpp(168)"), if the report names one.
-std::optional<Place> failure_place(const Outcome& outcome);
+// Where Relacy stopped, in the model's sources: the file and line of its report's failing event
+// ("DATA RACE ..., in f, /src/impl/telemetry_emitter.hpp(168)") and, for a data race, of the
+// other thread's earlier access to the same address; a place in Relacy's own headers (a deadlock
+// found as a thread ends, a livelock) is none.
+std::vector<Place> failure_places(const Outcome& outcome);
 
 struct Verdict {
   bool as_expected = false;

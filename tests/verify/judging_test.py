@@ -250,6 +250,26 @@ class RelacyTest(unittest.TestCase):
         self.assertEqual(relacy_results(Rules(), Results(mode="full", model_runs={}, ctest={}),
                                         roles), [])
 
+    def test_a_configured_dc_relacy_that_fails_before_its_report_is_not_proven(self) -> None:
+        from verifier.stages import relacy as relacy_stage
+        with tempfile.TemporaryDirectory() as tmp:
+            build, out = Path(tmp) / "build", Path(tmp) / "out"
+            (build / "relacy_backend").mkdir(parents=True)
+            out.mkdir()
+            (build / "CMakeCache.txt").write_text("DC_RELACY_DIR:PATH=/src/relacy\n")
+            program = build / "relacy_backend" / "dc_relacy"
+            program.write_text("#!/bin/sh\necho 'cannot load a library' >&2\nexit 127\n")
+            program.chmod(0o755)
+            with mock.patch.dict(relacy_stage.BUILD, {"default": build}):
+                run = relacy_stage.run_relacy(out, out, verbose=False)
+            self.assertEqual((run["configured"], run["ok"]), (True, False))
+            self.assertIn("127", run["message"])
+            # And read back by --from-results the same way.
+            self.assertEqual(relacy_stage.load_relacy_json(out / "relacy.json")["ok"], False)
+            rows, verdict = judge(*verified(), relacy=run)
+            self.assertEqual(verdict["exit_code"], 1)
+            self.assertIn("not run", rows[GATED]["relacy"]["summary"])
+
     def test_the_stage_reads_the_build_cache(self) -> None:
         from verifier.stages import relacy as relacy_stage
         with tempfile.TemporaryDirectory() as tmp:

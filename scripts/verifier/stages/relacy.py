@@ -48,10 +48,14 @@ def run_relacy(results_dir: Path, logs: Path, verbose: bool) -> dict[str, Any]:
                 "models": [], "relacy": {"dir": relacy_dir}}
     code, text = run_logged([str(program), "--json", str(json_file)], logs / "relacy.log",
                             verbose)
+    failed = {"configured": True, "ok": False, "models": [], "relacy": {"dir": relacy_dir},
+              "message": f"{program.name} {describe_exit(code)}: {tail(text, 3).strip()}"}
+    if not json_file.exists():  # it ended before its report: configured, and failed
+        json_file.write_text(json.dumps(failed) + "\n")
+        return failed
     entry = load_relacy_json(json_file)
     if code not in (0, 1):  # 1: some model not as expected (the JSON says which)
-        entry.update(ok=False, message=f"{program.name} {describe_exit(code)}: "
-                                       f"{tail(text, 3).strip()}")
+        entry.update(ok=False, message=failed["message"])
     return entry
 
 
@@ -67,8 +71,9 @@ def load_relacy_json(path: Path) -> dict[str, Any]:
                 "models": []}
     if isinstance(data, dict) and data.get("configured") is False:
         return dict(NOT_CONFIGURED)
-    if isinstance(data, dict) and data.get("skipped"):  # live.relacy: not run (--quick)
-        return data
+    if isinstance(data, dict) and (data.get("skipped") or (data.get("configured") is True
+                                                         and data.get("ok") is False)):
+        return data  # live.relacy's own records: not run (--quick), or dc_relacy failed
     if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(
             data.get("models"), list):
         return {"configured": True, "ok": False,
