@@ -341,6 +341,9 @@ class Execution {
   // Each thread's stack (from the pool): a fault in its guard pages is its stack overflow, and a
   // crashed thread's stack goes back to the pool once the execution is over.
   std::array<boost::context::stack_context, kMaxThreads> stacks_of_{};
+  // This OS thread's C++ exception state (the runtime's __cxa_eh_globals), looked up once a run:
+  // resume() swaps it at every switch, and the lookup is a call and a thread-local access.
+  void* eh_ = nullptr;
 };
 
 }  // namespace doublecheck::model
