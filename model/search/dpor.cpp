@@ -55,7 +55,8 @@ void DporScheduler::begin_execution() {
     object.reads.clear();
     object.waits.clear();
     object.sleeps.clear();
-    object.latest.clear();  // (keeps its capacity for the next execution)
+    // `latest` keeps its entries: only the actors' are read, and a thread's is cleared when it
+    // becomes one (on_step), so no execution resizes it again.
     object.actors = 0;
   }
   steps_ = 0;
@@ -68,7 +69,10 @@ void DporScheduler::grow_objects(std::uint32_t object) { objects_.resize(object 
 
 std::size_t DporScheduler::retained_entries() const {
   std::size_t entries = 0;
-  for (const ObjectIndex& object : objects_) entries += object.latest.size();
+  // Of an object's entries, the ones up to its highest actor (the others are stale).
+  for (const ObjectIndex& object : objects_) {
+    entries += static_cast<std::size_t>(std::bit_width(object.actors));
+  }
   for (ThreadId t = 0; t < threads_; ++t) {
     entries += history_[t].runs.size();
     for (ThreadId u = 0; u < threads_; ++u) entries += history_[t].growths[u].size();
@@ -404,8 +408,10 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     if (waits) clock.join(object.waits);
     if (role == ClockRole::kWaiter) clock.join(object.sleeps);
     clock.set(thread, steps_ + 1);
-    if (object.latest.size() <= thread) object.latest.resize(thread + 1);
+    if (object.latest.size() <= thread) [[unlikely]]
+      object.latest.resize(thread + 1);
     ThreadSteps& steps = object.latest[thread];
+    if (!contains(object.actors, thread)) steps.classes = 0;  // an entry of an earlier execution
     steps.by_class[static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
     steps.classes |= 1U << static_cast<std::uint32_t>(op.cls);
     object.actors |= single(thread);
