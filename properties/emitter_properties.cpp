@@ -196,12 +196,14 @@ bool CallPlan::decodable_shape(int writers, int calls, bool symmetric) {
   return true;
 }
 
+void CallPlan::no_such_call(int writer, int index) const {
+  throw std::out_of_range("CallPlan: no call " + std::to_string(index) + " of writer " +
+                          std::to_string(writer) + " in a plan of " + std::to_string(writers_) +
+                          " x " + std::to_string(calls_));
+}
+
 PlannedCall CallPlan::call(int writer, int index) const {
-  if (writer < 0 || writer >= writers_ || index < 0 || index >= calls_) {
-    throw std::out_of_range("CallPlan: no call " + std::to_string(index) + " of writer " +
-                            std::to_string(writer) + " in a plan of " + std::to_string(writers_) +
-                            " x " + std::to_string(calls_));
-  }
+  if (writer < 0 || writer >= writers_ || index < 0 || index >= calls_) no_such_call(writer, index);
   if (symmetric_) {
     std::int64_t unit = 1;  // (writers + 1)^index, or index + 1 past what can be decoded
     if (decodable()) {

@@ -93,6 +93,9 @@ class CallPlan {
   // decodable() of a plan of this shape, worked out once: call() asks it every call, and a model
   // makes and checks its plan's calls in every execution it runs.
   static bool decodable_shape(int writers, int calls, bool symmetric);
+  // call()'s std::out_of_range, out of line: building its message in call() itself cost every
+  // call a frame of its own.
+  [[noreturn, gnu::cold]] void no_such_call(int writer, int index) const;
 
   int writers_;
   int calls_;
