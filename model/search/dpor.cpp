@@ -363,8 +363,14 @@ void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorCl
     if (latest.tick > clock[t]) racing_.push_back(StepRef{latest.tick - 1, t, latest.decision});
   }
   // The latest first, each kept unless it happens before one kept already.
-  std::sort(racing_.begin(), racing_.end(),
-            [](const StepRef& a, const StepRef& b) { return a.step > b.step; });
+  // An insertion sort: a step races with a few threads' steps at most (one per other thread), and
+  // std::sort's call cost more than the sorting. No two entries have the same step.
+  for (std::size_t i = 1; i < racing_.size(); ++i) {
+    const StepRef moved = racing_[i];
+    std::size_t j = i;
+    for (; j > 0 && racing_[j - 1].step < moved.step; --j) racing_[j] = racing_[j - 1];
+    racing_[j] = moved;
+  }
   std::size_t kept = 0;  // racing_[0, kept) are the races found so far
   for (const StepRef& earlier : racing_) {
     const bool through_another =
