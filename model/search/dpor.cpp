@@ -51,6 +51,10 @@ void DporScheduler::begin_execution() {
     history_[t].last_tick.fill(0);
   }
   for (ObjectIndex& object : objects_) {
+    // Only on_step() changes an object's index, and it makes the thread an actor: an object
+    // without one is as this left it (most objects, Shared<T>'s outside symptom mode, take no
+    // steps).
+    if (object.actors == 0) continue;
     object.last_write.clear();
     object.reads.clear();
     object.waits.clear();
