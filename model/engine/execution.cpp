@@ -63,13 +63,18 @@ void* eh_globals() { return abi::__cxa_get_globals(); }
 }  // namespace
 
 Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config)
-    : stacks_(stacks), scheduler_(&scheduler), config_(config), memory_(config.memory_model) {}
+    : stacks_(stacks),
+      scheduler_(&scheduler),
+      wants_ops_(scheduler.wants_ops()),
+      config_(config),
+      memory_(config.memory_model) {}
 
 void Execution::reset(Scheduler& scheduler) {
   // Every member as the constructor leaves it (keep in step with the class), the vectors cleared
   // but keeping their capacity. The last run left each thread's fiber empty (finished, or moved
   // to the graveyard: bury()) and its body cleared.
   scheduler_ = &scheduler;
+  wants_ops_ = scheduler.wants_ops();
   for (ThreadId t = 0; t < thread_count_; ++t) {
     // Field by field, not a move from a new ModelThread (which would move two empty fibers and an
     // empty body over theirs): only what a run changes. The rest is checked, not assumed.
@@ -405,7 +410,7 @@ std::optional<ThreadId> Execution::decide() {
     choice.enabled = ready;
     choice.previous = last_;
     choice.preemptions = preemptions_;
-    const Pick pick = scheduler_->wants_ops() ? pick_with_ops(choice) : scheduler_->pick(choice);
+    const Pick pick = wants_ops_ ? pick_with_ops(choice) : scheduler_->pick(choice);
     if (pick.kind == Pick::Kind::kRedundant) {
       pruned_ = true;  // every enabled thread sleeps: an explored class again, not a failure
       stopped_ = true;

@@ -298,6 +298,7 @@ class Execution {
 
   StackPool& stacks_;
   Scheduler* scheduler_;  // not owned
+  bool wants_ops_;        // scheduler_->wants_ops(), asked once (a virtual call at every choice)
   ExecutionConfig config_;
   std::array<ModelThread, kMaxThreads> threads_;
   std::uint32_t thread_count_ = 0;
