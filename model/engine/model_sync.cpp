@@ -95,7 +95,7 @@ void report_use_after_free(Execution& ex, const ObjectHeader& object, const std:
 
 }  // namespace
 
-Execution* begin_destruction(ObjectHeader& object) noexcept {
+Execution* begin_uncommon_destruction(ObjectHeader& object) noexcept {
   Execution* ex = Execution::current_or_null();
   if (!object.alive()) {
     // Destroyed before (a double delete) or never a model object: its header is not read further.
@@ -117,13 +117,9 @@ Execution* begin_destruction(ObjectHeader& object) noexcept {
   return ex;
 }
 
-Access destruction_access(Execution& ex) noexcept {
-  return Access{ex.self(), true, ex.lifetimes().last(ex.self()), ex.trace_row()};
-}
-
-void end_destruction(Execution& ex, ObjectHeader& object, const Access& destruction,
-                     const std::optional<UnorderedAccess>& conflict,
-                     const std::optional<UnorderedAccess>& holder) noexcept {
+void end_reported_destruction(Execution& ex, ObjectHeader& object, const Access& destruction,
+                              const std::optional<UnorderedAccess>& conflict,
+                              const std::optional<UnorderedAccess>& holder) noexcept {
   if (ex.tracing()) {
     try {
       ex.trace_lifetime(OpKind::kDestroy, &object, "after", destruction.loc);

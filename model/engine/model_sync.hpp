@@ -59,13 +59,34 @@ Failure race_failure(const ObjectHeader& object, const Race& race);
 // touching the object again. None of them throws: a destructor must not (std::terminate), and
 // today fail() unwinds the thread when its execution is abandoned; that unwinding is stopped
 // here, and the thread goes on with every operation doing nothing until it ends.
-Execution* begin_destruction(ObjectHeader& object) noexcept;
+// Inline, as is end_destruction(), for their common case (a live object, destroyed in a running
+// execution, with nothing to trace or report: most destructions); the rest is out of line.
+Execution* begin_uncommon_destruction(ObjectHeader& object) noexcept;
+inline Execution* begin_destruction(ObjectHeader& object) noexcept {
+  Execution* ex = Execution::current_or_null();
+  if (ex != nullptr && object.alive() && !ex->abandoning()) [[likely]] {
+    return ex;
+  }
+  return begin_uncommon_destruction(object);
+}
 // The destruction as one side of a race: the calling thread, after its last operation with a
 // location (lifetime.hpp), at the next trace row.
-Access destruction_access(Execution& ex) noexcept;
-void end_destruction(Execution& ex, ObjectHeader& object, const Access& destruction,
-                     const std::optional<UnorderedAccess>& conflict,
-                     const std::optional<UnorderedAccess>& holder = std::nullopt) noexcept;
+inline Access destruction_access(Execution& ex) noexcept {
+  return Access{ex.self(), true, ex.lifetimes().last(ex.self()), ex.trace_row()};
+}
+void end_reported_destruction(Execution& ex, ObjectHeader& object, const Access& destruction,
+                              const std::optional<UnorderedAccess>& conflict,
+                              const std::optional<UnorderedAccess>& holder) noexcept;
+inline void end_destruction(Execution& ex, ObjectHeader& object, const Access& destruction,
+                            const std::optional<UnorderedAccess>& conflict,
+                            const std::optional<UnorderedAccess>& holder = std::nullopt) noexcept {
+  if (!ex.tracing() && !conflict && !holder) [[likely]] {
+    ex.lifetimes().bury(object, destruction.thread, destruction.loc, destruction.step);
+    object.mark_destroyed();
+    return;
+  }
+  end_reported_destruction(ex, object, destruction, conflict, holder);
+}
 // The other side of a race that AccessHistory found (a Shared<T>'s destruction).
 UnorderedAccess unordered_side(const Race& race) noexcept;
 // Another thread's last access to the atomic `location` that does not happen before the calling
