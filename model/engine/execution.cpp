@@ -590,11 +590,6 @@ bool Execution::can_run_out(ThreadId id) const {
   }
 }
 
-void Execution::before(const PendingOp& op) {
-  threads_[running_].pending = op;
-  park();
-}
-
 void Execution::run_out_access(const PendingOp& op) {
   // Shared accesses are not steps; a loop on plain data must still give the run-out loop its turn.
   constexpr std::uint64_t kAccessesPerTurn = 64;

@@ -124,7 +124,11 @@ class Execution {
 
   // Parks the calling thread with `op` pending until the scheduler picks it (and the op can run);
   // while abandoning, until the run-out loop lets it go on (the caller then runs it unchecked).
-  void before(const PendingOp& op);
+  // Inline: every visible operation starts here.
+  void before(const PendingOp& op) {
+    threads_[running_].pending = op;
+    park();
+  }
   // Ends the step of an operation: ticks the thread's clock, records the trace row.
   void after(const PendingOp& op, std::string_view detail = {});
 
