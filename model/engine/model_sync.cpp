@@ -437,14 +437,6 @@ bool try_lock_mutex(MutexState& state, const SourceLoc& loc) {
 
 }  // namespace
 
-void acquire_exclusive(Execution& ex, MutexState& mutex) {
-  if (mutex.shared) {
-    HappensBefore::lock_after_readers(ex.clock(), mutex.released, mutex.released_by_readers);
-  } else {
-    HappensBefore::lock(ex.clock(), mutex.released);
-  }
-}
-
 bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
                       std::string_view detail) {
   if (relocks(ex, mutex, "locks", loc)) return false;

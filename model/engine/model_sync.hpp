@@ -126,7 +126,14 @@ void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
                         std::string_view detail = {});
 // What the calling thread's exclusive lock of `mutex` acquires: the last unlock, and of a shared
 // mutex also the unlock_shared()s since.
-void acquire_exclusive(Execution& ex, MutexState& mutex);
+// Inline: once a lock, a clock join or two.
+inline void acquire_exclusive(Execution& ex, MutexState& mutex) {
+  if (mutex.shared) {
+    HappensBefore::lock_after_readers(ex.clock(), mutex.released, mutex.released_by_readers);
+  } else {
+    HappensBefore::lock(ex.clock(), mutex.released);
+  }
+}
 
 // A waiter set's steps (WaiterSet: a condition variable's, or an atomic's). The calling thread
 // wakes (a step, enabled once a notify owes it a wake-up, or spuriously once per execution); a
