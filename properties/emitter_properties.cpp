@@ -134,17 +134,18 @@ Metrics metrics_of_counts(const CallPlan& plan, const std::vector<int>& made) {
 
 Verdict check_symmetric_snapshot(Property property, const CallPlan& plan, const Metrics& metrics,
                                  std::string_view what) {
-  const std::string head = std::string(what) + " is not the metrics of whole calls: ";
+  // The message's head, built only for a violation (the check runs in every execution of a model).
+  const auto head = [what] { return std::string(what) + " is not the metrics of whole calls: "; };
   const std::optional<std::vector<int>> made = writers_per_call(plan, metrics.total_bytes_in);
   if (!made) {
-    return violation(property, head + "total_bytes_in=" + std::to_string(metrics.total_bytes_in) +
+    return violation(property, head() + "total_bytes_in=" + std::to_string(metrics.total_bytes_in) +
                                    " is no count of writers per call of the plan (" +
                                    field_list(metrics) + ")");
   }
   for (std::size_t c = 1; c < made->size(); ++c) {
     if ((*made)[c] > (*made)[c - 1]) {
       return violation(property,
-                       head + "total_bytes_in counts " + describe_counts(*made) +
+                       head() + "total_bytes_in counts " + describe_counts(*made) +
                            ": more writers made call " + std::to_string(c) +
                            " than its predecessor, not a prefix of each writer's calls (" +
                            field_list(metrics) + ")");
@@ -152,7 +153,7 @@ Verdict check_symmetric_snapshot(Property property, const CallPlan& plan, const 
   }
   const Metrics want = metrics_of_counts(plan, *made);
   if (metrics == want) return std::nullopt;
-  return violation(property, head + "total_bytes_in counts " + describe_counts(*made) + " (" +
+  return violation(property, head() + "total_bytes_in counts " + describe_counts(*made) + " (" +
                                  std::to_string(want.tool_calls) + " calls, " +
                                  std::to_string(want.errors) + " errors), but " +
                                  differences(metrics, want));
@@ -173,32 +174,36 @@ CallPlan::CallPlan(int writers, int calls) : writers_(writers), calls_(calls) {
     throw std::invalid_argument("CallPlan: writers and calls must be >= 1, got " +
                                 std::to_string(writers) + " x " + std::to_string(calls));
   }
+  decodable_ = decodable_shape(writers, calls, false);
 }
 
 CallPlan CallPlan::symmetric(int writers, int calls) {
   CallPlan plan(writers, calls);
   plan.symmetric_ = true;
+  plan.decodable_ = decodable_shape(writers, calls, true);
   return plan;
 }
 
-bool CallPlan::decodable() const {
-  if (!symmetric_) return size() <= kMaxDecodableCalls;
+bool CallPlan::decodable_shape(int writers, int calls, bool symmetric) {
+  if (!symmetric) return writers * calls <= kMaxDecodableCalls;
   // Every counter of every snapshot fits an int64: 5 x writers x (B^calls - 1) / (B - 1) < 2^62.
-  const std::int64_t base = writers_ + 1;
+  const std::int64_t base = writers + 1;
   std::int64_t power = 1;
-  for (int c = 0; c < calls_; ++c) {
+  for (int c = 0; c < calls; ++c) {
     if (power > (std::int64_t{1} << 58) / base) return false;
     power *= base;
   }
   return true;
 }
 
+void CallPlan::no_such_call(int writer, int index) const {
+  throw std::out_of_range("CallPlan: no call " + std::to_string(index) + " of writer " +
+                          std::to_string(writer) + " in a plan of " + std::to_string(writers_) +
+                          " x " + std::to_string(calls_));
+}
+
 PlannedCall CallPlan::call(int writer, int index) const {
-  if (writer < 0 || writer >= writers_ || index < 0 || index >= calls_) {
-    throw std::out_of_range("CallPlan: no call " + std::to_string(index) + " of writer " +
-                            std::to_string(writer) + " in a plan of " + std::to_string(writers_) +
-                            " x " + std::to_string(calls_));
-  }
+  if (writer < 0 || writer >= writers_ || index < 0 || index >= calls_) no_such_call(writer, index);
   if (symmetric_) {
     std::int64_t unit = 1;  // (writers + 1)^index, or index + 1 past what can be decoded
     if (decodable()) {
@@ -262,21 +267,21 @@ Verdict check_snapshot(Property property, const CallPlan& plan, const Metrics& m
                            std::to_string(CallPlan::kMaxDecodableCalls) + ")");
   }
   if (plan.symmetric()) return check_symmetric_snapshot(property, plan, metrics, what);
-  const std::string head = std::string(what) + " is not the metrics of whole calls: ";
+  const auto head = [what] { return std::string(what) + " is not the metrics of whole calls: "; };
   const auto calls = static_cast<std::uint64_t>(metrics.total_bytes_in);
   if (metrics.total_bytes_in < 0 || (calls & ~plan.all_calls()) != 0) {
-    return violation(property, head + "total_bytes_in=" + std::to_string(metrics.total_bytes_in) +
+    return violation(property, head() + "total_bytes_in=" + std::to_string(metrics.total_bytes_in) +
                                    " is no sum of distinct calls of the plan (" +
                                    field_list(metrics) + ")");
   }
   if (const int w = first_non_prefix_writer(plan, calls); w >= 0) {
-    return violation(property, head + "total_bytes_in counts " + describe(plan, calls) +
+    return violation(property, head() + "total_bytes_in counts " + describe(plan, calls) +
                                    ": not a prefix of writer " + std::to_string(w) + "'s calls (" +
                                    field_list(metrics) + ")");
   }
   const Metrics want = plan.metrics_of(calls);
   if (metrics == want) return std::nullopt;
-  return violation(property, head + "total_bytes_in counts " + describe(plan, calls) + " (" +
+  return violation(property, head() + "total_bytes_in counts " + describe(plan, calls) + " (" +
                                  std::to_string(want.tool_calls) + " calls, " +
                                  std::to_string(want.errors) + " errors), but " +
                                  differences(metrics, want));

@@ -78,7 +78,7 @@ class CallPlan {
   // Whether a snapshot can be decoded (each call has a bit of its own in bytes_in; in a symmetric
   // plan a digit). Larger plans give call k the values (k + 1, 3 (k + 1), 5 (k + 1)): distinct,
   // checkable after the join only.
-  [[nodiscard]] bool decodable() const;
+  [[nodiscard]] bool decodable() const { return decodable_; }
 
   // Throws std::out_of_range for a call the plan does not have.
   [[nodiscard]] PlannedCall call(int writer, int index) const;
@@ -90,9 +90,17 @@ class CallPlan {
   [[nodiscard]] std::uint64_t all_calls() const;
 
  private:
+  // decodable() of a plan of this shape, worked out once: call() asks it every call, and a model
+  // makes and checks its plan's calls in every execution it runs.
+  static bool decodable_shape(int writers, int calls, bool symmetric);
+  // call()'s std::out_of_range, out of line: building its message in call() itself cost every
+  // call a frame of its own.
+  [[noreturn, gnu::cold]] void no_such_call(int writer, int index) const;
+
   int writers_;
   int calls_;
   bool symmetric_ = false;
+  bool decodable_ = false;
 };
 
 // Makes every call of `writer`'s share of `plan` on `emitter`, in order.

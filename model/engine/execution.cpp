@@ -2,6 +2,7 @@
 
 #include <cxxabi.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 #include <utility>
@@ -57,19 +58,40 @@ struct EhGlobals {
 };
 static_assert(sizeof(EhGlobals) == sizeof(void*) + sizeof(void*));
 
-EhGlobals* eh_globals() { return reinterpret_cast<EhGlobals*>(abi::__cxa_get_globals()); }
+void* eh_globals() { return abi::__cxa_get_globals(); }
 
 }  // namespace
 
 Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config)
-    : stacks_(stacks), scheduler_(&scheduler), config_(config), memory_(config.memory_model) {}
+    : stacks_(stacks),
+      scheduler_(&scheduler),
+      wants_ops_(scheduler.wants_ops()),
+      config_(config),
+      memory_(config.memory_model) {}
 
 void Execution::reset(Scheduler& scheduler) {
   // Every member as the constructor leaves it (keep in step with the class), the vectors cleared
   // but keeping their capacity. The last run left each thread's fiber empty (finished, or moved
   // to the graveyard: bury()) and its body cleared.
   scheduler_ = &scheduler;
-  for (ThreadId t = 0; t < thread_count_; ++t) threads_[t] = ModelThread{};
+  wants_ops_ = scheduler.wants_ops();
+  for (ThreadId t = 0; t < thread_count_; ++t) {
+    // Field by field, not a move from a new ModelThread (which would move two empty fibers and an
+    // empty body over theirs): only what a run changes. The rest is checked, not assumed.
+    ModelThread& thread = threads_[t];
+    if (thread.fiber || thread.resumer || thread.body) [[unlikely]] {
+      thread.fiber = Fiber{};
+      thread.resumer = Fiber{};
+      thread.body = nullptr;
+    }
+    thread.clock.clear();
+    thread.pending = PendingOp{};
+    thread.state = ThreadState{};
+    thread.eh_caught = nullptr;
+    thread.eh_uncaught = 0;
+  }
+  // The threads past the last run's were left as constructed, stacks_of_ included.
+  std::fill_n(stacks_of_.begin(), thread_count_, boost::context::stack_context{});
   spins_.reset(thread_count_);
   thread_count_ = 0;
   parked_ = 0;
@@ -101,7 +123,7 @@ void Execution::reset(Scheduler& scheduler) {
   in_model_thread_ = false;
   crashing_ = kNoThread;
   crash_ = CrashSignal{};
-  stacks_of_.fill(boost::context::stack_context{});
+  eh_ = nullptr;
 }
 
 Execution::~Execution() = default;
@@ -154,7 +176,7 @@ void Execution::resume(ThreadId id, ThreadState::Resumer by) {
   parked_ &= ~single(id);
   // Every switch into a model thread is bracketed here (a park returns to its resumer's resume()),
   // so this is where the exception state is swapped.
-  EhGlobals* const eh = eh_globals();
+  auto* const eh = static_cast<EhGlobals*>(eh_);
   const EhGlobals mine = *eh;
   *eh = EhGlobals{thread.eh_caught, thread.eh_uncaught};
   thread.fiber = std::move(thread.fiber).resume();
@@ -284,6 +306,7 @@ void Execution::wake_joiners() {
 void Execution::run(const std::function<void()>& body) {
   previous_current_ = current_;
   current_ = this;
+  eh_ = eh_globals();
   scheduler_->begin_execution();
   if (config_.hook != nullptr) config_.hook->begin_execution();
 
@@ -387,7 +410,7 @@ std::optional<ThreadId> Execution::decide() {
     choice.enabled = ready;
     choice.previous = last_;
     choice.preemptions = preemptions_;
-    const Pick pick = scheduler_->wants_ops() ? pick_with_ops(choice) : scheduler_->pick(choice);
+    const Pick pick = wants_ops_ ? pick_with_ops(choice) : scheduler_->pick(choice);
     if (pick.kind == Pick::Kind::kRedundant) {
       pruned_ = true;  // every enabled thread sleeps: an explored class again, not a failure
       stopped_ = true;
@@ -567,11 +590,6 @@ bool Execution::can_run_out(ThreadId id) const {
   }
 }
 
-void Execution::before(const PendingOp& op) {
-  threads_[running_].pending = op;
-  park();
-}
-
 void Execution::run_out_access(const PendingOp& op) {
   // Shared accesses are not steps; a loop on plain data must still give the run-out loop its turn.
   constexpr std::uint64_t kAccessesPerTurn = 64;
@@ -712,8 +730,7 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, Thre
     return kNoThread;  // only while abandoning: the body never runs, its join fails unchecked
   }
   const ThreadId id = thread_count_++;
-  ModelThread& child = threads_[id];
-  child = ModelThread{};
+  ModelThread& child = threads_[id];  // as constructed, or as reset() left it
   child.body = std::move(body);
   HappensBefore::fork(threads_[running_].clock, running_, child.clock, id);
   symmetry_.add_thread(running_, id, config_.symmetry && !abandoning_ ? symmetric_to : kNoThread,

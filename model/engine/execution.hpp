@@ -124,7 +124,11 @@ class Execution {
 
   // Parks the calling thread with `op` pending until the scheduler picks it (and the op can run);
   // while abandoning, until the run-out loop lets it go on (the caller then runs it unchecked).
-  void before(const PendingOp& op);
+  // Inline: every visible operation starts here.
+  void before(const PendingOp& op) {
+    threads_[running_].pending = op;
+    park();
+  }
   // Ends the step of an operation: ticks the thread's clock, records the trace row.
   void after(const PendingOp& op, std::string_view detail = {});
 
@@ -298,6 +302,7 @@ class Execution {
 
   StackPool& stacks_;
   Scheduler* scheduler_;  // not owned
+  bool wants_ops_;        // scheduler_->wants_ops(), asked once (a virtual call at every choice)
   ExecutionConfig config_;
   std::array<ModelThread, kMaxThreads> threads_;
   std::uint32_t thread_count_ = 0;
@@ -341,6 +346,9 @@ class Execution {
   // Each thread's stack (from the pool): a fault in its guard pages is its stack overflow, and a
   // crashed thread's stack goes back to the pool once the execution is over.
   std::array<boost::context::stack_context, kMaxThreads> stacks_of_{};
+  // This OS thread's C++ exception state (the runtime's __cxa_eh_globals), looked up once a run:
+  // resume() swaps it at every switch, and the lookup is a call and a thread-local access.
+  void* eh_ = nullptr;
 };
 
 }  // namespace doublecheck::model

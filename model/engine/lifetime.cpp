@@ -16,8 +16,8 @@ std::optional<UnorderedAccess> unordered_last_op(const LastOps& ops, ThreadId th
   return latest;
 }
 
-void Lifetimes::bury(const ObjectHeader& object, ThreadId thread, const SourceLoc& after,
-                     std::uint32_t row) noexcept {
+void Lifetimes::bury_growing(const ObjectHeader& object, ThreadId thread, const SourceLoc& after,
+                             std::uint32_t row) noexcept {
   try {
     // Most executions destroy a few dozen objects: one allocation for them.
     if (graves_.capacity() == 0) graves_.reserve(kFirstGraves);

@@ -65,8 +65,16 @@ class Lifetimes {
 
   // `object` is destroyed: recorded under its address, for a later use of it. (Out of memory, the
   // record is lost and a later use is reported without the place of the destruction.)
+  // Inline while the graves have room (a push that cannot allocate, nor throw); out of line when
+  // they must grow.
   void bury(const ObjectHeader& object, ThreadId thread, const SourceLoc& after,
-            std::uint32_t row) noexcept;
+            std::uint32_t row) noexcept {
+    if (graves_.size() < graves_.capacity()) [[likely]] {
+      graves_.push_back(Grave{&object, object.id, object.kind, object.name, thread, after, row});
+      return;
+    }
+    bury_growing(object, thread, after, row);
+  }
   // The last destruction of an object whose header was at `address`, if any.
   [[nodiscard]] const Grave* grave(const void* address) const;
   // As constructed, keeping the graves' capacity (for the next execution).
@@ -77,6 +85,9 @@ class Lifetimes {
 
  private:
   static constexpr std::size_t kFirstGraves = 32;
+
+  void bury_growing(const ObjectHeader& object, ThreadId thread, const SourceLoc& after,
+                    std::uint32_t row) noexcept;
 
   std::array<SourceLoc, kMaxThreads> last_{};
   std::vector<Grave> graves_;  // in destruction order; only searched on a use after free

@@ -1,5 +1,8 @@
 #include "model/engine/memory_graph.hpp"
 
+#include <algorithm>
+#include <bit>
+
 #include "model/engine/happens_before.hpp"
 #include "model/engine/rc11.hpp"
 
@@ -79,7 +82,12 @@ MemoryEvent MemoryGraph::read(std::uint32_t location_id, std::uint32_t store,
   const ThreadId t = thread.thread;
   if (store != mo.newest()) against_execution_order_ = true;  // rb points back to a newer store
   // An acquire takes in the release sequence now; a relaxed read keeps it for an acquire fence.
-  (is_acquire(order) ? thread.clock : acquire_pending_[t]).join(source.sync);
+  if (is_acquire(order)) {
+    thread.clock.join(source.sync);
+  } else {
+    acquire_pending_[t].join(source.sync);
+    fence_clocks_ |= 1U << t;
+  }
   if (source.readers[t] == 0) source.readers.set(t, thread.clock[t]);
   thread_key_[t] = graph_mix(thread_key_[t], events_[source.event].id);
   MemoryEvent event;
@@ -138,7 +146,10 @@ bool MemoryGraph::update(std::uint32_t location_id, std::uint32_t source_index, 
 bool MemoryGraph::fence(std::memory_order order, ThreadView thread) {
   const ThreadId t = thread.thread;
   if (is_acquire(order)) thread.clock.join(acquire_pending_[t]);
-  if (is_release(order)) release_fence_[t] = thread.clock;
+  if (is_release(order)) {
+    release_fence_[t] = thread.clock;
+    fence_clocks_ |= 1U << t;
+  }
   MemoryEvent event;
   event.kind = MemoryEventKind::kFence;
   event.order = order;
@@ -157,12 +168,18 @@ void MemoryGraph::reset() {
   locations_.clear();
   last_access_.clear();
   scratch_.clear();
-  for (VectorClock& clock : release_fence_) clock.clear();
-  for (VectorClock& clock : acquire_pending_) clock.clear();
+  for (std::uint32_t s = fence_clocks_; s != 0; s &= s - 1) {
+    const auto t = static_cast<std::size_t>(std::countr_zero(s));
+    release_fence_[t].clear();
+    acquire_pending_[t].clear();
+  }
+  fence_clocks_ = 0;
   steps_.fill(0);
   thread_key_.fill(0);
-  object_key_.clear();
-  object_reads_.clear();
+  // Zeroed, not emptied: key() skips an object whose entries are 0, as it skips one past their
+  // end, and note_step() then need not grow them again in every execution.
+  std::fill(object_key_.begin(), object_key_.end(), 0);
+  std::fill(object_reads_.begin(), object_reads_.end(), 0);
   seq_cst_events_ = 0;
   against_execution_order_ = false;
 }

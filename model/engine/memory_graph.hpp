@@ -165,8 +165,11 @@ class MemoryGraph {
   std::vector<std::uint32_t> scratch_;
   std::array<VectorClock, kMaxThreads> release_fence_{};    // the clock at the last release fence
   std::array<VectorClock, kMaxThreads> acquire_pending_{};  // what relaxed loads read since
-  std::array<std::uint32_t, kMaxThreads> steps_{};          // visible operations so far, per thread
-  std::array<std::uint64_t, kMaxThreads> thread_key_{};     // per thread: its operations, hashed
+  // A bit per thread whose release_fence_ or acquire_pending_ may not be empty: the only ones
+  // reset() clears.
+  std::uint32_t fence_clocks_ = 0;
+  std::array<std::uint32_t, kMaxThreads> steps_{};       // visible operations so far, per thread
+  std::array<std::uint64_t, kMaxThreads> thread_key_{};  // per thread: its operations, hashed
   std::vector<std::uint64_t> object_key_;    // per non-atomic object: the order of its operations
   std::vector<std::uint64_t> object_reads_;  // per non-atomic object: its reads since (a sum)
   std::uint32_t seq_cst_events_ = 0;

@@ -95,7 +95,7 @@ void report_use_after_free(Execution& ex, const ObjectHeader& object, const std:
 
 }  // namespace
 
-Execution* begin_destruction(ObjectHeader& object) noexcept {
+Execution* begin_uncommon_destruction(ObjectHeader& object) noexcept {
   Execution* ex = Execution::current_or_null();
   if (!object.alive()) {
     // Destroyed before (a double delete) or never a model object: its header is not read further.
@@ -117,13 +117,9 @@ Execution* begin_destruction(ObjectHeader& object) noexcept {
   return ex;
 }
 
-Access destruction_access(Execution& ex) noexcept {
-  return Access{ex.self(), true, ex.lifetimes().last(ex.self()), ex.trace_row()};
-}
-
-void end_destruction(Execution& ex, ObjectHeader& object, const Access& destruction,
-                     const std::optional<UnorderedAccess>& conflict,
-                     const std::optional<UnorderedAccess>& holder) noexcept {
+void end_reported_destruction(Execution& ex, ObjectHeader& object, const Access& destruction,
+                              const std::optional<UnorderedAccess>& conflict,
+                              const std::optional<UnorderedAccess>& holder) noexcept {
   if (ex.tracing()) {
     try {
       ex.trace_lifetime(OpKind::kDestroy, &object, "after", destruction.loc);
@@ -277,10 +273,10 @@ void thread::join(SourceLoc loc) {
 
 namespace {
 
-// A lock (`verb`) of a mutex the calling thread already holds, in either mode: a relock.
-bool relocks(Execution& ex, const MutexState& mutex, std::string_view verb, const SourceLoc& loc) {
+// The failure of relocks(), out of line (it builds a message; the test is on every lock).
+[[gnu::noinline, gnu::cold]] void report_relock(Execution& ex, const MutexState& mutex,
+                                                std::string_view verb, const SourceLoc& loc) {
   const bool exclusive = mutex.owner == ex.self();
-  if (!exclusive && !mutex.held_shared_by(ex.self())) return false;
   ex.fail(Failure::make(FailureKind::kRelock,
                         thread_name(ex.self()) + " " + std::string(verb) + " " +
                             display_name(mutex) + ", which it already holds" +
@@ -288,6 +284,14 @@ bool relocks(Execution& ex, const MutexState& mutex, std::string_view verb, cons
                             (mutex.shared ? " (undefined for a shared mutex: it may block forever)"
                                           : " (a non-recursive mutex: this blocks forever)"),
                         display_name(mutex), {Access{ex.self(), false, loc, ex.trace_row()}}));
+}
+
+// A lock (`verb`) of a mutex the calling thread already holds, in either mode: a relock.
+bool relocks(Execution& ex, const MutexState& mutex, std::string_view verb, const SourceLoc& loc) {
+  if (mutex.owner != ex.self() && !mutex.held_shared_by(ex.self())) [[likely]] {
+    return false;
+  }
+  report_relock(ex, mutex, verb, loc);
   return true;
 }
 
@@ -363,8 +367,23 @@ void unlock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
 
 // The lock(), unlock() and try_lock() of either kind of mutex, through the interception point. A
 // decision may take a shared mutex's lock shared (a mutant): then its unlock is decided so too.
+// With no hook attached and the mutex alive, the interception point is only the note of where the
+// thread is (intercepted()): then a lock or an unlock runs its step directly, not through the
+// interception point's lambda, a call of its own.
+bool plain_operation(Execution& ex, const MutexState& state, const SourceLoc& loc) {
+  if (!state.alive() || ex.intercepting()) [[unlikely]] {
+    return false;
+  }
+  ex.lifetimes().note(ex.self(), loc);
+  return true;
+}
+
 void lock_mutex(MutexState& state, const SourceLoc& loc) {
   Execution& ex = Execution::current(loc);
+  if (plain_operation(ex, state, loc)) [[likely]] {
+    if (lock_mutex_state(ex, state, loc)) ex.acquired(SiteOp::kLock, state, loc);
+    return;
+  }
   intercepted(ex, SiteOp::kLock, state, loc, std::memory_order_seq_cst, [&](const Decision& d) {
     if (d.skip) return;
     if (d.shared && state.shared) {
@@ -377,6 +396,10 @@ void lock_mutex(MutexState& state, const SourceLoc& loc) {
 
 void unlock_mutex(MutexState& state, const SourceLoc& loc) {
   Execution& ex = Execution::current(loc);
+  if (plain_operation(ex, state, loc)) [[likely]] {
+    unlock_mutex_state(ex, state, loc);
+    return;
+  }
   intercepted(ex, SiteOp::kUnlock, state, loc, std::memory_order_seq_cst, [&](const Decision& d) {
     if (d.skip) return;
     if (d.shared && state.shared) {
@@ -413,14 +436,6 @@ bool try_lock_mutex(MutexState& state, const SourceLoc& loc) {
 }
 
 }  // namespace
-
-void acquire_exclusive(Execution& ex, MutexState& mutex) {
-  if (mutex.shared) {
-    HappensBefore::lock_after_readers(ex.clock(), mutex.released, mutex.released_by_readers);
-  } else {
-    HappensBefore::lock(ex.clock(), mutex.released);
-  }
-}
 
 bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
                       std::string_view detail) {

@@ -59,13 +59,34 @@ Failure race_failure(const ObjectHeader& object, const Race& race);
 // touching the object again. None of them throws: a destructor must not (std::terminate), and
 // today fail() unwinds the thread when its execution is abandoned; that unwinding is stopped
 // here, and the thread goes on with every operation doing nothing until it ends.
-Execution* begin_destruction(ObjectHeader& object) noexcept;
+// Inline, as is end_destruction(), for their common case (a live object, destroyed in a running
+// execution, with nothing to trace or report: most destructions); the rest is out of line.
+Execution* begin_uncommon_destruction(ObjectHeader& object) noexcept;
+inline Execution* begin_destruction(ObjectHeader& object) noexcept {
+  Execution* ex = Execution::current_or_null();
+  if (ex != nullptr && object.alive() && !ex->abandoning()) [[likely]] {
+    return ex;
+  }
+  return begin_uncommon_destruction(object);
+}
 // The destruction as one side of a race: the calling thread, after its last operation with a
 // location (lifetime.hpp), at the next trace row.
-Access destruction_access(Execution& ex) noexcept;
-void end_destruction(Execution& ex, ObjectHeader& object, const Access& destruction,
-                     const std::optional<UnorderedAccess>& conflict,
-                     const std::optional<UnorderedAccess>& holder = std::nullopt) noexcept;
+inline Access destruction_access(Execution& ex) noexcept {
+  return Access{ex.self(), true, ex.lifetimes().last(ex.self()), ex.trace_row()};
+}
+void end_reported_destruction(Execution& ex, ObjectHeader& object, const Access& destruction,
+                              const std::optional<UnorderedAccess>& conflict,
+                              const std::optional<UnorderedAccess>& holder) noexcept;
+inline void end_destruction(Execution& ex, ObjectHeader& object, const Access& destruction,
+                            const std::optional<UnorderedAccess>& conflict,
+                            const std::optional<UnorderedAccess>& holder = std::nullopt) noexcept {
+  if (!ex.tracing() && !conflict && !holder) [[likely]] {
+    ex.lifetimes().bury(object, destruction.thread, destruction.loc, destruction.step);
+    object.mark_destroyed();
+    return;
+  }
+  end_reported_destruction(ex, object, destruction, conflict, holder);
+}
 // The other side of a race that AccessHistory found (a Shared<T>'s destruction).
 UnorderedAccess unordered_side(const Race& race) noexcept;
 // Another thread's last access to the atomic `location` that does not happen before the calling
@@ -105,7 +126,14 @@ void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
                         std::string_view detail = {});
 // What the calling thread's exclusive lock of `mutex` acquires: the last unlock, and of a shared
 // mutex also the unlock_shared()s since.
-void acquire_exclusive(Execution& ex, MutexState& mutex);
+// Inline: once a lock, a clock join or two.
+inline void acquire_exclusive(Execution& ex, MutexState& mutex) {
+  if (mutex.shared) {
+    HappensBefore::lock_after_readers(ex.clock(), mutex.released, mutex.released_by_readers);
+  } else {
+    HappensBefore::lock(ex.clock(), mutex.released);
+  }
+}
 
 // A waiter set's steps (WaiterSet: a condition variable's, or an atomic's). The calling thread
 // wakes (a step, enabled once a notify owes it a wake-up, or spuriously once per execution); a
@@ -711,32 +739,58 @@ struct ModelSync {
     // that gap races with this read and is reported.
     const T& load(SourceLoc loc = SourceLoc::current()) const {
       auto* self = const_cast<Shared*>(this);
-      self->unit(Execution::current(loc), SiteOp::kRead, loc,
-                 [self](Execution& ex, const SourceLoc& at) {
-                   self->template access<false>(ex, at, [] {});
-                 });
+      Execution& ex = Execution::current(loc);
+      if (self->plain_unit(ex, loc)) [[likely]] {
+        self->template access<false>(ex, loc, [] {});
+      } else {
+        self->unit(ex, SiteOp::kRead, loc, [self](Execution& on, const SourceLoc& at) {
+          self->template access<false>(on, at, [] {});
+        });
+      }
       return value_;
     }
     void store(T value, SourceLoc loc = SourceLoc::current()) {
-      unit(Execution::current(loc), SiteOp::kWrite, loc, [&](Execution& ex, const SourceLoc& at) {
-        access<true>(ex, at, [&] { value_ = std::move(value); });
+      Execution& ex = Execution::current(loc);
+      if (plain_unit(ex, loc)) [[likely]] {
+        access<true>(ex, loc, [&] { value_ = std::move(value); });
+        return;
+      }
+      unit(ex, SiteOp::kWrite, loc, [&](Execution& on, const SourceLoc& at) {
+        access<true>(on, at, [&] { value_ = std::move(value); });
       });
     }
     // The plain `x += d`: a read and then a write, not atomic (two accesses, and in symptom mode
     // two decision points, so a lost update can be seen); one access unit: no decision releases a
     // mutex inside it, as no source can put an unlock inside `x += d`.
     void add(const T& delta, SourceLoc loc = SourceLoc::current()) {
-      unit(Execution::current(loc), SiteOp::kAdd, loc, [&](Execution& ex, const SourceLoc& at) {
+      const auto body = [&](Execution& on, const SourceLoc& at) {
         T sum{};
-        access<false>(ex, at, [&] { sum = value_ + delta; });
-        access<true>(ex, at, [&] { value_ = std::move(sum); });
-      });
+        access<false>(on, at, [&] { sum = value_ + delta; });
+        access<true>(on, at, [&] { value_ = std::move(sum); });
+      };
+      Execution& ex = Execution::current(loc);
+      if (plain_unit(ex, loc)) [[likely]] {
+        body(ex, loc);
+        return;
+      }
+      unit(ex, SiteOp::kAdd, loc, body);
     }
 
    private:
+    // The interception point's common case, for an access unit, inline: the object is alive
+    // and no hook is attached, so the unit is the access itself once the thread's place is noted
+    // (what intercepted() does then). False: the unit goes through unit(), out of line.
+    [[gnu::always_inline]] bool plain_unit(Execution& ex, const SourceLoc& loc) {
+      if (!header_.alive() || ex.intercepting()) [[unlikely]] {
+        return false;
+      }
+      ex.lifetimes().note(ex.self(), loc);
+      return true;
+    }
+
     // One access unit: `body(ex, loc)`, through the interception point.
     template <class Body>
-    void unit(Execution& ex, SiteOp op, const SourceLoc& loc, const Body& body) {
+    [[gnu::noinline]] void unit(Execution& ex, SiteOp op, const SourceLoc& loc, const Body& body) {
       intercepted(ex, op, header_, loc, std::memory_order_seq_cst,
                   [&](const Decision&) { body(ex, loc); });
     }
@@ -799,7 +853,12 @@ struct ModelSync {
       const auto race = kWrite ? history_.on_write(epoch, ex.clock(), loc, row)
                                : history_.on_read(epoch, ex.clock(), loc, row);
       if (race) [[unlikely]]
-        ex.fail(race_failure(header_, *race));
+        report_race(ex, *race);
+    }
+    // Out of line: a Failure on the access's own frame made every access save six registers and
+    // reserve some 400 bytes of stack.
+    [[gnu::noinline, gnu::cold]] void report_race(Execution& ex, const Race& race) {
+      ex.fail(race_failure(header_, race));
     }
 
     T value_;

@@ -59,6 +59,7 @@ class SpinWatch {
     for (Observation& seen : seen_[t]) {
       if (seen.object == object) entry = &seen;
     }
+    touched_ |= single(t);
     const bool same_store = entry != nullptr && entry->slot == read;
     // A re-read is a spin's only where the thread says it spins (a yield since its previous read),
     // unless told to take every re-read for one (need_yield false).
@@ -89,7 +90,10 @@ class SpinWatch {
     ++progress_;
     stalled_ &= single(t);
   }
-  void yielded(ThreadId t) { ++yields_[t]; }
+  void yielded(ThreadId t) {
+    touched_ |= single(t);
+    ++yields_[t];
+  }
 
   // Of the threads `ready` to run, those the scheduler may pick: not stalled.
   [[nodiscard]] ThreadSet runnable(ThreadSet ready) const { return ready & ~stalled_; }
@@ -116,7 +120,10 @@ class SpinWatch {
   // As constructed, for the next execution, when the last one had `threads` threads: the lanes of
   // the others are still as constructed (keep in step with the members).
   void reset(std::uint32_t threads) {
-    for (ThreadId t = 0; t < threads; ++t) {
+    // Only a thread that observed or yielded has state to clear (wake_all() wakes only stalled
+    // threads, which observed): most executions' threads never read an atomic twice.
+    for (ThreadSet s = touched_ & (single(threads) - 1); s != 0; s &= s - 1) {
+      const ThreadId t = lowest(s);
       seen_[t] = {};
       next_slot_[t] = 0;
       spins_[t] = Spin{};
@@ -127,6 +134,7 @@ class SpinWatch {
     }
     progress_ = 0;
     stalled_ = 0;
+    touched_ = 0;
   }
 
  private:
@@ -157,6 +165,7 @@ class SpinWatch {
   std::array<std::uint64_t, kMaxThreads> woken_news_{};  // and the thread's news_ then
   ThreadSet stalled_ = 0;
   std::array<std::uint64_t, kMaxThreads> yields_{};  // per thread, its yields so far
+  ThreadSet touched_ = 0;  // the threads that observed or yielded since the last reset()
 };
 
 }  // namespace doublecheck::model

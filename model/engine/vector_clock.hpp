@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace doublecheck::model {
 
@@ -35,7 +36,19 @@ class VectorClock {
     // The bound read once: the stores to ticks_ could alias other.width_ as far as the compiler
     // knows, which made it reload the bound every lane (joins run several times a step).
     const std::uint32_t width = other.width_;
-    for (std::uint32_t i = 0; i < width; ++i) ticks_[i] = std::max(ticks_[i], other.ticks_[i]);
+    // Four lanes at a time, as one vector operation (GCC's and Clang's vector extension: the
+    // optimiser does not vectorise a loop of unknown length at -O2, and a lane took seven
+    // instructions). The lanes of `other` from its width on are 0, so the last group's lanes past
+    // it are left as they are.
+    for (std::uint32_t i = 0; i < width; i += kLanes) {
+      Lanes mine;
+      Lanes theirs;
+      std::memcpy(&mine, &ticks_[i], sizeof(Lanes));
+      std::memcpy(&theirs, &other.ticks_[i], sizeof(Lanes));
+      const Lanes mine_newer = mine > theirs;  // all ones where this lane is the later tick
+      const Lanes joined = (mine & mine_newer) | (theirs & ~mine_newer);
+      std::memcpy(&ticks_[i], &joined, sizeof(Lanes));
+    }
     width_ = std::max(width_, width);
   }
 
@@ -45,6 +58,10 @@ class VectorClock {
   }
 
  private:
+  static constexpr std::uint32_t kLanes = 4;
+  using Lanes [[gnu::vector_size(kLanes * sizeof(std::uint32_t))]] = std::uint32_t;
+  static_assert(kMaxThreads % kLanes == 0, "join() reads whole groups of lanes");
+
   void widen(ThreadId t) { width_ = std::max(width_, t + 1); }
 
   std::array<std::uint32_t, kMaxThreads> ticks_{};  // per thread: the last of its steps seen

@@ -51,11 +51,16 @@ void DporScheduler::begin_execution() {
     history_[t].last_tick.fill(0);
   }
   for (ObjectIndex& object : objects_) {
+    // Only on_step() changes an object's index, and it makes the thread an actor: an object
+    // without one is as this left it (most objects, Shared<T>'s outside symptom mode, take no
+    // steps).
+    if (object.actors == 0) continue;
     object.last_write.clear();
     object.reads.clear();
     object.waits.clear();
     object.sleeps.clear();
-    object.latest.clear();  // (keeps its capacity for the next execution)
+    // `latest` keeps its entries: only the actors' are read, and a thread's is cleared when it
+    // becomes one (on_step), so no execution resizes it again.
     object.actors = 0;
   }
   steps_ = 0;
@@ -68,7 +73,10 @@ void DporScheduler::grow_objects(std::uint32_t object) { objects_.resize(object 
 
 std::size_t DporScheduler::retained_entries() const {
   std::size_t entries = 0;
-  for (const ObjectIndex& object : objects_) entries += object.latest.size();
+  // Of an object's entries, the ones up to its highest actor (the others are stale).
+  for (const ObjectIndex& object : objects_) {
+    entries += static_cast<std::size_t>(std::bit_width(object.actors));
+  }
   for (ThreadId t = 0; t < threads_; ++t) {
     entries += history_[t].runs.size();
     for (ThreadId u = 0; u < threads_; ++u) entries += history_[t].growths[u].size();
@@ -359,8 +367,14 @@ void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorCl
     if (latest.tick > clock[t]) racing_.push_back(StepRef{latest.tick - 1, t, latest.decision});
   }
   // The latest first, each kept unless it happens before one kept already.
-  std::sort(racing_.begin(), racing_.end(),
-            [](const StepRef& a, const StepRef& b) { return a.step > b.step; });
+  // An insertion sort: a step races with a few threads' steps at most (one per other thread), and
+  // std::sort's call cost more than the sorting. No two entries have the same step.
+  for (std::size_t i = 1; i < racing_.size(); ++i) {
+    const StepRef moved = racing_[i];
+    std::size_t j = i;
+    for (; j > 0 && racing_[j - 1].step < moved.step; --j) racing_[j] = racing_[j - 1];
+    racing_[j] = moved;
+  }
   std::size_t kept = 0;  // racing_[0, kept) are the races found so far
   for (const StepRef& earlier : racing_) {
     const bool through_another =
@@ -404,8 +418,10 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     if (waits) clock.join(object.waits);
     if (role == ClockRole::kWaiter) clock.join(object.sleeps);
     clock.set(thread, steps_ + 1);
-    if (object.latest.size() <= thread) object.latest.resize(thread + 1);
+    if (object.latest.size() <= thread) [[unlikely]]
+      object.latest.resize(thread + 1);
     ThreadSteps& steps = object.latest[thread];
+    if (!contains(object.actors, thread)) steps.classes = 0;  // an entry of an earlier execution
     steps.by_class[static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
     steps.classes |= 1U << static_cast<std::uint32_t>(op.cls);
     object.actors |= single(thread);
