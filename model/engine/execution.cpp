@@ -67,7 +67,8 @@ Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig co
       scheduler_(&scheduler),
       wants_ops_(scheduler.wants_ops()),
       config_(config),
-      memory_(config.memory_model) {}
+      memory_(config.memory_model),
+      uncommon_access_(config.symptom_mode || config.tracing) {}
 
 void Execution::reset(Scheduler& scheduler) {
   // Every member as the constructor leaves it (keep in step with the class), the vectors cleared
@@ -116,6 +117,7 @@ void Execution::reset(Scheduler& scheduler) {
   stopped_ = false;
   pruned_ = false;
   abandoning_ = false;
+  uncommon_access_ = config_.symptom_mode || config_.tracing;
   buried_ = 0;
   trace_ = Trace{};
   previous_current_ = nullptr;
@@ -555,6 +557,7 @@ void Execution::abandon_all() {
   // decision is asked of the scheduler and no failure is recorded. Round robin, so that a thread
   // waiting on another (a lock, a join, a spin) lets that one go first.
   abandoning_ = true;
+  uncommon_access_ = true;
   std::uint64_t budget = kRunOutSteps + steps_;
   bool progress = true;
   while (progress && budget > 0) {

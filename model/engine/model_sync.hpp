@@ -801,7 +801,7 @@ struct ModelSync {
     // uncommon modes' code (and its spills) in between.
     template <bool kWrite, class Effect>
     [[gnu::always_inline]] void access(Execution& ex, const SourceLoc& loc, Effect&& effect) {
-      if (ex.abandoning() || ex.symptom_mode() || ex.tracing()) [[unlikely]] {
+      if (ex.uncommon_access()) [[unlikely]] {
         uncommon_access<kWrite>(ex, loc, std::forward<Effect>(effect));
         return;
       }
