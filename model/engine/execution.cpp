@@ -65,7 +65,6 @@ void* eh_globals() { return abi::__cxa_get_globals(); }
 Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config)
     : stacks_(stacks),
       scheduler_(&scheduler),
-      wants_ops_(scheduler.wants_ops()),
       config_(config),
       memory_(config.memory_model),
       uncommon_access_(config.symptom_mode || config.tracing) {}
@@ -75,7 +74,6 @@ void Execution::reset(Scheduler& scheduler) {
   // but keeping their capacity. The last run left each thread's fiber empty (finished, or moved
   // to the graveyard: bury()) and its body cleared.
   scheduler_ = &scheduler;
-  wants_ops_ = scheduler.wants_ops();
   for (ThreadId t = 0; t < thread_count_; ++t) {
     // Field by field, not a move from a new ModelThread (which would move two empty fibers and an
     // empty body over theirs): only what a run changes. The rest is checked, not assumed.
@@ -412,7 +410,11 @@ std::optional<ThreadId> Execution::decide() {
     choice.enabled = ready;
     choice.previous = last_;
     choice.preemptions = preemptions_;
-    const Pick pick = wants_ops_ ? pick_with_ops(choice) : scheduler_->pick(choice);
+    choice.describe = [](const void* ex, ThreadId t) {
+      return describe_op(static_cast<const Execution*>(ex)->threads_[t].pending);
+    };
+    choice.describer = this;
+    const Pick pick = scheduler_->pick(choice);
     if (pick.kind == Pick::Kind::kRedundant) {
       pruned_ = true;  // every enabled thread sleeps: an explored class again, not a failure
       stopped_ = true;
@@ -444,15 +446,6 @@ std::optional<ThreadId> Execution::decide() {
   ++steps_;
   last_ = next;
   return next;
-}
-
-Pick Execution::pick_with_ops(Choice& choice) {
-  std::array<OpDesc, kMaxThreads> ops{};
-  for (ThreadSet s = choice.enabled; s != 0; s &= s - 1) {
-    ops[lowest(s)] = describe_op(threads_[lowest(s)].pending);
-  }
-  choice.ops = &ops;
-  return scheduler_->pick(choice);
 }
 
 void Execution::report_deadlock() {

@@ -265,8 +265,6 @@ class Execution {
   void resume(ThreadId id, ThreadState::Resumer by);
   void park();
   std::optional<ThreadId> decide();
-  // The scheduler's pick at `choice`, told each enabled thread's next operation.
-  Pick pick_with_ops(Choice& choice);
   void report_deadlock();
   // Every live thread is stalled in a spin or blocked: a livelock, or an unfair execution (a
   // thread spins on a store a newer one hides) that is discarded.
@@ -305,7 +303,6 @@ class Execution {
 
   StackPool& stacks_;
   Scheduler* scheduler_;  // not owned
-  bool wants_ops_;        // scheduler_->wants_ops(), asked once (a virtual call at every choice)
   ExecutionConfig config_;
   std::array<ModelThread, kMaxThreads> threads_;
   std::uint32_t thread_count_ = 0;

@@ -96,7 +96,7 @@ Pick DporScheduler::pick(const Choice& choice) {
     const ThreadSet awake = choice.enabled & ~sleep_;
     if (awake == 0) return {Pick::Kind::kRedundant, 0};
     d.first_op = static_cast<std::uint32_t>(ops_.size());
-    for (ThreadSet s = choice.enabled; s != 0; s &= s - 1) ops_.push_back((*choice.ops)[lowest(s)]);
+    for (ThreadSet s = choice.enabled; s != 0; s &= s - 1) ops_.push_back(choice.op(lowest(s)));
     d.chosen = contains(awake, choice.previous) ? choice.previous : lowest(awake);
     add_alternative(d, d.chosen);
     if (index < full_depth_) {

@@ -64,7 +64,6 @@ class DporScheduler final : public Scheduler {
   Pick pick(const Choice& choice) override;
   Pick choose_value(std::uint32_t options) override;
   bool next_execution() override;
-  [[nodiscard]] bool wants_ops() const override { return true; }
 
   // Decision points above `depth` try every enabled thread (no reduction there), so that the
   // search can be split into subtrees at `depth` (partition.hpp) without a race found in one

@@ -67,7 +67,6 @@ class PartitionedScheduler final : public Scheduler {
   void on_ordered_after(ThreadId t, ThreadId before, std::uint32_t nth) override {
     inner_.on_ordered_after(t, before, nth);
   }
-  [[nodiscard]] bool wants_ops() const override { return inner_.wants_ops(); }
   [[nodiscard]] double progress() const override { return inner_.progress(); }
 
   // Whether a finished execution (not pruned) is this part's to count: whether its subtree is

@@ -18,7 +18,11 @@ struct Choice {
   ThreadSet enabled = 0;          // who can run
   ThreadId previous = 0;          // who ran the last step (choosing another one preempts it)
   std::uint32_t preemptions = 0;  // preemptions so far in this execution
-  const std::array<OpDesc, kMaxThreads>* ops = nullptr;  // each enabled thread's next operation
+  // Enabled thread t's next operation, described on demand: a scheduler needs it only at a
+  // decision it has not seen before (DPOR), not at the replay of one, the common case.
+  [[nodiscard]] OpDesc op(ThreadId t) const { return describe(describer, t); }
+  OpDesc (*describe)(const void* describer, ThreadId t) = nullptr;
+  const void* describer = nullptr;  // the execution, passed to describe
 };
 
 struct Pick {
@@ -62,8 +66,6 @@ class Scheduler {
   // order symmetry reduction imposes between symmetric threads (model/engine/symmetry.hpp),
   // which the search must never try to reverse. Called just before that step's on_step().
   virtual void on_ordered_after(ThreadId /*thread*/, ThreadId /*before*/, std::uint32_t /*nth*/) {}
-  // Whether Choice::ops must be filled in.
-  [[nodiscard]] virtual bool wants_ops() const { return false; }
 
  protected:
   Scheduler() = default;
