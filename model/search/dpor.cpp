@@ -239,6 +239,9 @@ void DporScheduler::add_backtrack(const StepRef& earlier, ThreadId later_thread,
                                   const VectorClock& later) {
   if (earlier.decision < 0) return;  // only one thread could run there: nothing to reverse
   Decision& d = decisions_[static_cast<std::size_t>(earlier.decision)];
+  // Every thread that could run there is tried there already: resolve() adds only such threads,
+  // so v's initials cannot matter, and without a sharing no other part is to be asked either.
+  if (sharing_ == nullptr && (d.enabled & ~d.backtrack) == 0) return;
   // v = the steps after `earlier` that do not happen after it, then `later`: the reversed race
   // runs them first. Its initials are the threads whose first step in v has no predecessor in v.
   // No list of v is needed: a thread's steps in v are a prefix of its steps after `earlier` (once
