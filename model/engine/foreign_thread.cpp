@@ -17,8 +17,8 @@
 namespace doublecheck::model {
 namespace {
 
-std::atomic<int> g_searches{0};       // ForeignThreadWatch objects alive in the process
-std::atomic<bool> g_posted{false};    // a report waits in g_report: what decide() reads
+std::atomic<int> g_searches{0};  // ForeignThreadWatch objects alive in the process
+std::atomic<bool>& g_posted = foreign_use_detail::posted;  // a report waits in g_report
 std::mutex g_report_mutex;            // guards g_report (std::mutex is no capability to annotate)
 std::optional<std::string> g_report;  // the first misuse posted and not yet taken
 
@@ -77,8 +77,6 @@ void foreign_use(const SourceLoc& where) {
   std::fputs(line.c_str(), stderr);
   while (true) std::this_thread::sleep_for(std::chrono::hours(24));
 }
-
-bool foreign_use_posted() { return g_posted.load(std::memory_order_relaxed); }
 
 std::optional<std::string> take_foreign_use() {
   const std::lock_guard lock(g_report_mutex);

@@ -17,6 +17,7 @@
 // avoid (a real join cannot be interrupted).
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <string>
 
@@ -40,8 +41,16 @@ class ForeignThreadWatch {
 // Otherwise posts the misuse and ends the calling thread as the header says; never returns.
 [[noreturn]] void foreign_use(const SourceLoc& where);
 
+namespace foreign_use_detail {
+// A report waits to be taken (foreign_thread.cpp). Here, not there, so that the test below is
+// inline: decide() makes it at every step.
+inline std::atomic<bool> posted{false};
+}  // namespace foreign_use_detail
+
 // True when a misuse is posted and not yet taken: one relaxed load, for every step.
-bool foreign_use_posted();
+inline bool foreign_use_posted() {
+  return foreign_use_detail::posted.load(std::memory_order_relaxed);
+}
 
 // The report of the misuse posted, taken once (the first execution to ask reports it).
 std::optional<std::string> take_foreign_use();
