@@ -188,6 +188,18 @@ class Execution {
 
   // A Shared access outside the step loop (when not in symptom mode): counted, bounded, traced.
   // Inlined, always: a model's plain data is accessed several times a step.
+  // note_shared_access() of the common case (no tracing, the bound not reached: see
+  // plain_shared_access()), with nothing to call.
+  void note_plain_shared_access(bool write) {
+    if (write) spins_.stepped(running_, true);
+    ++shared_accesses_;
+  }
+  // Whether a Shared access can take its common path, inline: not abandoning, no symptom mode,
+  // no trace, no hook, and this access not past the bound on shared accesses.
+  [[nodiscard]] bool plain_shared_access() const {
+    return !uncommon_access_ && config_.hook == nullptr &&
+           shared_accesses_ < config_.max_shared_accesses;
+  }
   [[gnu::always_inline]] void note_shared_access(const ObjectHeader& object, bool write,
                                                  std::string_view detail, const SourceLoc& loc) {
     if (config_.tracing) [[unlikely]] {

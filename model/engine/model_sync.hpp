@@ -737,27 +737,40 @@ struct ModelSync {
     // Under a decision that releases a held mutex around the read (kAround), the relock (a
     // decision point) comes before the caller copies the value: a write another thread makes in
     // that gap races with this read and is reported.
+    //
+    // The common case (plain_shared_access(), the object alive, no race) is inline and calls
+    // nothing but in tail position, so that it saves no registers: what plain_unit() and access()
+    // do then, in their order. Anything else goes out of line, to the general path (nothing done
+    // yet) or to the race's report (the access done, as access() does it).
     const T& load(SourceLoc loc = SourceLoc::current()) const {
       auto* self = const_cast<Shared*>(this);
       Execution& ex = Execution::current(loc);
-      if (self->plain_unit(ex, loc)) [[likely]] {
-        self->template access<false>(ex, loc, [] {});
-      } else {
-        self->unit(ex, SiteOp::kRead, loc, [self](Execution& on, const SourceLoc& at) {
-          self->template access<false>(on, at, [] {});
-        });
+      if (!header_.alive() || !ex.plain_shared_access()) [[unlikely]] {
+        return self->general_load(ex, loc);
+      }
+      ex.lifetimes().note(ex.self(), loc);
+      const Epoch epoch{ex.self(), ex.clock()[ex.self()]};
+      const std::uint32_t row = ex.trace_row();
+      ex.note_plain_shared_access(false);
+      if (!self->history_.read_if_ordered(epoch, ex.clock(), loc, row)) [[unlikely]] {
+        return self->racing_load(ex, epoch, loc, row);
       }
       return value_;
     }
     void store(T value, SourceLoc loc = SourceLoc::current()) {
       Execution& ex = Execution::current(loc);
-      if (plain_unit(ex, loc)) [[likely]] {
-        access<true>(ex, loc, [&] { value_ = std::move(value); });
+      if (!header_.alive() || !ex.plain_shared_access()) [[unlikely]] {
+        general_store(ex, std::move(value), loc);
         return;
       }
-      unit(ex, SiteOp::kWrite, loc, [&](Execution& on, const SourceLoc& at) {
-        access<true>(on, at, [&] { value_ = std::move(value); });
-      });
+      ex.lifetimes().note(ex.self(), loc);
+      const Epoch epoch{ex.self(), ex.clock()[ex.self()]};
+      const std::uint32_t row = ex.trace_row();
+      value_ = std::move(value);
+      ex.note_plain_shared_access(true);
+      if (!history_.write_if_ordered(epoch, ex.clock(), loc, row)) [[unlikely]] {
+        racing_access<true>(ex, epoch, loc, row);
+      }
     }
     // The plain `x += d`: a read and then a write, not atomic (two accesses, and in symptom mode
     // two decision points, so a lost update can be seen); one access unit: no decision releases a
@@ -777,6 +790,37 @@ struct ModelSync {
     }
 
    private:
+    // load() and store() in general (any mode, a hook, a destroyed object, the bound reached).
+    [[gnu::noinline]] const T& general_load(Execution& ex, const SourceLoc& loc) {
+      if (plain_unit(ex, loc)) {
+        access<false>(ex, loc, [] {});
+      } else {
+        unit(ex, SiteOp::kRead, loc,
+             [this](Execution& on, const SourceLoc& at) { access<false>(on, at, [] {}); });
+      }
+      return value_;
+    }
+    [[gnu::noinline]] void general_store(Execution& ex, T value, const SourceLoc& loc) {
+      if (plain_unit(ex, loc)) {
+        access<true>(ex, loc, [&] { value_ = std::move(value); });
+        return;
+      }
+      unit(ex, SiteOp::kWrite, loc, [&](Execution& on, const SourceLoc& at) {
+        access<true>(on, at, [&] { value_ = std::move(value); });
+      });
+    }
+    // The race check of a common-case access that found a race (and recorded nothing): check()'s.
+    template <bool kWrite>
+    [[gnu::noinline, gnu::cold]] void racing_access(Execution& ex, Epoch epoch,
+                                                    const SourceLoc& loc, std::uint32_t row) {
+      check<kWrite>(ex, epoch, loc, row);
+    }
+    [[gnu::noinline, gnu::cold]] const T& racing_load(Execution& ex, Epoch epoch,
+                                                      const SourceLoc& loc, std::uint32_t row) {
+      check<false>(ex, epoch, loc, row);
+      return value_;
+    }
+
     // The interception point's common case, for an access unit, inline: the object is alive
     // and no hook is attached, so the unit is the access itself once the thread's place is noted
     // (what intercepted() does then). False: the unit goes through unit(), out of line.

@@ -47,6 +47,24 @@ class AccessHistory {
     return std::nullopt;
   }
 
+  // on_read() and on_write() of an access that races with nothing, for the inline common case of
+  // Shared<T> (whose frame then needs no call): false, with nothing recorded, where on_read() or
+  // on_write() would find a race.
+  [[gnu::always_inline]] bool read_if_ordered(Epoch epoch, const VectorClock& clock,
+                                              const SourceLoc& loc, std::uint32_t row) {
+    if (!last_write_before(epoch, clock)) [[unlikely]]
+      return false;
+    note_read(epoch, loc, row);
+    return true;
+  }
+  [[gnu::always_inline]] bool write_if_ordered(Epoch epoch, const VectorClock& clock,
+                                               const SourceLoc& loc, std::uint32_t row) {
+    if (!last_write_before(epoch, clock) || !reads_before(epoch, clock)) [[unlikely]]
+      return false;
+    note_write(epoch, loc, row);
+    return true;
+  }
+
  private:
   // Whether the last write, if any, happens before an access by epoch.thread with `clock` (or is
   // that thread's own).
