@@ -99,13 +99,16 @@ struct RelacySync {
   template <bool kShared>
   class DC_CAPABILITY("mutex") GenericMutex {
    public:
-    explicit GenericMutex(std::string_view /*name*/ = {}, SourceLoc loc = SourceLoc::current()) {
+    explicit GenericMutex(std::string_view /*name*/ = {}, SourceLoc loc = SourceLoc::current())
+        : made_at_(loc) {
       mutex_.init(/*is_rw=*/kShared, /*is_exclusive_recursive=*/false,
                   /*is_shared_recursive=*/false, /*failing_try_lock=*/true, info(loc));
     }
     GenericMutex(const GenericMutex&) = delete;
     GenericMutex& operator=(const GenericMutex&) = delete;
-    ~GenericMutex() { mutex_.deinit(info(SourceLoc::current())); }
+    // Destroyed where its owner is (a destructor takes no location): a report of a mutex destroyed
+    // while held names the line that made it, not this header.
+    ~GenericMutex() { mutex_.deinit(info(made_at_)); }
 
     void lock(SourceLoc loc = SourceLoc::current()) DC_ACQUIRE() {
       mutex_.lock_exclusive(info(loc));
@@ -120,6 +123,9 @@ struct RelacySync {
    protected:
     friend class ConditionVariable;
     rl::generic_mutex<GenericMutex> mutex_;
+
+   private:
+    SourceLoc made_at_;
   };
   using Mutex = GenericMutex<false>;
 

@@ -249,6 +249,15 @@ class RelacyTest(unittest.TestCase):
         self.assertEqual(found[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 138)
         self.assertEqual(relacy_results(Rules(), Results(mode="full", model_runs={}, ctest={}),
                                         roles), [])
+        # A suite with no verdict is an error of its own, with no line to point at.
+        stuck = relacy_suite(GATED)
+        stuck["searches"][-1].update(end="budget", result=None)
+        stuck.update(as_expected=False, verdict="no verdict: the full search did not finish")
+        run["models"] = [stuck]
+        found = relacy_results(Rules(), Results(mode="full", model_runs={}, ctest={}, relacy=run),
+                               roles)
+        self.assertEqual([(f["ruleId"], f["level"]) for f in found],
+                         [("relacy/no-verdict", "error")])
 
     def test_a_configured_dc_relacy_that_fails_before_its_report_is_not_proven(self) -> None:
         from verifier.stages import relacy as relacy_stage

@@ -288,10 +288,19 @@ def mutation_results(rule: Rules, report: dict[str, Any]) -> list[dict[str, Any]
 
 def relacy_results(rule: Rules, results: Results, roles: dict[str, str]) -> list[dict[str, Any]]:
     """Relacy's findings (dc_relacy, when configured): each failing suite at the line of Relacy's
-    failing event, a note when its negative control expected it."""
+    failing event, a note when its negative control expected it; and a suite with no verdict (its
+    search crashed or ran out of its budget), an error with no location: it fails the run too."""
     out = []
     for suite in (results.relacy.get("models") or []) if results.relacy.get("configured") else []:
         last = (suite.get("searches") or [{}])[-1]
+        if last.get("end") in ("crashed", "budget"):
+            out.append({"ruleId": rule("relacy", "no verdict"), "level": "error",
+                        "message": {"text": f"{suite.get('name')}: Relacy {suite.get('verdict')}"},
+                        "locations": [sarif_location(None, None, str(last.get("end")))],
+                        "properties": {"checker": "relacy", "model": suite.get("name"),
+                                       "variant": suite.get("variant"), "expected": False,
+                                       "search": last.get("search")}})
+            continue
         if last.get("end") != "failed":
             continue
         expected = bool(suite.get("as_expected")) and roles.get(suite.get("variant")) != "fix"
