@@ -72,19 +72,13 @@ std::vector<relacy::Outcome> search(const ModelSpec& model, const Settings& s) {
       if (s.search == "bound") break;  // only the bound given
     }
   }
-  std::vector<relacy::Outcome> outcomes;
-  for (const relacy::SearchOptions& next : ladder) {
-    outcomes.push_back(relacy::run(model.body, next));
-    if (outcomes.back().end != relacy::Outcome::End::kBudget) break;
-  }
-  return outcomes;
+  return relacy::run(model.body, ladder);
 }
 
 nlohmann::ordered_json outcome_json(const relacy::Outcome& o) {
-  static constexpr const char* kEnds[] = {"finished", "failed", "budget", "crashed"};
   nlohmann::ordered_json j;
   j["search"] = relacy::search_name(o.search, o.context_bound);
-  j["end"] = kEnds[static_cast<int>(o.end)];
+  j["end"] = relacy::end_name(o.end);
   j["result"] =
       o.result_name.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(o.result_name);
   j["executions"] = o.executions;

@@ -202,17 +202,44 @@ std::optional<int> relacy_result_for(model::FailureKind kind) {
   return std::nullopt;
 }
 
-Outcome run(const std::function<void()>& body, const SearchOptions& options) {
+std::string_view end_name(Outcome::End end) {
+  switch (end) {
+    case Outcome::End::kFinished:
+      return "finished";
+    case Outcome::End::kFailed:
+      return "failed";
+    case Outcome::End::kBudget:
+      return "budget";
+    case Outcome::End::kCrashed:
+      break;
+  }
+  return "crashed";
+}
+
+std::vector<Outcome> run(const std::function<void()>& body,
+                         const std::vector<SearchOptions>& ladder) {
+  std::vector<Outcome> outcomes;
+  if (ladder.empty()) return outcomes;
   // First the model's thread count: one execution with every thread slot (its count does not
   // depend on the interleaving: a model starts its threads the same way every time). A body that
   // fails or finishes in that one execution has its verdict already.
   std::size_t threads = 0;
-  Outcome probe = search(body, options, RelacySync::kMaxThreads, 1, &threads);
-  if (probe.end != Outcome::End::kBudget) return probe;
-  Outcome outcome = search(body, options, threads, options.max_executions, nullptr);
-  outcome.threads = threads;
-  outcome.cpu_seconds += probe.cpu_seconds;
-  return outcome;
+  Outcome probe = search(body, ladder.front(), RelacySync::kMaxThreads, 1, &threads);
+  if (probe.end != Outcome::End::kBudget) {
+    outcomes.push_back(std::move(probe));
+    return outcomes;
+  }
+  for (const SearchOptions& options : ladder) {
+    outcomes.push_back(search(body, options, threads, options.max_executions, nullptr));
+    outcomes.back().threads = threads;
+    if (outcomes.back().end != Outcome::End::kBudget) break;
+  }
+  outcomes.front().cpu_seconds += probe.cpu_seconds;
+  return outcomes;
+}
+
+Outcome run(const std::function<void()>& body, const SearchOptions& options) {
+  return std::move(run(body, std::vector<SearchOptions>{options}).back());
 }
 
 }  // namespace doublecheck::relacy

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/engine/failure.hpp"
 
@@ -61,6 +62,13 @@ struct Outcome {
 // Runs `body` under Relacy with `options`. Never throws for what the model does; a failure to
 // start the child (fork, pipe) is std::system_error.
 Outcome run(const std::function<void()>& body, const SearchOptions& options);
+// Each search of `ladder` in order until one does not run out of its budget (the last one run
+// decides); the model's threads are counted once, for all of them.
+std::vector<Outcome> run(const std::function<void()>& body,
+                         const std::vector<SearchOptions>& ladder);
+
+// How a search ended, as reports name it: "finished", "failed", "budget", "crashed".
+std::string_view end_name(Outcome::End end);
 
 // "full search" or "context bound 2".
 std::string search_name(Search search, unsigned context_bound);

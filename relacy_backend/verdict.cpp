@@ -4,24 +4,17 @@
 #include <regex>
 #include <sstream>
 
+#include "model/engine/explorer.hpp"
 #include "model/engine/source_path.hpp"
 
 namespace doublecheck::relacy {
 namespace {
 
-// 57600 -> "57,600".
-std::string grouped(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  for (auto i = static_cast<std::ptrdiff_t>(digits.size()) - 3; i > 0; i -= 3) {
-    digits.insert(static_cast<std::size_t>(i), ",");
-  }
-  return digits;
-}
-
 std::string counts(const Outcome& o) {
   std::ostringstream text;
   text.precision(2);
-  text << std::fixed << search_name(o.search, o.context_bound) << ", " << grouped(o.executions)
+  text << std::fixed << search_name(o.search, o.context_bound) << ", "
+       << model::with_thousands(o.executions)
        << (o.executions == 1 ? " execution, " : " executions, ") << o.cpu_seconds << " s CPU";
   return text.str();
 }
@@ -140,7 +133,7 @@ Verdict judge(const model::Expectation& expected, const std::vector<Outcome>& se
     }
     case Outcome::End::kBudget:
       verdict.text = "no verdict: the " + search_name(last.search, last.context_bound) +
-                     " did not finish in " + grouped(last.executions) + " executions";
+                     " did not finish in " + model::with_thousands(last.executions) + " executions";
       return verdict;
     case Outcome::End::kCrashed:
       verdict.text = "no verdict: " + last.report.substr(0, last.report.find('\n'));

@@ -60,6 +60,10 @@ static_assert(sizeof(EhGlobals) == sizeof(void*) + sizeof(void*));
 
 void* eh_globals() { return abi::__cxa_get_globals(); }
 
+// The modes of `config` that take every Shared access off its common path (uncommon_access()
+// is these, or abandoning).
+bool uncommon_modes(const ExecutionConfig& config) { return config.symptom_mode || config.tracing; }
+
 }  // namespace
 
 Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config)
@@ -67,7 +71,7 @@ Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig co
       scheduler_(&scheduler),
       config_(config),
       memory_(config.memory_model),
-      uncommon_access_(config.symptom_mode || config.tracing) {}
+      uncommon_access_(uncommon_modes(config)) {}
 
 void Execution::reset(Scheduler& scheduler) {
   // Every member as the constructor leaves it (keep in step with the class), the vectors cleared
@@ -115,7 +119,7 @@ void Execution::reset(Scheduler& scheduler) {
   stopped_ = false;
   pruned_ = false;
   abandoning_ = false;
-  uncommon_access_ = config_.symptom_mode || config_.tracing;
+  uncommon_access_ = uncommon_modes(config_);
   buried_ = 0;
   trace_ = Trace{};
   previous_current_ = nullptr;

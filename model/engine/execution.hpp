@@ -197,8 +197,7 @@ class Execution {
   // Whether a Shared access can take its common path, inline: not abandoning, no symptom mode,
   // no trace, no hook, and this access not past the bound on shared accesses.
   [[nodiscard]] bool plain_shared_access() const {
-    return !uncommon_access_ && config_.hook == nullptr &&
-           shared_accesses_ < config_.max_shared_accesses;
+    return !uncommon_access_ && !intercepting() && shared_accesses_ < config_.max_shared_accesses;
   }
   [[gnu::always_inline]] void note_shared_access(const ObjectHeader& object, bool write,
                                                  std::string_view detail, const SourceLoc& loc) {

@@ -49,16 +49,6 @@ std::optional<std::string> replay_from_environment(std::string_view model) {
   return std::string(text.substr(equals + 1));
 }
 
-std::string with_thousands(std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
 // The executions' config, with `hook` (owned by the caller) at the interception point.
 ExecutionConfig config_of(const ExploreOptions& options, OperationHook* hook) {
   ExecutionConfig config;
@@ -681,6 +671,16 @@ std::string format_report(const ExploreResult& result) {
     }
     out += same != 0 ? "    interleaving: as in failure " + std::to_string(same) + " above\n"
                      : failure.trace;
+  }
+  return out;
+}
+
+std::string with_thousands(std::uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
   }
   return out;
 }

@@ -136,4 +136,7 @@ std::string format_verdict(const ExploreResult& result);
 // the interleaving.
 std::string format_report(const ExploreResult& result);
 
+// A count as the reports print it: 57600 -> "57,600".
+std::string with_thousands(std::uint64_t n);
+
 }  // namespace doublecheck::model
