@@ -42,6 +42,17 @@ constexpr std::uint64_t graph_mix(std::uint64_t seed, std::uint64_t value) {
   return z ^ (z >> 31);
 }
 
+// The cheap order-sensitive combination of note_step, which runs once a step: one 64x64->128-bit
+// multiply of the two operands, each offset by a constant, folded (wyhash's mum). Both operands
+// vary, so every bit of each reaches the middle of the product, and the fold brings the high half
+// down onto the low one; splitmix's two multiplies a value (graph_mix) cost four times as many
+// instructions. Only the identity of an execution's graph within one search rests on it (key()).
+constexpr std::uint64_t step_mix(std::uint64_t seed, std::uint64_t value) {
+  const __uint128_t product =
+      static_cast<__uint128_t>(seed ^ 0xA0761D6478BD642FULL) * (value ^ 0xE7037ED1A0B428DBULL);
+  return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64U);
+}
+
 enum class MemoryEventKind : std::uint8_t { kInit, kLoad, kStore, kUpdate, kFence };
 
 struct MemoryEvent {
@@ -112,7 +123,7 @@ class MemoryGraph {
   // Inline: once a step, from Execution::after, where the call cost as much as the hashing.
   void note_step(ThreadId thread, std::uint32_t kind, std::uint32_t object, bool atomic,
                  bool reads = false) {
-    thread_key_[thread] = graph_mix(thread_key_[thread], (std::uint64_t{kind} << 32U) | object);
+    thread_key_[thread] = step_mix(thread_key_[thread], (std::uint64_t{kind} << 32U) | object);
     if (!atomic && object != 0) {
       if (object >= object_key_.size()) [[unlikely]] {
         object_key_.resize(object + 1);
@@ -121,8 +132,10 @@ class MemoryGraph {
       if (reads) {
         object_reads_[object] += graph_mix(0, step_id(thread));  // a sum: the reads' order is lost
       } else {
+        // The reads since the last write (a sum of mixed values, 0 when none) folded into the
+        // key before this write: one mix, not one for the reads and one for the write.
         object_key_[object] =
-            graph_mix(graph_mix(object_key_[object], object_reads_[object]), step_id(thread));
+            step_mix(object_key_[object] ^ object_reads_[object], step_id(thread));
         object_reads_[object] = 0;
       }
     }
