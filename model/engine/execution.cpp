@@ -75,32 +75,34 @@ Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig co
 
 void Execution::reset(Scheduler& scheduler) {
   // Every member as the constructor leaves it (keep in step with the class), the vectors cleared
-  // but keeping their capacity. The last run left each thread's fiber empty (finished, or moved
-  // to the graveyard: bury()) and its body cleared.
+  // but keeping their capacity. The last run left each thread's fiber finished, waiting for the
+  // next body (start_fiber()), or empty (moved to the graveyard: bury()), and its body cleared.
   scheduler_ = &scheduler;
   for (ThreadId t = 0; t < thread_count_; ++t) {
     // Field by field, not a move from a new ModelThread (which would move two empty fibers and an
     // empty body over theirs): only what a run changes. The rest is checked, not assumed.
     ModelThread& thread = threads_[t];
-    if (thread.fiber || thread.resumer || thread.body) [[unlikely]] {
+    if ((thread.fiber && !thread.state.finished()) || thread.resumer || thread.body) [[unlikely]] {
       thread.fiber = Fiber{};
       thread.resumer = Fiber{};
       thread.body = nullptr;
     }
+    // A thread's stack is its fiber's: kept with it, and made again with a new fiber.
+    if (!thread.fiber) stacks_of_[t] = boost::context::stack_context{};
     thread.clock.clear();
     thread.pending = PendingOp{};
     thread.state = ThreadState{};
     thread.eh_caught = nullptr;
     thread.eh_uncaught = 0;
   }
-  // The threads past the last run's were left as constructed, stacks_of_ included.
-  std::fill_n(stacks_of_.begin(), thread_count_, boost::context::stack_context{});
   spins_.reset(thread_count_);
   thread_count_ = 0;
   parked_ = 0;
   running_ = 0;
   last_ = 0;
-  decided_.reset();
+  loop_eh_caught_ = nullptr;
+  loop_eh_uncaught_ = 0;
+  back_slot_ = nullptr;
   joiner_may_wake_ = false;
   next_object_id_ = 1;
   steps_ = 0;
@@ -136,15 +138,26 @@ void Execution::no_current(const SourceLoc& where) { foreign_use(where); }
 
 Fiber Execution::start_fiber(ThreadId id) {
   PooledStack stack(stacks_, &stacks_of_[id]);  // notes the stack: a crash report needs it
-  return Fiber(std::allocator_arg, stack, [this, id](Fiber&& resumer) {
-    threads_[id].resumer = std::move(resumer);
-    run_thread(*this, id);
-    ModelThread& self = threads_[id];
-    self.state.finish();
-    joiner_may_wake_ = true;
-    if (config_.tracing && !abandoning_) record(id, OpKind::kFinish, nullptr, {}, SourceLoc{});
-    return std::move(self.resumer);
+  // The fiber outlives the thread: once its body has run, it waits for the body of the thread
+  // with its id in the next execution (reset() keeps it), since making a fiber (a stack, a context
+  // and a switch into it and back) costs more than a short thread's steps. It ends only when it
+  // is destroyed (Boost.Context unwinds it by force) or buried.
+  return Fiber(std::allocator_arg, stack, [this, id](Fiber&& resumer) -> Fiber {
+    *back_slot_ = std::move(resumer);  // the first switch into it, received as any other (jump())
+    while (true) {
+      run_thread(*this, id);
+      finish(id);
+    }
   });
+}
+
+void Execution::finish(ThreadId id) {
+  ModelThread& self = threads_[id];
+  self.state.finish();
+  joiner_may_wake_ = true;
+  if (config_.tracing && !abandoning_) record(id, OpKind::kFinish, nullptr, {}, SourceLoc{});
+  // Back to whoever resumed it: its caller, or the step loop, which decides what runs next.
+  jump(self.resumer ? self.resumer : loop_, self.fiber);
 }
 
 void Execution::run_thread(Execution& ex, ThreadId id) {
@@ -171,19 +184,32 @@ void Execution::run_thread(Execution& ex, ThreadId id) {
   }
 }
 
-void Execution::resume(ThreadId id, ThreadState::Resumer by) {
-  const ThreadId caller = running_;
-  const bool caller_in_model_thread = std::exchange(in_model_thread_, true);
+inline void Execution::jump(Fiber& to, Fiber& here) {
+  back_slot_ = &here;
+  Fiber back = std::move(to).resume();
+  // Whoever switched here said where what it left is kept.
+  *back_slot_ = std::move(back);
+}
+
+inline void Execution::enter(ThreadId id, ThreadState::Resumer by) {
   running_ = id;
   ModelThread& thread = threads_[id];
   thread.state.resume(by);
   parked_ &= ~single(id);
-  // Every switch into a model thread is bracketed here (a park returns to its resumer's resume()),
-  // so this is where the exception state is swapped.
+  auto* const eh = static_cast<EhGlobals*>(eh_);
+  *eh = EhGlobals{thread.eh_caught, thread.eh_uncaught};
+}
+
+void Execution::resume(ThreadId id) {
+  const ThreadId caller = running_;
+  const bool caller_in_model_thread = std::exchange(in_model_thread_, true);
   auto* const eh = static_cast<EhGlobals*>(eh_);
   const EhGlobals mine = *eh;
-  *eh = EhGlobals{thread.eh_caught, thread.eh_uncaught};
-  thread.fiber = std::move(thread.fiber).resume();
+  enter(id, ThreadState::Resumer::kCaller);
+  // The thread keeps this context as its resumer, and comes back to it itself (it decides no
+  // step: park()), leaving its own context in its fiber.
+  ModelThread& thread = threads_[id];
+  jump(thread.fiber, thread.resumer);
   thread.eh_caught = eh->caught;
   thread.eh_uncaught = eh->uncaught;
   *eh = mine;
@@ -194,12 +220,50 @@ void Execution::resume(ThreadId id, ThreadState::Resumer by) {
   }
 }
 
+void Execution::run_from_loop(ThreadId id) {
+  const ThreadId caller = running_;
+  const bool caller_in_model_thread = std::exchange(in_model_thread_, true);
+  auto* const eh = static_cast<EhGlobals*>(eh_);
+  loop_eh_caught_ = eh->caught;
+  loop_eh_uncaught_ = eh->uncaught;
+  enter(id, ThreadState::Resumer::kLoop);
+  jump(threads_[id].fiber, loop_);
+  // Back from whichever thread ran last (running_): it finished, crashed, or stopped the
+  // execution; its exception state is its own again, and the loop's the OS thread's.
+  ModelThread& last = threads_[running_];
+  last.eh_caught = eh->caught;
+  last.eh_uncaught = eh->uncaught;
+  *eh = EhGlobals{loop_eh_caught_, loop_eh_uncaught_};
+  const ThreadId crashed = crashing_;
+  running_ = caller;
+  in_model_thread_ = caller_in_model_thread;
+  if (crashed != kNoThread) [[unlikely]] {
+    report_crash(crashed);
+  }
+}
+
+void Execution::switch_to(ThreadId next) {
+  const ThreadId me = running_;
+  ModelThread& self = threads_[me];
+  auto* const eh = static_cast<EhGlobals*>(eh_);
+  self.eh_caught = eh->caught;
+  self.eh_uncaught = eh->uncaught;
+  enter(next, ThreadState::Resumer::kLoop);
+  // Whoever resumes this thread next (the loop, another thread's park, the run-out) installs its
+  // exception state and running_ before the switch: nothing to do once back.
+  jump(threads_[next].fiber, self.fiber);
+}
+
 void Execution::crash_out(CrashSignal crash) noexcept {
   crash.stack_overflow = stacks_.in_guard(stacks_of_[running_], crash.address);
   crash_ = crash;
   crashing_ = running_;
-  // From the signal stack to whoever resumed the thread (in resume()); nothing resumes it again.
-  std::move(threads_[running_].resumer).resume();
+  // From the signal stack to whoever resumed the thread: its caller (in resume()), or else the step
+  // loop (in run_from_loop()), which keeps the crashed context in the thread's fiber. Nothing
+  // resumes it again.
+  ModelThread& self = threads_[running_];
+  back_slot_ = &self.fiber;
+  std::move(self.resumer ? self.resumer : loop_).resume();
   std::abort();  // unreachable
 }
 
@@ -227,16 +291,22 @@ void Execution::park() {
   parked_ |= single(running_);
   if (!abandoning_ && decides) {
     // Decide here, on this thread's stack: when the same thread goes on (the common case, and the
-    // only one while it is the sole enabled thread) no context switch is needed at all.
+    // only one while it is the sole enabled thread) no context switch is needed at all, and when
+    // another one does, one switch takes there directly, not two by way of the step loop.
     const auto next = decide();
     if (next && *next == running_) {
       self.state.resume(ThreadState::Resumer::kLoop);
       parked_ &= ~single(running_);
       return;
     }
-    decided_ = next;
+    if (next) {
+      switch_to(*next);
+    } else {
+      jump(loop_, self.fiber);  // the execution is over: the loop ends it
+    }
+  } else {
+    jump(self.resumer, self.fiber);
   }
-  self.resumer = std::move(self.resumer).resume();
   // Resumed to run on after the execution stopped. Unwinding the thread is the cheap way to its
   // end and runs nothing of the model's past this point, but only where the exception can reach
   // run_thread()'s handler through cleanups alone; inside a destructor, a noexcept function, an
@@ -300,7 +370,7 @@ void Execution::wake_joiners() {
       if (thread.state.parked() && thread.pending.kind == OpKind::kJoin &&
           threads_[thread.pending.target].state.finished()) {
         ++steps_;
-        resume(t, ThreadState::Resumer::kCaller);
+        resume(t);
         woke = true;
       }
     }
@@ -321,17 +391,13 @@ void Execution::run(const std::function<void()>& body) {
   main.body = body;
   HappensBefore::start(main.clock, 0);
   main.state = ThreadState::main_thread();
-  main.fiber = start_fiber(0);
+  if (!main.fiber) main.fiber = start_fiber(0);
 
-  // Each thread decides the next step at its own park (see park()) and comes back here only when
-  // another thread is to run; the loop resumes that one, and decides itself when a thread finished.
-  resume(0, ThreadState::Resumer::kLoop);
-  while (true) {
-    const std::optional<ThreadId> next =
-        decided_ ? std::exchange(decided_, std::nullopt) : decide();
-    if (!next) break;
-    resume(*next, ThreadState::Resumer::kLoop);
-  }
+  // Each thread decides the next step at its own park (see park()) and switches to the thread
+  // chosen; control comes back here only when a thread finished (the loop decides then) or the
+  // execution is over.
+  run_from_loop(0);
+  while (const std::optional<ThreadId> next = decide()) run_from_loop(*next);
 
   // A discarded inconsistent execution still tells DPOR of the operations its threads waited to
   // run: their races with the steps taken are real ones of the program.
@@ -561,7 +627,7 @@ void Execution::abandon_all() {
     progress = false;
     for (ThreadId t = 0; t < thread_count_ && budget > 0; ++t) {
       if (!can_run_out(t)) continue;
-      resume(t, ThreadState::Resumer::kCaller);
+      resume(t);
       progress = true;
       --budget;
     }
@@ -737,9 +803,9 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, Thre
                        steps_);
   if (config_.tracing && !abandoning_)
     record(running_, OpKind::kSpawn, nullptr, thread_name(id), loc);
-  child.fiber = start_fiber(id);
+  if (!child.fiber) child.fiber = start_fiber(id);
   if (!abandoning_) scheduler_->on_spawn(running_, id);
-  resume(id, ThreadState::Resumer::kCaller);
+  resume(id);
   if (stopped_ && !abandoning_) park();  // the child failed before its first operation
   return id;
 }

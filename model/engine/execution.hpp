@@ -2,9 +2,11 @@
 // runs at each visible operation, happens-before bookkeeping, and the failures found on the way.
 //
 // Protocol. A model thread runs natively until it reaches a visible operation; it then *parks*
-// with the operation pending and returns control to the step loop. The loop asks the scheduler
-// which enabled thread goes next and resumes it; the thread performs its pending operation and runs
-// on to its next one. So one step is one visible operation, and a failure can be pinned to it.
+// with the operation pending, and the step loop's decision is made there, on its stack: the
+// scheduler picks which enabled thread goes next, and the parked thread goes on itself or switches
+// straight to that one; the thread picked performs its pending operation and runs on to its next
+// one. So one step is one visible operation, and a failure can be pinned to it. The loop's own
+// context (run()) runs only to start the execution, after a thread finished, and to end it.
 //
 // Spawn and join are not decision points: spawning runs the new thread up to its first visible
 // operation (nothing it does before that is visible), and a thread blocked in join() goes on in the
@@ -251,8 +253,13 @@ class Execution {
 
  private:
   struct ModelThread {
-    Fiber fiber;    // the parked thread; empty while it runs or once it finished
-    Fiber resumer;  // inside the thread: whoever resumed it, to return to on park
+    // The parked thread; once it finished, the fiber that runs the next thread with its id;
+    // empty while it runs, and before its first run (or once buried).
+    Fiber fiber;
+    // While it runs resumed by a caller (resume()): that caller, to return to on park; else empty
+    // (a thread the step loop runs, or one a park switched to, goes back to loop_ or on to the
+    // next thread: see park()).
+    Fiber resumer;
     std::function<void()> body;
     VectorClock clock;
     PendingOp pending;  // what it waits to do while parked
@@ -273,7 +280,22 @@ class Execution {
   // and the thread runs on past it).
   [[nodiscard]] bool can_run_out(ThreadId id) const;
   [[nodiscard]] ThreadSet enabled_threads() const;
-  void resume(ThreadId id, ThreadState::Resumer by);
+  // The context switches. Every one goes through jump(): it suspends the running context, which
+  // whoever is switched to keeps in `here` (back_slot_ says where), and continues `to`.
+  // Inlined, always, as enter() (defined in execution.cpp, their only user): a call of their own
+  // cost as much as the switch saved.
+  [[gnu::always_inline]] void jump(Fiber& to, Fiber& here);
+  // Makes `id` the running thread, resumed `by` the loop or a caller, with its exception state.
+  [[gnu::always_inline]] void enter(ThreadId id, ThreadState::Resumer by);
+  // Runs `id` from a caller (a spawn, a finished thread's joiner, the run-out) until it parks or
+  // ends, which returns here.
+  void resume(ThreadId id);
+  // Runs `id` from the step loop until control comes back to the loop: a thread finished or
+  // crashed, or a park found no next step. The threads switch among themselves in between.
+  void run_from_loop(ThreadId id);
+  // From the park of a thread the loop runs (or one switched to) straight to `next`, which runs
+  // as the loop's too.
+  void switch_to(ThreadId next);
   void park();
   std::optional<ThreadId> decide();
   void report_deadlock();
@@ -296,7 +318,11 @@ class Execution {
                                             const SourceLoc& loc);
   void record(ThreadId thread, OpKind kind, const ObjectHeader* object, std::string_view detail,
               const SourceLoc& loc);
+  // A fiber for thread `id`, which runs the body of every thread with that id from now on.
   Fiber start_fiber(ThreadId id);
+  // Thread `id` ended: it goes back to whoever resumed it, and comes back as the next thread with
+  // its id.
+  void finish(ThreadId id);
   // A model thread's body and the handler every exception that leaves it meets (the unwinding of
   // a stopped execution's thread ends here: its address is what park()'s probe looks for).
   [[gnu::noinline]] static void run_thread(Execution& ex, ThreadId id);
@@ -322,8 +348,15 @@ class Execution {
   ThreadSet parked_ = 0;
   ThreadId running_ = 0;  // the thread executing now
   ThreadId last_ = 0;     // the thread that ran the last step (a switch away from it preempts)
-  std::optional<ThreadId> decided_;  // chosen at a park, for the loop to resume
-  bool joiner_may_wake_ = false;     // a thread finished since joiners were last looked at
+  // The step loop's context while a thread it runs (or one a park switched to) runs, and its
+  // exception state.
+  Fiber loop_;
+  void* loop_eh_caught_ = nullptr;
+  unsigned int loop_eh_uncaught_ = 0;
+  // Where the context a switch suspends is kept: set by the switching side, read by the side
+  // switched to (jump()).
+  Fiber* back_slot_ = nullptr;
+  bool joiner_may_wake_ = false;  // a thread finished since joiners were last looked at
   std::uint32_t next_object_id_ = 1;
   std::uint64_t steps_ = 0;
   std::vector<StepRecord> step_log_;  // only when config_.record_steps

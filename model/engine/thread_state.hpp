@@ -29,7 +29,8 @@ class ThreadState {
   };
   // Who resumed a running thread, which decides where its next park goes.
   enum class Resumer : std::uint8_t {
-    kLoop,    // the step loop: its next park decides the next step itself
+    kLoop,    // the step loop, or another thread's park that picked it: its next park decides
+              // the next step itself
     kCaller,  // a spawn, a finished thread waking its joiner, or the run-out of a stopped
               // execution: its next park returns to that caller
   };
