@@ -156,8 +156,13 @@ void Execution::finish(ThreadId id) {
   self.state.finish();
   joiner_may_wake_ = true;
   if (config_.tracing && !abandoning_) record(id, OpKind::kFinish, nullptr, {}, SourceLoc{});
-  // Back to whoever resumed it: its caller, or the step loop, which decides what runs next.
-  jump(self.resumer ? self.resumer : loop_, self.fiber);
+  if (self.resumer) {
+    jump(self.resumer, self.fiber);  // back to its caller
+    return;
+  }
+  // A thread the loop runs decides the next step itself, as at a park (the joiners this wakes run
+  // from here: wake_joiners()).
+  hand_on(decide());
 }
 
 void Execution::run_thread(Execution& ex, ThreadId id) {
@@ -242,6 +247,14 @@ void Execution::run_from_loop(ThreadId id) {
   }
 }
 
+void Execution::hand_on(std::optional<ThreadId> next) {
+  if (next) {
+    switch_to(*next);
+  } else {
+    jump(loop_, threads_[running_].fiber);  // the execution is over: the loop ends it
+  }
+}
+
 void Execution::switch_to(ThreadId next) {
   const ThreadId me = running_;
   ModelThread& self = threads_[me];
@@ -299,11 +312,7 @@ void Execution::park() {
       parked_ &= ~single(running_);
       return;
     }
-    if (next) {
-      switch_to(*next);
-    } else {
-      jump(loop_, self.fiber);  // the execution is over: the loop ends it
-    }
+    hand_on(next);
   } else {
     jump(self.resumer, self.fiber);
   }
@@ -393,11 +402,10 @@ void Execution::run(const std::function<void()>& body) {
   main.state = ThreadState::main_thread();
   if (!main.fiber) main.fiber = start_fiber(0);
 
-  // Each thread decides the next step at its own park (see park()) and switches to the thread
-  // chosen; control comes back here only when a thread finished (the loop decides then) or the
-  // execution is over.
+  // Each thread decides the next step at its own park or end (see park(), finish()) and switches
+  // to the thread chosen; control comes back here only once the execution is over (no next step,
+  // or a crash).
   run_from_loop(0);
-  while (const std::optional<ThreadId> next = decide()) run_from_loop(*next);
 
   // A discarded inconsistent execution still tells DPOR of the operations its threads waited to
   // run: their races with the steps taken are real ones of the program.

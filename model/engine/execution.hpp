@@ -5,8 +5,9 @@
 // with the operation pending, and the step loop's decision is made there, on its stack: the
 // scheduler picks which enabled thread goes next, and the parked thread goes on itself or switches
 // straight to that one; the thread picked performs its pending operation and runs on to its next
-// one. So one step is one visible operation, and a failure can be pinned to it. The loop's own
-// context (run()) runs only to start the execution, after a thread finished, and to end it.
+// one. So one step is one visible operation, and a failure can be pinned to it. A thread's end
+// decides the same way. The loop's own context (run()) runs only to start the execution and to
+// end it.
 //
 // Spawn and join are not decision points: spawning runs the new thread up to its first visible
 // operation (nothing it does before that is visible), and a thread blocked in join() goes on in the
@@ -290,12 +291,16 @@ class Execution {
   // Runs `id` from a caller (a spawn, a finished thread's joiner, the run-out) until it parks or
   // ends, which returns here.
   void resume(ThreadId id);
-  // Runs `id` from the step loop until control comes back to the loop: a thread finished or
-  // crashed, or a park found no next step. The threads switch among themselves in between.
+  // Runs `id` from the step loop until control comes back to the loop: the execution is over (a
+  // park or an end found no next step) or a thread crashed. The threads switch among themselves
+  // in between.
   void run_from_loop(ThreadId id);
-  // From the park of a thread the loop runs (or one switched to) straight to `next`, which runs
-  // as the loop's too.
+  // From the park or the end of a thread the loop runs (or one switched to) straight to `next`,
+  // which runs as the loop's too.
   void switch_to(ThreadId next);
+  // The running thread, parked or finished, hands on to `next` (decide()), or to the loop when
+  // the execution is over.
+  void hand_on(std::optional<ThreadId> next);
   void park();
   std::optional<ThreadId> decide();
   void report_deadlock();
