@@ -71,7 +71,9 @@ Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig co
       scheduler_(&scheduler),
       config_(config),
       memory_(config.memory_model),
-      uncommon_access_(uncommon_modes(config)) {}
+      uncommon_access_(uncommon_modes(config)) {
+  bounds_checked_until_ = first_bounds_check();
+}
 
 void Execution::reset(Scheduler& scheduler) {
   // Every member as the constructor leaves it (keep in step with the class), the vectors cleared
@@ -106,6 +108,7 @@ void Execution::reset(Scheduler& scheduler) {
   joiner_may_wake_ = false;
   next_object_id_ = 1;
   steps_ = 0;
+  bounds_checked_until_ = first_bounds_check();
   step_log_.clear();
   shared_accesses_ = 0;
   preemptions_ = 0;
@@ -446,41 +449,12 @@ std::optional<ThreadId> Execution::decide() {
         ready, [this](ThreadId t) -> const PendingOp& { return threads_[t].pending; },
         [this](ThreadId t) { return threads_[t].state.finished(); });
   }
-  if (ready == 0) {
-    bool all_finished = true;
-    for (ThreadId t = 0; t < thread_count_; ++t) all_finished &= threads_[t].state.finished();
-    if (all_finished) return std::nullopt;
-    if (assumed_false_) {
-      // A thread waits forever on a false assumption: this is not an execution to count (the
-      // ones where it goes on are reached by running the store it waits for first), and what
-      // blocks the others follows from it.
-      pruned_ = true;
-      discarded_ = true;  // DPOR still learns the operations the threads wait to run
-      stopped_ = true;
-      return std::nullopt;
-    }
-    if (spins_.stalled() != 0) {
-      report_livelock();
-      return std::nullopt;
-    }
-    report_deadlock();
-    stopped_ = true;
+  if (ready == 0) [[unlikely]] {
+    end_with_none_ready();
     return std::nullopt;
   }
-  if ((steps_ & 1023U) == 1023U && config_.deadline &&
-      std::chrono::steady_clock::now() >= *config_.deadline) {
-    pruned_ = true;  // out of time: the explorer reports the time limit (the search is bounded)
-    stopped_ = true;
-    return std::nullopt;
-  }
-  if (steps_ >= config_.max_steps) {
-    failures_.push_back(Failure::make(
-        FailureKind::kStepBoundExceeded,
-        "step bound exceeded: " + std::to_string(config_.max_steps) +
-            " steps in one execution — a livelock or an infinite loop (if the model is just "
-            "long, raise --max-steps)"));
-    stopped_ = true;
-    return std::nullopt;
+  if (steps_ >= bounds_checked_until_) [[unlikely]] {
+    if (past_bounds()) return std::nullopt;
   }
   ThreadId next = lowest(ready);
   if (several(ready)) {
@@ -524,6 +498,55 @@ std::optional<ThreadId> Execution::decide() {
   ++steps_;
   last_ = next;
   return next;
+}
+
+void Execution::end_with_none_ready() {
+  bool all_finished = true;
+  for (ThreadId t = 0; t < thread_count_; ++t) all_finished &= threads_[t].state.finished();
+  if (all_finished) return;
+  if (assumed_false_) {
+    // A thread waits forever on a false assumption: this is not an execution to count (the
+    // ones where it goes on are reached by running the store it waits for first), and what
+    // blocks the others follows from it.
+    pruned_ = true;
+    discarded_ = true;  // DPOR still learns the operations the threads wait to run
+    stopped_ = true;
+    return;
+  }
+  if (spins_.stalled() != 0) {
+    report_livelock();
+    return;
+  }
+  report_deadlock();
+  stopped_ = true;
+}
+
+std::uint64_t Execution::first_bounds_check() const {
+  return config_.deadline ? std::min<std::uint64_t>(config_.max_steps, 1023U) : config_.max_steps;
+}
+
+bool Execution::past_bounds() {
+  if ((steps_ & 1023U) == 1023U && config_.deadline &&
+      std::chrono::steady_clock::now() >= *config_.deadline) {
+    pruned_ = true;  // out of time: the explorer reports the time limit (the search is bounded)
+    stopped_ = true;
+    return true;
+  }
+  if (steps_ >= config_.max_steps) {
+    failures_.push_back(Failure::make(
+        FailureKind::kStepBoundExceeded,
+        "step bound exceeded: " + std::to_string(config_.max_steps) +
+            " steps in one execution — a livelock or an infinite loop (if the model is just "
+            "long, raise --max-steps)"));
+    stopped_ = true;
+    return true;
+  }
+  // steps_ only grows: the next count that could fail either check (the clock is read at a
+  // count of 1023 modulo 1024).
+  bounds_checked_until_ = config_.deadline
+                              ? std::min<std::uint64_t>(config_.max_steps, (steps_ + 1) | 1023U)
+                              : config_.max_steps;
+  return false;
 }
 
 void Execution::report_deadlock() {

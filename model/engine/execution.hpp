@@ -303,6 +303,13 @@ class Execution {
   void hand_on(std::optional<ThreadId> next);
   void park();
   std::optional<ThreadId> decide();
+  // decide() found no thread to run: the execution is over (every thread finished), discarded, or
+  // a deadlock or livelock, reported. Out of line: once an execution.
+  [[gnu::cold]] void end_with_none_ready();
+  // The time limit and the step bound, checked at the step counts that can pass them
+  // (bounds_checked_until_), out of line: true when one ended the execution.
+  [[gnu::cold]] bool past_bounds();
+  [[nodiscard]] std::uint64_t first_bounds_check() const;
   void report_deadlock();
   // Every live thread is stalled in a spin or blocked: a livelock, or an unfair execution (a
   // thread spins on a store a newer one hides) that is discarded.
@@ -364,6 +371,9 @@ class Execution {
   bool joiner_may_wake_ = false;  // a thread finished since joiners were last looked at
   std::uint32_t next_object_id_ = 1;
   std::uint64_t steps_ = 0;
+  // Below this count of steps neither the deadline (read every 1024 steps) nor the step bound can
+  // end the execution: decide() tests this alone (past_bounds()).
+  std::uint64_t bounds_checked_until_ = 0;
   std::vector<StepRecord> step_log_;  // only when config_.record_steps
   std::uint64_t shared_accesses_ = 0;
   std::uint32_t preemptions_ = 0;

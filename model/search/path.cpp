@@ -2,12 +2,7 @@
 
 namespace doublecheck::model {
 
-std::optional<ThreadId> Path::choose(ThreadSet enabled, ThreadId previous) {
-  if (position_ < decisions_.size()) {
-    const DecisionPoint& replayed = decisions_[position_++];
-    if (replayed.enabled != enabled) return std::nullopt;
-    return replayed.chosen;
-  }
+std::optional<ThreadId> Path::choose_fresh(ThreadSet enabled, ThreadId previous) {
   const ThreadId first = contains(enabled, previous) ? previous : lowest(enabled);
   decisions_.push_back(DecisionPoint{enabled, single(first), first});
   ++position_;

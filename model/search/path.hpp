@@ -100,7 +100,15 @@ class Path {
   // The thread to run at a decision point with `enabled` threads; `previous` ran the last step.
   // Fresh decisions prefer `previous` (no preemption), then the lowest id. Returns nullopt when
   // the replayed prefix does not match (the model is not deterministic).
-  std::optional<ThreadId> choose(ThreadSet enabled, ThreadId previous);
+  // Inline: the replay of a recorded decision, the common case, is a comparison.
+  std::optional<ThreadId> choose(ThreadSet enabled, ThreadId previous) {
+    if (position_ < decisions_.size()) {
+      const DecisionPoint& replayed = decisions_[position_++];
+      if (replayed.enabled != enabled) return std::nullopt;
+      return replayed.chosen;
+    }
+    return choose_fresh(enabled, previous);
+  }
   // The alternative to take at a value choice of `options` (fresh: 0); nullopt on a mismatch.
   std::optional<std::uint32_t> choose_value(std::uint32_t options);
 
@@ -115,6 +123,9 @@ class Path {
   [[nodiscard]] double progress() const;
 
  private:
+  // choose() past the recorded prefix: a new decision point.
+  std::optional<ThreadId> choose_fresh(ThreadSet enabled, ThreadId previous);
+
   std::vector<DecisionPoint> decisions_;  // the current execution's decision points, in order
   std::size_t position_ = 0;              // the current execution's next decision point
 };
