@@ -106,6 +106,7 @@ void Execution::reset(Scheduler& scheduler) {
   loop_eh_uncaught_ = 0;
   back_slot_ = nullptr;
   joiner_may_wake_ = false;
+  joining_ = 0;
   next_object_id_ = 1;
   steps_ = 0;
   bounds_checked_until_ = first_bounds_check();
@@ -372,10 +373,10 @@ void Execution::wake_joiners() {
   bool woke = true;
   while (woke && !stopped_) {
     woke = false;
-    // In ascending order, as a scan of every thread would, but over the parked ones only (a
-    // joiner is parked): parked_ is read afresh after each resume, which may park or unpark any.
+    // In ascending order, as a scan of every thread would, but over the parked joiners only:
+    // parked_ and joining_ are read afresh after each resume, which may park or unpark any.
     for (ThreadId t = 0; !stopped_; ++t) {
-      const ThreadSet later = t < kMaxThreads ? parked_ & (~ThreadSet{0} << t) : 0;
+      const ThreadSet later = t < kMaxThreads ? parked_ & joining_ & (~ThreadSet{0} << t) : 0;
       if (later == 0) break;
       t = lowest(later);
       const ModelThread& thread = threads_[t];
@@ -848,7 +849,9 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
     return;
   }
   if (!threads_[target].state.finished()) {
+    joining_ |= single(running_);
     before(PendingOp{OpKind::kJoin, nullptr, target, std::memory_order_seq_cst, loc});
+    joining_ &= ~single(running_);
   }
   if (abandoning_) return;
   HappensBefore::join(threads_[running_].clock, threads_[target].clock);

@@ -369,6 +369,9 @@ class Execution {
   // switched to (jump()).
   Fiber* back_slot_ = nullptr;
   bool joiner_may_wake_ = false;  // a thread finished since joiners were last looked at
+  // The threads in join() waiting for their target (a bit stays set if one is unwound there:
+  // wake_joiners() asks each thread's state too).
+  ThreadSet joining_ = 0;
   std::uint32_t next_object_id_ = 1;
   std::uint64_t steps_ = 0;
   // Below this count of steps neither the deadline (read every 1024 steps) nor the step bound can
