@@ -413,7 +413,7 @@ void Execution::run(const std::function<void()>& body) {
 
   // A discarded inconsistent execution still tells DPOR of the operations its threads waited to
   // run: their races with the steps taken are real ones of the program.
-  if (!pruned_ || discarded_) {
+  if (scheduler_->wants_reports() && (!pruned_ || discarded_)) {
     for (ThreadId t = 0; t < thread_count_; ++t) {
       if (threads_[t].state.parked())
         scheduler_->on_unfinished(t, describe_op(threads_[t].pending));
@@ -495,7 +495,7 @@ std::optional<ThreadId> Execution::decide() {
     const PendingOp& op = threads_[next].pending;
     step_log_.push_back(StepRecord{next, op.kind, op.loc});
   }
-  scheduler_->on_step(next, step_op_);
+  if (scheduler_->wants_reports()) scheduler_->on_step(next, step_op_);
   ++steps_;
   last_ = next;
   return next;
@@ -836,7 +836,7 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, Thre
   if (config_.tracing && !abandoning_)
     record(running_, OpKind::kSpawn, nullptr, thread_name(id), loc);
   if (!child.fiber) child.fiber = start_fiber(id);
-  if (!abandoning_) scheduler_->on_spawn(running_, id);
+  if (!abandoning_ && scheduler_->wants_reports()) scheduler_->on_spawn(running_, id);
   resume(id);
   if (stopped_ && !abandoning_) park();  // the child failed before its first operation
   return id;
@@ -856,7 +856,7 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
   if (abandoning_) return;
   HappensBefore::join(threads_[running_].clock, threads_[target].clock);
   threads_[target].state.join();
-  scheduler_->on_join(running_, target);
+  if (scheduler_->wants_reports()) scheduler_->on_join(running_, target);
   if (config_.tracing) record(running_, OpKind::kJoin, nullptr, thread_name(target), loc);
   HappensBefore::end_step(threads_[running_].clock, running_);
 }

@@ -56,6 +56,9 @@ class Scheduler {
   [[nodiscard]] virtual double progress() const { return -1; }
 
   // What the execution reports as it runs (partial-order reduction needs it; others ignore it).
+  // A scheduler that overrides none of these says so (Scheduler(false)): the execution then
+  // makes none of their calls, one a step or more.
+  [[nodiscard]] bool wants_reports() const { return wants_reports_; }
   // A thread's parked operation runs now (a step).
   virtual void on_step(ThreadId /*thread*/, const OpDesc& /*op*/) {}
   // The execution ended with `thread` still waiting to run `op` (blocked, or cut short).
@@ -68,9 +71,12 @@ class Scheduler {
   virtual void on_ordered_after(ThreadId /*thread*/, ThreadId /*before*/, std::uint32_t /*nth*/) {}
 
  protected:
-  Scheduler() = default;
+  explicit Scheduler(bool wants_reports = true) : wants_reports_(wants_reports) {}
   Scheduler(const Scheduler&) = default;
   Scheduler& operator=(const Scheduler&) = default;
+
+ private:
+  bool wants_reports_;
 };
 
 // Plain depth-first search over every interleaving, optionally with a preemption bound (CHESS):
@@ -78,7 +84,7 @@ class Scheduler {
 class DfsScheduler final : public Scheduler {
  public:
   explicit DfsScheduler(std::optional<std::uint32_t> preemption_bound = std::nullopt)
-      : bound_(preemption_bound) {}
+      : Scheduler(false), bound_(preemption_bound) {}
   void begin_execution() override { path_.rewind(); }
   Pick pick(const Choice& choice) override;
   Pick choose_value(std::uint32_t options) override {
@@ -99,7 +105,8 @@ class DfsScheduler final : public Scheduler {
 // keeps running the previous thread and takes alternative 0, as a fresh depth-first path would.
 class ReplayScheduler final : public Scheduler {
  public:
-  explicit ReplayScheduler(std::vector<ScheduleChoice> choices) : choices_(std::move(choices)) {}
+  explicit ReplayScheduler(std::vector<ScheduleChoice> choices)
+      : Scheduler(false), choices_(std::move(choices)) {}
   void begin_execution() override { position_ = 0; }
   Pick pick(const Choice& choice) override;
   Pick choose_value(std::uint32_t options) override;
