@@ -19,7 +19,9 @@ void Symmetry::add_thread(ThreadId parent, ThreadId child, ThreadId predecessor,
   last_spawn_steps_ = steps;
   count_ = std::max(count_, child + 1);
   PerThread& self = threads_[child];
-  self = PerThread{};
+  // While no thread is symmetric to another, every thread's entry is as constructed (only a
+  // symmetric pair changes one, and reset() clears them): nothing to clear.
+  if (active_) self = PerThread{};
   if (predecessor == kNoThread) return;
   self.predecessor = predecessor;
   self.lockstep = true;
