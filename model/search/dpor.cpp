@@ -26,6 +26,48 @@ constexpr std::array<std::uint32_t, kOpClasses> kDependentClasses = [] {
   return table;
 }();
 
+// Per class of a step, the classes of the earlier steps on its object that happen before it
+// whatever the interleaving, a bit each: on_step orders every step after the object's last
+// write-like step and, as clock_role() says, after the reads since it or the waiter operations
+// and sleeps. A write-like step is after every earlier write-like one (they form a chain) and every
+// earlier read (the first write after a read joined it); a read is after every earlier write-like
+// step; a waiter operation is after every earlier waiter operation and sleep; a sleep after every
+// earlier write-like step and waiter operation. find_races needs no clock for such a pair.
+constexpr std::array<std::uint32_t, kOpClasses> kOrderedClasses = [] {
+  const auto ordered = [](ClockRole earlier, ClockRole later) {
+    switch (later) {
+      case ClockRole::kWrite:
+        return earlier != ClockRole::kWaiter;
+      case ClockRole::kRead:
+        return earlier == ClockRole::kWrite;
+      case ClockRole::kWaiter:
+        return earlier == ClockRole::kWaiter || earlier == ClockRole::kReadAndWaiter;
+      case ClockRole::kReadAndWaiter:
+        return earlier == ClockRole::kWrite || earlier == ClockRole::kWaiter;
+    }
+    return false;
+  };
+  std::array<std::uint32_t, kOpClasses> table{};
+  // kNone (class 0) takes no step in the index: no entry, either way.
+  for (std::size_t later = 1; later < kOpClasses; ++later) {
+    for (std::size_t earlier = 1; earlier < kOpClasses; ++earlier) {
+      if (ordered(clock_role(static_cast<OpClass>(earlier)),
+                  clock_role(static_cast<OpClass>(later)))) {
+        table[later] |= 1U << earlier;
+      }
+    }
+  }
+  return table;
+}();
+
+// dependent(a, b), from the table: the pick and wake-up checks of sleep sets run it several times
+// a step, and dependent() itself is a call.
+bool depends(const OpDesc& a, const OpDesc& b) {
+  return a.object == b.object && ((kDependentClasses[static_cast<std::size_t>(b.cls)] >>
+                                   static_cast<std::uint32_t>(a.cls)) &
+                                  1U) != 0;
+}
+
 }  // namespace
 
 DporScheduler::DporScheduler(Subtree subtree)
@@ -59,6 +101,8 @@ void DporScheduler::begin_execution() {
     object.reads.clear();
     object.waits.clear();
     object.sleeps.clear();
+    object.actors_of.fill(0);
+    object.classes = 0;
     // `latest` keeps its entries: only the actors' are read, and a thread's is cleared when it
     // becomes one (on_step), so no execution resizes it again.
     object.actors = 0;
@@ -117,7 +161,7 @@ Pick DporScheduler::pick(const Choice& choice) {
   sleep_ = 0;
   for (ThreadSet s = sleepers; s != 0; s &= s - 1) {
     const ThreadId t = lowest(s);
-    if (!dependent(op_of(t), op_of(d.chosen))) {
+    if (!depends(op_of(t), op_of(d.chosen))) {
       sleep_ |= single(t);
       sleep_ops_[t] = op_of(t);
     }
@@ -354,32 +398,60 @@ void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorCl
   // source-DPOR's race relation. A mutex's acquisitions race with each other directly, not
   // through its unlock (an unlock and a lock are not dependent). Of one thread's dependent steps
   // only the latest can race: the earlier ones happen before it (program order).
-  racing_.clear();
+  races_ = 0;
   if (op.cls == OpClass::kNone || op.object >= objects_.size()) return;
   const ObjectIndex& object = objects_[op.object];
   const std::uint32_t classes = kDependentClasses[static_cast<std::size_t>(op.cls)];
-  for (ThreadSet others = object.actors & ~single(thread); others != 0; others &= others - 1) {
+  ThreadSet candidates = 0;  // the other threads with a dependent step
+  for (std::uint32_t c = classes & object.classes; c != 0; c &= c - 1) {
+    candidates |= object.actors_of[static_cast<std::size_t>(std::countr_zero(c))];
+  }
+  std::size_t last = 0;  // the latest race, in racing_
+  for (ThreadSet others = candidates & ~single(thread); others != 0; others &= others - 1) {
     const ThreadId t = lowest(others);
-    Latest latest;
     const ThreadSteps& steps = object.latest[t];
+    Latest latest;
+    OpClass cls = OpClass::kNone;
     for (std::uint32_t c = classes & steps.classes; c != 0; c &= c - 1) {
-      const Latest& candidate = steps.by_class[static_cast<std::size_t>(std::countr_zero(c))];
-      if (candidate.tick > latest.tick) latest = candidate;
+      const auto at = static_cast<std::size_t>(std::countr_zero(c));
+      if (steps.by_class[at].tick > latest.tick) {
+        latest = steps.by_class[at];
+        cls = static_cast<OpClass>(at);
+      }
     }
     // A race unless `op`'s thread has seen it (then it happens before `op`).
-    if (latest.tick > clock[t]) racing_.push_back(StepRef{latest.tick - 1, t, latest.decision});
+    if (latest.tick <= clock[t]) continue;
+    if (races_ != 0 && latest.tick - 1 > racing_[last].step) last = races_;
+    racing_[races_++] = StepRef{latest.tick - 1, t, latest.decision, cls};
+  }
+  if (races_ <= 1) return;
+  // The latest race is kept; the others are not when they happen before it, as they mostly do (a
+  // mutex's acquisitions are all ordered: kOrderedClasses), which needs no sorting.
+  const StepRef latest = racing_[last];
+  const std::uint32_t ordered = kOrderedClasses[static_cast<std::size_t>(latest.cls)];
+  bool all_before = true;
+  for (std::size_t i = 0; i < races_ && all_before; ++i) {
+    const StepRef& earlier = racing_[i];
+    all_before = i == last || (ordered >> static_cast<std::uint32_t>(earlier.cls) & 1U) != 0 ||
+                 earlier.step + 1 <= tick_of(latest.thread, latest.step, earlier.thread);
+  }
+  if (all_before) {
+    racing_[0] = latest;
+    races_ = 1;
+    return;
   }
   // The latest first, each kept unless it happens before one kept already.
   // An insertion sort: a step races with a few threads' steps at most (one per other thread), and
   // std::sort's call cost more than the sorting. No two entries have the same step.
-  for (std::size_t i = 1; i < racing_.size(); ++i) {
+  for (std::size_t i = 1; i < races_; ++i) {
     const StepRef moved = racing_[i];
     std::size_t j = i;
     for (; j > 0 && racing_[j - 1].step < moved.step; --j) racing_[j] = racing_[j - 1];
     racing_[j] = moved;
   }
   std::size_t kept = 0;  // racing_[0, kept) are the races found so far
-  for (const StepRef& earlier : racing_) {
+  for (std::size_t i = 0; i < races_; ++i) {
+    const StepRef earlier = racing_[i];
     const bool through_another =
         std::any_of(racing_.begin(), racing_.begin() + static_cast<std::ptrdiff_t>(kept),
                     [&](const StepRef& race) {
@@ -387,7 +459,7 @@ void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorCl
                     });
     if (!through_another) racing_[kept++] = earlier;  // (to an index at most its own)
   }
-  racing_.resize(kept);
+  races_ = kept;
 }
 
 void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
@@ -398,7 +470,7 @@ void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
   VectorClock clock = thread_clock_[thread];
   clock.set(thread, steps_ + 1);
   find_races(thread, op, clock);
-  for (const StepRef& earlier : racing_) add_backtrack(earlier, thread, clock);
+  for (std::size_t i = 0; i < races_; ++i) add_backtrack(racing_[i], thread, clock);
 }
 
 void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
@@ -428,6 +500,8 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     steps.by_class[static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
     steps.classes |= 1U << static_cast<std::uint32_t>(op.cls);
     object.actors |= single(thread);
+    object.actors_of[static_cast<std::size_t>(op.cls)] |= single(thread);
+    object.classes |= 1U << static_cast<std::uint32_t>(op.cls);
     if (reads) object.reads.join(clock);
     // Sleeps commute with each other (each only joins the waiters): like reads, they are kept
     // apart from the waiter operations they follow.
@@ -444,11 +518,11 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     clock.set(thread, steps_ + 1);
   }
 
-  for (const StepRef& earlier : racing_) add_backtrack(earlier, thread, clock);
+  for (std::size_t i = 0; i < races_; ++i) add_backtrack(racing_[i], thread, clock);
   // A sleeping thread whose operation conflicts with this step wakes up.
   for (ThreadSet s = sleep_; s != 0; s &= s - 1) {
     const ThreadId t = lowest(s);
-    if (dependent(sleep_ops_[t], op)) sleep_ &= ~single(t);
+    if (depends(sleep_ops_[t], op)) sleep_ &= ~single(t);
   }
   // Recorded last: the races reversed above look at the steps before this one.
   record(thread, steps_, clock);

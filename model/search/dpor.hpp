@@ -134,6 +134,7 @@ class DporScheduler final : public Scheduler {
     std::uint32_t step = 0;
     ThreadId thread = 0;
     std::int32_t decision = -1;
+    OpClass cls = OpClass::kNone;  // its operation's
   };
   // The latest step of one thread on one object with one class of operation.
   struct Latest {
@@ -157,6 +158,10 @@ class DporScheduler final : public Scheduler {
     VectorClock sleeps;               // the atomic wait's sleeps since it
     std::vector<ThreadSteps> latest;  // by thread id, as long as needed
     ThreadSet actors = 0;  // the threads with a step in `latest`: the only ones find_races reads
+    // Per class, the actors with a step of it: find_races reads only the threads with a dependent
+    // one (a mutex's unlock, dependent on try_locks only, mostly none).
+    std::array<ThreadSet, kClasses> actors_of{};
+    std::uint32_t classes = 0;  // the classes with an actor, a bit each
   };
 
   // Steps first..end-1 of the execution are one thread's.
@@ -217,7 +222,9 @@ class DporScheduler final : public Scheduler {
   ThreadSet sleep_ = 0;                          // threads asleep now
   std::array<OpDesc, kMaxThreads> sleep_ops_{};  // their next operations
   std::int32_t current_decision_ = -1;           // the decision point the next step was chosen at
-  std::vector<StepRef> racing_;                  // scratch space, kept to avoid an allocation
+  // The races find_races found, racing_[0, races_): one per other thread at most.
+  std::array<StepRef, kMaxThreads> racing_{};
+  std::size_t races_ = 0;
 };
 
 // An alternative of a decision point given away, with the decision points that lead to it.
