@@ -60,6 +60,18 @@ constexpr std::array<std::uint32_t, kOpClasses> kOrderedClasses = [] {
   return table;
 }();
 
+// The classes whose steps on one object form a chain, each after the ones before it
+// (kOrderedClasses): the write-like ones, and the waiter operations.
+constexpr std::array<std::uint32_t, 2> kChains = [] {
+  std::array<std::uint32_t, 2> chains{};
+  for (std::size_t c = 1; c < kOpClasses; ++c) {
+    const ClockRole role = clock_role(static_cast<OpClass>(c));
+    if (role == ClockRole::kWrite) chains[0] |= 1U << c;
+    if (role == ClockRole::kWaiter) chains[1] |= 1U << c;
+  }
+  return chains;
+}();
+
 // dependent(a, b), from the table: the pick and wake-up checks of sleep sets run it several times
 // a step, and dependent() itself is a call.
 bool depends(const OpDesc& a, const OpDesc& b) {
@@ -88,6 +100,7 @@ void DporScheduler::begin_execution() {
   // Only the threads of the last execution have state to clear (threads_ covers all it touched).
   for (ThreadId t = 0; t < threads_; ++t) {
     thread_clock_[t].clear();
+    raised_[t] = 0;
     history_[t].runs.clear();
     for (ThreadId u = 0; u < threads_; ++u) history_[t].growths[u].clear();
     history_[t].last_tick.fill(0);
@@ -272,11 +285,14 @@ void DporScheduler::record(ThreadId thread, std::uint32_t step, const VectorCloc
   } else {
     history.runs.push_back(Run{step, step + 1});
   }
-  for (ThreadId u = 0; u < threads_; ++u) {
-    if (u == thread || clock[u] == history.last_tick[u]) continue;
+  // Only the lanes raised since the thread's last step can have grown (a lane past threads_ is 0).
+  for (ThreadSet s = raised_[thread] & ~single(thread); s != 0; s &= s - 1) {
+    const ThreadId u = lowest(s);
+    if (clock[u] == history.last_tick[u]) continue;
     history.growths[u].push_back(Growth{step, clock[u]});
     history.last_tick[u] = clock[u];
   }
+  raised_[thread] = 0;
 }
 
 void DporScheduler::add_backtrack(const StepRef& earlier, ThreadId later_thread,
@@ -401,9 +417,30 @@ void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorCl
   races_ = 0;
   if (op.cls == OpClass::kNone || op.object >= objects_.size()) return;
   const ObjectIndex& object = objects_[op.object];
-  const std::uint32_t classes = kDependentClasses[static_cast<std::size_t>(op.cls)];
+  const std::uint32_t classes =
+      kDependentClasses[static_cast<std::size_t>(op.cls)] & object.classes;
+  if (classes == 0) return;
+  if ((classes & ~kChains[0]) != 0 && (classes & ~kChains[1]) != 0) {
+    find_races_by_thread(thread, object, classes, clock);
+    return;
+  }
+  // One chain: its other steps happen before its latest, so that one is the only race, if it is
+  // one (of another thread, and not seen by this one, which then saw none of the chain's others).
+  StepRef latest;
+  for (std::uint32_t c = classes; c != 0; c &= c - 1) {
+    const StepRef& candidate = object.last_of[static_cast<std::size_t>(std::countr_zero(c))];
+    if (candidate.step >= latest.step) latest = candidate;
+  }
+  if (latest.thread != thread && latest.step >= clock[latest.thread]) {
+    racing_[0] = latest;
+    races_ = 1;
+  }
+}
+
+void DporScheduler::find_races_by_thread(ThreadId thread, const ObjectIndex& object,
+                                         std::uint32_t classes, const VectorClock& clock) {
   ThreadSet candidates = 0;  // the other threads with a dependent step
-  for (std::uint32_t c = classes & object.classes; c != 0; c &= c - 1) {
+  for (std::uint32_t c = classes; c != 0; c &= c - 1) {
     candidates |= object.actors_of[static_cast<std::size_t>(std::countr_zero(c))];
   }
   std::size_t last = 0;  // the latest race, in racing_
@@ -488,10 +525,13 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     const ClockRole role = clock_role(op.cls);
     const bool reads = role == ClockRole::kRead || role == ClockRole::kReadAndWaiter;
     const bool waits = role == ClockRole::kWaiter || role == ClockRole::kReadAndWaiter;
-    if (role != ClockRole::kWaiter) clock.join(object.last_write);
-    if (role == ClockRole::kWrite) clock.join(object.reads);
-    if (waits) clock.join(object.waits);
-    if (role == ClockRole::kWaiter) clock.join(object.sleeps);
+    ThreadSet& raised = raised_[thread];
+    if (role != ClockRole::kWaiter && object.writer != thread) {
+      raised |= clock.join_raising(object.last_write);
+    }
+    if (role == ClockRole::kWrite) raised |= clock.join_raising(object.reads);
+    if (waits && object.waiter != thread) raised |= clock.join_raising(object.waits);
+    if (role == ClockRole::kWaiter) raised |= clock.join_raising(object.sleeps);
     clock.set(thread, steps_ + 1);
     if (object.latest.size() <= thread) [[unlikely]]
       object.latest.resize(thread + 1);
@@ -502,16 +542,19 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     object.actors |= single(thread);
     object.actors_of[static_cast<std::size_t>(op.cls)] |= single(thread);
     object.classes |= 1U << static_cast<std::uint32_t>(op.cls);
+    object.last_of[static_cast<std::size_t>(op.cls)] = StepRef{steps_, thread, decision, op.cls};
     if (reads) object.reads.join(clock);
     // Sleeps commute with each other (each only joins the waiters): like reads, they are kept
     // apart from the waiter operations they follow.
     if (role == ClockRole::kReadAndWaiter) object.sleeps.join(clock);
     if (role == ClockRole::kWaiter) {
       object.waits = clock;
+      object.waiter = thread;
       object.sleeps.clear();
     }
     if (role == ClockRole::kWrite) {
       object.last_write = clock;
+      object.writer = thread;
       object.reads.clear();
     }
   } else {
@@ -533,12 +576,13 @@ void DporScheduler::on_spawn(ThreadId parent, ThreadId child) {
   note_thread(parent);
   note_thread(child);
   thread_clock_[child] = thread_clock_[parent];
+  raised_[child] = thread_clock_[child].nonzero_lanes();
 }
 
 void DporScheduler::on_join(ThreadId joiner, ThreadId target) {
   note_thread(joiner);
   note_thread(target);
-  thread_clock_[joiner].join(thread_clock_[target]);
+  raised_[joiner] |= thread_clock_[joiner].join_raising(thread_clock_[target]);
 }
 
 void DporScheduler::on_ordered_after(ThreadId thread, ThreadId before, std::uint32_t nth) {
@@ -551,7 +595,10 @@ void DporScheduler::on_ordered_after(ThreadId thread, ThreadId before, std::uint
       const std::uint32_t step = run.first + left;
       VectorClock& clock = thread_clock_[thread];
       for (ThreadId u = 0; u < threads_; ++u) {
-        clock.set(u, std::max(clock[u], tick_of(before, step, u)));
+        const std::uint32_t tick = tick_of(before, step, u);
+        if (tick <= clock[u]) continue;
+        clock.set(u, tick);
+        raised_[thread] |= single(u);
       }
       return;
     }

@@ -162,6 +162,13 @@ class DporScheduler final : public Scheduler {
     // one (a mutex's unlock, dependent on try_locks only, mostly none).
     std::array<ThreadSet, kClasses> actors_of{};
     std::uint32_t classes = 0;  // the classes with an actor, a bit each
+    // Per class (in `classes`), its latest step, by any thread: when a step's dependent classes
+    // are all of one chain (kChains), the latest of them is the only possible race.
+    std::array<StepRef, kClasses> last_of{};
+    // The threads whose steps last_write and waits are the clocks of: a thread's own clock has
+    // all of them already (stale between executions, when those are empty).
+    ThreadId writer = 0;
+    ThreadId waiter = 0;
   };
 
   // Steps first..end-1 of the execution are one thread's.
@@ -188,6 +195,9 @@ class DporScheduler final : public Scheduler {
   void add_backtrack(const StepRef& earlier, ThreadId later_thread, const VectorClock& later);
   // The earlier steps that `op` of `thread`, whose clock is `clock`, races with, into racing_.
   void find_races(ThreadId thread, const OpDesc& op, const VectorClock& clock);
+  // find_races() when the dependent classes `classes` are of several chains: per thread.
+  void find_races_by_thread(ThreadId thread, const ObjectIndex& object, std::uint32_t classes,
+                            const VectorClock& clock);
   // Appends step `step` of `thread`, with its clock, to the thread's history.
   void record(ThreadId thread, std::uint32_t step, const VectorClock& clock);
   // The first step of `thread` after step `step`, or -1.
@@ -218,6 +228,9 @@ class DporScheduler final : public Scheduler {
   ThreadId threads_ = 0;     // threads seen (ids below it); the others' state is empty
   std::array<VectorClock, kMaxThreads> thread_clock_{};  // per thread: its last step's clock
   std::array<History, kMaxThreads> history_{};
+  // Per thread: the lanes of its clock raised since its last step (or more), the only ones
+  // record() compares with its history.
+  std::array<ThreadSet, kMaxThreads> raised_{};
   std::vector<ObjectIndex> objects_;             // by object id
   ThreadSet sleep_ = 0;                          // threads asleep now
   std::array<OpDesc, kMaxThreads> sleep_ops_{};  // their next operations
