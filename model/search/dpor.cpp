@@ -162,23 +162,24 @@ Pick DporScheduler::pick(const Choice& choice) {
     d.done = single(d.chosen);
     decisions_.push_back(d);
   }
-  const Decision& d = decisions_[index];
+  Decision& d = decisions_[index];
   // The next operation of `t`, one of the threads that could run here.
   const auto op_of = [this, &d](ThreadId t) {
     return ops_[d.first_op + static_cast<std::uint32_t>(count(d.enabled & (single(t) - 1)))];
   };
-  // Asleep from here on: who was asleep on arrival, and who was fully explored here before the
-  // chosen thread — unless the chosen thread's operation conflicts with theirs (then it wakes
-  // them).
-  const ThreadSet sleepers = d.asleep | (d.done & ~single(d.chosen));
-  sleep_ = 0;
-  for (ThreadSet s = sleepers; s != 0; s &= s - 1) {
-    const ThreadId t = lowest(s);
-    if (!depends(op_of(t), op_of(d.chosen))) {
-      sleep_ |= single(t);
-      sleep_ops_[t] = op_of(t);
+  if (d.sleep_after == kUnknown) {
+    // Asleep from here on: who was asleep on arrival, and who was fully explored here before the
+    // chosen thread — unless the chosen thread's operation conflicts with theirs (then it wakes
+    // them).
+    const ThreadSet sleepers = d.asleep | (d.done & ~single(d.chosen));
+    d.sleep_after = 0;
+    for (ThreadSet s = sleepers; s != 0; s &= s - 1) {
+      const ThreadId t = lowest(s);
+      if (!depends(op_of(t), op_of(d.chosen))) d.sleep_after |= single(t);
     }
   }
+  sleep_ = d.sleep_after;
+  for (ThreadSet s = sleep_; s != 0; s &= s - 1) sleep_ops_[lowest(s)] = op_of(lowest(s));
   current_decision_ = static_cast<std::int32_t>(index);
   return Pick::run(d.chosen);
 }
@@ -238,6 +239,7 @@ bool DporScheduler::advance(std::size_t index) {
         const ThreadId t = at(d, d.cursor);
         if (contains(d.asleep, t)) continue;
         d.done |= single(t);
+        d.sleep_after = kUnknown;
         if (contains(d.given_away, t)) {
           sharing_->passed(index, d.cursor);
           continue;
@@ -278,30 +280,35 @@ std::uint32_t DporScheduler::tick_of(ThreadId thread, std::uint32_t step, Thread
   return after == growths.begin() ? 0 : std::prev(after)->tick;
 }
 
-void DporScheduler::record(ThreadId thread, std::uint32_t step, const VectorClock& clock) {
-  History& history = history_[thread];
-  if (!history.runs.empty() && history.runs.back().end == step) {
-    ++history.runs.back().end;
+// Inline, with the growths out of line: once a step, and half the steps (a thread going on with
+// what it saw) have none.
+inline void DporScheduler::record(ThreadId thread, std::uint32_t step, const VectorClock& clock) {
+  std::vector<Run>& runs = history_[thread].runs;
+  if (!runs.empty() && runs.back().end == step) {
+    ++runs.back().end;
   } else {
-    history.runs.push_back(Run{step, step + 1});
+    runs.push_back(Run{step, step + 1});
   }
   // Only the lanes raised since the thread's last step can have grown (a lane past threads_ is 0).
-  for (ThreadSet s = raised_[thread] & ~single(thread); s != 0; s &= s - 1) {
+  const ThreadSet raised = raised_[thread] & ~single(thread);
+  if (raised != 0) record_growths(thread, step, clock, raised);
+  raised_[thread] = 0;
+}
+
+void DporScheduler::record_growths(ThreadId thread, std::uint32_t step, const VectorClock& clock,
+                                   ThreadSet raised) {
+  History& history = history_[thread];
+  for (ThreadSet s = raised; s != 0; s &= s - 1) {
     const ThreadId u = lowest(s);
     if (clock[u] == history.last_tick[u]) continue;
     history.growths[u].push_back(Growth{step, clock[u]});
     history.last_tick[u] = clock[u];
   }
-  raised_[thread] = 0;
 }
 
 void DporScheduler::add_backtrack(const StepRef& earlier, ThreadId later_thread,
                                   const VectorClock& later) {
-  if (earlier.decision < 0) return;  // only one thread could run there: nothing to reverse
   Decision& d = decisions_[static_cast<std::size_t>(earlier.decision)];
-  // Every thread that could run there is tried there already: resolve() adds only such threads,
-  // so v's initials cannot matter, and without a sharing no other part is to be asked either.
-  if (sharing_ == nullptr && (d.enabled & ~d.backtrack) == 0) return;
   // v = the steps after `earlier` that do not happen after it, then `later`: the reversed race
   // runs them first. Its initials are the threads whose first step in v has no predecessor in v.
   // No list of v is needed: a thread's steps in v are a prefix of its steps after `earlier` (once
@@ -370,6 +377,7 @@ std::optional<DporScheduler::Subtree> DporScheduler::give_away() {
   for (std::size_t i = floor_; i < decisions_.size(); ++i) {
     Decision& d = decisions_[i];
     Decision root = d;
+    root.sleep_after = kUnknown;  // (its `chosen` is another)
     bool found = false;
     if (d.options != 0) {
       for (std::uint32_t v = d.chosen + 1; v < std::min<std::uint32_t>(d.options, 32); ++v) {
@@ -408,7 +416,8 @@ std::optional<DporScheduler::Subtree> DporScheduler::give_away() {
   return std::nullopt;
 }
 
-void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorClock& clock) {
+// Inline, with the search per thread out of line: once a step, and most steps are of one chain.
+inline void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorClock& clock) {
   // Earlier dependent steps of other threads that do not happen before `op` (`clock` does not
   // yet include its own dependencies), and are not ordered before it through another such step:
   // source-DPOR's race relation. A mutex's acquisitions race with each other directly, not
@@ -507,7 +516,9 @@ void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
   VectorClock clock = thread_clock_[thread];
   clock.set(thread, steps_ + 1);
   find_races(thread, op, clock);
-  for (std::size_t i = 0; i < races_; ++i) add_backtrack(racing_[i], thread, clock);
+  for (std::size_t i = 0; i < races_; ++i) {
+    if (reversible(racing_[i])) add_backtrack(racing_[i], thread, clock);
+  }
 }
 
 void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
@@ -561,7 +572,9 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     clock.set(thread, steps_ + 1);
   }
 
-  for (std::size_t i = 0; i < races_; ++i) add_backtrack(racing_[i], thread, clock);
+  for (std::size_t i = 0; i < races_; ++i) {
+    if (reversible(racing_[i])) add_backtrack(racing_[i], thread, clock);
+  }
   // A sleeping thread whose operation conflicts with this step wakes up.
   for (ThreadSet s = sleep_; s != 0; s &= s - 1) {
     const ThreadId t = lowest(s);

@@ -103,6 +103,7 @@ class DporScheduler final : public Scheduler {
   [[nodiscard]] std::size_t floor() const { return floor_; }
 
  private:
+  static constexpr ThreadSet kUnknown = ~ThreadSet{0};  // (no set of threads has every bit)
   struct Decision {
     ThreadSet enabled = 0;    // who could run here
     ThreadSet backtrack = 0;  // who must be tried here (grows as races are found)
@@ -113,6 +114,9 @@ class DporScheduler final : public Scheduler {
     // Each enabled thread's next operation here, in thread order from ops_[first_op]: kept beside
     // the decisions, only for the threads that could run (most decisions have two of sixteen).
     std::uint32_t first_op = 0;
+    // Who sleeps after the chosen thread's step here (pick()), kept until `chosen` changes: the
+    // same at every replay of this decision. kUnknown: not computed yet.
+    ThreadSet sleep_after = kUnknown;
     // The backtrack set in the order its threads were added, 4 bits each (the order tried).
     std::uint64_t order = 0;
     std::uint8_t added = 0;   // threads in `order`
@@ -192,7 +196,16 @@ class DporScheduler final : public Scheduler {
 
   // The decision point of the earlier step of a race (with `later` of `later_thread`, the step
   // being taken or one left waiting) also tries a thread that lets `later`'s side go first.
+  // Only for a race reversible() says may add one.
   void add_backtrack(const StepRef& earlier, ThreadId later_thread, const VectorClock& later);
+  // Whether reversing a race with `earlier` can add to the backtrack set of its decision point:
+  // not when only one thread could run there, nor (without a sharing, which may need to be asked)
+  // when every thread that could is tried there already (resolve() adds only such threads).
+  [[nodiscard]] bool reversible(const StepRef& earlier) const {
+    if (earlier.decision < 0) return false;
+    const Decision& d = decisions_[static_cast<std::size_t>(earlier.decision)];
+    return sharing_ != nullptr || (d.enabled & ~d.backtrack) != 0;
+  }
   // The earlier steps that `op` of `thread`, whose clock is `clock`, races with, into racing_.
   void find_races(ThreadId thread, const OpDesc& op, const VectorClock& clock);
   // find_races() when the dependent classes `classes` are of several chains: per thread.
@@ -200,6 +213,9 @@ class DporScheduler final : public Scheduler {
                             const VectorClock& clock);
   // Appends step `step` of `thread`, with its clock, to the thread's history.
   void record(ThreadId thread, std::uint32_t step, const VectorClock& clock);
+  // record()'s growths, of lanes `raised` (not `thread`'s own) of the clock.
+  void record_growths(ThreadId thread, std::uint32_t step, const VectorClock& clock,
+                      ThreadSet raised);
   // The first step of `thread` after step `step`, or -1.
   [[nodiscard]] std::int64_t first_step_after(ThreadId thread, std::uint32_t step) const;
   // Component `of` of the clock of step `step`, one of `thread`'s.
