@@ -99,7 +99,7 @@ void DporScheduler::begin_execution() {
   requests_ = 0;
   // Only the threads of the last execution have state to clear (threads_ covers all it touched).
   for (ThreadId t = 0; t < threads_; ++t) {
-    thread_clock_[t].clear();
+    thread_clock_[t] = VectorClock{};  // (no call: clear() fills by a memset of unknown length)
     raised_[t] = 0;
     history_[t].runs.clear();
     for (ThreadId u = 0; u < threads_; ++u) history_[t].growths[u].clear();
@@ -110,10 +110,10 @@ void DporScheduler::begin_execution() {
     // without one is as this left it (most objects, Shared<T>'s outside symptom mode, take no
     // steps).
     if (object.actors == 0) continue;
-    object.last_write.clear();
-    object.reads.clear();
-    object.waits.clear();
-    object.sleeps.clear();
+    object.last_write = VectorClock{};
+    object.reads = VectorClock{};
+    object.waits = VectorClock{};
+    object.sleeps = VectorClock{};
     object.actors_of.fill(0);
     object.classes = 0;
     // `latest` keeps its entries: only the actors' are read, and a thread's is cleared when it
@@ -126,7 +126,10 @@ void DporScheduler::begin_execution() {
   current_decision_ = -1;
 }
 
-void DporScheduler::grow_objects(std::uint32_t object) { objects_.resize(object + 1); }
+void DporScheduler::grow_objects(std::uint32_t object) {
+  objects_.resize(object + 1);
+  object_count_ = object + 1;
+}
 
 std::size_t DporScheduler::retained_entries() const {
   std::size_t entries = 0;
@@ -424,10 +427,14 @@ inline void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const V
   // through its unlock (an unlock and a lock are not dependent). Of one thread's dependent steps
   // only the latest can race: the earlier ones happen before it (program order).
   races_ = 0;
-  if (op.cls == OpClass::kNone || op.object >= objects_.size()) return;
-  const ObjectIndex& object = objects_[op.object];
-  const std::uint32_t classes =
-      kDependentClasses[static_cast<std::size_t>(op.cls)] & object.classes;
+  if (op.cls != OpClass::kNone && op.object < object_count_) {
+    find_races_on(thread, objects_[op.object], op.cls, clock);
+  }
+}
+
+inline void DporScheduler::find_races_on(ThreadId thread, const ObjectIndex& object, OpClass cls,
+                                         const VectorClock& clock) {
+  const std::uint32_t classes = kDependentClasses[static_cast<std::size_t>(cls)] & object.classes;
   if (classes == 0) return;
   if ((classes & ~kChains[0]) != 0 && (classes & ~kChains[1]) != 0) {
     find_races_by_thread(thread, object, classes, clock);
@@ -527,12 +534,13 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   // Updated in place: find_races reads it before this step's own dependencies join in.
   VectorClock& clock = thread_clock_[thread];
 
-  find_races(thread, op, clock);
+  races_ = 0;
   if (op.cls != OpClass::kNone) {
+    ObjectIndex& object = index_of(op.object);
+    find_races_on(thread, object, op.cls, clock);
     // After the steps of the object this one depends on (clock_role): its last write; a write (or
     // any mutex or once operation) also the reads since it; a waiter operation the last one and
     // the sleeps since it; a sleep the last waiter operation.
-    ObjectIndex& object = index_of(op.object);
     const ClockRole role = clock_role(op.cls);
     const bool reads = role == ClockRole::kRead || role == ClockRole::kReadAndWaiter;
     const bool waits = role == ClockRole::kWaiter || role == ClockRole::kReadAndWaiter;
@@ -544,8 +552,8 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     if (waits && object.waiter != thread) raised |= clock.join_raising(object.waits);
     if (role == ClockRole::kWaiter) raised |= clock.join_raising(object.sleeps);
     clock.set(thread, steps_ + 1);
-    if (object.latest.size() <= thread) [[unlikely]]
-      object.latest.resize(thread + 1);
+    if (object.latest.empty()) [[unlikely]]
+      object.latest.resize(kMaxThreads);
     ThreadSteps& steps = object.latest[thread];
     if (!contains(object.actors, thread)) steps.classes = 0;  // an entry of an earlier execution
     steps.by_class[static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};

@@ -160,7 +160,7 @@ class DporScheduler final : public Scheduler {
     VectorClock reads;
     VectorClock waits;                // the last waiter operation (operation.hpp: ClockRole)
     VectorClock sleeps;               // the atomic wait's sleeps since it
-    std::vector<ThreadSteps> latest;  // by thread id, as long as needed
+    std::vector<ThreadSteps> latest;  // by thread id: kMaxThreads of them, or none yet
     ThreadSet actors = 0;  // the threads with a step in `latest`: the only ones find_races reads
     // Per class, the actors with a step of it: find_races reads only the threads with a dependent
     // one (a mutex's unlock, dependent on try_locks only, mostly none).
@@ -208,6 +208,9 @@ class DporScheduler final : public Scheduler {
   }
   // The earlier steps that `op` of `thread`, whose clock is `clock`, races with, into racing_.
   void find_races(ThreadId thread, const OpDesc& op, const VectorClock& clock);
+  // find_races() for an operation of class `cls` on the object of `object`.
+  void find_races_on(ThreadId thread, const ObjectIndex& object, OpClass cls,
+                     const VectorClock& clock);
   // find_races() when the dependent classes `classes` are of several chains: per thread.
   void find_races_by_thread(ThreadId thread, const ObjectIndex& object, std::uint32_t classes,
                             const VectorClock& clock);
@@ -222,7 +225,7 @@ class DporScheduler final : public Scheduler {
   [[nodiscard]] std::uint32_t tick_of(ThreadId thread, std::uint32_t step, ThreadId of) const;
   // Inline, with the growth out of line: once a step, and the object is nearly always known.
   ObjectIndex& index_of(std::uint32_t object) {
-    if (object >= objects_.size()) [[unlikely]]
+    if (object >= object_count_) [[unlikely]]
       grow_objects(object);
     return objects_[object];
   }
@@ -248,6 +251,7 @@ class DporScheduler final : public Scheduler {
   // record() compares with its history.
   std::array<ThreadSet, kMaxThreads> raised_{};
   std::vector<ObjectIndex> objects_;             // by object id
+  std::uint32_t object_count_ = 0;               // objects_.size(), without its division
   ThreadSet sleep_ = 0;                          // threads asleep now
   std::array<OpDesc, kMaxThreads> sleep_ops_{};  // their next operations
   std::int32_t current_decision_ = -1;           // the decision point the next step was chosen at
