@@ -56,6 +56,7 @@ class VectorClock {
   // changes (dpor.cpp: a thread's growths) learns without comparing every lane afterwards.
   std::uint32_t join_raising(const VectorClock& other) {
     const std::uint32_t width = other.width_;
+    if (width == 0) return 0;  // (often: an object's reads since its last write)
     std::uint32_t raised = 0;
     for (std::uint32_t i = 0; i < width; i += kLanes) {
       Lanes mine;

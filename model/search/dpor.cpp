@@ -298,8 +298,8 @@ inline void DporScheduler::record(ThreadId thread, std::uint32_t step, const Vec
   raised_[thread] = 0;
 }
 
-void DporScheduler::record_growths(ThreadId thread, std::uint32_t step, const VectorClock& clock,
-                                   ThreadSet raised) {
+inline void DporScheduler::record_growths(ThreadId thread, std::uint32_t step,
+                                          const VectorClock& clock, ThreadSet raised) {
   History& history = history_[thread];
   for (ThreadSet s = raised; s != 0; s &= s - 1) {
     const ThreadId u = lowest(s);
