@@ -109,16 +109,14 @@ void DporScheduler::begin_execution() {
     // Only on_step() changes an object's index, and it makes the thread an actor: an object
     // without one is as this left it (most objects, Shared<T>'s outside symptom mode, take no
     // steps).
-    if (object.actors == 0) continue;
+    if (object.classes == 0) continue;
     object.last_write = VectorClock{};
     object.reads = VectorClock{};
     object.waits = VectorClock{};
     object.sleeps = VectorClock{};
     object.actors_of.fill(0);
     object.classes = 0;
-    // `latest` keeps its entries: only the actors' are read, and a thread's is cleared when it
-    // becomes one (on_step), so no execution resizes it again.
-    object.actors = 0;
+    // `latest` keeps its entries: only the actors' are read, so no execution resizes it again.
   }
   steps_ = 0;
   threads_ = 0;
@@ -135,7 +133,9 @@ std::size_t DporScheduler::retained_entries() const {
   std::size_t entries = 0;
   // Of an object's entries, the ones up to its highest actor (the others are stale).
   for (const ObjectIndex& object : objects_) {
-    entries += static_cast<std::size_t>(std::bit_width(object.actors));
+    ThreadSet actors = 0;
+    for (const ThreadSet of_class : object.actors_of) actors |= of_class;
+    entries += static_cast<std::size_t>(std::bit_width(actors));
   }
   for (ThreadId t = 0; t < threads_; ++t) {
     entries += history_[t].runs.size();
@@ -465,8 +465,9 @@ void DporScheduler::find_races_by_thread(ThreadId thread, const ObjectIndex& obj
     const ThreadSteps& steps = object.latest[t];
     Latest latest;
     OpClass cls = OpClass::kNone;
-    for (std::uint32_t c = classes & steps.classes; c != 0; c &= c - 1) {
+    for (std::uint32_t c = classes; c != 0; c &= c - 1) {
       const auto at = static_cast<std::size_t>(std::countr_zero(c));
+      if (!contains(object.actors_of[at], t)) continue;
       if (steps.by_class[at].tick > latest.tick) {
         latest = steps.by_class[at];
         cls = static_cast<OpClass>(at);
@@ -554,11 +555,7 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     clock.set(thread, steps_ + 1);
     if (object.latest.empty()) [[unlikely]]
       object.latest.resize(kMaxThreads);
-    ThreadSteps& steps = object.latest[thread];
-    if (!contains(object.actors, thread)) steps.classes = 0;  // an entry of an earlier execution
-    steps.by_class[static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
-    steps.classes |= 1U << static_cast<std::uint32_t>(op.cls);
-    object.actors |= single(thread);
+    object.latest[thread].by_class[static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
     object.actors_of[static_cast<std::size_t>(op.cls)] |= single(thread);
     object.classes |= 1U << static_cast<std::uint32_t>(op.cls);
     object.last_of[static_cast<std::size_t>(op.cls)] = StepRef{steps_, thread, decision, op.cls};

@@ -25,10 +25,12 @@
 // step. No list of the steps is kept. Races are found in an index: per object and thread, the
 // latest step of each class of operation, so a step looks at one candidate per other thread, the
 // latest dependent step of that thread, which is the only one of its steps that can be a race
-// (its earlier ones happen before it). Reversing a race needs the clocks of past steps, which are
-// kept per thread as the points where a component of its clock grew (a thread running on alone,
-// or reading what it already saw, adds none), beside its runs of consecutive steps; a past
-// step's clock component is then a binary search away.
+// (its earlier ones happen before it). Where the dependent classes are all of one chain (steps
+// that each happen after the ones before them on the object, as a mutex's acquisitions do), the
+// object's latest step of those classes is the one candidate. Reversing a race needs the clocks of
+// past steps, which are kept per thread as the points where a component of its clock grew (a thread
+// running on alone, or reading what it already saw, adds none), beside its runs of consecutive
+// steps; a past step's clock component is then a binary search away.
 #pragma once
 
 #include <algorithm>
@@ -146,11 +148,11 @@ class DporScheduler final : public Scheduler {
     std::int32_t decision = -1;
   };
   static constexpr std::size_t kClasses = kOpClasses;
-  // One thread's latest steps on one object, by class, and the classes it has a step of (a bit
-  // each): find_races reads those of them that are dependent, often one.
+  // One thread's latest steps on one object, by class: find_races reads those of them that are
+  // dependent, often one. Only the classes the object's actors_of has the thread in are this
+  // execution's (the others are stale).
   struct ThreadSteps {
     std::array<Latest, kClasses> by_class{};
-    std::uint32_t classes = 0;
   };
 
   // What orders steps on one object (the last write-like step, and the reads since), and the
@@ -161,11 +163,10 @@ class DporScheduler final : public Scheduler {
     VectorClock waits;                // the last waiter operation (operation.hpp: ClockRole)
     VectorClock sleeps;               // the atomic wait's sleeps since it
     std::vector<ThreadSteps> latest;  // by thread id: kMaxThreads of them, or none yet
-    ThreadSet actors = 0;  // the threads with a step in `latest`: the only ones find_races reads
-    // Per class, the actors with a step of it: find_races reads only the threads with a dependent
-    // one (a mutex's unlock, dependent on try_locks only, mostly none).
+    // Per class, the threads with a step of it (its actors), the only ones find_races reads: those
+    // with a dependent one (a mutex's unlock, dependent on try_locks only, mostly has none).
     std::array<ThreadSet, kClasses> actors_of{};
-    std::uint32_t classes = 0;  // the classes with an actor, a bit each
+    std::uint32_t classes = 0;  // the classes with an actor, a bit each (none: no step yet)
     // Per class (in `classes`), its latest step, by any thread: when a step's dependent classes
     // are all of one chain (kChains), the latest of them is the only possible race.
     std::array<StepRef, kClasses> last_of{};
