@@ -72,6 +72,39 @@ constexpr std::array<std::uint32_t, 2> kChains = [] {
   return chains;
 }();
 
+// What on_step() does with a step's clock and the object's, by class (clock_role()), a bit each:
+// read from a table, not derived from the role at every step.
+enum ClockUse : std::uint8_t {
+  kAfterWrite = 1U << 0,   // joins the object's last write-like step
+  kAfterReads = 1U << 1,   // joins the reads since it
+  kAfterWaits = 1U << 2,   // joins the last waiter operation
+  kAfterSleeps = 1U << 3,  // joins the sleeps since it
+  kIsRead = 1U << 4,       // joins the object's reads
+  kIsSleep = 1U << 5,      // joins the object's sleeps
+  kIsWaiter = 1U << 6,     // is the object's last waiter operation (the sleeps start again)
+  kIsWrite = 1U << 7,      // is the object's last write-like step (the reads start again)
+};
+constexpr std::array<std::uint8_t, kOpClasses> kClockUses = [] {
+  std::array<std::uint8_t, kOpClasses> table{};
+  for (std::size_t c = 0; c < kOpClasses; ++c) {
+    switch (clock_role(static_cast<OpClass>(c))) {
+      case ClockRole::kRead:
+        table[c] = kAfterWrite | kIsRead;
+        break;
+      case ClockRole::kWrite:
+        table[c] = kAfterWrite | kAfterReads | kIsWrite;
+        break;
+      case ClockRole::kWaiter:
+        table[c] = kAfterWaits | kAfterSleeps | kIsWaiter;
+        break;
+      case ClockRole::kReadAndWaiter:
+        table[c] = kAfterWrite | kAfterWaits | kIsRead | kIsSleep;
+        break;
+    }
+  }
+  return table;
+}();
+
 // dependent(a, b), from the table: the pick and wake-up checks of sleep sets run it several times
 // a step, and dependent() itself is a call.
 bool depends(const OpDesc& a, const OpDesc& b) {
@@ -267,7 +300,7 @@ bool DporScheduler::next_execution() {
   return false;
 }
 
-std::int64_t DporScheduler::first_step_after(ThreadId thread, std::uint32_t step) const {
+inline std::int64_t DporScheduler::first_step_after(ThreadId thread, std::uint32_t step) const {
   const std::vector<Run>& runs = history_[thread].runs;
   const auto run = std::partition_point(runs.begin(), runs.end(),
                                         [step](const Run& r) { return r.end <= step + 1; });
@@ -542,16 +575,16 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     // After the steps of the object this one depends on (clock_role): its last write; a write (or
     // any mutex or once operation) also the reads since it; a waiter operation the last one and
     // the sleeps since it; a sleep the last waiter operation.
-    const ClockRole role = clock_role(op.cls);
-    const bool reads = role == ClockRole::kRead || role == ClockRole::kReadAndWaiter;
-    const bool waits = role == ClockRole::kWaiter || role == ClockRole::kReadAndWaiter;
+    const std::uint8_t use = kClockUses[static_cast<std::size_t>(op.cls)];
     ThreadSet& raised = raised_[thread];
-    if (role != ClockRole::kWaiter && object.writer != thread) {
+    if ((use & kAfterWrite) != 0 && object.writer != thread) {
       raised |= clock.join_raising(object.last_write);
     }
-    if (role == ClockRole::kWrite) raised |= clock.join_raising(object.reads);
-    if (waits && object.waiter != thread) raised |= clock.join_raising(object.waits);
-    if (role == ClockRole::kWaiter) raised |= clock.join_raising(object.sleeps);
+    if ((use & kAfterReads) != 0) raised |= clock.join_raising(object.reads);
+    if ((use & kAfterWaits) != 0 && object.waiter != thread) {
+      raised |= clock.join_raising(object.waits);
+    }
+    if ((use & kAfterSleeps) != 0) raised |= clock.join_raising(object.sleeps);
     clock.set(thread, steps_ + 1);
     if (object.latest.empty()) [[unlikely]]
       object.latest.resize(kMaxThreads);
@@ -559,16 +592,16 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     object.actors_of[static_cast<std::size_t>(op.cls)] |= single(thread);
     object.classes |= 1U << static_cast<std::uint32_t>(op.cls);
     object.last_of[static_cast<std::size_t>(op.cls)] = StepRef{steps_, thread, decision, op.cls};
-    if (reads) object.reads.join(clock);
+    if ((use & kIsRead) != 0) object.reads.join(clock);
     // Sleeps commute with each other (each only joins the waiters): like reads, they are kept
     // apart from the waiter operations they follow.
-    if (role == ClockRole::kReadAndWaiter) object.sleeps.join(clock);
-    if (role == ClockRole::kWaiter) {
+    if ((use & kIsSleep) != 0) object.sleeps.join(clock);
+    if ((use & kIsWaiter) != 0) {
       object.waits = clock;
       object.waiter = thread;
       object.sleeps.clear();
     }
-    if (role == ClockRole::kWrite) {
+    if ((use & kIsWrite) != 0) {
       object.last_write = clock;
       object.writer = thread;
       object.reads.clear();
@@ -600,7 +633,9 @@ void DporScheduler::on_spawn(ThreadId parent, ThreadId child) {
 void DporScheduler::on_join(ThreadId joiner, ThreadId target) {
   note_thread(joiner);
   note_thread(target);
-  raised_[joiner] |= thread_clock_[joiner].join_raising(thread_clock_[target]);
+  // Every lane may grow (record() compares): a join learns most of what the target saw.
+  thread_clock_[joiner].join(thread_clock_[target]);
+  raised_[joiner] |= single(threads_) - 1;
 }
 
 void DporScheduler::on_ordered_after(ThreadId thread, ThreadId before, std::uint32_t nth) {
