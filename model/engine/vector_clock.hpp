@@ -95,6 +95,7 @@ class VectorClock {
   // A comparison's result (each lane all ones or zero) as a bit per lane, in a few vector
   // operations and no branch.
   static std::uint32_t lane_bits(Lanes all_or_none) {
+    static_assert(kLanes == 4, "lane_bits() folds four lanes");
     Lanes bits = all_or_none & Lanes{1, 2, 4, 8};
     bits |= __builtin_shufflevector(bits, bits, 2, 3, 0, 1);
     bits |= __builtin_shufflevector(bits, bits, 1, 0, 3, 2);
