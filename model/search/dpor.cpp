@@ -26,6 +26,93 @@ constexpr std::array<std::uint32_t, kOpClasses> kDependentClasses = [] {
   return table;
 }();
 
+// Per class of a step, the classes of the earlier steps on its object that happen before it
+// whatever the interleaving, a bit each: on_step orders every step after the object's last
+// write-like step and, as clock_role() says, after the reads since it or the waiter operations
+// and sleeps. A write-like step is after every earlier write-like one (they form a chain) and every
+// earlier read (the first write after a read joined it); a read is after every earlier write-like
+// step; a waiter operation is after every earlier waiter operation and sleep; a sleep after every
+// earlier write-like step and waiter operation. find_races needs no clock for such a pair.
+constexpr std::array<std::uint32_t, kOpClasses> kOrderedClasses = [] {
+  const auto ordered = [](ClockRole earlier, ClockRole later) {
+    switch (later) {
+      case ClockRole::kWrite:
+        return earlier != ClockRole::kWaiter;
+      case ClockRole::kRead:
+        return earlier == ClockRole::kWrite;
+      case ClockRole::kWaiter:
+        return earlier == ClockRole::kWaiter || earlier == ClockRole::kReadAndWaiter;
+      case ClockRole::kReadAndWaiter:
+        return earlier == ClockRole::kWrite || earlier == ClockRole::kWaiter;
+    }
+    return false;
+  };
+  std::array<std::uint32_t, kOpClasses> table{};
+  // kNone (class 0) takes no step in the index: no entry, either way.
+  for (std::size_t later = 1; later < kOpClasses; ++later) {
+    for (std::size_t earlier = 1; earlier < kOpClasses; ++earlier) {
+      if (ordered(clock_role(static_cast<OpClass>(earlier)),
+                  clock_role(static_cast<OpClass>(later)))) {
+        table[later] |= 1U << earlier;
+      }
+    }
+  }
+  return table;
+}();
+
+// The classes whose steps on one object form a chain, each after the ones before it
+// (kOrderedClasses): the write-like ones, and the waiter operations.
+constexpr std::array<std::uint32_t, 2> kChains = [] {
+  std::array<std::uint32_t, 2> chains{};
+  for (std::size_t c = 1; c < kOpClasses; ++c) {
+    const ClockRole role = clock_role(static_cast<OpClass>(c));
+    if (role == ClockRole::kWrite) chains[0] |= 1U << c;
+    if (role == ClockRole::kWaiter) chains[1] |= 1U << c;
+  }
+  return chains;
+}();
+
+// What on_step() does with a step's clock and the object's, by class (clock_role()), a bit each:
+// read from a table, not derived from the role at every step.
+enum ClockUse : std::uint8_t {
+  kAfterWrite = 1U << 0,   // joins the object's last write-like step
+  kAfterReads = 1U << 1,   // joins the reads since it
+  kAfterWaits = 1U << 2,   // joins the last waiter operation
+  kAfterSleeps = 1U << 3,  // joins the sleeps since it
+  kIsRead = 1U << 4,       // joins the object's reads
+  kIsSleep = 1U << 5,      // joins the object's sleeps
+  kIsWaiter = 1U << 6,     // is the object's last waiter operation (the sleeps start again)
+  kIsWrite = 1U << 7,      // is the object's last write-like step (the reads start again)
+};
+constexpr std::array<std::uint8_t, kOpClasses> kClockUses = [] {
+  std::array<std::uint8_t, kOpClasses> table{};
+  for (std::size_t c = 0; c < kOpClasses; ++c) {
+    switch (clock_role(static_cast<OpClass>(c))) {
+      case ClockRole::kRead:
+        table[c] = kAfterWrite | kIsRead;
+        break;
+      case ClockRole::kWrite:
+        table[c] = kAfterWrite | kAfterReads | kIsWrite;
+        break;
+      case ClockRole::kWaiter:
+        table[c] = kAfterWaits | kAfterSleeps | kIsWaiter;
+        break;
+      case ClockRole::kReadAndWaiter:
+        table[c] = kAfterWrite | kAfterWaits | kIsRead | kIsSleep;
+        break;
+    }
+  }
+  return table;
+}();
+
+// dependent(a, b), from the table: the pick and wake-up checks of sleep sets run it several times
+// a step, and dependent() itself is a call.
+bool depends(const OpDesc& a, const OpDesc& b) {
+  return a.object == b.object && ((kDependentClasses[static_cast<std::size_t>(b.cls)] >>
+                                   static_cast<std::uint32_t>(a.cls)) &
+                                  1U) != 0;
+}
+
 }  // namespace
 
 DporScheduler::DporScheduler(Subtree subtree)
@@ -45,7 +132,8 @@ void DporScheduler::begin_execution() {
   requests_ = 0;
   // Only the threads of the last execution have state to clear (threads_ covers all it touched).
   for (ThreadId t = 0; t < threads_; ++t) {
-    thread_clock_[t].clear();
+    thread_clock_[t] = VectorClock{};  // (no call: clear() fills by a memset of unknown length)
+    raised_[t] = 0;
     history_[t].runs.clear();
     for (ThreadId u = 0; u < threads_; ++u) history_[t].growths[u].clear();
     history_[t].last_tick.fill(0);
@@ -54,14 +142,14 @@ void DporScheduler::begin_execution() {
     // Only on_step() changes an object's index, and it makes the thread an actor: an object
     // without one is as this left it (most objects, Shared<T>'s outside symptom mode, take no
     // steps).
-    if (object.actors == 0) continue;
-    object.last_write.clear();
-    object.reads.clear();
-    object.waits.clear();
-    object.sleeps.clear();
-    // `latest` keeps its entries: only the actors' are read, and a thread's is cleared when it
-    // becomes one (on_step), so no execution resizes it again.
-    object.actors = 0;
+    if (object.classes == 0) continue;
+    object.last_write = VectorClock{};
+    object.reads = VectorClock{};
+    object.waits = VectorClock{};
+    object.sleeps = VectorClock{};
+    object.actors_of.fill(0);
+    object.classes = 0;
+    // `latest` keeps its entries: only the actors' are read, so no execution resizes it again.
   }
   steps_ = 0;
   threads_ = 0;
@@ -69,13 +157,18 @@ void DporScheduler::begin_execution() {
   current_decision_ = -1;
 }
 
-void DporScheduler::grow_objects(std::uint32_t object) { objects_.resize(object + 1); }
+void DporScheduler::grow_objects(std::uint32_t object) {
+  objects_.resize(object + 1);
+  object_count_ = object + 1;
+}
 
 std::size_t DporScheduler::retained_entries() const {
   std::size_t entries = 0;
   // Of an object's entries, the ones up to its highest actor (the others are stale).
   for (const ObjectIndex& object : objects_) {
-    entries += static_cast<std::size_t>(std::bit_width(object.actors));
+    ThreadSet actors = 0;
+    for (const ThreadSet of_class : object.actors_of) actors |= of_class;
+    entries += static_cast<std::size_t>(std::bit_width(actors));
   }
   for (ThreadId t = 0; t < threads_; ++t) {
     entries += history_[t].runs.size();
@@ -105,23 +198,24 @@ Pick DporScheduler::pick(const Choice& choice) {
     d.done = single(d.chosen);
     decisions_.push_back(d);
   }
-  const Decision& d = decisions_[index];
+  Decision& d = decisions_[index];
   // The next operation of `t`, one of the threads that could run here.
   const auto op_of = [this, &d](ThreadId t) {
     return ops_[d.first_op + static_cast<std::uint32_t>(count(d.enabled & (single(t) - 1)))];
   };
-  // Asleep from here on: who was asleep on arrival, and who was fully explored here before the
-  // chosen thread — unless the chosen thread's operation conflicts with theirs (then it wakes
-  // them).
-  const ThreadSet sleepers = d.asleep | (d.done & ~single(d.chosen));
-  sleep_ = 0;
-  for (ThreadSet s = sleepers; s != 0; s &= s - 1) {
-    const ThreadId t = lowest(s);
-    if (!dependent(op_of(t), op_of(d.chosen))) {
-      sleep_ |= single(t);
-      sleep_ops_[t] = op_of(t);
+  if (d.sleep_after == kUnknown) {
+    // Asleep from here on: who was asleep on arrival, and who was fully explored here before the
+    // chosen thread — unless the chosen thread's operation conflicts with theirs (then it wakes
+    // them).
+    const ThreadSet sleepers = d.asleep | (d.done & ~single(d.chosen));
+    d.sleep_after = 0;
+    for (ThreadSet s = sleepers; s != 0; s &= s - 1) {
+      const ThreadId t = lowest(s);
+      if (!depends(op_of(t), op_of(d.chosen))) d.sleep_after |= single(t);
     }
   }
+  sleep_ = d.sleep_after;
+  for (ThreadSet s = sleep_; s != 0; s &= s - 1) sleep_ops_[lowest(s)] = op_of(lowest(s));
   current_decision_ = static_cast<std::int32_t>(index);
   return Pick::run(d.chosen);
 }
@@ -181,6 +275,7 @@ bool DporScheduler::advance(std::size_t index) {
         const ThreadId t = at(d, d.cursor);
         if (contains(d.asleep, t)) continue;
         d.done |= single(t);
+        d.sleep_after = kUnknown;
         if (contains(d.given_away, t)) {
           sharing_->passed(index, d.cursor);
           continue;
@@ -205,7 +300,7 @@ bool DporScheduler::next_execution() {
   return false;
 }
 
-std::int64_t DporScheduler::first_step_after(ThreadId thread, std::uint32_t step) const {
+inline std::int64_t DporScheduler::first_step_after(ThreadId thread, std::uint32_t step) const {
   const std::vector<Run>& runs = history_[thread].runs;
   const auto run = std::partition_point(runs.begin(), runs.end(),
                                         [step](const Run& r) { return r.end <= step + 1; });
@@ -221,15 +316,27 @@ std::uint32_t DporScheduler::tick_of(ThreadId thread, std::uint32_t step, Thread
   return after == growths.begin() ? 0 : std::prev(after)->tick;
 }
 
-void DporScheduler::record(ThreadId thread, std::uint32_t step, const VectorClock& clock) {
-  History& history = history_[thread];
-  if (!history.runs.empty() && history.runs.back().end == step) {
-    ++history.runs.back().end;
+// Inline, with the growths out of line: once a step, and half the steps (a thread going on with
+// what it saw) have none.
+inline void DporScheduler::record(ThreadId thread, std::uint32_t step, const VectorClock& clock) {
+  std::vector<Run>& runs = history_[thread].runs;
+  if (!runs.empty() && runs.back().end == step) {
+    ++runs.back().end;
   } else {
-    history.runs.push_back(Run{step, step + 1});
+    runs.push_back(Run{step, step + 1});
   }
-  for (ThreadId u = 0; u < threads_; ++u) {
-    if (u == thread || clock[u] == history.last_tick[u]) continue;
+  // Only the lanes raised since the thread's last step can have grown (a lane past threads_ is 0).
+  const ThreadSet raised = raised_[thread] & ~single(thread);
+  if (raised != 0) record_growths(thread, step, clock, raised);
+  raised_[thread] = 0;
+}
+
+inline void DporScheduler::record_growths(ThreadId thread, std::uint32_t step,
+                                          const VectorClock& clock, ThreadSet raised) {
+  History& history = history_[thread];
+  for (ThreadSet s = raised; s != 0; s &= s - 1) {
+    const ThreadId u = lowest(s);
+    if (clock[u] == history.last_tick[u]) continue;
     history.growths[u].push_back(Growth{step, clock[u]});
     history.last_tick[u] = clock[u];
   }
@@ -237,11 +344,7 @@ void DporScheduler::record(ThreadId thread, std::uint32_t step, const VectorCloc
 
 void DporScheduler::add_backtrack(const StepRef& earlier, ThreadId later_thread,
                                   const VectorClock& later) {
-  if (earlier.decision < 0) return;  // only one thread could run there: nothing to reverse
   Decision& d = decisions_[static_cast<std::size_t>(earlier.decision)];
-  // Every thread that could run there is tried there already: resolve() adds only such threads,
-  // so v's initials cannot matter, and without a sharing no other part is to be asked either.
-  if (sharing_ == nullptr && (d.enabled & ~d.backtrack) == 0) return;
   // v = the steps after `earlier` that do not happen after it, then `later`: the reversed race
   // runs them first. Its initials are the threads whose first step in v has no predecessor in v.
   // No list of v is needed: a thread's steps in v are a prefix of its steps after `earlier` (once
@@ -310,6 +413,7 @@ std::optional<DporScheduler::Subtree> DporScheduler::give_away() {
   for (std::size_t i = floor_; i < decisions_.size(); ++i) {
     Decision& d = decisions_[i];
     Decision root = d;
+    root.sleep_after = kUnknown;  // (its `chosen` is another)
     bool found = false;
     if (d.options != 0) {
       for (std::uint32_t v = d.chosen + 1; v < std::min<std::uint32_t>(d.options, 32); ++v) {
@@ -348,38 +452,93 @@ std::optional<DporScheduler::Subtree> DporScheduler::give_away() {
   return std::nullopt;
 }
 
-void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorClock& clock) {
+// Inline, with the search per thread out of line: once a step, and most steps are of one chain.
+inline void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorClock& clock) {
   // Earlier dependent steps of other threads that do not happen before `op` (`clock` does not
   // yet include its own dependencies), and are not ordered before it through another such step:
   // source-DPOR's race relation. A mutex's acquisitions race with each other directly, not
   // through its unlock (an unlock and a lock are not dependent). Of one thread's dependent steps
   // only the latest can race: the earlier ones happen before it (program order).
-  racing_.clear();
-  if (op.cls == OpClass::kNone || op.object >= objects_.size()) return;
-  const ObjectIndex& object = objects_[op.object];
-  const std::uint32_t classes = kDependentClasses[static_cast<std::size_t>(op.cls)];
-  for (ThreadSet others = object.actors & ~single(thread); others != 0; others &= others - 1) {
+  races_ = 0;
+  if (op.cls != OpClass::kNone && op.object < object_count_) {
+    find_races_on(thread, objects_[op.object], op.cls, clock);
+  }
+}
+
+inline void DporScheduler::find_races_on(ThreadId thread, const ObjectIndex& object, OpClass cls,
+                                         const VectorClock& clock) {
+  const std::uint32_t classes = kDependentClasses[static_cast<std::size_t>(cls)] & object.classes;
+  if (classes == 0) return;
+  if ((classes & ~kChains[0]) != 0 && (classes & ~kChains[1]) != 0) {
+    find_races_by_thread(thread, object, classes, clock);
+    return;
+  }
+  // One chain: its other steps happen before its latest, so that one is the only race, if it is
+  // one (of another thread, and not seen by this one, which then saw none of the chain's others).
+  StepRef latest;
+  for (std::uint32_t c = classes; c != 0; c &= c - 1) {
+    const StepRef& candidate = object.last_of[static_cast<std::size_t>(std::countr_zero(c))];
+    if (candidate.step >= latest.step) latest = candidate;
+  }
+  if (latest.thread != thread && latest.step >= clock[latest.thread]) {
+    racing_[0] = latest;
+    races_ = 1;
+  }
+}
+
+void DporScheduler::find_races_by_thread(ThreadId thread, const ObjectIndex& object,
+                                         std::uint32_t classes, const VectorClock& clock) {
+  ThreadSet candidates = 0;  // the other threads with a dependent step
+  for (std::uint32_t c = classes; c != 0; c &= c - 1) {
+    candidates |= object.actors_of[static_cast<std::size_t>(std::countr_zero(c))];
+  }
+  std::size_t last = 0;  // the latest race, in racing_
+  for (ThreadSet others = candidates & ~single(thread); others != 0; others &= others - 1) {
     const ThreadId t = lowest(others);
-    Latest latest;
     const ThreadSteps& steps = object.latest[t];
-    for (std::uint32_t c = classes & steps.classes; c != 0; c &= c - 1) {
-      const Latest& candidate = steps.by_class[static_cast<std::size_t>(std::countr_zero(c))];
-      if (candidate.tick > latest.tick) latest = candidate;
+    Latest latest;
+    OpClass cls = OpClass::kNone;
+    for (std::uint32_t c = classes; c != 0; c &= c - 1) {
+      const auto at = static_cast<std::size_t>(std::countr_zero(c));
+      if (!contains(object.actors_of[at], t)) continue;
+      if (steps.by_class[at].tick > latest.tick) {
+        latest = steps.by_class[at];
+        cls = static_cast<OpClass>(at);
+      }
     }
     // A race unless `op`'s thread has seen it (then it happens before `op`).
-    if (latest.tick > clock[t]) racing_.push_back(StepRef{latest.tick - 1, t, latest.decision});
+    if (latest.tick <= clock[t]) continue;
+    if (races_ != 0 && latest.tick - 1 > racing_[last].step) last = races_;
+    racing_[races_++] = StepRef{latest.tick - 1, t, latest.decision, cls};
+  }
+  if (races_ <= 1) return;
+  // The latest race is kept; the others are not when they happen before it, as they mostly do (a
+  // mutex's acquisitions are all ordered: kOrderedClasses), which needs no sorting.
+  const StepRef latest = racing_[last];
+  const std::uint32_t ordered = kOrderedClasses[static_cast<std::size_t>(latest.cls)];
+  bool all_before = true;
+  for (std::size_t i = 0; i < races_ && all_before; ++i) {
+    const StepRef& earlier = racing_[i];
+    all_before = i == last || (ordered >> static_cast<std::uint32_t>(earlier.cls) & 1U) != 0 ||
+                 earlier.step + 1 <= tick_of(latest.thread, latest.step, earlier.thread);
+  }
+  if (all_before) {
+    racing_[0] = latest;
+    races_ = 1;
+    return;
   }
   // The latest first, each kept unless it happens before one kept already.
   // An insertion sort: a step races with a few threads' steps at most (one per other thread), and
   // std::sort's call cost more than the sorting. No two entries have the same step.
-  for (std::size_t i = 1; i < racing_.size(); ++i) {
+  for (std::size_t i = 1; i < races_; ++i) {
     const StepRef moved = racing_[i];
     std::size_t j = i;
     for (; j > 0 && racing_[j - 1].step < moved.step; --j) racing_[j] = racing_[j - 1];
     racing_[j] = moved;
   }
   std::size_t kept = 0;  // racing_[0, kept) are the races found so far
-  for (const StepRef& earlier : racing_) {
+  for (std::size_t i = 0; i < races_; ++i) {
+    const StepRef earlier = racing_[i];
     const bool through_another =
         std::any_of(racing_.begin(), racing_.begin() + static_cast<std::ptrdiff_t>(kept),
                     [&](const StepRef& race) {
@@ -387,7 +546,7 @@ void DporScheduler::find_races(ThreadId thread, const OpDesc& op, const VectorCl
                     });
     if (!through_another) racing_[kept++] = earlier;  // (to an index at most its own)
   }
-  racing_.resize(kept);
+  races_ = kept;
 }
 
 void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
@@ -398,7 +557,9 @@ void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
   VectorClock clock = thread_clock_[thread];
   clock.set(thread, steps_ + 1);
   find_races(thread, op, clock);
-  for (const StepRef& earlier : racing_) add_backtrack(earlier, thread, clock);
+  for (std::size_t i = 0; i < races_; ++i) {
+    if (reversible(racing_[i])) add_backtrack(racing_[i], thread, clock);
+  }
 }
 
 void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
@@ -407,48 +568,55 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   // Updated in place: find_races reads it before this step's own dependencies join in.
   VectorClock& clock = thread_clock_[thread];
 
-  find_races(thread, op, clock);
+  races_ = 0;
   if (op.cls != OpClass::kNone) {
+    ObjectIndex& object = index_of(op.object);
+    find_races_on(thread, object, op.cls, clock);
     // After the steps of the object this one depends on (clock_role): its last write; a write (or
     // any mutex or once operation) also the reads since it; a waiter operation the last one and
     // the sleeps since it; a sleep the last waiter operation.
-    ObjectIndex& object = index_of(op.object);
-    const ClockRole role = clock_role(op.cls);
-    const bool reads = role == ClockRole::kRead || role == ClockRole::kReadAndWaiter;
-    const bool waits = role == ClockRole::kWaiter || role == ClockRole::kReadAndWaiter;
-    if (role != ClockRole::kWaiter) clock.join(object.last_write);
-    if (role == ClockRole::kWrite) clock.join(object.reads);
-    if (waits) clock.join(object.waits);
-    if (role == ClockRole::kWaiter) clock.join(object.sleeps);
+    const std::uint8_t use = kClockUses[static_cast<std::size_t>(op.cls)];
+    ThreadSet& raised = raised_[thread];
+    if ((use & kAfterWrite) != 0 && object.writer != thread) {
+      raised |= clock.join_raising(object.last_write);
+    }
+    if ((use & kAfterReads) != 0) raised |= clock.join_raising(object.reads);
+    if ((use & kAfterWaits) != 0 && object.waiter != thread) {
+      raised |= clock.join_raising(object.waits);
+    }
+    if ((use & kAfterSleeps) != 0) raised |= clock.join_raising(object.sleeps);
     clock.set(thread, steps_ + 1);
-    if (object.latest.size() <= thread) [[unlikely]]
-      object.latest.resize(thread + 1);
-    ThreadSteps& steps = object.latest[thread];
-    if (!contains(object.actors, thread)) steps.classes = 0;  // an entry of an earlier execution
-    steps.by_class[static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
-    steps.classes |= 1U << static_cast<std::uint32_t>(op.cls);
-    object.actors |= single(thread);
-    if (reads) object.reads.join(clock);
+    if (object.latest.empty()) [[unlikely]]
+      object.latest.resize(kMaxThreads);
+    object.latest[thread].by_class[static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
+    object.actors_of[static_cast<std::size_t>(op.cls)] |= single(thread);
+    object.classes |= 1U << static_cast<std::uint32_t>(op.cls);
+    object.last_of[static_cast<std::size_t>(op.cls)] = StepRef{steps_, thread, decision, op.cls};
+    if ((use & kIsRead) != 0) object.reads.join(clock);
     // Sleeps commute with each other (each only joins the waiters): like reads, they are kept
     // apart from the waiter operations they follow.
-    if (role == ClockRole::kReadAndWaiter) object.sleeps.join(clock);
-    if (role == ClockRole::kWaiter) {
+    if ((use & kIsSleep) != 0) object.sleeps.join(clock);
+    if ((use & kIsWaiter) != 0) {
       object.waits = clock;
+      object.waiter = thread;
       object.sleeps.clear();
     }
-    if (role == ClockRole::kWrite) {
+    if ((use & kIsWrite) != 0) {
       object.last_write = clock;
+      object.writer = thread;
       object.reads.clear();
     }
   } else {
     clock.set(thread, steps_ + 1);
   }
 
-  for (const StepRef& earlier : racing_) add_backtrack(earlier, thread, clock);
+  for (std::size_t i = 0; i < races_; ++i) {
+    if (reversible(racing_[i])) add_backtrack(racing_[i], thread, clock);
+  }
   // A sleeping thread whose operation conflicts with this step wakes up.
   for (ThreadSet s = sleep_; s != 0; s &= s - 1) {
     const ThreadId t = lowest(s);
-    if (dependent(sleep_ops_[t], op)) sleep_ &= ~single(t);
+    if (depends(sleep_ops_[t], op)) sleep_ &= ~single(t);
   }
   // Recorded last: the races reversed above look at the steps before this one.
   record(thread, steps_, clock);
@@ -459,12 +627,15 @@ void DporScheduler::on_spawn(ThreadId parent, ThreadId child) {
   note_thread(parent);
   note_thread(child);
   thread_clock_[child] = thread_clock_[parent];
+  raised_[child] = thread_clock_[child].nonzero_lanes();
 }
 
 void DporScheduler::on_join(ThreadId joiner, ThreadId target) {
   note_thread(joiner);
   note_thread(target);
+  // Every lane may grow (record() compares): a join learns most of what the target saw.
   thread_clock_[joiner].join(thread_clock_[target]);
+  raised_[joiner] |= single(threads_) - 1;
 }
 
 void DporScheduler::on_ordered_after(ThreadId thread, ThreadId before, std::uint32_t nth) {
@@ -477,7 +648,10 @@ void DporScheduler::on_ordered_after(ThreadId thread, ThreadId before, std::uint
       const std::uint32_t step = run.first + left;
       VectorClock& clock = thread_clock_[thread];
       for (ThreadId u = 0; u < threads_; ++u) {
-        clock.set(u, std::max(clock[u], tick_of(before, step, u)));
+        const std::uint32_t tick = tick_of(before, step, u);
+        if (tick <= clock[u]) continue;
+        clock.set(u, tick);
+        raised_[thread] |= single(u);
       }
       return;
     }

@@ -25,10 +25,12 @@
 // step. No list of the steps is kept. Races are found in an index: per object and thread, the
 // latest step of each class of operation, so a step looks at one candidate per other thread, the
 // latest dependent step of that thread, which is the only one of its steps that can be a race
-// (its earlier ones happen before it). Reversing a race needs the clocks of past steps, which are
-// kept per thread as the points where a component of its clock grew (a thread running on alone,
-// or reading what it already saw, adds none), beside its runs of consecutive steps; a past
-// step's clock component is then a binary search away.
+// (its earlier ones happen before it). Where the dependent classes are all of one chain (steps
+// that each happen after the ones before them on the object, as a mutex's acquisitions do), the
+// object's latest step of those classes is the one candidate. Reversing a race needs the clocks of
+// past steps, which are kept per thread as the points where a component of its clock grew (a thread
+// running on alone, or reading what it already saw, adds none), beside its runs of consecutive
+// steps; a past step's clock component is then a binary search away.
 #pragma once
 
 #include <algorithm>
@@ -103,6 +105,7 @@ class DporScheduler final : public Scheduler {
   [[nodiscard]] std::size_t floor() const { return floor_; }
 
  private:
+  static constexpr ThreadSet kUnknown = ~ThreadSet{0};  // (no set of threads has every bit)
   struct Decision {
     ThreadSet enabled = 0;    // who could run here
     ThreadSet backtrack = 0;  // who must be tried here (grows as races are found)
@@ -113,6 +116,9 @@ class DporScheduler final : public Scheduler {
     // Each enabled thread's next operation here, in thread order from ops_[first_op]: kept beside
     // the decisions, only for the threads that could run (most decisions have two of sixteen).
     std::uint32_t first_op = 0;
+    // Who sleeps after the chosen thread's step here (pick()), kept until `chosen` changes: the
+    // same at every replay of this decision. kUnknown: not computed yet.
+    ThreadSet sleep_after = kUnknown;
     // The backtrack set in the order its threads were added, 4 bits each (the order tried).
     std::uint64_t order = 0;
     std::uint8_t added = 0;   // threads in `order`
@@ -134,6 +140,7 @@ class DporScheduler final : public Scheduler {
     std::uint32_t step = 0;
     ThreadId thread = 0;
     std::int32_t decision = -1;
+    OpClass cls = OpClass::kNone;  // its operation's
   };
   // The latest step of one thread on one object with one class of operation.
   struct Latest {
@@ -141,11 +148,11 @@ class DporScheduler final : public Scheduler {
     std::int32_t decision = -1;
   };
   static constexpr std::size_t kClasses = kOpClasses;
-  // One thread's latest steps on one object, by class, and the classes it has a step of (a bit
-  // each): find_races reads those of them that are dependent, often one.
+  // One thread's latest steps on one object, by class: find_races reads those of them that are
+  // dependent, often one. Only the classes the object's actors_of has the thread in are this
+  // execution's (the others are stale).
   struct ThreadSteps {
     std::array<Latest, kClasses> by_class{};
-    std::uint32_t classes = 0;
   };
 
   // What orders steps on one object (the last write-like step, and the reads since), and the
@@ -155,8 +162,18 @@ class DporScheduler final : public Scheduler {
     VectorClock reads;
     VectorClock waits;                // the last waiter operation (operation.hpp: ClockRole)
     VectorClock sleeps;               // the atomic wait's sleeps since it
-    std::vector<ThreadSteps> latest;  // by thread id, as long as needed
-    ThreadSet actors = 0;  // the threads with a step in `latest`: the only ones find_races reads
+    std::vector<ThreadSteps> latest;  // by thread id: kMaxThreads of them, or none yet
+    // Per class, the threads with a step of it (its actors), the only ones find_races reads: those
+    // with a dependent one (a mutex's unlock, dependent on try_locks only, mostly has none).
+    std::array<ThreadSet, kClasses> actors_of{};
+    std::uint32_t classes = 0;  // the classes with an actor, a bit each (none: no step yet)
+    // Per class (in `classes`), its latest step, by any thread: when a step's dependent classes
+    // are all of one chain (kChains), the latest of them is the only possible race.
+    std::array<StepRef, kClasses> last_of{};
+    // The threads whose steps last_write and waits are the clocks of: a thread's own clock has
+    // all of them already (stale between executions, when those are empty).
+    ThreadId writer = 0;
+    ThreadId waiter = 0;
   };
 
   // Steps first..end-1 of the execution are one thread's.
@@ -180,18 +197,36 @@ class DporScheduler final : public Scheduler {
 
   // The decision point of the earlier step of a race (with `later` of `later_thread`, the step
   // being taken or one left waiting) also tries a thread that lets `later`'s side go first.
+  // Only for a race reversible() says may add one.
   void add_backtrack(const StepRef& earlier, ThreadId later_thread, const VectorClock& later);
+  // Whether reversing a race with `earlier` can add to the backtrack set of its decision point:
+  // not when only one thread could run there, nor (without a sharing, which may need to be asked)
+  // when every thread that could is tried there already (resolve() adds only such threads).
+  [[nodiscard]] bool reversible(const StepRef& earlier) const {
+    if (earlier.decision < 0) return false;
+    const Decision& d = decisions_[static_cast<std::size_t>(earlier.decision)];
+    return sharing_ != nullptr || (d.enabled & ~d.backtrack) != 0;
+  }
   // The earlier steps that `op` of `thread`, whose clock is `clock`, races with, into racing_.
   void find_races(ThreadId thread, const OpDesc& op, const VectorClock& clock);
+  // find_races() for an operation of class `cls` on the object of `object`.
+  void find_races_on(ThreadId thread, const ObjectIndex& object, OpClass cls,
+                     const VectorClock& clock);
+  // find_races() when the dependent classes `classes` are of several chains: per thread.
+  void find_races_by_thread(ThreadId thread, const ObjectIndex& object, std::uint32_t classes,
+                            const VectorClock& clock);
   // Appends step `step` of `thread`, with its clock, to the thread's history.
   void record(ThreadId thread, std::uint32_t step, const VectorClock& clock);
+  // record()'s growths, of lanes `raised` (not `thread`'s own) of the clock.
+  void record_growths(ThreadId thread, std::uint32_t step, const VectorClock& clock,
+                      ThreadSet raised);
   // The first step of `thread` after step `step`, or -1.
   [[nodiscard]] std::int64_t first_step_after(ThreadId thread, std::uint32_t step) const;
   // Component `of` of the clock of step `step`, one of `thread`'s.
   [[nodiscard]] std::uint32_t tick_of(ThreadId thread, std::uint32_t step, ThreadId of) const;
   // Inline, with the growth out of line: once a step, and the object is nearly always known.
   ObjectIndex& index_of(std::uint32_t object) {
-    if (object >= objects_.size()) [[unlikely]]
+    if (object >= object_count_) [[unlikely]]
       grow_objects(object);
     return objects_[object];
   }
@@ -213,11 +248,17 @@ class DporScheduler final : public Scheduler {
   ThreadId threads_ = 0;     // threads seen (ids below it); the others' state is empty
   std::array<VectorClock, kMaxThreads> thread_clock_{};  // per thread: its last step's clock
   std::array<History, kMaxThreads> history_{};
+  // Per thread: the lanes of its clock raised since its last step (or more), the only ones
+  // record() compares with its history.
+  std::array<ThreadSet, kMaxThreads> raised_{};
   std::vector<ObjectIndex> objects_;             // by object id
+  std::uint32_t object_count_ = 0;               // objects_.size(), without its division
   ThreadSet sleep_ = 0;                          // threads asleep now
   std::array<OpDesc, kMaxThreads> sleep_ops_{};  // their next operations
   std::int32_t current_decision_ = -1;           // the decision point the next step was chosen at
-  std::vector<StepRef> racing_;                  // scratch space, kept to avoid an allocation
+  // The races find_races found, racing_[0, races_): one per other thread at most.
+  std::array<StepRef, kMaxThreads> racing_{};
+  std::size_t races_ = 0;
 };
 
 // An alternative of a decision point given away, with the decision points that lead to it.
