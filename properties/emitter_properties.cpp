@@ -123,38 +123,46 @@ std::string describe_counts(const std::vector<int>& made) {
   return text;
 }
 
-// The metrics when made[c] writers made call c.
-Metrics metrics_of_counts(const CallPlan& plan, const std::vector<int>& made) {
-  Metrics m;
-  for (int c = 0; c < plan.calls(); ++c) {
-    for (int n = 0; n < made[static_cast<std::size_t>(c)]; ++n) count(m, plan.call(0, c));
-  }
-  return m;
-}
-
 Verdict check_symmetric_snapshot(Property property, const CallPlan& plan, const Metrics& metrics,
                                  std::string_view what) {
   // The message's head, built only for a violation (the check runs in every execution of a model).
   const auto head = [what] { return std::string(what) + " is not the metrics of whole calls: "; };
-  const std::optional<std::vector<int>> made = writers_per_call(plan, metrics.total_bytes_in);
-  if (!made) {
+  // writers_per_call(), read digit by digit with the metrics of those counts summed on the way
+  // (made[c] writers made call c): no vector unless there is a violation to describe.
+  const std::int64_t base = plan.writers() + 1;
+  std::int64_t rest = metrics.total_bytes_in;
+  Metrics want;
+  int non_prefix = 0;  // the first call more writers made than its predecessor, if any
+  std::int64_t previous = 0;
+  for (int c = 0; c < plan.calls() && rest >= 0; ++c) {
+    const std::int64_t made = rest % base;
+    rest /= base;
+    if (c > 0 && made > previous && non_prefix == 0) non_prefix = c;
+    previous = made;
+    const PlannedCall& call = plan.call(0, c);
+    want.tool_calls += made;
+    want.total_bytes_in += made * call.bytes_in;
+    want.total_bytes_out += made * call.bytes_out;
+    want.total_duration_ms += made * call.duration_ms;
+    want.errors += call.error ? made : 0;
+  }
+  if (rest != 0) {
     return violation(property, head() + "total_bytes_in=" + std::to_string(metrics.total_bytes_in) +
                                    " is no count of writers per call of the plan (" +
                                    field_list(metrics) + ")");
   }
-  for (std::size_t c = 1; c < made->size(); ++c) {
-    if ((*made)[c] > (*made)[c - 1]) {
-      return violation(property,
-                       head() + "total_bytes_in counts " + describe_counts(*made) +
-                           ": more writers made call " + std::to_string(c) +
-                           " than its predecessor, not a prefix of each writer's calls (" +
-                           field_list(metrics) + ")");
-    }
+  if (non_prefix > 0) {
+    return violation(property,
+                     head() + "total_bytes_in counts " +
+                         describe_counts(*writers_per_call(plan, metrics.total_bytes_in)) +
+                         ": more writers made call " + std::to_string(non_prefix) +
+                         " than its predecessor, not a prefix of each writer's calls (" +
+                         field_list(metrics) + ")");
   }
-  const Metrics want = metrics_of_counts(plan, *made);
   if (metrics == want) return std::nullopt;
-  return violation(property, head() + "total_bytes_in counts " + describe_counts(*made) + " (" +
-                                 std::to_string(want.tool_calls) + " calls, " +
+  return violation(property, head() + "total_bytes_in counts " +
+                                 describe_counts(*writers_per_call(plan, metrics.total_bytes_in)) +
+                                 " (" + std::to_string(want.tool_calls) + " calls, " +
                                  std::to_string(want.errors) + " errors), but " +
                                  differences(metrics, want));
 }
@@ -169,19 +177,24 @@ std::string_view statement(Property property) {
 
 std::string Violation::text() const { return std::string(id(property)) + " " + message; }
 
-CallPlan::CallPlan(int writers, int calls) : writers_(writers), calls_(calls) {
+CallPlan::CallPlan(int writers, int calls) : CallPlan(writers, calls, false) {}
+
+CallPlan CallPlan::symmetric(int writers, int calls) { return CallPlan(writers, calls, true); }
+
+CallPlan::CallPlan(int writers, int calls, bool symmetric)
+    : writers_(writers), calls_(calls), symmetric_(symmetric) {
   if (writers < 1 || calls < 1) {
     throw std::invalid_argument("CallPlan: writers and calls must be >= 1, got " +
                                 std::to_string(writers) + " x " + std::to_string(calls));
   }
-  decodable_ = decodable_shape(writers, calls, false);
-}
-
-CallPlan CallPlan::symmetric(int writers, int calls) {
-  CallPlan plan(writers, calls);
-  plan.symmetric_ = true;
-  plan.decodable_ = decodable_shape(writers, calls, true);
-  return plan;
+  decodable_ = decodable_shape(writers, calls, symmetric);
+  planned_.reserve(static_cast<std::size_t>(size()));
+  for (int w = 0; w < writers_; ++w) {
+    for (int c = 0; c < calls_; ++c) {
+      planned_.push_back(make_call(w, c));
+      count(totals_, planned_.back());
+    }
+  }
 }
 
 bool CallPlan::decodable_shape(int writers, int calls, bool symmetric) {
@@ -202,8 +215,7 @@ void CallPlan::no_such_call(int writer, int index) const {
                           " x " + std::to_string(calls_));
 }
 
-PlannedCall CallPlan::call(int writer, int index) const {
-  if (writer < 0 || writer >= writers_ || index < 0 || index >= calls_) no_such_call(writer, index);
+PlannedCall CallPlan::make_call(int writer, int index) const {
   if (symmetric_) {
     std::int64_t unit = 1;  // (writers + 1)^index, or index + 1 past what can be decoded
     if (decodable()) {
@@ -218,16 +230,6 @@ PlannedCall CallPlan::call(int writer, int index) const {
   const std::int64_t unit = decodable() ? std::int64_t{1} << k : std::int64_t{k} + 1;
   return PlannedCall{writer,          index, kDurationFactor * unit, unit, kBytesOutFactor * unit,
                      is_error_call(k)};
-}
-
-Metrics CallPlan::totals() const {
-  Metrics m;
-  for (int w = 0; w < writers_; ++w) {
-    for (int c = 0; c < calls_; ++c) {
-      count(m, call(w, c));
-    }
-  }
-  return m;
 }
 
 std::uint64_t CallPlan::all_calls() const {
@@ -251,7 +253,7 @@ Metrics CallPlan::metrics_of(std::uint64_t calls) const {
 
 Verdict check_totals(Property property, const CallPlan& plan, const Metrics& metrics,
                      std::string_view what) {
-  const Metrics want = plan.totals();
+  const Metrics& want = plan.totals();
   if (metrics == want) return std::nullopt;
   return violation(
       property, std::string(what) + " after " + std::to_string(plan.writers()) + " x " +
