@@ -59,7 +59,12 @@ struct Grave {
 class Lifetimes {
  public:
   // The calling thread `thread` is at `loc` (every operation with a location notes it: one store).
-  void note(ThreadId thread, const SourceLoc& loc) { last_[thread] = loc; }
+  // Field by field: a copy of the whole SourceLoc went through the stack when `loc` came in
+  // registers (Shared<T>'s common case).
+  void note(ThreadId thread, const SourceLoc& loc) {
+    last_[thread].file = loc.file;
+    last_[thread].line = loc.line;
+  }
   // Where `thread` last was: the place its next destruction is reported after.
   [[nodiscard]] const SourceLoc& last(ThreadId thread) const { return last_[thread]; }
 
