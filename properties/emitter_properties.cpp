@@ -177,11 +177,6 @@ std::string_view statement(Property property) {
 
 std::string Violation::text() const { return std::string(id(property)) + " " + message; }
 
-const Json& no_metadata() {
-  static const Json kNone;
-  return kNone;
-}
-
 CallPlan::CallPlan(int writers, int calls) : CallPlan(writers, calls, false) {}
 
 CallPlan CallPlan::symmetric(int writers, int calls) { return CallPlan(writers, calls, true); }

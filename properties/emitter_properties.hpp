@@ -120,7 +120,7 @@ class CallPlan {
 
 // A planned call's metadata: none (null), one Json for every call, not a temporary built and
 // destroyed by each of them (a model makes its plan's calls in every execution).
-const Json& no_metadata();
+inline const Json kNoMetadata;
 
 // Makes every call of `writer`'s share of `plan` on `emitter`, in order.
 template <class Emitter>
@@ -128,7 +128,7 @@ void make_calls(Emitter& emitter, const CallPlan& plan, int writer) {
   for (int c = 0; c < plan.calls(); ++c) {
     const PlannedCall& call = plan.call(writer, c);
     emitter.emit_tool_call("planned_tool", call.status(), call.duration_ms, call.bytes_in,
-                           call.bytes_out, call.error ? "planned error" : "", no_metadata());
+                           call.bytes_out, call.error ? "planned error" : "", kNoMetadata);
   }
 }
 
