@@ -717,7 +717,16 @@ struct ModelSync {
       header_.name = name;
       Execution& ex = Execution::current(loc);
       ex.register_object(header_);
-      access<true>(ex, loc, [] {});  // construction writes the value
+      // Construction writes the value. In the common case (plain_shared_access()) that is what
+      // access() does then but the race check: a new object's history is empty, and its first
+      // write races with nothing.
+      if (ex.plain_shared_access()) [[likely]] {
+        const Epoch epoch{ex.self(), ex.clock()[ex.self()]};
+        ex.note_plain_shared_access(true);
+        history_.note_construction(epoch, loc, ex.trace_row());
+      } else {
+        access<true>(ex, loc, [] {});
+      }
       ex.lifetimes().note(ex.self(), loc);
     }
     Shared(const Shared&) = delete;
@@ -728,10 +737,13 @@ struct ModelSync {
       if (ex == nullptr) return;
       const Access destruction = destruction_access(*ex);
       const Epoch epoch{ex->self(), ex->clock()[ex->self()]};
-      const std::optional<Race> race =
-          history_.on_write(epoch, ex->clock(), destruction.loc, destruction.step);
-      end_destruction(*ex, header_, destruction,
-                      race ? std::optional(unordered_side(*race)) : std::nullopt);
+      // Checked, and recorded only where it races (on_write()): the history goes with the object.
+      std::optional<UnorderedAccess> conflict;
+      if (!history_.write_ordered(epoch, ex->clock())) [[unlikely]] {
+        conflict = unordered_side(
+            *history_.on_write(epoch, ex->clock(), destruction.loc, destruction.step));
+      }
+      end_destruction(*ex, header_, destruction, conflict);
     }
 
     // Under a decision that releases a held mutex around the read (kAround), the relock (a

@@ -47,6 +47,16 @@ class AccessHistory {
     return std::nullopt;
   }
 
+  // Whether a write by `epoch.thread` with `clock` would race with nothing (on_write() finds no
+  // race), recording nothing.
+  [[nodiscard]] bool write_ordered(Epoch epoch, const VectorClock& clock) const {
+    return last_write_before(epoch, clock) && reads_before(epoch, clock);
+  }
+  // The first write, on a new history: it races with nothing (on_write() without the check).
+  void note_construction(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
+    note_write(epoch, loc, row);
+  }
+
   // on_read() and on_write() of an access that races with nothing, for the inline common case of
   // Shared<T> (whose frame then needs no call): false, with nothing recorded, where on_read() or
   // on_write() would find a race.
