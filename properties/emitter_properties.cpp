@@ -123,48 +123,66 @@ std::string describe_counts(const std::vector<int>& made) {
   return text;
 }
 
-Verdict check_symmetric_snapshot(Property property, const CallPlan& plan, const Metrics& metrics,
-                                 std::string_view what) {
-  // The message's head, built only for a violation (the check runs in every execution of a model).
-  const auto head = [what] { return std::string(what) + " is not the metrics of whole calls: "; };
-  // writers_per_call(), read digit by digit with the metrics of those counts summed on the way
-  // (made[c] writers made call c): no vector unless there is a violation to describe.
-  const std::int64_t base = plan.writers() + 1;
-  std::int64_t rest = metrics.total_bytes_in;
-  Metrics want;
+// A symmetric snapshot's digits, read as writers_per_call() reads them (made[c] writers made call
+// c), with the metrics of those counts summed on the way: no vector unless there is a violation to
+// describe.
+struct SymmetricReading {
+  bool counts = true;  // the digits are a count of writers per call (writers_per_call() has one)
   int non_prefix = 0;  // the first call more writers made than its predecessor, if any
+  Metrics want;        // the metrics of the counts
+};
+
+SymmetricReading read_symmetric(const CallPlan& plan, std::int64_t bytes_in) {
+  SymmetricReading reading;
+  const std::int64_t base = plan.writers() + 1;
+  std::int64_t rest = bytes_in;
   std::int64_t previous = 0;
   for (int c = 0; c < plan.calls() && rest >= 0; ++c) {
     const std::int64_t made = rest % base;
     rest /= base;
-    if (c > 0 && made > previous && non_prefix == 0) non_prefix = c;
+    if (c > 0 && made > previous && reading.non_prefix == 0) reading.non_prefix = c;
     previous = made;
     const PlannedCall& call = plan.call(0, c);
-    want.tool_calls += made;
-    want.total_bytes_in += made * call.bytes_in;
-    want.total_bytes_out += made * call.bytes_out;
-    want.total_duration_ms += made * call.duration_ms;
-    want.errors += call.error ? made : 0;
+    reading.want.tool_calls += made;
+    reading.want.total_bytes_in += made * call.bytes_in;
+    reading.want.total_bytes_out += made * call.bytes_out;
+    reading.want.total_duration_ms += made * call.duration_ms;
+    reading.want.errors += call.error ? made : 0;
   }
-  if (rest != 0) {
-    return violation(property, head() + "total_bytes_in=" + std::to_string(metrics.total_bytes_in) +
+  reading.counts = rest == 0;
+  return reading;
+}
+
+// The violation of a symmetric snapshot that is no whole calls, out of line: building its message
+// cost every check, which passes in every execution of a model, a frame of its own.
+[[gnu::noinline, gnu::cold]] Violation symmetric_snapshot_violation(
+    Property property, const CallPlan& plan, const Metrics& metrics, std::string_view what,
+    const SymmetricReading& reading) {
+  const std::string head = std::string(what) + " is not the metrics of whole calls: ";
+  if (!reading.counts) {
+    return violation(property, head + "total_bytes_in=" + std::to_string(metrics.total_bytes_in) +
                                    " is no count of writers per call of the plan (" +
                                    field_list(metrics) + ")");
   }
-  if (non_prefix > 0) {
-    return violation(property,
-                     head() + "total_bytes_in counts " +
-                         describe_counts(*writers_per_call(plan, metrics.total_bytes_in)) +
-                         ": more writers made call " + std::to_string(non_prefix) +
-                         " than its predecessor, not a prefix of each writer's calls (" +
-                         field_list(metrics) + ")");
+  const std::string counts = describe_counts(*writers_per_call(plan, metrics.total_bytes_in));
+  if (reading.non_prefix > 0) {
+    return violation(property, head + "total_bytes_in counts " + counts +
+                                   ": more writers made call " +
+                                   std::to_string(reading.non_prefix) +
+                                   " than its predecessor, not a prefix of each writer's calls (" +
+                                   field_list(metrics) + ")");
   }
-  if (metrics == want) return std::nullopt;
-  return violation(property, head() + "total_bytes_in counts " +
-                                 describe_counts(*writers_per_call(plan, metrics.total_bytes_in)) +
-                                 " (" + std::to_string(want.tool_calls) + " calls, " +
-                                 std::to_string(want.errors) + " errors), but " +
-                                 differences(metrics, want));
+  return violation(property, head + "total_bytes_in counts " + counts + " (" +
+                                 std::to_string(reading.want.tool_calls) + " calls, " +
+                                 std::to_string(reading.want.errors) + " errors), but " +
+                                 differences(metrics, reading.want));
+}
+
+Verdict check_symmetric_snapshot(Property property, const CallPlan& plan, const Metrics& metrics,
+                                 std::string_view what) {
+  const SymmetricReading reading = read_symmetric(plan, metrics.total_bytes_in);
+  if (reading.counts && reading.non_prefix == 0 && metrics == reading.want) return std::nullopt;
+  return symmetric_snapshot_violation(property, plan, metrics, what, reading);
 }
 
 }  // namespace
