@@ -737,13 +737,13 @@ struct ModelSync {
       if (ex == nullptr) return;
       const Access destruction = destruction_access(*ex);
       const Epoch epoch{ex->self(), ex->clock()[ex->self()]};
-      // Checked, and recorded only where it races (on_write()): the history goes with the object.
-      std::optional<UnorderedAccess> conflict;
+      // Checked, and recorded only where it races (on_write(), out of line): the history goes
+      // with the object.
       if (!history_.write_ordered(epoch, ex->clock())) [[unlikely]] {
-        conflict = unordered_side(
-            *history_.on_write(epoch, ex->clock(), destruction.loc, destruction.step));
+        racing_destruction(*ex, destruction, epoch);
+        return;
       }
-      end_destruction(*ex, header_, destruction, conflict);
+      end_destruction(*ex, header_, destruction, std::nullopt);
     }
 
     // Under a decision that releases a held mutex around the read (kAround), the relock (a
@@ -915,6 +915,14 @@ struct ModelSync {
                                : history_.on_read(epoch, ex.clock(), loc, row);
       if (race) [[unlikely]]
         report_race(ex, *race);
+    }
+    // The destruction that races with an access (~Shared): out of line, as the race's report is,
+    // so that the destructor's own frame holds no Race.
+    [[gnu::noinline, gnu::cold]] void racing_destruction(Execution& ex, const Access& destruction,
+                                                         Epoch epoch) {
+      const std::optional<Race> race =
+          history_.on_write(epoch, ex.clock(), destruction.loc, destruction.step);
+      end_destruction(ex, header_, destruction, unordered_side(*race));
     }
     // Out of line: a Failure on the access's own frame made every access save six registers and
     // reserve some 400 bytes of stack.
