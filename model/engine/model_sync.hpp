@@ -725,7 +725,7 @@ struct ModelSync {
         ex.note_plain_shared_access(true);
         history_.note_construction(epoch, loc, ex.trace_row());
       } else {
-        access<true>(ex, loc, [] {});
+        general_construction(ex, loc);
       }
       ex.lifetimes().note(ex.self(), loc);
     }
@@ -825,6 +825,11 @@ struct ModelSync {
       unit(ex, SiteOp::kWrite, loc, [&](Execution& on, const SourceLoc& at) {
         access<true>(on, at, [&] { value_ = std::move(value); });
       });
+    }
+    // The construction's write in general (any mode, a hook, the bound reached): out of line, so
+    // that the common case's frame holds none of access()'s uncommon paths.
+    [[gnu::noinline]] void general_construction(Execution& ex, SourceLoc loc) {
+      access<true>(ex, loc, [] {});
     }
     // The race check of a common-case access that found a race (and recorded nothing): check()'s.
     template <bool kWrite>
