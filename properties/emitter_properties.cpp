@@ -197,7 +197,7 @@ std::string Violation::text() const { return std::string(id(property)) + " " + m
 
 CallPlan::CallPlan(int writers, int calls) : CallPlan(writers, calls, false) {}
 
-CallPlan CallPlan::symmetric(int writers, int calls) { return CallPlan(writers, calls, true); }
+CallPlan CallPlan::symmetric(int writers, int calls) { return {writers, calls, true}; }
 
 CallPlan::CallPlan(int writers, int calls, bool symmetric)
     : writers_(writers), calls_(calls), symmetric_(symmetric) {

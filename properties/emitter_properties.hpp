@@ -90,7 +90,8 @@ class CallPlan {
     if (writer < 0 || writer >= writers_ || index < 0 || index >= calls_) [[unlikely]] {
       no_such_call(writer, index);
     }
-    return planned_[static_cast<std::size_t>(writer * calls_ + index)];
+    return planned_[static_cast<std::size_t>(writer) * static_cast<std::size_t>(calls_) +
+                    static_cast<std::size_t>(index)];
   }
   // The metrics after every call of the plan.
   [[nodiscard]] const Metrics& totals() const { return totals_; }
