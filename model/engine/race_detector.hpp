@@ -91,7 +91,7 @@ class AccessHistory {
     return true;
   }
   void note_read(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
-    reads_[epoch.thread] = ReadStamp{epoch.tick, row, loc.line, loc.file};
+    reads_[epoch.thread] = ReadStamp{epoch.tick, loc.line, loc.file, row};
     readers_ |= 1U << epoch.thread;
   }
   void note_write(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
@@ -116,11 +116,13 @@ class AccessHistory {
   // A read's stamp: trivially constructible and left uninitialised, as a Shared<T> is built many
   // times an execution and zero-filling kMaxThreads stamps cost more than the rest of its
   // constructor. Entry t is valid only while bit t of readers_ is set.
+  // (The row last: next to the tick, GCC packed the two through a vector register, which cost
+  // every read two instructions more.)
   struct ReadStamp {
     std::uint32_t tick;
-    std::uint32_t row;
     std::uint32_t line;
     const char* file;
+    std::uint32_t row;
   };
   std::uint32_t readers_ = 0;                 // bit t: thread t read since the last write
   std::array<ReadStamp, kMaxThreads> reads_;  // per thread: its last read since the last write
