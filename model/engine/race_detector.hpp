@@ -116,8 +116,8 @@ class AccessHistory {
   // A read's stamp: trivially constructible and left uninitialised, as a Shared<T> is built many
   // times an execution and zero-filling kMaxThreads stamps cost more than the rest of its
   // constructor. Entry t is valid only while bit t of readers_ is set.
-  // (The row last: next to the tick, GCC packed the two through a vector register, which cost
-  // every read two instructions more.)
+  // (The row last: next to the tick, GCC packed the two through a vector register, at more
+  // instructions than two stores.)
   struct ReadStamp {
     std::uint32_t tick;
     std::uint32_t line;
