@@ -123,40 +123,66 @@ std::string describe_counts(const std::vector<int>& made) {
   return text;
 }
 
-// The metrics when made[c] writers made call c.
-Metrics metrics_of_counts(const CallPlan& plan, const std::vector<int>& made) {
-  Metrics m;
-  for (int c = 0; c < plan.calls(); ++c) {
-    for (int n = 0; n < made[static_cast<std::size_t>(c)]; ++n) count(m, plan.call(0, c));
+// A symmetric snapshot's digits, read as writers_per_call() reads them (made[c] writers made call
+// c), with the metrics of those counts summed on the way: no vector unless there is a violation to
+// describe.
+struct SymmetricReading {
+  bool counts = true;  // the digits are a count of writers per call (writers_per_call() has one)
+  int non_prefix = 0;  // the first call more writers made than its predecessor, if any
+  Metrics want;        // the metrics of the counts
+};
+
+SymmetricReading read_symmetric(const CallPlan& plan, std::int64_t bytes_in) {
+  SymmetricReading reading;
+  const std::int64_t base = plan.writers() + 1;
+  std::int64_t rest = bytes_in;
+  std::int64_t previous = 0;
+  for (int c = 0; c < plan.calls() && rest >= 0; ++c) {
+    const std::int64_t made = rest % base;
+    rest /= base;
+    if (c > 0 && made > previous && reading.non_prefix == 0) reading.non_prefix = c;
+    previous = made;
+    const PlannedCall& call = plan.call(0, c);
+    reading.want.tool_calls += made;
+    reading.want.total_bytes_in += made * call.bytes_in;
+    reading.want.total_bytes_out += made * call.bytes_out;
+    reading.want.total_duration_ms += made * call.duration_ms;
+    reading.want.errors += call.error ? made : 0;
   }
-  return m;
+  reading.counts = rest == 0;
+  return reading;
+}
+
+// The violation of a symmetric snapshot that is no whole calls, out of line: building its message
+// cost every check, which passes in every execution of a model, a frame of its own.
+[[gnu::noinline, gnu::cold]] Violation symmetric_snapshot_violation(
+    Property property, const CallPlan& plan, const Metrics& metrics, std::string_view what,
+    const SymmetricReading& reading) {
+  const std::string head = std::string(what) + " is not the metrics of whole calls: ";
+  if (!reading.counts) {
+    return violation(property, head + "total_bytes_in=" + std::to_string(metrics.total_bytes_in) +
+                                   " is no count of writers per call of the plan (" +
+                                   field_list(metrics) + ")");
+  }
+  const std::string counts = describe_counts(*writers_per_call(plan, metrics.total_bytes_in));
+  if (reading.non_prefix > 0) {
+    return violation(property, head + "total_bytes_in counts " + counts +
+                                   ": more writers made call " +
+                                   std::to_string(reading.non_prefix) +
+                                   " than its predecessor, not a prefix of each writer's calls (" +
+                                   field_list(metrics) + ")");
+  }
+  return violation(property, head + "total_bytes_in counts " + counts + " (" +
+                                 std::to_string(reading.want.tool_calls) + " calls, " +
+                                 std::to_string(reading.want.errors) + " errors), but " +
+                                 differences(metrics, reading.want));
 }
 
 Verdict check_symmetric_snapshot(Property property, const CallPlan& plan, const Metrics& metrics,
                                  std::string_view what) {
-  // The message's head, built only for a violation (the check runs in every execution of a model).
-  const auto head = [what] { return std::string(what) + " is not the metrics of whole calls: "; };
-  const std::optional<std::vector<int>> made = writers_per_call(plan, metrics.total_bytes_in);
-  if (!made) {
-    return violation(property, head() + "total_bytes_in=" + std::to_string(metrics.total_bytes_in) +
-                                   " is no count of writers per call of the plan (" +
-                                   field_list(metrics) + ")");
-  }
-  for (std::size_t c = 1; c < made->size(); ++c) {
-    if ((*made)[c] > (*made)[c - 1]) {
-      return violation(property,
-                       head() + "total_bytes_in counts " + describe_counts(*made) +
-                           ": more writers made call " + std::to_string(c) +
-                           " than its predecessor, not a prefix of each writer's calls (" +
-                           field_list(metrics) + ")");
-    }
-  }
-  const Metrics want = metrics_of_counts(plan, *made);
-  if (metrics == want) return std::nullopt;
-  return violation(property, head() + "total_bytes_in counts " + describe_counts(*made) + " (" +
-                                 std::to_string(want.tool_calls) + " calls, " +
-                                 std::to_string(want.errors) + " errors), but " +
-                                 differences(metrics, want));
+  const SymmetricReading reading = read_symmetric(plan, metrics.total_bytes_in);
+  if (reading.counts && reading.non_prefix == 0 && metrics == reading.want) return std::nullopt;
+  return symmetric_snapshot_violation(property, plan, metrics, what, reading);
 }
 
 }  // namespace
@@ -169,19 +195,24 @@ std::string_view statement(Property property) {
 
 std::string Violation::text() const { return std::string(id(property)) + " " + message; }
 
-CallPlan::CallPlan(int writers, int calls) : writers_(writers), calls_(calls) {
+CallPlan::CallPlan(int writers, int calls) : CallPlan(writers, calls, false) {}
+
+CallPlan CallPlan::symmetric(int writers, int calls) { return {writers, calls, true}; }
+
+CallPlan::CallPlan(int writers, int calls, bool symmetric)
+    : writers_(writers), calls_(calls), symmetric_(symmetric) {
   if (writers < 1 || calls < 1) {
     throw std::invalid_argument("CallPlan: writers and calls must be >= 1, got " +
                                 std::to_string(writers) + " x " + std::to_string(calls));
   }
-  decodable_ = decodable_shape(writers, calls, false);
-}
-
-CallPlan CallPlan::symmetric(int writers, int calls) {
-  CallPlan plan(writers, calls);
-  plan.symmetric_ = true;
-  plan.decodable_ = decodable_shape(writers, calls, true);
-  return plan;
+  decodable_ = decodable_shape(writers, calls, symmetric);
+  planned_.reserve(static_cast<std::size_t>(size()));
+  for (int w = 0; w < writers_; ++w) {
+    for (int c = 0; c < calls_; ++c) {
+      planned_.push_back(make_call(w, c));
+      count(totals_, planned_.back());
+    }
+  }
 }
 
 bool CallPlan::decodable_shape(int writers, int calls, bool symmetric) {
@@ -202,8 +233,7 @@ void CallPlan::no_such_call(int writer, int index) const {
                           " x " + std::to_string(calls_));
 }
 
-PlannedCall CallPlan::call(int writer, int index) const {
-  if (writer < 0 || writer >= writers_ || index < 0 || index >= calls_) no_such_call(writer, index);
+PlannedCall CallPlan::make_call(int writer, int index) const {
   if (symmetric_) {
     std::int64_t unit = 1;  // (writers + 1)^index, or index + 1 past what can be decoded
     if (decodable()) {
@@ -218,16 +248,6 @@ PlannedCall CallPlan::call(int writer, int index) const {
   const std::int64_t unit = decodable() ? std::int64_t{1} << k : std::int64_t{k} + 1;
   return PlannedCall{writer,          index, kDurationFactor * unit, unit, kBytesOutFactor * unit,
                      is_error_call(k)};
-}
-
-Metrics CallPlan::totals() const {
-  Metrics m;
-  for (int w = 0; w < writers_; ++w) {
-    for (int c = 0; c < calls_; ++c) {
-      count(m, call(w, c));
-    }
-  }
-  return m;
 }
 
 std::uint64_t CallPlan::all_calls() const {
@@ -251,7 +271,7 @@ Metrics CallPlan::metrics_of(std::uint64_t calls) const {
 
 Verdict check_totals(Property property, const CallPlan& plan, const Metrics& metrics,
                      std::string_view what) {
-  const Metrics want = plan.totals();
+  const Metrics& want = plan.totals();
   if (metrics == want) return std::nullopt;
   return violation(
       property, std::string(what) + " after " + std::to_string(plan.writers()) + " x " +

@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "impl/event_format.hpp"
 
@@ -57,6 +58,10 @@ struct PlannedCall {
 };
 
 // `writers` threads that each make `calls` calls. Call k = writer * calls + index.
+//
+// Every call and the totals are worked out when the plan is made, not when asked for: a model
+// makes, counts and checks its plan's calls in every execution it runs, and builds its plan once
+// (model/emitter/), so the explorer's executions only read them.
 class CallPlan {
  public:
   // bytes_in, bytes_out and duration_ms of every set of calls fit an int64 (5 x (2^60 - 1)).
@@ -81,9 +86,15 @@ class CallPlan {
   [[nodiscard]] bool decodable() const { return decodable_; }
 
   // Throws std::out_of_range for a call the plan does not have.
-  [[nodiscard]] PlannedCall call(int writer, int index) const;
+  [[nodiscard]] const PlannedCall& call(int writer, int index) const {
+    if (writer < 0 || writer >= writers_ || index < 0 || index >= calls_) [[unlikely]] {
+      no_such_call(writer, index);
+    }
+    return planned_[static_cast<std::size_t>(writer) * static_cast<std::size_t>(calls_) +
+                    static_cast<std::size_t>(index)];
+  }
   // The metrics after every call of the plan.
-  [[nodiscard]] Metrics totals() const;
+  [[nodiscard]] const Metrics& totals() const { return totals_; }
   // The metrics of exactly the calls whose bits `calls` has (decodable plans).
   [[nodiscard]] Metrics metrics_of(std::uint64_t calls) const;
   // Every call of the plan, one bit each (decodable plans).
@@ -93,6 +104,9 @@ class CallPlan {
   // decodable() of a plan of this shape, worked out once: call() asks it every call, and a model
   // makes and checks its plan's calls in every execution it runs.
   static bool decodable_shape(int writers, int calls, bool symmetric);
+  CallPlan(int writers, int calls, bool symmetric);
+  // Call `index` of `writer`, from the plan's shape (what call() returns).
+  [[nodiscard]] PlannedCall make_call(int writer, int index) const;
   // call()'s std::out_of_range, out of line: building its message in call() itself cost every
   // call a frame of its own.
   [[noreturn, gnu::cold]] void no_such_call(int writer, int index) const;
@@ -101,15 +115,21 @@ class CallPlan {
   int calls_;
   bool symmetric_ = false;
   bool decodable_ = false;
+  std::vector<PlannedCall> planned_;  // call k at k
+  Metrics totals_;
 };
+
+// A planned call's metadata: none (null), one Json for every call, not a temporary built and
+// destroyed by each of them (a model makes its plan's calls in every execution).
+inline const Json kNoMetadata;
 
 // Makes every call of `writer`'s share of `plan` on `emitter`, in order.
 template <class Emitter>
 void make_calls(Emitter& emitter, const CallPlan& plan, int writer) {
   for (int c = 0; c < plan.calls(); ++c) {
-    const PlannedCall call = plan.call(writer, c);
+    const PlannedCall& call = plan.call(writer, c);
     emitter.emit_tool_call("planned_tool", call.status(), call.duration_ms, call.bytes_in,
-                           call.bytes_out, call.error ? "planned error" : "");
+                           call.bytes_out, call.error ? "planned error" : "", kNoMetadata);
   }
 }
 

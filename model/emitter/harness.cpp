@@ -1,6 +1,8 @@
 #include "model/emitter/harness.hpp"
 
 #include <chrono>
+#include <deque>
+#include <mutex>
 
 namespace doublecheck::model::checks {
 
@@ -14,6 +16,26 @@ EmitterEnvironment deterministic_environment(std::atomic<std::uint64_t>& next_id
   };
   env.diagnostics = [](std::string_view) {};
   return env;
+}
+
+const properties::CallPlan& plan_of(int writers, int calls, bool symmetric) {
+  // Models are registered, and benchmarks make their bodies, on any thread; a deque keeps every
+  // plan where it was made.
+  static std::mutex mutex;
+  static std::deque<properties::CallPlan> plans;
+  const std::scoped_lock lock(mutex);
+  for (const properties::CallPlan& plan : plans) {
+    if (plan.writers() == writers && plan.calls() == calls && plan.symmetric() == symmetric) {
+      return plan;
+    }
+  }
+  return plans.emplace_back(symmetric ? properties::CallPlan::symmetric(writers, calls)
+                                      : properties::CallPlan(writers, calls));
+}
+
+std::shared_ptr<EventSink> discarding_sink() {
+  static const std::shared_ptr<EventSink> sink = std::make_shared<DiscardingSink>();
+  return sink;
 }
 
 void RecordingSink::write_line(std::string_view line,

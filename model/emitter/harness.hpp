@@ -85,11 +85,14 @@ std::vector<typename Sync::Thread> spawn_writers(Emitter& emitter, const propert
   return threads;
 }
 
-// A plan of `writers` x `calls`, symmetric or not (properties::CallPlan::symmetric).
-inline properties::CallPlan plan_of(int writers, int calls, bool symmetric) {
-  return symmetric ? properties::CallPlan::symmetric(writers, calls)
-                   : properties::CallPlan(writers, calls);
-}
+// The plan of `writers` x `calls`, symmetric or not (properties::CallPlan::symmetric), made once
+// for the whole process and never changed. A model's body refers to it, not a copy: the explorer
+// copies a model's body for every execution it runs, and a body of a few words that are trivially
+// copied (no plan, no shared pointer) is copied without allocating.
+const properties::CallPlan& plan_of(int writers, int calls, bool symmetric);
+
+// The sink that keeps nothing, one for every model (it has no state to share).
+std::shared_ptr<EventSink> discarding_sink();
 
 // The model fails with "<what>: expected <expected>, got <actual>" unless they are equal.
 template <class Sync>

@@ -14,12 +14,12 @@ namespace {
 // the same calls, and are explored up to renaming them.
 template <class Sync, class Locking>
 std::function<void()> increment(int threads, int calls, int readers, bool symmetric) {
-  return [=] {
+  return [&plan = plan_of(threads, calls, symmetric), readers] {
     using Thread = typename Sync::Thread;
-    const properties::CallPlan plan = plan_of(threads, calls, symmetric);
+    // The plan and the sink are made once, for every execution (harness.hpp: plan_of); what an
+    // execution makes is the emitter and its threads.
     std::atomic<std::uint64_t> ids{0};
-    EmitterOn<Sync, Locking> emitter(true, std::make_shared<DiscardingSink>(),
-                                     deterministic_environment(ids));
+    EmitterOn<Sync, Locking> emitter(true, discarding_sink(), deterministic_environment(ids));
     std::vector<Thread> workers =
         spawn_writers<Sync>(emitter, plan, static_cast<std::size_t>(readers));
     for (int r = 0; r < readers; ++r) {

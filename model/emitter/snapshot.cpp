@@ -11,12 +11,12 @@ namespace {
 
 template <class Sync, class Locking>
 std::function<void()> snapshot(int writers, int calls, int snapshots, bool symmetric) {
-  return [=] {
+  return [&plan = plan_of(writers, calls, symmetric), snapshots] {
     using Thread = typename Sync::Thread;
-    const properties::CallPlan plan = plan_of(writers, calls, symmetric);
+    // The plan and the sink are made once, for every execution (harness.hpp: plan_of); what an
+    // execution makes is the emitter and its threads.
     std::atomic<std::uint64_t> ids{0};
-    EmitterOn<Sync, Locking> emitter(true, std::make_shared<DiscardingSink>(),
-                                     deterministic_environment(ids));
+    EmitterOn<Sync, Locking> emitter(true, discarding_sink(), deterministic_environment(ids));
     std::vector<Thread> threads = spawn_writers<Sync>(emitter, plan, 1);
     threads.push_back(Thread([&emitter, &plan, snapshots] {
       Metrics previous;

@@ -11,9 +11,9 @@ namespace {
 
 template <class Sync, class Locking>
 std::function<void()> stop(int writers) {
-  return [=] {
+  return [&plan = plan_of(writers, 1, false), writers] {
     using Thread = typename Sync::Thread;
-    const properties::CallPlan plan(writers, 1);
+    // (The plan is made once, for every execution: harness.hpp, plan_of.)
     std::atomic<std::uint64_t> ids{0};
     auto sink = std::make_shared<RecordingSink>();
     EmitterOn<Sync, Locking> emitter(true, sink, deterministic_environment(ids));

@@ -717,7 +717,16 @@ struct ModelSync {
       header_.name = name;
       Execution& ex = Execution::current(loc);
       ex.register_object(header_);
-      access<true>(ex, loc, [] {});  // construction writes the value
+      // Construction writes the value. In the common case (plain_shared_access()) that is what
+      // access() does then but the race check: a new object's history is empty, and its first
+      // write races with nothing.
+      if (ex.plain_shared_access()) [[likely]] {
+        const Epoch epoch{ex.self(), ex.clock()[ex.self()]};
+        ex.note_plain_shared_access(true);
+        history_.note_construction(epoch, loc, ex.trace_row());
+      } else {
+        general_construction(ex, loc);
+      }
       ex.lifetimes().note(ex.self(), loc);
     }
     Shared(const Shared&) = delete;
@@ -728,48 +737,53 @@ struct ModelSync {
       if (ex == nullptr) return;
       const Access destruction = destruction_access(*ex);
       const Epoch epoch{ex->self(), ex->clock()[ex->self()]};
-      const std::optional<Race> race =
-          history_.on_write(epoch, ex->clock(), destruction.loc, destruction.step);
-      end_destruction(*ex, header_, destruction,
-                      race ? std::optional(unordered_side(*race)) : std::nullopt);
+      // Checked, and recorded only where it races (on_write(), out of line): the history goes
+      // with the object.
+      if (!history_.write_ordered(epoch, ex->clock())) [[unlikely]] {
+        racing_destruction(*ex, destruction, epoch);
+        return;
+      }
+      end_destruction(*ex, header_, destruction, std::nullopt);
     }
 
     // Under a decision that releases a held mutex around the read (kAround), the relock (a
     // decision point) comes before the caller copies the value: a write another thread makes in
     // that gap races with this read and is reported.
     //
-    // The common case (plain_shared_access(), the object alive, no race) is inline and calls
-    // nothing but in tail position, so that it saves no registers: what plain_unit() and access()
-    // do then, in their order. Anything else goes out of line, to the general path (nothing done
-    // yet) or to the race's report (the access done, as access() does it).
+    // The common case (a model thread's access, plain_shared_access(), the object alive, no race)
+    // is inline and calls nothing but in tail position, so that it saves no registers: what
+    // plain_unit() and access() do then, in their order. Anything else goes out of line, to the
+    // general path (nothing done yet: not even Execution::current(), whose report of a foreign
+    // thread it makes) or to the race's report (the access done, as access() does it); both take
+    // the place by value, so that the common case keeps it in registers and needs no frame.
     const T& load(SourceLoc loc = SourceLoc::current()) const {
       auto* self = const_cast<Shared*>(this);
-      Execution& ex = Execution::current(loc);
-      if (!header_.alive() || !ex.plain_shared_access()) [[unlikely]] {
-        return self->general_load(ex, loc);
+      Execution* const ex = Execution::current_or_null();
+      if (ex == nullptr || !header_.alive() || !ex->plain_shared_access()) [[unlikely]] {
+        return self->general_load(loc);
       }
-      ex.lifetimes().note(ex.self(), loc);
-      const Epoch epoch{ex.self(), ex.clock()[ex.self()]};
-      const std::uint32_t row = ex.trace_row();
-      ex.note_plain_shared_access(false);
-      if (!self->history_.read_if_ordered(epoch, ex.clock(), loc, row)) [[unlikely]] {
-        return self->racing_load(ex, epoch, loc, row);
+      ex->lifetimes().note(ex->self(), loc);
+      const Epoch epoch{ex->self(), ex->clock()[ex->self()]};
+      const std::uint32_t row = ex->trace_row();
+      ex->note_plain_shared_access(false);
+      if (!self->history_.read_if_ordered(epoch, ex->clock(), loc, row)) [[unlikely]] {
+        return self->racing_load(*ex, epoch, loc, row);
       }
       return value_;
     }
     void store(T value, SourceLoc loc = SourceLoc::current()) {
-      Execution& ex = Execution::current(loc);
-      if (!header_.alive() || !ex.plain_shared_access()) [[unlikely]] {
-        general_store(ex, std::move(value), loc);
+      Execution* const ex = Execution::current_or_null();
+      if (ex == nullptr || !header_.alive() || !ex->plain_shared_access()) [[unlikely]] {
+        general_store(std::move(value), loc);
         return;
       }
-      ex.lifetimes().note(ex.self(), loc);
-      const Epoch epoch{ex.self(), ex.clock()[ex.self()]};
-      const std::uint32_t row = ex.trace_row();
+      ex->lifetimes().note(ex->self(), loc);
+      const Epoch epoch{ex->self(), ex->clock()[ex->self()]};
+      const std::uint32_t row = ex->trace_row();
       value_ = std::move(value);
-      ex.note_plain_shared_access(true);
-      if (!history_.write_if_ordered(epoch, ex.clock(), loc, row)) [[unlikely]] {
-        racing_access<true>(ex, epoch, loc, row);
+      ex->note_plain_shared_access(true);
+      if (!history_.write_if_ordered(epoch, ex->clock(), loc, row)) [[unlikely]] {
+        racing_access<true>(*ex, epoch, loc, row);
       }
     }
     // The plain `x += d`: a read and then a write, not atomic (two accesses, and in symptom mode
@@ -790,8 +804,10 @@ struct ModelSync {
     }
 
    private:
-    // load() and store() in general (any mode, a hook, a destroyed object, the bound reached).
-    [[gnu::noinline]] const T& general_load(Execution& ex, const SourceLoc& loc) {
+    // load() and store() in general (a foreign thread, any mode, a hook, a destroyed object, the
+    // bound reached).
+    [[gnu::noinline]] const T& general_load(SourceLoc loc) {
+      Execution& ex = Execution::current(loc);
       if (plain_unit(ex, loc)) {
         access<false>(ex, loc, [] {});
       } else {
@@ -800,7 +816,8 @@ struct ModelSync {
       }
       return value_;
     }
-    [[gnu::noinline]] void general_store(Execution& ex, T value, const SourceLoc& loc) {
+    [[gnu::noinline]] void general_store(T value, SourceLoc loc) {
+      Execution& ex = Execution::current(loc);
       if (plain_unit(ex, loc)) {
         access<true>(ex, loc, [&] { value_ = std::move(value); });
         return;
@@ -809,14 +826,19 @@ struct ModelSync {
         access<true>(on, at, [&] { value_ = std::move(value); });
       });
     }
+    // The construction's write in general (any mode, a hook, the bound reached): out of line, so
+    // that the common case's frame holds none of access()'s uncommon paths.
+    [[gnu::noinline]] void general_construction(Execution& ex, SourceLoc loc) {
+      access<true>(ex, loc, [] {});
+    }
     // The race check of a common-case access that found a race (and recorded nothing): check()'s.
     template <bool kWrite>
-    [[gnu::noinline, gnu::cold]] void racing_access(Execution& ex, Epoch epoch,
-                                                    const SourceLoc& loc, std::uint32_t row) {
+    [[gnu::noinline, gnu::cold]] void racing_access(Execution& ex, Epoch epoch, SourceLoc loc,
+                                                    std::uint32_t row) {
       check<kWrite>(ex, epoch, loc, row);
     }
-    [[gnu::noinline, gnu::cold]] const T& racing_load(Execution& ex, Epoch epoch,
-                                                      const SourceLoc& loc, std::uint32_t row) {
+    [[gnu::noinline, gnu::cold]] const T& racing_load(Execution& ex, Epoch epoch, SourceLoc loc,
+                                                      std::uint32_t row) {
       check<false>(ex, epoch, loc, row);
       return value_;
     }
@@ -898,6 +920,14 @@ struct ModelSync {
                                : history_.on_read(epoch, ex.clock(), loc, row);
       if (race) [[unlikely]]
         report_race(ex, *race);
+    }
+    // The destruction that races with an access (~Shared): out of line, as the race's report is,
+    // so that the destructor's own frame holds no Race.
+    [[gnu::noinline, gnu::cold]] void racing_destruction(Execution& ex, const Access& destruction,
+                                                         Epoch epoch) {
+      const std::optional<Race> race =
+          history_.on_write(epoch, ex.clock(), destruction.loc, destruction.step);
+      end_destruction(ex, header_, destruction, unordered_side(*race));
     }
     // Out of line: a Failure on the access's own frame made every access save six registers and
     // reserve some 400 bytes of stack.

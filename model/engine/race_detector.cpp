@@ -3,7 +3,7 @@
 namespace doublecheck::model {
 
 Race AccessHistory::racing_read(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
-  const Race race{Access{writer_, true, last_write_.loc, last_write_.row},
+  const Race race{Access{write_.thread, true, write_loc(), write_row_},
                   Access{epoch.thread, false, loc, row}};
   note_read(epoch, loc, row);
   return race;
@@ -13,7 +13,7 @@ Race AccessHistory::racing_write(Epoch epoch, const VectorClock& clock, const So
                                  std::uint32_t row) {
   // The last write's race first, else the first read (by thread id) not before this write.
   const Access write{epoch.thread, true, loc, row};
-  Race race{Access{writer_, true, last_write_.loc, last_write_.row}, write};
+  Race race{Access{write_.thread, true, write_loc(), write_row_}, write};
   if (last_write_before(epoch, clock)) {
     for (std::uint32_t others = readers_ & ~(1U << epoch.thread); others != 0;
          others &= others - 1) {

@@ -47,6 +47,16 @@ class AccessHistory {
     return std::nullopt;
   }
 
+  // Whether a write by `epoch.thread` with `clock` would race with nothing (on_write() finds no
+  // race), recording nothing.
+  [[nodiscard]] bool write_ordered(Epoch epoch, const VectorClock& clock) const {
+    return last_write_before(epoch, clock) && reads_before(epoch, clock);
+  }
+  // The first write, on a new history: it races with nothing (on_write() without the check).
+  void note_construction(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
+    note_write(epoch, loc, row);
+  }
+
   // on_read() and on_write() of an access that races with nothing, for the inline common case of
   // Shared<T> (whose frame then needs no call): false, with nothing recorded, where on_read() or
   // on_write() would find a race.
@@ -69,8 +79,7 @@ class AccessHistory {
   // Whether the last write, if any, happens before an access by epoch.thread with `clock` (or is
   // that thread's own).
   [[nodiscard]] bool last_write_before(Epoch epoch, const VectorClock& clock) const {
-    return last_write_.tick == 0 || writer_ == epoch.thread ||
-           Epoch{writer_, last_write_.tick}.happens_before(clock);
+    return write_.tick == 0 || write_.thread == epoch.thread || write_.happens_before(clock);
   }
   // Whether every other thread's read since the last write happens before `clock`.
   [[nodiscard]] bool reads_before(Epoch epoch, const VectorClock& clock) const {
@@ -82,33 +91,38 @@ class AccessHistory {
     return true;
   }
   void note_read(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
-    reads_[epoch.thread] = ReadStamp{epoch.tick, row, loc.line, loc.file};
+    reads_[epoch.thread] = ReadStamp{epoch.tick, loc.line, loc.file, row};
     readers_ |= 1U << epoch.thread;
   }
   void note_write(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
-    writer_ = epoch.thread;
-    last_write_ = Stamp{epoch.tick, loc, row};
+    write_ = epoch;
+    write_row_ = row;
+    write_line_ = loc.line;
+    write_file_ = loc.file;
     readers_ = 0;
   }
   // The accesses that race (out of line, and rare): recorded all the same, with the race found.
   Race racing_read(Epoch epoch, const SourceLoc& loc, std::uint32_t row);
   Race racing_write(Epoch epoch, const VectorClock& clock, const SourceLoc& loc, std::uint32_t row);
 
-  struct Stamp {
-    std::uint32_t tick = 0;  // the accessing thread's clock at the access; 0: no access
-    SourceLoc loc;
-    std::uint32_t row = 0;  // trace row, for the report
-  };
-  ThreadId writer_ = 0;  // thread of the last write (valid when last_write_.tick != 0)
-  Stamp last_write_;
+  // The last write, word by word (a write stores each; a stamp built and then copied cost every
+  // write half a dozen instructions more): its thread and the thread's clock then (tick 0: no
+  // write yet), its trace row, for the report, and its place.
+  Epoch write_;
+  std::uint32_t write_row_ = 0;
+  std::uint32_t write_line_ = 0;
+  const char* write_file_ = "";
+  [[nodiscard]] SourceLoc write_loc() const { return SourceLoc{write_file_, write_line_}; }
   // A read's stamp: trivially constructible and left uninitialised, as a Shared<T> is built many
   // times an execution and zero-filling kMaxThreads stamps cost more than the rest of its
   // constructor. Entry t is valid only while bit t of readers_ is set.
+  // (The row last: next to the tick, GCC packed the two through a vector register, at more
+  // instructions than two stores.)
   struct ReadStamp {
     std::uint32_t tick;
-    std::uint32_t row;
     std::uint32_t line;
     const char* file;
+    std::uint32_t row;
   };
   std::uint32_t readers_ = 0;                 // bit t: thread t read since the last write
   std::array<ReadStamp, kMaxThreads> reads_;  // per thread: its last read since the last write
