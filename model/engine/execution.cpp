@@ -64,12 +64,19 @@ void* eh_globals() { return abi::__cxa_get_globals(); }
 // is these, or abandoning).
 bool uncommon_modes(const ExecutionConfig& config) { return config.symptom_mode || config.tracing; }
 
+// Execution::plain_access_limit_ of an execution not abandoning: the common path's bound on
+// Shared accesses, or none (0) in those modes or with a hook attached.
+std::uint64_t plain_access_limit(const ExecutionConfig& config) {
+  return uncommon_modes(config) || config.hook != nullptr ? 0 : config.max_shared_accesses;
+}
+
 }  // namespace
 
 Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config)
     : stacks_(stacks),
       scheduler_(&scheduler),
       config_(config),
+      plain_access_limit_(plain_access_limit(config)),
       memory_(config.memory_model),
       uncommon_access_(uncommon_modes(config)) {
   bounds_checked_until_ = first_bounds_check();
@@ -126,6 +133,7 @@ void Execution::reset(Scheduler& scheduler) {
   pruned_ = false;
   abandoning_ = false;
   uncommon_access_ = uncommon_modes(config_);
+  plain_access_limit_ = plain_access_limit(config_);
   buried_ = 0;
   trace_ = Trace{};
   previous_current_ = nullptr;
@@ -653,6 +661,7 @@ void Execution::abandon_all() {
   // waiting on another (a lock, a join, a spin) lets that one go first.
   abandoning_ = true;
   uncommon_access_ = true;
+  plain_access_limit_ = 0;
   std::uint64_t budget = kRunOutSteps + steps_;
   bool progress = true;
   while (progress && budget > 0) {

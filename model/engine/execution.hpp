@@ -198,10 +198,9 @@ class Execution {
     ++shared_accesses_;
   }
   // Whether a Shared access can take its common path, inline: not abandoning, no symptom mode,
-  // no trace, no hook, and this access not past the bound on shared accesses.
-  [[nodiscard]] bool plain_shared_access() const {
-    return !uncommon_access_ && !intercepting() && shared_accesses_ < config_.max_shared_accesses;
-  }
+  // no trace, no hook, and this access not past the bound on shared accesses. One comparison:
+  // plain_access_limit_ is the bound, or 0 when any of the others holds.
+  [[nodiscard]] bool plain_shared_access() const { return shared_accesses_ < plain_access_limit_; }
   [[gnu::always_inline]] void note_shared_access(const ObjectHeader& object, bool write,
                                                  std::string_view detail, const SourceLoc& loc) {
     if (config_.tracing) [[unlikely]] {
@@ -379,6 +378,9 @@ class Execution {
   std::uint64_t bounds_checked_until_ = 0;
   std::vector<StepRecord> step_log_;  // only when config_.record_steps
   std::uint64_t shared_accesses_ = 0;
+  // plain_shared_access()'s limit: config_.max_shared_accesses, or 0 while uncommon_access_ or a
+  // hook takes every access off the common path (set with uncommon_access_).
+  std::uint64_t plain_access_limit_ = 0;
   std::uint32_t preemptions_ = 0;
   bool preempted_ = false;  // the step being recorded began with a preemption
   // The running step's operation as decide() described it to the scheduler: after() notes it in
