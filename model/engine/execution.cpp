@@ -409,9 +409,7 @@ void Execution::run(const std::function<void()>& body) {
   symmetry_.reset();
   symmetry_.add_thread(kNoThread, 0, kNoThread, 0);
   ModelThread& main = threads_[0];
-  // By reference (the caller's body outlives the run): a copy of a body whose captures pass the
-  // small-object buffer would allocate in every execution.
-  main.body = std::cref(body);
+  main.body = body;
   HappensBefore::start(main.clock, 0);
   main.state = ThreadState::main_thread();
   if (!main.fiber) main.fiber = start_fiber(0);
