@@ -8,11 +8,11 @@
 // a stack overflow. On a signal in a model thread (Execution::in_model_thread() on the crashing OS
 // thread) the handler records the signal in the execution without allocating, puts back the
 // signal mask the thread ran with (no sigreturn will happen) and switches from the signal stack to
-// the thread's resumer (Execution::crash_out): the crashed fiber is buried, never resumed and
-// never destroyed (destroying it would unwind it by force through the signal frame), and the
-// execution stops as for any stopping failure. The report goes the usual way: the search stops,
-// the counterexample is replayed with tracing (crashing again at the same step, caught again), and
-// the trace and the replay token print as for any failure.
+// whoever resumed the thread, its caller or the step loop (Execution::crash_out): the crashed fiber
+// is buried, never resumed and never destroyed (destroying it would unwind it by force through the
+// signal frame), and the execution stops as for any stopping failure. The report goes the usual
+// way: the search stops, the counterexample is replayed with tracing (crashing again at the same
+// step, caught again), and the trace and the replay token print as for any failure.
 //
 // Anywhere else (the explorer's own code, another thread, or a crash that heap corruption caused
 // later) the handler writes what it knows to standard error with write(2) — the model's name, the

@@ -274,8 +274,9 @@ void Execution::switch_to(ThreadId next) {
   self.eh_caught = eh->caught;
   self.eh_uncaught = eh->uncaught;
   enter(next, ThreadState::Resumer::kLoop);
-  // Whoever resumes this thread next (the loop, another thread's park, the run-out) installs its
-  // exception state and running_ before the switch: nothing to do once back.
+  // Whoever resumes this thread next (another thread's park or end, a caller: a spawn, a joiner's
+  // wake-up, the run-out) installs its exception state and running_ before the switch: nothing to
+  // do once back.
   jump(threads_[next].fiber, self.fiber);
 }
 
@@ -837,7 +838,9 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, Thre
     return kNoThread;  // only while abandoning: the body never runs, its join fails unchecked
   }
   const ThreadId id = thread_count_++;
-  ModelThread& child = threads_[id];  // as constructed, or as reset() left it
+  // As constructed, or as reset() left it: then perhaps with the fiber a finished thread of this
+  // id left, which runs this body too (start_fiber()).
+  ModelThread& child = threads_[id];
   child.body = std::move(body);
   HappensBefore::fork(threads_[running_].clock, running_, child.clock, id);
   symmetry_.add_thread(running_, id, config_.symmetry && !abandoning_ ? symmetric_to : kNoThread,

@@ -221,8 +221,9 @@ class Execution {
   // A model thread's fiber runs now (not the step loop, which runs between them).
   [[nodiscard]] bool in_model_thread() const { return in_model_thread_; }
   // The running model thread took the fatal signal `crash`: records it without allocating and
-  // switches to the thread's resumer, never to come back (the thread is buried there, and the
-  // failure reported: report_crash()).
+  // switches to whoever resumed the thread (its caller, or else the step loop's context: the
+  // loop's threads switch straight from one to the next), never to come back (the thread is
+  // buried there, and the failure reported: report_crash()).
   [[noreturn]] void crash_out(CrashSignal crash) noexcept;
   [[nodiscard]] MemoryModel memory_model() const { return config_.memory_model; }
 
