@@ -91,7 +91,8 @@ std::vector<typename Sync::Thread> spawn_writers(Emitter& emitter, const propert
 // copied (no plan, no shared pointer) is copied without allocating.
 const properties::CallPlan& plan_of(int writers, int calls, bool symmetric);
 
-// The sink that keeps nothing, one for every model (it has no state to share).
+// The sink that keeps nothing, one for every model (it has no state to share), not owned: it
+// lives as long as the process.
 std::shared_ptr<EventSink> discarding_sink();
 
 // The model fails with "<what>: expected <expected>, got <actual>" unless they are equal.
