@@ -79,7 +79,7 @@ Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig co
       plain_access_limit_(plain_access_limit(config)),
       memory_(config.memory_model),
       uncommon_access_(uncommon_modes(config)) {
-  bounds_checked_until_ = first_bounds_check();
+  bounds_checked_until_ = next_bounds_check();
 }
 
 void Execution::reset(Scheduler& scheduler) {
@@ -116,7 +116,7 @@ void Execution::reset(Scheduler& scheduler) {
   joining_ = 0;
   next_object_id_ = 1;
   steps_ = 0;
-  bounds_checked_until_ = first_bounds_check();
+  bounds_checked_until_ = next_bounds_check();
   step_log_.clear();
   shared_accesses_ = 0;
   preemptions_ = 0;
@@ -217,6 +217,12 @@ inline void Execution::enter(ThreadId id, ThreadState::Resumer by) {
   *eh = EhGlobals{thread.eh_caught, thread.eh_uncaught};
 }
 
+inline void Execution::keep_exception_state(ModelThread& thread) const {
+  const auto* const eh = static_cast<const EhGlobals*>(eh_);
+  thread.eh_caught = eh->caught;
+  thread.eh_uncaught = eh->uncaught;
+}
+
 void Execution::resume(ThreadId id) {
   const ThreadId caller = running_;
   const bool caller_in_model_thread = std::exchange(in_model_thread_, true);
@@ -227,8 +233,7 @@ void Execution::resume(ThreadId id) {
   // step: park()), leaving its own context in its fiber.
   ModelThread& thread = threads_[id];
   jump(thread.fiber, thread.resumer);
-  thread.eh_caught = eh->caught;
-  thread.eh_uncaught = eh->uncaught;
+  keep_exception_state(thread);
   *eh = mine;
   running_ = caller;
   in_model_thread_ = caller_in_model_thread;
@@ -247,9 +252,7 @@ void Execution::run_from_loop(ThreadId id) {
   jump(threads_[id].fiber, loop_);
   // Back from whichever thread ran last (running_): it finished, crashed, or stopped the
   // execution; its exception state is its own again, and the loop's the OS thread's.
-  ModelThread& last = threads_[running_];
-  last.eh_caught = eh->caught;
-  last.eh_uncaught = eh->uncaught;
+  keep_exception_state(threads_[running_]);
   *eh = EhGlobals{loop_eh_caught_, loop_eh_uncaught_};
   const ThreadId crashed = crashing_;
   running_ = caller;
@@ -268,11 +271,8 @@ void Execution::hand_on(std::optional<ThreadId> next) {
 }
 
 void Execution::switch_to(ThreadId next) {
-  const ThreadId me = running_;
-  ModelThread& self = threads_[me];
-  auto* const eh = static_cast<EhGlobals*>(eh_);
-  self.eh_caught = eh->caught;
-  self.eh_uncaught = eh->uncaught;
+  ModelThread& self = threads_[running_];
+  keep_exception_state(self);
   enter(next, ThreadState::Resumer::kLoop);
   // Whoever resumes this thread next (another thread's park or end, a caller: a spawn, a joiner's
   // wake-up, the run-out) installs its exception state and running_ before the switch: nothing to
@@ -531,8 +531,9 @@ void Execution::end_with_none_ready() {
   stopped_ = true;
 }
 
-std::uint64_t Execution::first_bounds_check() const {
-  return config_.deadline ? std::min<std::uint64_t>(config_.max_steps, 1023U) : config_.max_steps;
+std::uint64_t Execution::next_bounds_check() const {
+  return config_.deadline ? std::min<std::uint64_t>(config_.max_steps, (steps_ + 1) | 1023U)
+                          : config_.max_steps;
 }
 
 bool Execution::past_bounds() {
@@ -551,11 +552,7 @@ bool Execution::past_bounds() {
     stopped_ = true;
     return true;
   }
-  // steps_ only grows: the next count that could fail either check (the clock is read at a
-  // count of 1023 modulo 1024).
-  bounds_checked_until_ = config_.deadline
-                              ? std::min<std::uint64_t>(config_.max_steps, (steps_ + 1) | 1023U)
-                              : config_.max_steps;
+  bounds_checked_until_ = next_bounds_check();
   return false;
 }
 

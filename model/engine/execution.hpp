@@ -288,6 +288,8 @@ class Execution {
   [[gnu::always_inline]] void jump(Fiber& to, Fiber& here);
   // Makes `id` the running thread, resumed `by` the loop or a caller, with its exception state.
   [[gnu::always_inline]] void enter(ThreadId id, ThreadState::Resumer by);
+  // enter()'s other half: the OS thread's exception state, now `thread`'s, is kept as its own.
+  [[gnu::always_inline]] void keep_exception_state(ModelThread& thread) const;
   // Runs `id` from a caller (a spawn, a finished thread's joiner, the run-out) until it parks or
   // ends, which returns here.
   void resume(ThreadId id);
@@ -309,7 +311,9 @@ class Execution {
   // The time limit and the step bound, checked at the step counts that can pass them
   // (bounds_checked_until_), out of line: true when one ended the execution.
   [[gnu::cold]] bool past_bounds();
-  [[nodiscard]] std::uint64_t first_bounds_check() const;
+  // The next count of steps from steps_ that could pass either bound (the clock is read at a count
+  // of 1023 modulo 1024): bounds_checked_until_ after steps_ (only grows) was checked.
+  [[nodiscard]] std::uint64_t next_bounds_check() const;
   void report_deadlock();
   // Every live thread is stalled in a spin or blocked: a livelock, or an unfair execution (a
   // thread spins on a store a newer one hides) that is discarded.

@@ -26,52 +26,6 @@ constexpr std::array<std::uint32_t, kOpClasses> kDependentClasses = [] {
   return table;
 }();
 
-// Per class of a step, the classes of the earlier steps on its object that happen before it
-// whatever the interleaving, a bit each: on_step orders every step after the object's last
-// write-like step and, as clock_role() says, after the reads since it or the waiter operations
-// and sleeps. A write-like step is after every earlier write-like one (they form a chain) and every
-// earlier read (the first write after a read joined it); a read is after every earlier write-like
-// step; a waiter operation is after every earlier waiter operation and sleep; a sleep after every
-// earlier write-like step and waiter operation. find_races needs no clock for such a pair.
-constexpr std::array<std::uint32_t, kOpClasses> kOrderedClasses = [] {
-  const auto ordered = [](ClockRole earlier, ClockRole later) {
-    switch (later) {
-      case ClockRole::kWrite:
-        return earlier != ClockRole::kWaiter;
-      case ClockRole::kRead:
-        return earlier == ClockRole::kWrite;
-      case ClockRole::kWaiter:
-        return earlier == ClockRole::kWaiter || earlier == ClockRole::kReadAndWaiter;
-      case ClockRole::kReadAndWaiter:
-        return earlier == ClockRole::kWrite || earlier == ClockRole::kWaiter;
-    }
-    return false;
-  };
-  std::array<std::uint32_t, kOpClasses> table{};
-  // kNone (class 0) takes no step in the index: no entry, either way.
-  for (std::size_t later = 1; later < kOpClasses; ++later) {
-    for (std::size_t earlier = 1; earlier < kOpClasses; ++earlier) {
-      if (ordered(clock_role(static_cast<OpClass>(earlier)),
-                  clock_role(static_cast<OpClass>(later)))) {
-        table[later] |= 1U << earlier;
-      }
-    }
-  }
-  return table;
-}();
-
-// The classes whose steps on one object form a chain, each after the ones before it
-// (kOrderedClasses): the write-like ones, and the waiter operations.
-constexpr std::array<std::uint32_t, 2> kChains = [] {
-  std::array<std::uint32_t, 2> chains{};
-  for (std::size_t c = 1; c < kOpClasses; ++c) {
-    const ClockRole role = clock_role(static_cast<OpClass>(c));
-    if (role == ClockRole::kWrite) chains[0] |= 1U << c;
-    if (role == ClockRole::kWaiter) chains[1] |= 1U << c;
-  }
-  return chains;
-}();
-
 // What on_step() does with a step's clock and the object's, by class (clock_role()), a bit each:
 // read from a table, not derived from the role at every step.
 enum ClockUse : std::uint8_t {
@@ -103,6 +57,43 @@ constexpr std::array<std::uint8_t, kOpClasses> kClockUses = [] {
     }
   }
   return table;
+}();
+
+// Per class of a step, the classes of the earlier steps on its object that happen before it
+// whatever the interleaving, a bit each: exactly those whose clock on the object the later step
+// takes in (kClockUses). A write-like step is after every earlier write-like one (they form a
+// chain) and every earlier read (the first write after a read joined it); a read is after every
+// earlier write-like step; a waiter operation is after every earlier waiter operation and sleep;
+// a sleep after every earlier write-like step and waiter operation. find_races needs no clock
+// for such a pair.
+constexpr std::array<std::uint32_t, kOpClasses> kOrderedClasses = [] {
+  const auto ordered = [](std::uint8_t earlier, std::uint8_t later) {
+    const auto both = [&](std::uint8_t after, std::uint8_t is) {
+      return (later & after) != 0 && (earlier & is) != 0;
+    };
+    return both(kAfterWrite, kIsWrite) || both(kAfterReads, kIsRead) ||
+           both(kAfterWaits, kIsWaiter) || both(kAfterSleeps, kIsSleep);
+  };
+  std::array<std::uint32_t, kOpClasses> table{};
+  // kNone (class 0) takes no step in the index: no entry, either way.
+  for (std::size_t later = 1; later < kOpClasses; ++later) {
+    for (std::size_t earlier = 1; earlier < kOpClasses; ++earlier) {
+      if (ordered(kClockUses[earlier], kClockUses[later])) table[later] |= 1U << earlier;
+    }
+  }
+  return table;
+}();
+
+// The classes whose steps on one object form a chain, each after the ones before it
+// (kOrderedClasses): the write-like ones, and the waiter operations.
+constexpr std::array<std::uint32_t, 2> kChains = [] {
+  std::array<std::uint32_t, 2> chains{};
+  for (std::size_t c = 1; c < kOpClasses; ++c) {
+    const ClockRole role = clock_role(static_cast<OpClass>(c));
+    if (role == ClockRole::kWrite) chains[0] |= 1U << c;
+    if (role == ClockRole::kWaiter) chains[1] |= 1U << c;
+  }
+  return chains;
 }();
 
 // dependent(a, b), from the table: the pick and wake-up checks of sleep sets run it several times
