@@ -45,6 +45,10 @@ class Part final : public DporScheduler::Sharing {
   };
 
   StealRequest request(std::size_t decision, ThreadSet initials, std::uint32_t seq) const;
+  // Whether a reversal with `initials` for `decision` is sure to add nothing after an earlier one
+  // of this part's in `asked` (by decision point); if not, it is recorded there.
+  static bool implied(std::vector<std::vector<ThreadSet>>& asked, std::size_t decision,
+                      ThreadSet initials);
   // The deepest decision point with an open given-away alternative, or -1.
   [[nodiscard]] std::ptrdiff_t deepest_open() const;
   // Resolves, in order, the reversals kept for `decision` and the decision points above it, as far
@@ -57,6 +61,11 @@ class Part final : public DporScheduler::Sharing {
   std::vector<std::vector<StealRequest>> kept_;  // by decision point: waiting for reports
   std::size_t kept_count_ = 0;                   // requests in kept_
   std::vector<Given> given_;
+  // The initials of this part's own requests, by decision point: those sent above the part (in
+  // outgoing_), and those kept here and not resolved yet (a report's are not in the order with
+  // them: they may come before).
+  std::vector<std::vector<ThreadSet>> asked_above_;
+  std::vector<std::vector<ThreadSet>> asked_kept_;
   mutable std::vector<std::uint32_t> position_;  // scratch space for request()
 };
 
@@ -121,15 +130,36 @@ std::ptrdiff_t Part::deepest_open() const {
   return deepest;
 }
 
+bool Part::implied(std::vector<std::vector<ThreadSet>>& asked, std::size_t decision,
+                   ThreadSet initials) {
+  if (asked.size() <= decision) asked.resize(decision + 1);
+  std::vector<ThreadSet>& earlier = asked[decision];
+  // An earlier reversal whose initials are among these leaves the decision point, once it is
+  // resolved, trying one of them (it adds one if none is tried) or, when none of them could run
+  // there, trying every thread that could, in which case these add nothing either. Requests of
+  // this part are in the order of the search among themselves, so the earlier one is resolved
+  // first wherever they are resolved, whatever comes between them.
+  if (std::any_of(earlier.begin(), earlier.end(),
+                  [initials](ThreadSet e) { return (e & ~initials) == 0; })) {
+    return true;
+  }
+  earlier.push_back(initials);
+  return false;
+}
+
 bool Part::take(const DporScheduler& /*scheduler*/, std::size_t decision, ThreadSet initials,
                 std::uint32_t seq) {
   if (decision < scheduler_.floor()) {
-    outgoing_.push_back(request(decision, initials, seq));  // another part's decision point
+    // Another part's decision point.
+    if (!implied(asked_above_, decision, initials)) {
+      outgoing_.push_back(request(decision, initials, seq));
+    }
     return true;
   }
   // Reports from before this execution are due first, or reversals kept from before it.
   if (deepest_open() >= static_cast<std::ptrdiff_t>(decision) ||
       (decision < kept_.size() && !kept_[decision].empty())) {
+    if (implied(asked_kept_, decision, initials)) return true;
     if (kept_.size() <= decision) kept_.resize(decision + 1);
     kept_[decision].push_back(request(decision, initials, seq));
     ++kept_count_;
@@ -192,6 +222,7 @@ void Part::resolve_from(std::size_t decision) {
     for (const StealRequest& r : kept) scheduler_.resolve(d, r.initials);
     kept_count_ -= kept.size();
     kept.clear();
+    if (d < asked_kept_.size()) asked_kept_[d].clear();  // resolved: none is earlier than the next
   }
 }
 
