@@ -149,10 +149,19 @@ class KeySet {
   bool has_zero_ = false;
 };
 
-// What the parallel jobs of one search share.
+// The size of a cache line on the machines this runs on (x86-64, AArch64): what two objects
+// written by different jobs keep between them.
+constexpr std::size_t kCacheLine = 64;
+
+// What the parallel jobs of one search share. Every job reads or writes each member between its
+// executions, so each has a cache line of its own: on one line, a job's write would take the line
+// from the other jobs, whose next read of any member then misses (false sharing).
 struct Shared {
-  std::atomic<bool> cancel{false};           // a job found a failure that ends the search
-  std::atomic<std::uint64_t> executions{0};  // for the progress line
+  alignas(kCacheLine) std::atomic<bool> cancel{
+      false};  // a job found a failure that ends the search
+  // For the progress line: each job adds its own count now and then (Job::publish()), not on
+  // every execution.
+  alignas(kCacheLine) std::atomic<std::uint64_t> executions{0};
 
   // Whether the execution graph of `key` (MemoryGraph::key()) is met for the first time. Several
   // interleavings give one graph when a load reads an older store than the newest (the order of
@@ -161,7 +170,7 @@ struct Shared {
     const std::lock_guard guard(graphs_mutex);
     return graphs.insert(key);
   }
-  std::mutex graphs_mutex;
+  alignas(kCacheLine) std::mutex graphs_mutex;
   KeySet graphs;  // guarded by graphs_mutex
 };
 
@@ -268,7 +277,6 @@ class Job {
       ++outcome_.pruned;
     } else {
       ++outcome_.executions;
-      shared_.executions.fetch_add(1, std::memory_order_relaxed);
       if (options_.on_execution) {
         options_.on_execution(execution.step_log(), found_by(options_, scheduler));
       }
@@ -295,6 +303,7 @@ class Job {
       return false;
     }
     if ((outcome_.executions & 0xFF) == 0) {
+      publish();
       if (options_.time_limit_seconds > 0 && seconds_since(start_) > options_.time_limit_seconds) {
         outcome_.stopped_by = "time limit";
         return false;
@@ -308,8 +317,15 @@ class Job {
   }
 
   Outcome& outcome() { return outcome_; }
+  // Adds this job's executions since the last call to the count the progress line shows.
+  void publish() {
+    if (outcome_.executions == published_) return;  // (a write all the same, to a shared line)
+    shared_.executions.fetch_add(outcome_.executions - published_, std::memory_order_relaxed);
+    published_ = outcome_.executions;
+  }
   // The search is over (`cut_off`: a preemption bound left interleavings out).
   void end_search(bool cut_off) {
+    publish();
     outcome_.cut_off |= cut_off;
     if (hook_) hook_->end_search();
   }
@@ -326,6 +342,7 @@ class Job {
   ExecutionConfig config_;
   Outcome outcome_;
   Clock::time_point last_progress_;
+  std::uint64_t published_ = 0;         // of outcome_.executions, in shared_.executions
   std::optional<Execution> execution_;  // the last one run (after stacks_: it uses them)
 };
 
