@@ -16,10 +16,27 @@
 namespace doublecheck::model::checks {
 namespace {
 
+// The directory a caller passes: symmetric callers all pass "/m/init", the others "/m/<slot>".
+// Made once for the process (read only after that, so the jobs of a search share it freely): a
+// path made from a string per call splits it into components and allocates, about a tenth of an
+// init model's instructions.
+const std::filesystem::path& caller_dir(std::size_t slot, bool symmetric) {
+  static const std::filesystem::path shared_dir("/m/init");
+  static const auto own_dirs = [] {
+    std::array<std::filesystem::path, kMaxThreads> dirs;
+    for (std::size_t t = 0; t < dirs.size(); ++t) dirs[t] = "/m/" + std::to_string(t);
+    return dirs;
+  }();
+  return symmetric ? shared_dir : own_dirs.at(slot);
+}
+
 // Symmetric callers all pass the same configuration and are explored up to renaming them; the
 // others each pass their own, so that P4 can tell whose call built the instance.
 template <class Sync, template <class, class> class Init>
 std::function<void()> init(int threads, bool symmetric) {
+  // Made here, before any search: inside one, the Relacy backend would take the paths' memory for
+  // the execution's own and collect it at its end.
+  (void)caller_dir(0, symmetric);
   return [=] {
     using Thread = typename Sync::Thread;
     using Global = BasicGlobalTelemetry<Sync, Init>;
@@ -37,20 +54,21 @@ std::function<void()> init(int threads, bool symmetric) {
     // What each caller saw; written by its own thread, read by the main thread after join.
     std::array<properties::Seen, kMaxThreads> seen{};
     // Caller `slot`, passing `dir`; `slot` only says where it leaves what it saw.
-    const auto call = [&global, &seen](std::size_t slot, const std::string& dir) {
+    const auto call = [&global, &seen](std::size_t slot, const std::filesystem::path& dir) {
       Emitter& emitter = global.init(true, dir);
       seen[slot] =
           properties::Seen{&emitter, emitter.session_id(), emitter.enabled(), emitter.output_dir()};
     };
     std::vector<Thread> callers;
     if (symmetric) {
-      callers = Sync::symmetric_threads(static_cast<std::size_t>(threads),
-                                        [&call](std::size_t slot) { call(slot, "/m/init"); });
+      callers = Sync::symmetric_threads(
+          static_cast<std::size_t>(threads),
+          [&call](std::size_t slot) { call(slot, caller_dir(slot, true)); });
     } else {
       callers.reserve(static_cast<std::size_t>(threads));
       for (int t = 0; t < threads; ++t) {
         const auto slot = static_cast<std::size_t>(t);
-        callers.push_back(Thread([&call, slot] { call(slot, "/m/" + std::to_string(slot)); }));
+        callers.push_back(Thread([&call, slot] { call(slot, caller_dir(slot, false)); }));
       }
     }
     for (Thread& caller : callers) caller.join();
