@@ -200,12 +200,14 @@ class DporScheduler final : public Scheduler {
   // Only for a race reversible() says may add one.
   void add_backtrack(const StepRef& earlier, ThreadId later_thread, const VectorClock& later);
   // Whether reversing a race with `earlier` can add to the backtrack set of its decision point:
-  // not when only one thread could run there, nor (without a sharing, which may need to be asked)
-  // when every thread that could is tried there already (resolve() adds only such threads).
+  // not when only one thread could run there, nor when every thread that could is tried there
+  // already (resolve() adds only such threads). That holds for a part of a shared search too,
+  // which then need not ask the sharing: the backtrack set only grows, and a part's copy of a
+  // decision point another part owns (below floor()) is one the owner's grew from.
   [[nodiscard]] bool reversible(const StepRef& earlier) const {
     if (earlier.decision < 0) return false;
     const Decision& d = decisions_[static_cast<std::size_t>(earlier.decision)];
-    return sharing_ != nullptr || (d.enabled & ~d.backtrack) != 0;
+    return (d.enabled & ~d.backtrack) != 0;
   }
   // The earlier steps that `op` of `thread`, whose clock is `clock`, races with, into racing_.
   void find_races(ThreadId thread, const OpDesc& op, const VectorClock& clock);
