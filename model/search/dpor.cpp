@@ -126,8 +126,7 @@ void DporScheduler::begin_execution() {
     thread_clock_[t] = VectorClock{};  // (no call: clear() fills by a memset of unknown length)
     raised_[t] = 0;
     history_[t].runs.clear();
-    for (ThreadId u = 0; u < threads_; ++u) history_[t].growths[u].clear();
-    history_[t].last_tick.fill(0);
+    history_[t].growths.clear();
   }
   for (ObjectIndex& object : objects_) {
     // Only on_step() changes an object's index, and it makes the thread an actor: an object
@@ -163,7 +162,7 @@ std::size_t DporScheduler::retained_entries() const {
   }
   for (ThreadId t = 0; t < threads_; ++t) {
     entries += history_[t].runs.size();
-    for (ThreadId u = 0; u < threads_; ++u) entries += history_[t].growths[u].size();
+    entries += history_[t].growths.size();
   }
   return entries;
 }
@@ -301,14 +300,13 @@ inline std::int64_t DporScheduler::first_step_after(ThreadId thread, std::uint32
 
 std::uint32_t DporScheduler::tick_of(ThreadId thread, std::uint32_t step, ThreadId of) const {
   if (of == thread) return step + 1;  // a step's own component is its position (plus one)
-  const std::vector<Growth>& growths = history_[thread].growths[of];
+  const std::vector<Growth>& growths = history_[thread].growths;
   const auto after = std::partition_point(growths.begin(), growths.end(),
                                           [step](const Growth& g) { return g.step <= step; });
-  return after == growths.begin() ? 0 : std::prev(after)->tick;
+  return after == growths.begin() ? 0 : std::prev(after)->clock[of];
 }
 
-// Inline, with the growths out of line: once a step, and half the steps (a thread going on with
-// what it saw) have none.
+// Inline: once a step.
 inline void DporScheduler::record(ThreadId thread, std::uint32_t step, const VectorClock& clock) {
   std::vector<Run>& runs = history_[thread].runs;
   if (!runs.empty() && runs.back().end == step) {
@@ -316,21 +314,10 @@ inline void DporScheduler::record(ThreadId thread, std::uint32_t step, const Vec
   } else {
     runs.push_back(Run{step, step + 1});
   }
-  // Only the lanes raised since the thread's last step can have grown (a lane past threads_ is 0).
-  const ThreadSet raised = raised_[thread] & ~single(thread);
-  if (raised != 0) record_growths(thread, step, clock, raised);
+  // Only the lanes raised since the thread's last step can have grown; about half the steps (a
+  // thread going on with what it saw) raise none but its own.
+  if ((raised_[thread] & ~single(thread)) != 0) history_[thread].growths.push_back({step, clock});
   raised_[thread] = 0;
-}
-
-inline void DporScheduler::record_growths(ThreadId thread, std::uint32_t step,
-                                          const VectorClock& clock, ThreadSet raised) {
-  History& history = history_[thread];
-  for (ThreadSet s = raised; s != 0; s &= s - 1) {
-    const ThreadId u = lowest(s);
-    if (clock[u] == history.last_tick[u]) continue;
-    history.growths[u].push_back(Growth{step, clock[u]});
-    history.last_tick[u] = clock[u];
-  }
 }
 
 void DporScheduler::add_backtrack(const StepRef& earlier, ThreadId later_thread,
@@ -624,7 +611,7 @@ void DporScheduler::on_spawn(ThreadId parent, ThreadId child) {
 void DporScheduler::on_join(ThreadId joiner, ThreadId target) {
   note_thread(joiner);
   note_thread(target);
-  // Every lane may grow (record() compares): a join learns most of what the target saw.
+  // Every lane may grow: a join learns most of what the target saw.
   thread_clock_[joiner].join(thread_clock_[target]);
   raised_[joiner] |= single(threads_) - 1;
 }

@@ -28,9 +28,9 @@
 // (its earlier ones happen before it). Where the dependent classes are all of one chain (steps
 // that each happen after the ones before them on the object, as a mutex's acquisitions do), the
 // object's latest step of those classes is the one candidate. Reversing a race needs the clocks of
-// past steps, which are kept per thread as the points where a component of its clock grew (a thread
-// running on alone, or reading what it already saw, adds none), beside its runs of consecutive
-// steps; a past step's clock component is then a binary search away.
+// past steps, which are kept per thread as its clock at the steps where a component of it other
+// than its own grew (a thread running on alone, or reading what it already saw, adds none), beside
+// its runs of consecutive steps; a past step's clock component is then a binary search away.
 #pragma once
 
 #include <algorithm>
@@ -181,18 +181,17 @@ class DporScheduler final : public Scheduler {
     std::uint32_t first = 0;
     std::uint32_t end = 0;
   };
-  // From step `step` (of the thread whose history it is) on, a component of its clock is `tick`.
+  // From step `step` (of the thread whose history it is) on, the components of its clock but its
+  // own are those of `clock`: the whole clock, one copy, where a step grows a few components (a
+  // copy per component, each in a list of its own, cost more to append and to clear).
   struct Growth {
     std::uint32_t step = 0;
-    std::uint32_t tick = 0;
+    VectorClock clock;
   };
-  // One thread's steps in the current execution and, per other thread, how its clock grew.
+  // One thread's steps in the current execution and how its clock grew.
   struct History {
     std::vector<Run> runs;
-    std::array<std::vector<Growth>, kMaxThreads> growths;
-    // Per thread u: growths[u]'s last tick (0 when empty), kept beside it so that record(), every
-    // step, compares against an array, not the back of each vector.
-    std::array<std::uint32_t, kMaxThreads> last_tick{};
+    std::vector<Growth> growths;
   };
 
   // The decision point of the earlier step of a race (with `later` of `later_thread`, the step
@@ -219,9 +218,6 @@ class DporScheduler final : public Scheduler {
                             const VectorClock& clock);
   // Appends step `step` of `thread`, with its clock, to the thread's history.
   void record(ThreadId thread, std::uint32_t step, const VectorClock& clock);
-  // record()'s growths, of lanes `raised` (not `thread`'s own) of the clock.
-  void record_growths(ThreadId thread, std::uint32_t step, const VectorClock& clock,
-                      ThreadSet raised);
   // The first step of `thread` after step `step`, or -1.
   [[nodiscard]] std::int64_t first_step_after(ThreadId thread, std::uint32_t step) const;
   // Component `of` of the clock of step `step`, one of `thread`'s.
@@ -250,8 +246,8 @@ class DporScheduler final : public Scheduler {
   ThreadId threads_ = 0;     // threads seen (ids below it); the others' state is empty
   std::array<VectorClock, kMaxThreads> thread_clock_{};  // per thread: its last step's clock
   std::array<History, kMaxThreads> history_{};
-  // Per thread: the lanes of its clock raised since its last step (or more), the only ones
-  // record() compares with its history.
+  // Per thread: the lanes of its clock raised since its last step (or more): when one of them is
+  // not its own, record() appends a growth.
   std::array<ThreadSet, kMaxThreads> raised_{};
   std::vector<ObjectIndex> objects_;             // by object id
   std::uint32_t object_count_ = 0;               // objects_.size(), without its division
