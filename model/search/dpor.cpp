@@ -26,8 +26,8 @@ constexpr std::array<std::uint32_t, kOpClasses> kDependentClasses = [] {
   return table;
 }();
 
-// What on_step() does with a step's clock and the object's, by class (clock_role()), a bit each:
-// read from a table, not derived from the role at every step.
+// What on_step() does with a step's clock and the object's, by the role of its class
+// (clock_role()), a bit each.
 enum ClockUse : std::uint8_t {
   kAfterWrite = 1U << 0,   // joins the object's last write-like step
   kAfterReads = 1U << 1,   // joins the reads since it
@@ -38,24 +38,24 @@ enum ClockUse : std::uint8_t {
   kIsWaiter = 1U << 6,     // is the object's last waiter operation (the sleeps start again)
   kIsWrite = 1U << 7,      // is the object's last write-like step (the reads start again)
 };
+constexpr std::uint8_t clock_uses(ClockRole role) {
+  switch (role) {
+    case ClockRole::kRead:
+      return kAfterWrite | kIsRead;
+    case ClockRole::kWrite:
+      return kAfterWrite | kAfterReads | kIsWrite;
+    case ClockRole::kWaiter:
+      return kAfterWaits | kAfterSleeps | kIsWaiter;
+    case ClockRole::kReadAndWaiter:
+      return kAfterWrite | kAfterWaits | kIsRead | kIsSleep;
+  }
+  return 0;
+}
+// By class.
 constexpr std::array<std::uint8_t, kOpClasses> kClockUses = [] {
   std::array<std::uint8_t, kOpClasses> table{};
-  for (std::size_t c = 0; c < kOpClasses; ++c) {
-    switch (clock_role(static_cast<OpClass>(c))) {
-      case ClockRole::kRead:
-        table[c] = kAfterWrite | kIsRead;
-        break;
-      case ClockRole::kWrite:
-        table[c] = kAfterWrite | kAfterReads | kIsWrite;
-        break;
-      case ClockRole::kWaiter:
-        table[c] = kAfterWaits | kAfterSleeps | kIsWaiter;
-        break;
-      case ClockRole::kReadAndWaiter:
-        table[c] = kAfterWrite | kAfterWaits | kIsRead | kIsSleep;
-        break;
-    }
-  }
+  for (std::size_t c = 0; c < kOpClasses; ++c)
+    table[c] = clock_uses(clock_role(static_cast<OpClass>(c)));
   return table;
 }();
 
@@ -540,6 +540,46 @@ void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
   }
 }
 
+template <std::uint8_t kUse>
+inline void DporScheduler::take_step(ThreadId thread, ObjectIndex& object, OpClass cls,
+                                     std::int32_t decision) {
+  VectorClock& clock = thread_clock_[thread];
+  // After the steps of the object this one depends on (clock_role): its last write; a write (or
+  // any mutex or once operation) also the reads since it; a waiter operation the last one and
+  // the sleeps since it; a sleep the last waiter operation.
+  ThreadSet& raised = raised_[thread];
+  if constexpr ((kUse & kAfterWrite) != 0) {
+    if (object.writer != thread) raised |= clock.join_raising(object.last_write);
+  }
+  if constexpr ((kUse & kAfterReads) != 0) raised |= clock.join_raising(object.reads);
+  if constexpr ((kUse & kAfterWaits) != 0) {
+    if (object.waiter != thread) raised |= clock.join_raising(object.waits);
+  }
+  if constexpr ((kUse & kAfterSleeps) != 0) raised |= clock.join_raising(object.sleeps);
+  clock.set(thread, steps_ + 1);
+  if (object.latest.empty()) [[unlikely]]
+    object.latest.resize(kMaxThreads);
+  const auto c = static_cast<std::size_t>(cls);
+  object.latest[thread].by_class[c] = Latest{steps_ + 1, decision};
+  object.actors_of[c] |= single(thread);
+  object.classes |= 1U << static_cast<std::uint32_t>(cls);
+  object.last_of[c] = StepRef{steps_, thread, decision, cls};
+  if constexpr ((kUse & kIsRead) != 0) object.reads.join(clock);
+  // Sleeps commute with each other (each only joins the waiters): like reads, they are kept
+  // apart from the waiter operations they follow.
+  if constexpr ((kUse & kIsSleep) != 0) object.sleeps.join(clock);
+  if constexpr ((kUse & kIsWaiter) != 0) {
+    object.waits = clock;
+    object.waiter = thread;
+    object.sleeps.clear();
+  }
+  if constexpr ((kUse & kIsWrite) != 0) {
+    object.last_write = clock;
+    object.writer = thread;
+    object.reads.clear();
+  }
+}
+
 void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   note_thread(thread);
   const std::int32_t decision = std::exchange(current_decision_, -1);
@@ -550,39 +590,20 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   if (op.cls != OpClass::kNone) {
     ObjectIndex& object = index_of(op.object);
     find_races_on(thread, object, op.cls, clock);
-    // After the steps of the object this one depends on (clock_role): its last write; a write (or
-    // any mutex or once operation) also the reads since it; a waiter operation the last one and
-    // the sleeps since it; a sleep the last waiter operation.
-    const std::uint8_t use = kClockUses[static_cast<std::size_t>(op.cls)];
-    ThreadSet& raised = raised_[thread];
-    if ((use & kAfterWrite) != 0 && object.writer != thread) {
-      raised |= clock.join_raising(object.last_write);
-    }
-    if ((use & kAfterReads) != 0) raised |= clock.join_raising(object.reads);
-    if ((use & kAfterWaits) != 0 && object.waiter != thread) {
-      raised |= clock.join_raising(object.waits);
-    }
-    if ((use & kAfterSleeps) != 0) raised |= clock.join_raising(object.sleeps);
-    clock.set(thread, steps_ + 1);
-    if (object.latest.empty()) [[unlikely]]
-      object.latest.resize(kMaxThreads);
-    object.latest[thread].by_class[static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
-    object.actors_of[static_cast<std::size_t>(op.cls)] |= single(thread);
-    object.classes |= 1U << static_cast<std::uint32_t>(op.cls);
-    object.last_of[static_cast<std::size_t>(op.cls)] = StepRef{steps_, thread, decision, op.cls};
-    if ((use & kIsRead) != 0) object.reads.join(clock);
-    // Sleeps commute with each other (each only joins the waiters): like reads, they are kept
-    // apart from the waiter operations they follow.
-    if ((use & kIsSleep) != 0) object.sleeps.join(clock);
-    if ((use & kIsWaiter) != 0) {
-      object.waits = clock;
-      object.waiter = thread;
-      object.sleeps.clear();
-    }
-    if ((use & kIsWrite) != 0) {
-      object.last_write = clock;
-      object.writer = thread;
-      object.reads.clear();
+    // One path per role, its clock uses known at compile time: no test of each use at every step.
+    switch (clock_role(op.cls)) {
+      case ClockRole::kRead:
+        take_step<clock_uses(ClockRole::kRead)>(thread, object, op.cls, decision);
+        break;
+      case ClockRole::kWrite:
+        take_step<clock_uses(ClockRole::kWrite)>(thread, object, op.cls, decision);
+        break;
+      case ClockRole::kWaiter:
+        take_step<clock_uses(ClockRole::kWaiter)>(thread, object, op.cls, decision);
+        break;
+      case ClockRole::kReadAndWaiter:
+        take_step<clock_uses(ClockRole::kReadAndWaiter)>(thread, object, op.cls, decision);
+        break;
     }
   } else {
     clock.set(thread, steps_ + 1);

@@ -216,6 +216,10 @@ class DporScheduler final : public Scheduler {
   // find_races() when the dependent classes `classes` are of several chains: per thread.
   void find_races_by_thread(ThreadId thread, const ObjectIndex& object, std::uint32_t classes,
                             const VectorClock& clock);
+  // on_step()'s update of the clocks and the index of `object` for the step of `thread`, of class
+  // `cls` whose role's clock uses (dpor.cpp: ClockUse) are `kUse`.
+  template <std::uint8_t kUse>
+  void take_step(ThreadId thread, ObjectIndex& object, OpClass cls, std::int32_t decision);
   // Appends step `step` of `thread`, with its clock, to the thread's history.
   void record(ThreadId thread, std::uint32_t step, const VectorClock& clock);
   // The first step of `thread` after step `step`, or -1.
