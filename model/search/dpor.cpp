@@ -292,6 +292,8 @@ bool DporScheduler::next_execution() {
 
 inline std::int64_t DporScheduler::first_step_after(ThreadId thread, std::uint32_t step) const {
   const std::vector<Run>& runs = history_[thread].runs;
+  // (Often: a thread with no step after `step`, found without a search.)
+  if (runs.empty() || runs.back().end <= step + 1) return -1;
   const auto run = std::partition_point(runs.begin(), runs.end(),
                                         [step](const Run& r) { return r.end <= step + 1; });
   if (run == runs.end()) return -1;
