@@ -145,6 +145,7 @@ void DporScheduler::begin_execution() {
   threads_ = 0;
   sleep_ = 0;
   current_decision_ = -1;
+  last_thread_ = kNoThread;
 }
 
 void DporScheduler::grow_objects(std::uint32_t object) {
@@ -311,10 +312,11 @@ std::uint32_t DporScheduler::tick_of(ThreadId thread, std::uint32_t step, Thread
 // Inline: once a step.
 inline void DporScheduler::record(ThreadId thread, std::uint32_t step, const VectorClock& clock) {
   std::vector<Run>& runs = history_[thread].runs;
-  if (!runs.empty() && runs.back().end == step) {
-    ++runs.back().end;
+  if (thread == last_thread_) {
+    ++runs.back().end;  // (its last run ends at `step`: the step before was its)
   } else {
     runs.push_back(Run{step, step + 1});
+    last_thread_ = thread;
   }
   // Only the lanes raised since the thread's last step can have grown; about half the steps (a
   // thread going on with what it saw) raise none but its own.
