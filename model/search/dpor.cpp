@@ -171,44 +171,48 @@ std::size_t DporScheduler::retained_entries() const {
 Pick DporScheduler::pick(const Choice& choice) {
   const auto index = position_++;
   if (index < decisions_.size()) {
-    Decision& d = decisions_[index];
+    const Decision& d = decisions_[index];
     if (d.options != 0 || d.enabled != choice.enabled) return {Pick::Kind::kMismatch, 0};
-  } else {
-    Decision d;
-    d.enabled = choice.enabled;
-    d.asleep = sleep_ & choice.enabled;
-    const ThreadSet awake = choice.enabled & ~sleep_;
-    if (awake == 0) return {Pick::Kind::kRedundant, 0};
-    d.first_op = static_cast<std::uint32_t>(ops_.size());
-    for (ThreadSet s = choice.enabled; s != 0; s &= s - 1) ops_.push_back(choice.op(lowest(s)));
-    d.chosen = contains(awake, choice.previous) ? choice.previous : lowest(awake);
-    add_alternative(d, d.chosen);
-    if (index < full_depth_) {
-      for (ThreadSet s = awake; s != 0; s &= s - 1) add_alternative(d, lowest(s));
-    }
-    d.done = single(d.chosen);
-    decisions_.push_back(d);
+  } else if (!add_decision(choice, index)) {
+    return {Pick::Kind::kRedundant, 0};
   }
   Decision& d = decisions_[index];
-  // The next operation of `t`, one of the threads that could run here.
-  const auto op_of = [this, &d](ThreadId t) {
-    return ops_[d.first_op + static_cast<std::uint32_t>(count(d.enabled & (single(t) - 1)))];
-  };
-  if (d.sleep_after == kUnknown) {
-    // Asleep from here on: who was asleep on arrival, and who was fully explored here before the
-    // chosen thread — unless the chosen thread's operation conflicts with theirs (then it wakes
-    // them).
-    const ThreadSet sleepers = d.asleep | (d.done & ~single(d.chosen));
-    d.sleep_after = 0;
-    for (ThreadSet s = sleepers; s != 0; s &= s - 1) {
-      const ThreadId t = lowest(s);
-      if (!depends(op_of(t), op_of(d.chosen))) d.sleep_after |= single(t);
-    }
-  }
+  if (d.sleep_after == kUnknown) [[unlikely]]
+    find_sleep_after(d);
   sleep_ = d.sleep_after;
-  for (ThreadSet s = sleep_; s != 0; s &= s - 1) sleep_ops_[lowest(s)] = op_of(lowest(s));
+  for (ThreadSet s = sleep_; s != 0; s &= s - 1) sleep_ops_[lowest(s)] = op_of(d, lowest(s));
   current_decision_ = static_cast<std::int32_t>(index);
   return Pick::run(d.chosen);
+}
+
+bool DporScheduler::add_decision(const Choice& choice, std::size_t index) {
+  Decision d;
+  d.enabled = choice.enabled;
+  d.asleep = sleep_ & choice.enabled;
+  const ThreadSet awake = choice.enabled & ~sleep_;
+  if (awake == 0) return false;
+  d.first_op = static_cast<std::uint32_t>(ops_.size());
+  for (ThreadSet s = choice.enabled; s != 0; s &= s - 1) ops_.push_back(choice.op(lowest(s)));
+  d.chosen = contains(awake, choice.previous) ? choice.previous : lowest(awake);
+  add_alternative(d, d.chosen);
+  if (index < full_depth_) {
+    for (ThreadSet s = awake; s != 0; s &= s - 1) add_alternative(d, lowest(s));
+  }
+  d.done = single(d.chosen);
+  decisions_.push_back(d);
+  return true;
+}
+
+void DporScheduler::find_sleep_after(Decision& d) const {
+  // Asleep from here on: who was asleep on arrival, and who was fully explored here before the
+  // chosen thread — unless the chosen thread's operation conflicts with theirs (then it wakes
+  // them).
+  const ThreadSet sleepers = d.asleep | (d.done & ~single(d.chosen));
+  d.sleep_after = 0;
+  for (ThreadSet s = sleepers; s != 0; s &= s - 1) {
+    const ThreadId t = lowest(s);
+    if (!depends(op_of(d, t), op_of(d, d.chosen))) d.sleep_after |= single(t);
+  }
 }
 
 Pick DporScheduler::choose_value(std::uint32_t options) {

@@ -133,6 +133,15 @@ class DporScheduler final : public Scheduler {
   static void add_alternative(Decision& d, ThreadId t);
   // Moves decision `index` to its next alternative; false when it has none left.
   bool advance(std::size_t index);
+  // pick()'s uncommon paths, out of line (a replayed decision, most of them, takes neither):
+  // appends decision point `index`, false when every thread that could run there is asleep;
+  // works out who sleeps after d's chosen thread's step (Decision::sleep_after).
+  bool add_decision(const Choice& choice, std::size_t index);
+  void find_sleep_after(Decision& d) const;
+  // The next operation at `d` of `t`, one of the threads that could run there.
+  [[nodiscard]] const OpDesc& op_of(const Decision& d, ThreadId t) const {
+    return ops_[d.first_op + static_cast<std::uint32_t>(count(d.enabled & (single(t) - 1)))];
+  }
 
   // A step of the current execution, as the index names it: its position in the execution, its
   // thread, and the decision point it was chosen at (-1: only one thread could run).
