@@ -187,15 +187,14 @@ void MemoryGraph::reset() {
 std::uint64_t MemoryGraph::key() const {
   // Once per execution (the explorer's set of graphs). The thread and object keys are already
   // mixed hashes, so they are combined with one multiply each (an order-sensitive step, a
-  // bijection in either argument) and the result mixed fully once at the end; threads that did
-  // nothing are skipped, the others named by their index. The stores' ids (thread and step, not
-  // hashes) go through graph_mix itself.
+  // bijection in either argument) and the result mixed fully once at the end. Every thread's key
+  // is taken, in thread order (one that did nothing has 0 in every execution), so the place of
+  // each in the chain names its thread, with no test and no index. The stores' ids (thread and
+  // step, not hashes) go through graph_mix itself.
   constexpr std::uint64_t kOdd = 0x9E3779B97F4A7C15ULL;
   const auto step = [](std::uint64_t seed, std::uint64_t value) { return (seed ^ value) * kOdd; };
   std::uint64_t key = 0;
-  for (std::size_t t = 0; t < thread_key_.size(); ++t) {
-    if (thread_key_[t] != 0) key = step(step(key, t + 1), thread_key_[t]);
-  }
+  for (const std::uint64_t thread : thread_key_) key = step(key, thread);
   for (std::size_t id = 0; id < locations_.size(); ++id) {
     const ModificationOrder& mo = locations_[id];
     if (mo.size() == 0) continue;

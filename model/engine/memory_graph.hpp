@@ -123,19 +123,24 @@ class MemoryGraph {
   // Inline: once a step, from Execution::after, where the call cost as much as the hashing.
   void note_step(ThreadId thread, std::uint32_t kind, std::uint32_t object, bool atomic,
                  bool reads = false) {
-    thread_key_[thread] = step_mix(thread_key_[thread], (std::uint64_t{kind} << 32U) | object);
-    if (!atomic && object != 0) {
+    if (atomic || object == 0) {
+      thread_key_[thread] = step_mix(thread_key_[thread], (std::uint64_t{kind} << 32U) | object);
+    } else {
+      // A step on a non-atomic object goes into that object's key only, with its kind and its
+      // place among its thread's steps: the thread's key need not have it (one mix a step, not
+      // two), since the objects' keys say which of each thread's steps are on which object, and
+      // the thread's key orders the others.
       if (object >= object_key_.size()) [[unlikely]] {
         object_key_.resize(object + 1);
         object_reads_.resize(object + 1);
       }
+      const std::uint64_t step = (std::uint64_t{kind} << 40U) | step_id(thread);
       if (reads) {
-        object_reads_[object] += graph_mix(0, step_id(thread));  // a sum: the reads' order is lost
+        object_reads_[object] += graph_mix(0, step);  // a sum: the reads' order is lost
       } else {
         // The reads since the last write (a sum of mixed values, 0 when none) folded into the
         // key before this write: one mix, not one for the reads and one for the write.
-        object_key_[object] =
-            step_mix(object_key_[object] ^ object_reads_[object], step_id(thread));
+        object_key_[object] = step_mix(object_key_[object] ^ object_reads_[object], step);
         object_reads_[object] = 0;
       }
     }

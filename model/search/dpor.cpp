@@ -26,8 +26,8 @@ constexpr std::array<std::uint32_t, kOpClasses> kDependentClasses = [] {
   return table;
 }();
 
-// What on_step() does with a step's clock and the object's, by class (clock_role()), a bit each:
-// read from a table, not derived from the role at every step.
+// What on_step() does with a step's clock and the object's, by the role of its class
+// (clock_role()), a bit each.
 enum ClockUse : std::uint8_t {
   kAfterWrite = 1U << 0,   // joins the object's last write-like step
   kAfterReads = 1U << 1,   // joins the reads since it
@@ -38,24 +38,24 @@ enum ClockUse : std::uint8_t {
   kIsWaiter = 1U << 6,     // is the object's last waiter operation (the sleeps start again)
   kIsWrite = 1U << 7,      // is the object's last write-like step (the reads start again)
 };
+constexpr std::uint8_t clock_uses(ClockRole role) {
+  switch (role) {
+    case ClockRole::kRead:
+      return kAfterWrite | kIsRead;
+    case ClockRole::kWrite:
+      return kAfterWrite | kAfterReads | kIsWrite;
+    case ClockRole::kWaiter:
+      return kAfterWaits | kAfterSleeps | kIsWaiter;
+    case ClockRole::kReadAndWaiter:
+      return kAfterWrite | kAfterWaits | kIsRead | kIsSleep;
+  }
+  return 0;
+}
+// By class.
 constexpr std::array<std::uint8_t, kOpClasses> kClockUses = [] {
   std::array<std::uint8_t, kOpClasses> table{};
-  for (std::size_t c = 0; c < kOpClasses; ++c) {
-    switch (clock_role(static_cast<OpClass>(c))) {
-      case ClockRole::kRead:
-        table[c] = kAfterWrite | kIsRead;
-        break;
-      case ClockRole::kWrite:
-        table[c] = kAfterWrite | kAfterReads | kIsWrite;
-        break;
-      case ClockRole::kWaiter:
-        table[c] = kAfterWaits | kAfterSleeps | kIsWaiter;
-        break;
-      case ClockRole::kReadAndWaiter:
-        table[c] = kAfterWrite | kAfterWaits | kIsRead | kIsSleep;
-        break;
-    }
-  }
+  for (std::size_t c = 0; c < kOpClasses; ++c)
+    table[c] = clock_uses(clock_role(static_cast<OpClass>(c)));
   return table;
 }();
 
@@ -126,8 +126,7 @@ void DporScheduler::begin_execution() {
     thread_clock_[t] = VectorClock{};  // (no call: clear() fills by a memset of unknown length)
     raised_[t] = 0;
     history_[t].runs.clear();
-    for (ThreadId u = 0; u < threads_; ++u) history_[t].growths[u].clear();
-    history_[t].last_tick.fill(0);
+    history_[t].growths.clear();
   }
   for (ObjectIndex& object : objects_) {
     // Only on_step() changes an object's index, and it makes the thread an actor: an object
@@ -146,6 +145,7 @@ void DporScheduler::begin_execution() {
   threads_ = 0;
   sleep_ = 0;
   current_decision_ = -1;
+  last_thread_ = kNoThread;
 }
 
 void DporScheduler::grow_objects(std::uint32_t object) {
@@ -163,7 +163,7 @@ std::size_t DporScheduler::retained_entries() const {
   }
   for (ThreadId t = 0; t < threads_; ++t) {
     entries += history_[t].runs.size();
-    for (ThreadId u = 0; u < threads_; ++u) entries += history_[t].growths[u].size();
+    entries += history_[t].growths.size();
   }
   return entries;
 }
@@ -171,44 +171,48 @@ std::size_t DporScheduler::retained_entries() const {
 Pick DporScheduler::pick(const Choice& choice) {
   const auto index = position_++;
   if (index < decisions_.size()) {
-    Decision& d = decisions_[index];
+    const Decision& d = decisions_[index];
     if (d.options != 0 || d.enabled != choice.enabled) return {Pick::Kind::kMismatch, 0};
-  } else {
-    Decision d;
-    d.enabled = choice.enabled;
-    d.asleep = sleep_ & choice.enabled;
-    const ThreadSet awake = choice.enabled & ~sleep_;
-    if (awake == 0) return {Pick::Kind::kRedundant, 0};
-    d.first_op = static_cast<std::uint32_t>(ops_.size());
-    for (ThreadSet s = choice.enabled; s != 0; s &= s - 1) ops_.push_back(choice.op(lowest(s)));
-    d.chosen = contains(awake, choice.previous) ? choice.previous : lowest(awake);
-    add_alternative(d, d.chosen);
-    if (index < full_depth_) {
-      for (ThreadSet s = awake; s != 0; s &= s - 1) add_alternative(d, lowest(s));
-    }
-    d.done = single(d.chosen);
-    decisions_.push_back(d);
+  } else if (!add_decision(choice, index)) {
+    return {Pick::Kind::kRedundant, 0};
   }
   Decision& d = decisions_[index];
-  // The next operation of `t`, one of the threads that could run here.
-  const auto op_of = [this, &d](ThreadId t) {
-    return ops_[d.first_op + static_cast<std::uint32_t>(count(d.enabled & (single(t) - 1)))];
-  };
-  if (d.sleep_after == kUnknown) {
-    // Asleep from here on: who was asleep on arrival, and who was fully explored here before the
-    // chosen thread — unless the chosen thread's operation conflicts with theirs (then it wakes
-    // them).
-    const ThreadSet sleepers = d.asleep | (d.done & ~single(d.chosen));
-    d.sleep_after = 0;
-    for (ThreadSet s = sleepers; s != 0; s &= s - 1) {
-      const ThreadId t = lowest(s);
-      if (!depends(op_of(t), op_of(d.chosen))) d.sleep_after |= single(t);
-    }
-  }
+  if (d.sleep_after == kUnknown) [[unlikely]]
+    find_sleep_after(d);
   sleep_ = d.sleep_after;
-  for (ThreadSet s = sleep_; s != 0; s &= s - 1) sleep_ops_[lowest(s)] = op_of(lowest(s));
+  for (ThreadSet s = sleep_; s != 0; s &= s - 1) sleep_ops_[lowest(s)] = op_of(d, lowest(s));
   current_decision_ = static_cast<std::int32_t>(index);
   return Pick::run(d.chosen);
+}
+
+bool DporScheduler::add_decision(const Choice& choice, std::size_t index) {
+  Decision d;
+  d.enabled = choice.enabled;
+  d.asleep = sleep_ & choice.enabled;
+  const ThreadSet awake = choice.enabled & ~sleep_;
+  if (awake == 0) return false;
+  d.first_op = static_cast<std::uint32_t>(ops_.size());
+  for (ThreadSet s = choice.enabled; s != 0; s &= s - 1) ops_.push_back(choice.op(lowest(s)));
+  d.chosen = contains(awake, choice.previous) ? choice.previous : lowest(awake);
+  add_alternative(d, d.chosen);
+  if (index < full_depth_) {
+    for (ThreadSet s = awake; s != 0; s &= s - 1) add_alternative(d, lowest(s));
+  }
+  d.done = single(d.chosen);
+  decisions_.push_back(d);
+  return true;
+}
+
+void DporScheduler::find_sleep_after(Decision& d) const {
+  // Asleep from here on: who was asleep on arrival, and who was fully explored here before the
+  // chosen thread — unless the chosen thread's operation conflicts with theirs (then it wakes
+  // them).
+  const ThreadSet sleepers = d.asleep | (d.done & ~single(d.chosen));
+  d.sleep_after = 0;
+  for (ThreadSet s = sleepers; s != 0; s &= s - 1) {
+    const ThreadId t = lowest(s);
+    if (!depends(op_of(d, t), op_of(d, d.chosen))) d.sleep_after |= single(t);
+  }
 }
 
 Pick DporScheduler::choose_value(std::uint32_t options) {
@@ -293,6 +297,8 @@ bool DporScheduler::next_execution() {
 
 inline std::int64_t DporScheduler::first_step_after(ThreadId thread, std::uint32_t step) const {
   const std::vector<Run>& runs = history_[thread].runs;
+  // (Often: a thread with no step after `step`, found without a search.)
+  if (runs.empty() || runs.back().end <= step + 1) return -1;
   const auto run = std::partition_point(runs.begin(), runs.end(),
                                         [step](const Run& r) { return r.end <= step + 1; });
   if (run == runs.end()) return -1;
@@ -301,36 +307,25 @@ inline std::int64_t DporScheduler::first_step_after(ThreadId thread, std::uint32
 
 std::uint32_t DporScheduler::tick_of(ThreadId thread, std::uint32_t step, ThreadId of) const {
   if (of == thread) return step + 1;  // a step's own component is its position (plus one)
-  const std::vector<Growth>& growths = history_[thread].growths[of];
+  const std::vector<Growth>& growths = history_[thread].growths;
   const auto after = std::partition_point(growths.begin(), growths.end(),
                                           [step](const Growth& g) { return g.step <= step; });
-  return after == growths.begin() ? 0 : std::prev(after)->tick;
+  return after == growths.begin() ? 0 : std::prev(after)->clock[of];
 }
 
-// Inline, with the growths out of line: once a step, and half the steps (a thread going on with
-// what it saw) have none.
+// Inline: once a step.
 inline void DporScheduler::record(ThreadId thread, std::uint32_t step, const VectorClock& clock) {
   std::vector<Run>& runs = history_[thread].runs;
-  if (!runs.empty() && runs.back().end == step) {
-    ++runs.back().end;
+  if (thread == last_thread_) {
+    ++runs.back().end;  // (its last run ends at `step`: the step before was its)
   } else {
     runs.push_back(Run{step, step + 1});
+    last_thread_ = thread;
   }
-  // Only the lanes raised since the thread's last step can have grown (a lane past threads_ is 0).
-  const ThreadSet raised = raised_[thread] & ~single(thread);
-  if (raised != 0) record_growths(thread, step, clock, raised);
+  // Only the lanes raised since the thread's last step can have grown; about half the steps (a
+  // thread going on with what it saw) raise none but its own.
+  if ((raised_[thread] & ~single(thread)) != 0) history_[thread].growths.push_back({step, clock});
   raised_[thread] = 0;
-}
-
-inline void DporScheduler::record_growths(ThreadId thread, std::uint32_t step,
-                                          const VectorClock& clock, ThreadSet raised) {
-  History& history = history_[thread];
-  for (ThreadSet s = raised; s != 0; s &= s - 1) {
-    const ThreadId u = lowest(s);
-    if (clock[u] == history.last_tick[u]) continue;
-    history.growths[u].push_back(Growth{step, clock[u]});
-    history.last_tick[u] = clock[u];
-  }
 }
 
 void DporScheduler::add_backtrack(const StepRef& earlier, ThreadId later_thread,
@@ -553,6 +548,46 @@ void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
   }
 }
 
+template <std::uint8_t kUse>
+inline void DporScheduler::take_step(ThreadId thread, ObjectIndex& object, OpClass cls,
+                                     std::int32_t decision) {
+  VectorClock& clock = thread_clock_[thread];
+  // After the steps of the object this one depends on (clock_role): its last write; a write (or
+  // any mutex or once operation) also the reads since it; a waiter operation the last one and
+  // the sleeps since it; a sleep the last waiter operation.
+  ThreadSet& raised = raised_[thread];
+  if constexpr ((kUse & kAfterWrite) != 0) {
+    if (object.writer != thread) raised |= clock.join_raising(object.last_write);
+  }
+  if constexpr ((kUse & kAfterReads) != 0) raised |= clock.join_raising(object.reads);
+  if constexpr ((kUse & kAfterWaits) != 0) {
+    if (object.waiter != thread) raised |= clock.join_raising(object.waits);
+  }
+  if constexpr ((kUse & kAfterSleeps) != 0) raised |= clock.join_raising(object.sleeps);
+  clock.set(thread, steps_ + 1);
+  if (object.latest.empty()) [[unlikely]]
+    object.latest.resize(kMaxThreads);
+  const auto c = static_cast<std::size_t>(cls);
+  object.latest[thread].by_class[c] = Latest{steps_ + 1, decision};
+  object.actors_of[c] |= single(thread);
+  object.classes |= 1U << static_cast<std::uint32_t>(cls);
+  object.last_of[c] = StepRef{steps_, thread, decision, cls};
+  if constexpr ((kUse & kIsRead) != 0) object.reads.join(clock);
+  // Sleeps commute with each other (each only joins the waiters): like reads, they are kept
+  // apart from the waiter operations they follow.
+  if constexpr ((kUse & kIsSleep) != 0) object.sleeps.join(clock);
+  if constexpr ((kUse & kIsWaiter) != 0) {
+    object.waits = clock;
+    object.waiter = thread;
+    object.sleeps.clear();
+  }
+  if constexpr ((kUse & kIsWrite) != 0) {
+    object.last_write = clock;
+    object.writer = thread;
+    object.reads.clear();
+  }
+}
+
 void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   note_thread(thread);
   const std::int32_t decision = std::exchange(current_decision_, -1);
@@ -563,39 +598,20 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
   if (op.cls != OpClass::kNone) {
     ObjectIndex& object = index_of(op.object);
     find_races_on(thread, object, op.cls, clock);
-    // After the steps of the object this one depends on (clock_role): its last write; a write (or
-    // any mutex or once operation) also the reads since it; a waiter operation the last one and
-    // the sleeps since it; a sleep the last waiter operation.
-    const std::uint8_t use = kClockUses[static_cast<std::size_t>(op.cls)];
-    ThreadSet& raised = raised_[thread];
-    if ((use & kAfterWrite) != 0 && object.writer != thread) {
-      raised |= clock.join_raising(object.last_write);
-    }
-    if ((use & kAfterReads) != 0) raised |= clock.join_raising(object.reads);
-    if ((use & kAfterWaits) != 0 && object.waiter != thread) {
-      raised |= clock.join_raising(object.waits);
-    }
-    if ((use & kAfterSleeps) != 0) raised |= clock.join_raising(object.sleeps);
-    clock.set(thread, steps_ + 1);
-    if (object.latest.empty()) [[unlikely]]
-      object.latest.resize(kMaxThreads);
-    object.latest[thread].by_class[static_cast<std::size_t>(op.cls)] = Latest{steps_ + 1, decision};
-    object.actors_of[static_cast<std::size_t>(op.cls)] |= single(thread);
-    object.classes |= 1U << static_cast<std::uint32_t>(op.cls);
-    object.last_of[static_cast<std::size_t>(op.cls)] = StepRef{steps_, thread, decision, op.cls};
-    if ((use & kIsRead) != 0) object.reads.join(clock);
-    // Sleeps commute with each other (each only joins the waiters): like reads, they are kept
-    // apart from the waiter operations they follow.
-    if ((use & kIsSleep) != 0) object.sleeps.join(clock);
-    if ((use & kIsWaiter) != 0) {
-      object.waits = clock;
-      object.waiter = thread;
-      object.sleeps.clear();
-    }
-    if ((use & kIsWrite) != 0) {
-      object.last_write = clock;
-      object.writer = thread;
-      object.reads.clear();
+    // One path per role, its clock uses known at compile time: no test of each use at every step.
+    switch (clock_role(op.cls)) {
+      case ClockRole::kRead:
+        take_step<clock_uses(ClockRole::kRead)>(thread, object, op.cls, decision);
+        break;
+      case ClockRole::kWrite:
+        take_step<clock_uses(ClockRole::kWrite)>(thread, object, op.cls, decision);
+        break;
+      case ClockRole::kWaiter:
+        take_step<clock_uses(ClockRole::kWaiter)>(thread, object, op.cls, decision);
+        break;
+      case ClockRole::kReadAndWaiter:
+        take_step<clock_uses(ClockRole::kReadAndWaiter)>(thread, object, op.cls, decision);
+        break;
     }
   } else {
     clock.set(thread, steps_ + 1);
@@ -624,7 +640,7 @@ void DporScheduler::on_spawn(ThreadId parent, ThreadId child) {
 void DporScheduler::on_join(ThreadId joiner, ThreadId target) {
   note_thread(joiner);
   note_thread(target);
-  // Every lane may grow (record() compares): a join learns most of what the target saw.
+  // Every lane may grow: a join learns most of what the target saw.
   thread_clock_[joiner].join(thread_clock_[target]);
   raised_[joiner] |= single(threads_) - 1;
 }

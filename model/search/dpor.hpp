@@ -28,9 +28,9 @@
 // (its earlier ones happen before it). Where the dependent classes are all of one chain (steps
 // that each happen after the ones before them on the object, as a mutex's acquisitions do), the
 // object's latest step of those classes is the one candidate. Reversing a race needs the clocks of
-// past steps, which are kept per thread as the points where a component of its clock grew (a thread
-// running on alone, or reading what it already saw, adds none), beside its runs of consecutive
-// steps; a past step's clock component is then a binary search away.
+// past steps, which are kept per thread as its clock at the steps where a component of it other
+// than its own grew (a thread running on alone, or reading what it already saw, adds none), beside
+// its runs of consecutive steps; a past step's clock component is then a binary search away.
 #pragma once
 
 #include <algorithm>
@@ -133,6 +133,15 @@ class DporScheduler final : public Scheduler {
   static void add_alternative(Decision& d, ThreadId t);
   // Moves decision `index` to its next alternative; false when it has none left.
   bool advance(std::size_t index);
+  // pick()'s uncommon paths, out of line (a replayed decision, most of them, takes neither):
+  // appends decision point `index`, false when every thread that could run there is asleep;
+  // works out who sleeps after d's chosen thread's step (Decision::sleep_after).
+  bool add_decision(const Choice& choice, std::size_t index);
+  void find_sleep_after(Decision& d) const;
+  // The next operation at `d` of `t`, one of the threads that could run there.
+  [[nodiscard]] const OpDesc& op_of(const Decision& d, ThreadId t) const {
+    return ops_[d.first_op + static_cast<std::uint32_t>(count(d.enabled & (single(t) - 1)))];
+  }
 
   // A step of the current execution, as the index names it: its position in the execution, its
   // thread, and the decision point it was chosen at (-1: only one thread could run).
@@ -181,18 +190,17 @@ class DporScheduler final : public Scheduler {
     std::uint32_t first = 0;
     std::uint32_t end = 0;
   };
-  // From step `step` (of the thread whose history it is) on, a component of its clock is `tick`.
+  // From step `step` (of the thread whose history it is) on, the components of its clock but its
+  // own are those of `clock`: the whole clock, one copy, where a step grows a few components (a
+  // copy per component, each in a list of its own, cost more to append and to clear).
   struct Growth {
     std::uint32_t step = 0;
-    std::uint32_t tick = 0;
+    VectorClock clock;
   };
-  // One thread's steps in the current execution and, per other thread, how its clock grew.
+  // One thread's steps in the current execution and how its clock grew.
   struct History {
     std::vector<Run> runs;
-    std::array<std::vector<Growth>, kMaxThreads> growths;
-    // Per thread u: growths[u]'s last tick (0 when empty), kept beside it so that record(), every
-    // step, compares against an array, not the back of each vector.
-    std::array<std::uint32_t, kMaxThreads> last_tick{};
+    std::vector<Growth> growths;
   };
 
   // The decision point of the earlier step of a race (with `later` of `later_thread`, the step
@@ -201,10 +209,9 @@ class DporScheduler final : public Scheduler {
   void add_backtrack(const StepRef& earlier, ThreadId later_thread, const VectorClock& later);
   // Whether reversing a race with `earlier` can add to the backtrack set of its decision point:
   // not when only one thread could run there, nor when every thread that could is tried there
-  // already (resolve() adds only such threads). Under a sharing too: a decision point above the
-  // part is a copy of its owner's, whose backtrack set has only grown since, so the request
-  // would resolve to nothing wherever and whenever it were resolved (and sending or keeping it
-  // would cost a position, a sort and a resolve per race for nothing).
+  // already (resolve() adds only such threads). That holds for a part of a shared search too,
+  // which then need not ask the sharing: the backtrack set only grows, and a part's copy of a
+  // decision point another part owns (below floor()) is one the owner's grew from.
   [[nodiscard]] bool reversible(const StepRef& earlier) const {
     if (earlier.decision < 0) return false;
     const Decision& d = decisions_[static_cast<std::size_t>(earlier.decision)];
@@ -218,11 +225,12 @@ class DporScheduler final : public Scheduler {
   // find_races() when the dependent classes `classes` are of several chains: per thread.
   void find_races_by_thread(ThreadId thread, const ObjectIndex& object, std::uint32_t classes,
                             const VectorClock& clock);
+  // on_step()'s update of the clocks and the index of `object` for the step of `thread`, of class
+  // `cls` whose role's clock uses (dpor.cpp: ClockUse) are `kUse`.
+  template <std::uint8_t kUse>
+  void take_step(ThreadId thread, ObjectIndex& object, OpClass cls, std::int32_t decision);
   // Appends step `step` of `thread`, with its clock, to the thread's history.
   void record(ThreadId thread, std::uint32_t step, const VectorClock& clock);
-  // record()'s growths, of lanes `raised` (not `thread`'s own) of the clock.
-  void record_growths(ThreadId thread, std::uint32_t step, const VectorClock& clock,
-                      ThreadSet raised);
   // The first step of `thread` after step `step`, or -1.
   [[nodiscard]] std::int64_t first_step_after(ThreadId thread, std::uint32_t step) const;
   // Component `of` of the clock of step `step`, one of `thread`'s.
@@ -251,14 +259,16 @@ class DporScheduler final : public Scheduler {
   ThreadId threads_ = 0;     // threads seen (ids below it); the others' state is empty
   std::array<VectorClock, kMaxThreads> thread_clock_{};  // per thread: its last step's clock
   std::array<History, kMaxThreads> history_{};
-  // Per thread: the lanes of its clock raised since its last step (or more), the only ones
-  // record() compares with its history.
+  // Per thread: the lanes of its clock raised since its last step (or more): when one of them is
+  // not its own, record() appends a growth.
   std::array<ThreadSet, kMaxThreads> raised_{};
   std::vector<ObjectIndex> objects_;             // by object id
   std::uint32_t object_count_ = 0;               // objects_.size(), without its division
   ThreadSet sleep_ = 0;                          // threads asleep now
   std::array<OpDesc, kMaxThreads> sleep_ops_{};  // their next operations
   std::int32_t current_decision_ = -1;           // the decision point the next step was chosen at
+  // The thread of the last step (kNoThread: none yet), whose run the next step of it extends.
+  ThreadId last_thread_ = kNoThread;
   // The races find_races found, racing_[0, races_): one per other thread at most.
   std::array<StepRef, kMaxThreads> racing_{};
   std::size_t races_ = 0;
