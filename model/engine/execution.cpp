@@ -107,6 +107,8 @@ void Execution::reset(Scheduler& scheduler) {
   spins_.reset(thread_count_);
   thread_count_ = 0;
   parked_ = 0;
+  parked_always_ = 0;
+  parked_conditional_ = 0;
   running_ = 0;
   last_ = 0;
   loop_eh_caught_ = nullptr;
@@ -368,10 +370,17 @@ inline bool Execution::parked_enabled(ThreadId id) const {
 }
 
 ThreadSet Execution::enabled_threads() const {
-  ThreadSet set = 0;
-  for (ThreadSet s = parked_; s != 0; s &= s - 1) {
-    // parked_ is kept with each thread's state (park(), resume()): no need to ask it again.
-    if (parked_enabled(lowest(s))) set |= single(lowest(s));
+  // parked_ is kept with each thread's state (park(), resume()): no need to ask it again; and
+  // before() filed each by its operation (gate()): only those that may block are asked.
+  ThreadSet set = parked_ & parked_always_;
+  for (ThreadSet s = parked_ & parked_conditional_; s != 0; s &= s - 1) {
+    const ThreadId t = lowest(s);
+    const PendingOp& op = threads_[t].pending;
+    // A lock, the common case, tested before the switch (a jump through a table).
+    if (op.kind == OpKind::kLock ? static_cast<const MutexState*>(op.object)->free()
+                                 : parked_enabled(t)) {
+      set |= single(t);
+    }
   }
   return set;
 }
@@ -735,6 +744,7 @@ Failure Execution::schedule_mismatch(std::string_view what) const {
 void Execution::stop_here() {
   stopped_ = true;
   threads_[running_].pending.kind = OpKind::kCheck;
+  file_pending(OpKind::kCheck);
   park();  // back to the step loop, which abandons the execution
 }
 

@@ -133,6 +133,7 @@ class Execution {
   // Inline: every visible operation starts here.
   void before(const PendingOp& op) {
     threads_[running_].pending = op;
+    file_pending(op.kind);
     park();
   }
   // Ends the step of an operation: ticks the thread's clock, records the trace row.
@@ -270,6 +271,16 @@ class Execution {
     unsigned int eh_uncaught = 0;
   };
 
+  // Files the running thread, about to park with an operation of `kind` pending, by whether the
+  // operation can run when picked (gate(): parked_always_, parked_conditional_). Inline, in
+  // before(): the kind is mostly a constant there, and the filing two stores.
+  [[gnu::always_inline]] void file_pending(OpKind kind) {
+    const ThreadSet bit = single(running_);
+    const Gate gated = gate(kind);
+    parked_always_ = gated == Gate::kAlways ? parked_always_ | bit : parked_always_ & ~bit;
+    parked_conditional_ =
+        gated == Gate::kConditional ? parked_conditional_ | bit : parked_conditional_ & ~bit;
+  }
   // Inlined, always, into the enabled set computed every step (defined in execution.cpp, its
   // only user).
   [[nodiscard, gnu::always_inline]] bool enabled(ThreadId id) const;
@@ -362,6 +373,12 @@ class Execution {
   // The threads parked (ThreadState::parked()), kept as they park and resume: the only ones the
   // enabled set, computed every step, needs to look at.
   ThreadSet parked_ = 0;
+  // Of the threads parked, those whose pending operation runs whenever picked, and those whose
+  // operation may block (its object says: parked_enabled()); the rest (a join, a false assumption)
+  // never run when picked. Filed as a thread parks (file_pending()); a thread's bits are stale
+  // while it is not parked (enabled_threads() masks them with parked_).
+  ThreadSet parked_always_ = 0;
+  ThreadSet parked_conditional_ = 0;
   ThreadId running_ = 0;  // the thread executing now
   ThreadId last_ = 0;     // the thread that ran the last step (a switch away from it preempts)
   // The step loop's context while a thread it runs (or one a park switched to) runs, and its

@@ -171,6 +171,27 @@ struct PendingOp {
   SourceLoc loc;
 };
 
+// Whether a parked thread's pending operation of this kind can run when picked: always, never
+// (a join is woken by the thread it joins, a false assumption waits forever), or as the object's
+// state says (Execution::parked_enabled() asks it, and keeps in step with this). The execution
+// files each parked thread by it, so that the enabled set, computed every step, looks only at the
+// threads whose operation may block. Inline: mostly of a constant kind (Execution::before()).
+enum class Gate : std::uint8_t { kAlways, kNever, kConditional };
+constexpr Gate gate(OpKind kind) {
+  switch (kind) {
+    case OpKind::kLock:
+    case OpKind::kLockShared:
+    case OpKind::kCallOnce:
+    case OpKind::kWake:
+      return Gate::kConditional;
+    case OpKind::kJoin:
+    case OpKind::kAssume:
+      return Gate::kNever;
+    default:
+      return Gate::kAlways;
+  }
+}
+
 // How an operation conflicts with others, for partial-order reduction: two operations are
 // dependent when they act on the same object and their order can matter.
 enum class OpClass : std::uint8_t {
