@@ -39,6 +39,22 @@ bool changes_shared_state(OpKind kind) {
   }
 }
 
+// Whether a step of this kind only reads its object, as partial-order reduction orders steps
+// (clock_role() of its class: kRead or kReadAndWaiter), which the memory graph notes of every step
+// (MemoryGraph::note_step). One bit of a table made at compile time: after() tests it every step.
+bool reads_object(OpKind kind) {
+  static_assert(static_cast<unsigned>(OpKind::kSleep) < 32, "kSleep is the last kind");
+  constexpr std::uint32_t kKinds = [] {
+    std::uint32_t kinds = 0;
+    for (unsigned k = 0; k <= static_cast<unsigned>(OpKind::kSleep); ++k) {
+      const ClockRole role = clock_role(op_class(static_cast<OpKind>(k)));
+      if (role == ClockRole::kRead || role == ClockRole::kReadAndWaiter) kinds |= 1U << k;
+    }
+    return kinds;
+  }();
+  return ((kKinds >> static_cast<unsigned>(kind)) & 1U) != 0;
+}
+
 // Thrown into a model thread of a stopped execution to unwind it, only where nothing but cleanups
 // lies between the throw and run_thread()'s handler (park(), unwind_probe.hpp).
 struct Unwinding {};
@@ -123,7 +139,6 @@ void Execution::reset(Scheduler& scheduler) {
   shared_accesses_ = 0;
   preemptions_ = 0;
   preempted_ = false;
-  step_op_ = OpDesc{};
   choices_.clear();
   memory_.reset();
   symmetry_.reset();
@@ -503,17 +518,20 @@ std::optional<ThreadId> Execution::decide() {
       preempted_ = true;
     }
   }
-  step_op_ = describe_op(threads_[next].pending);
-  if (symmetry_.active()) {
-    if (const auto nth = symmetry_.begin_step(next, threads_[next].pending.kind, step_op_)) {
-      scheduler_->on_ordered_after(next, symmetry_.predecessor(next), *nth);
+  const PendingOp& op = threads_[next].pending;
+  // Described only for whom it is: symmetry and a scheduler that wants the steps (DPOR's).
+  if (symmetry_.active() || scheduler_->wants_reports()) {
+    const OpDesc step = describe_op(op);
+    if (symmetry_.active()) {
+      if (const auto nth = symmetry_.begin_step(next, op.kind, step)) {
+        scheduler_->on_ordered_after(next, symmetry_.predecessor(next), *nth);
+      }
     }
+    if (scheduler_->wants_reports()) scheduler_->on_step(next, step);
   }
   if (config_.record_steps) [[unlikely]] {
-    const PendingOp& op = threads_[next].pending;
     step_log_.push_back(StepRecord{next, op.kind, op.loc});
   }
-  if (scheduler_->wants_reports()) scheduler_->on_step(next, step_op_);
   ++steps_;
   last_ = next;
   return next;
@@ -719,15 +737,12 @@ void Execution::after(const PendingOp& op, std::string_view detail) {
   if (config_.tracing) record(running_, op.kind, op.object, detail, op.loc);
   // The execution's identity as a graph is used only under RC11 (the explorer counts graphs).
   if (memory_.weak()) {
-    // Taken, not read: a traced row that is no step (a failed check or assumption: no before())
-    // finds none, as describe_op() of its kCheck would.
-    const OpDesc step = std::exchange(step_op_, OpDesc{});
+    // `op` is the step's operation, the one decide() picked (a traced row that is no step, a
+    // failed check or assumption, is a kCheck: of no class, as no step).
     const bool atomic = op.kind == OpKind::kLoad || op.kind == OpKind::kStore ||
                         op.kind == OpKind::kRmw || op.kind == OpKind::kFence;
-    const ClockRole role = clock_role(step.cls);
     memory_.note_step(running_, static_cast<std::uint32_t>(op.kind),
-                      op.object != nullptr ? op.object->id : 0, atomic,
-                      role == ClockRole::kRead || role == ClockRole::kReadAndWaiter);
+                      op.object != nullptr ? op.object->id : 0, atomic, reads_object(op.kind));
   }
   HappensBefore::end_step(threads_[running_].clock, running_);
 }

@@ -405,9 +405,6 @@ class Execution {
   std::uint64_t plain_access_limit_ = 0;
   std::uint32_t preemptions_ = 0;
   bool preempted_ = false;  // the step being recorded began with a preemption
-  // The running step's operation as decide() described it to the scheduler: after() notes it in
-  // the memory graph without describing it again (once per step, on the hot path).
-  OpDesc step_op_;
   // Who was chosen at each point with two or more enabled, and each value choice's alternative.
   std::vector<ScheduleChoice> choices_;
   MemoryGraph memory_;
