@@ -279,9 +279,9 @@ void Execution::run_from_loop(ThreadId id) {
   }
 }
 
-void Execution::hand_on(std::optional<ThreadId> next) {
-  if (next) {
-    switch_to(*next);
+void Execution::hand_on(ThreadId next) {
+  if (next != kNoThread) {
+    switch_to(next);
   } else {
     jump(loop_, threads_[running_].fiber);  // the execution is over: the loop ends it
   }
@@ -336,8 +336,8 @@ void Execution::park() {
     // Decide here, on this thread's stack: when the same thread goes on (the common case, and the
     // only one while it is the sole enabled thread) no context switch is needed at all, and when
     // another one does, one switch takes there directly, not two by way of the step loop.
-    const auto next = decide();
-    if (next && *next == running_) {
+    const ThreadId next = decide();
+    if (next == running_) {
       self.state.resume(ThreadState::Resumer::kLoop);
       parked_ &= ~single(running_);
       return;
@@ -464,13 +464,13 @@ void Execution::run(const std::function<void()>& body) {
   current_ = previous_current_;
 }
 
-std::optional<ThreadId> Execution::decide() {
-  if (stopped_) return std::nullopt;
+ThreadId Execution::decide() {
+  if (stopped_) return kNoThread;
   if (foreign_use_posted()) [[unlikely]] {
-    if (report_foreign_use()) return std::nullopt;
+    if (report_foreign_use()) return kNoThread;
   }
   wake_joiners();
-  if (stopped_) return std::nullopt;
+  if (stopped_) return kNoThread;
   ThreadSet ready = spins_.runnable(enabled_threads());
   if (ready == 0 && spins_.stalled() != 0 && spins_.wake_all()) {
     ready = spins_.runnable(enabled_threads());
@@ -485,10 +485,10 @@ std::optional<ThreadId> Execution::decide() {
   }
   if (ready == 0) [[unlikely]] {
     end_with_none_ready();
-    return std::nullopt;
+    return kNoThread;
   }
   if (steps_ >= bounds_checked_until_) [[unlikely]] {
-    if (past_bounds()) return std::nullopt;
+    if (past_bounds()) return kNoThread;
   }
   ThreadId next = lowest(ready);
   if (several(ready)) {
@@ -504,12 +504,12 @@ std::optional<ThreadId> Execution::decide() {
     if (pick.kind == Pick::Kind::kRedundant) {
       pruned_ = true;  // every enabled thread sleeps: an explored class again, not a failure
       stopped_ = true;
-      return std::nullopt;
+      return kNoThread;
     }
     if (pick.kind == Pick::Kind::kMismatch) {
       failures_.push_back(schedule_mismatch("a choice of the thread to run"));
       stopped_ = true;
-      return std::nullopt;
+      return kNoThread;
     }
     next = pick.thread;
     choices_.push_back(ScheduleChoice::thread(next));

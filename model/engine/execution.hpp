@@ -312,10 +312,11 @@ class Execution {
   // which runs as the loop's too.
   void switch_to(ThreadId next);
   // The running thread, parked or finished, hands on to `next` (decide()), or to the loop when
-  // the execution is over.
-  void hand_on(std::optional<ThreadId> next);
+  // the execution is over (kNoThread).
+  void hand_on(ThreadId next);
   void park();
-  std::optional<ThreadId> decide();
+  // The next step's thread, or kNoThread when the execution is over (stopped, or no thread ready).
+  ThreadId decide();
   // decide() found no thread to run: the execution is over (every thread finished), discarded, or
   // a deadlock or livelock, reported. Out of line: once an execution.
   [[gnu::cold]] void end_with_none_ready();
