@@ -39,6 +39,22 @@ bool changes_shared_state(OpKind kind) {
   }
 }
 
+// Whether a step of this kind only reads its object, as partial-order reduction orders steps
+// (clock_role() of its class: kRead or kReadAndWaiter), which the memory graph notes of every step
+// (MemoryGraph::note_step). One bit of a table made at compile time: after() tests it every step.
+bool reads_object(OpKind kind) {
+  static_assert(static_cast<unsigned>(OpKind::kSleep) < 32, "kSleep is the last kind");
+  constexpr std::uint32_t kKinds = [] {
+    std::uint32_t kinds = 0;
+    for (unsigned k = 0; k <= static_cast<unsigned>(OpKind::kSleep); ++k) {
+      const ClockRole role = clock_role(op_class(static_cast<OpKind>(k)));
+      if (role == ClockRole::kRead || role == ClockRole::kReadAndWaiter) kinds |= 1U << k;
+    }
+    return kinds;
+  }();
+  return ((kKinds >> static_cast<unsigned>(kind)) & 1U) != 0;
+}
+
 // Thrown into a model thread of a stopped execution to unwind it, only where nothing but cleanups
 // lies between the throw and run_thread()'s handler (park(), unwind_probe.hpp).
 struct Unwinding {};
@@ -107,6 +123,8 @@ void Execution::reset(Scheduler& scheduler) {
   spins_.reset(thread_count_);
   thread_count_ = 0;
   parked_ = 0;
+  parked_always_ = 0;
+  parked_conditional_ = 0;
   running_ = 0;
   last_ = 0;
   loop_eh_caught_ = nullptr;
@@ -121,7 +139,6 @@ void Execution::reset(Scheduler& scheduler) {
   shared_accesses_ = 0;
   preemptions_ = 0;
   preempted_ = false;
-  step_op_ = OpDesc{};
   choices_.clear();
   memory_.reset();
   symmetry_.reset();
@@ -262,9 +279,9 @@ void Execution::run_from_loop(ThreadId id) {
   }
 }
 
-void Execution::hand_on(std::optional<ThreadId> next) {
-  if (next) {
-    switch_to(*next);
+void Execution::hand_on(ThreadId next) {
+  if (next != kNoThread) {
+    switch_to(next);
   } else {
     jump(loop_, threads_[running_].fiber);  // the execution is over: the loop ends it
   }
@@ -319,8 +336,8 @@ void Execution::park() {
     // Decide here, on this thread's stack: when the same thread goes on (the common case, and the
     // only one while it is the sole enabled thread) no context switch is needed at all, and when
     // another one does, one switch takes there directly, not two by way of the step loop.
-    const auto next = decide();
-    if (next && *next == running_) {
+    const ThreadId next = decide();
+    if (next == running_) {
       self.state.resume(ThreadState::Resumer::kLoop);
       parked_ &= ~single(running_);
       return;
@@ -368,10 +385,17 @@ inline bool Execution::parked_enabled(ThreadId id) const {
 }
 
 ThreadSet Execution::enabled_threads() const {
-  ThreadSet set = 0;
-  for (ThreadSet s = parked_; s != 0; s &= s - 1) {
-    // parked_ is kept with each thread's state (park(), resume()): no need to ask it again.
-    if (parked_enabled(lowest(s))) set |= single(lowest(s));
+  // parked_ is kept with each thread's state (park(), resume()): no need to ask it again; and
+  // before() filed each by its operation (gate()): only those that may block are asked.
+  ThreadSet set = parked_ & parked_always_;
+  for (ThreadSet s = parked_ & parked_conditional_; s != 0; s &= s - 1) {
+    const ThreadId t = lowest(s);
+    const PendingOp& op = threads_[t].pending;
+    // A lock, the common case, tested before the switch (a jump through a table).
+    if (op.kind == OpKind::kLock ? static_cast<const MutexState*>(op.object)->free()
+                                 : parked_enabled(t)) {
+      set |= single(t);
+    }
   }
   return set;
 }
@@ -440,13 +464,13 @@ void Execution::run(const std::function<void()>& body) {
   current_ = previous_current_;
 }
 
-std::optional<ThreadId> Execution::decide() {
-  if (stopped_) return std::nullopt;
+ThreadId Execution::decide() {
+  if (stopped_) return kNoThread;
   if (foreign_use_posted()) [[unlikely]] {
-    if (report_foreign_use()) return std::nullopt;
+    if (report_foreign_use()) return kNoThread;
   }
   wake_joiners();
-  if (stopped_) return std::nullopt;
+  if (stopped_) return kNoThread;
   ThreadSet ready = spins_.runnable(enabled_threads());
   if (ready == 0 && spins_.stalled() != 0 && spins_.wake_all()) {
     ready = spins_.runnable(enabled_threads());
@@ -461,10 +485,10 @@ std::optional<ThreadId> Execution::decide() {
   }
   if (ready == 0) [[unlikely]] {
     end_with_none_ready();
-    return std::nullopt;
+    return kNoThread;
   }
   if (steps_ >= bounds_checked_until_) [[unlikely]] {
-    if (past_bounds()) return std::nullopt;
+    if (past_bounds()) return kNoThread;
   }
   ThreadId next = lowest(ready);
   if (several(ready)) {
@@ -480,12 +504,12 @@ std::optional<ThreadId> Execution::decide() {
     if (pick.kind == Pick::Kind::kRedundant) {
       pruned_ = true;  // every enabled thread sleeps: an explored class again, not a failure
       stopped_ = true;
-      return std::nullopt;
+      return kNoThread;
     }
     if (pick.kind == Pick::Kind::kMismatch) {
       failures_.push_back(schedule_mismatch("a choice of the thread to run"));
       stopped_ = true;
-      return std::nullopt;
+      return kNoThread;
     }
     next = pick.thread;
     choices_.push_back(ScheduleChoice::thread(next));
@@ -494,17 +518,20 @@ std::optional<ThreadId> Execution::decide() {
       preempted_ = true;
     }
   }
-  step_op_ = describe_op(threads_[next].pending);
-  if (symmetry_.active()) {
-    if (const auto nth = symmetry_.begin_step(next, threads_[next].pending.kind, step_op_)) {
-      scheduler_->on_ordered_after(next, symmetry_.predecessor(next), *nth);
+  const PendingOp& op = threads_[next].pending;
+  // Described only for whom it is: symmetry and a scheduler that wants the steps (DPOR's).
+  if (symmetry_.active() || scheduler_->wants_reports()) {
+    const OpDesc step = describe_op(op);
+    if (symmetry_.active()) {
+      if (const auto nth = symmetry_.begin_step(next, op.kind, step)) {
+        scheduler_->on_ordered_after(next, symmetry_.predecessor(next), *nth);
+      }
     }
+    if (scheduler_->wants_reports()) scheduler_->on_step(next, step);
   }
   if (config_.record_steps) [[unlikely]] {
-    const PendingOp& op = threads_[next].pending;
     step_log_.push_back(StepRecord{next, op.kind, op.loc});
   }
-  if (scheduler_->wants_reports()) scheduler_->on_step(next, step_op_);
   ++steps_;
   last_ = next;
   return next;
@@ -710,15 +737,12 @@ void Execution::after(const PendingOp& op, std::string_view detail) {
   if (config_.tracing) record(running_, op.kind, op.object, detail, op.loc);
   // The execution's identity as a graph is used only under RC11 (the explorer counts graphs).
   if (memory_.weak()) {
-    // Taken, not read: a traced row that is no step (a failed check or assumption: no before())
-    // finds none, as describe_op() of its kCheck would.
-    const OpDesc step = std::exchange(step_op_, OpDesc{});
+    // `op` is the step's operation, the one decide() picked (a traced row that is no step, a
+    // failed check or assumption, is a kCheck: of no class, as no step).
     const bool atomic = op.kind == OpKind::kLoad || op.kind == OpKind::kStore ||
                         op.kind == OpKind::kRmw || op.kind == OpKind::kFence;
-    const ClockRole role = clock_role(step.cls);
     memory_.note_step(running_, static_cast<std::uint32_t>(op.kind),
-                      op.object != nullptr ? op.object->id : 0, atomic,
-                      role == ClockRole::kRead || role == ClockRole::kReadAndWaiter);
+                      op.object != nullptr ? op.object->id : 0, atomic, reads_object(op.kind));
   }
   HappensBefore::end_step(threads_[running_].clock, running_);
 }
@@ -735,6 +759,7 @@ Failure Execution::schedule_mismatch(std::string_view what) const {
 void Execution::stop_here() {
   stopped_ = true;
   threads_[running_].pending.kind = OpKind::kCheck;
+  file_pending(OpKind::kCheck);
   park();  // back to the step loop, which abandons the execution
 }
 

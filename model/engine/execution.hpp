@@ -133,6 +133,7 @@ class Execution {
   // Inline: every visible operation starts here.
   void before(const PendingOp& op) {
     threads_[running_].pending = op;
+    file_pending(op.kind);
     park();
   }
   // Ends the step of an operation: ticks the thread's clock, records the trace row.
@@ -270,6 +271,16 @@ class Execution {
     unsigned int eh_uncaught = 0;
   };
 
+  // Files the running thread, about to park with an operation of `kind` pending, by whether the
+  // operation can run when picked (gate(): parked_always_, parked_conditional_). Inline, in
+  // before(): the kind is mostly a constant there, and the filing two stores.
+  [[gnu::always_inline]] void file_pending(OpKind kind) {
+    const ThreadSet bit = single(running_);
+    const Gate gated = gate(kind);
+    parked_always_ = gated == Gate::kAlways ? parked_always_ | bit : parked_always_ & ~bit;
+    parked_conditional_ =
+        gated == Gate::kConditional ? parked_conditional_ | bit : parked_conditional_ & ~bit;
+  }
   // Inlined, always, into the enabled set computed every step (defined in execution.cpp, its
   // only user).
   [[nodiscard, gnu::always_inline]] bool enabled(ThreadId id) const;
@@ -301,10 +312,11 @@ class Execution {
   // which runs as the loop's too.
   void switch_to(ThreadId next);
   // The running thread, parked or finished, hands on to `next` (decide()), or to the loop when
-  // the execution is over.
-  void hand_on(std::optional<ThreadId> next);
+  // the execution is over (kNoThread).
+  void hand_on(ThreadId next);
   void park();
-  std::optional<ThreadId> decide();
+  // The next step's thread, or kNoThread when the execution is over (stopped, or no thread ready).
+  ThreadId decide();
   // decide() found no thread to run: the execution is over (every thread finished), discarded, or
   // a deadlock or livelock, reported. Out of line: once an execution.
   [[gnu::cold]] void end_with_none_ready();
@@ -362,6 +374,12 @@ class Execution {
   // The threads parked (ThreadState::parked()), kept as they park and resume: the only ones the
   // enabled set, computed every step, needs to look at.
   ThreadSet parked_ = 0;
+  // Of the threads parked, those whose pending operation runs whenever picked, and those whose
+  // operation may block (its object says: parked_enabled()); the rest (a join, a false assumption)
+  // never run when picked. Filed as a thread parks (file_pending()); a thread's bits are stale
+  // while it is not parked (enabled_threads() masks them with parked_).
+  ThreadSet parked_always_ = 0;
+  ThreadSet parked_conditional_ = 0;
   ThreadId running_ = 0;  // the thread executing now
   ThreadId last_ = 0;     // the thread that ran the last step (a switch away from it preempts)
   // The step loop's context while a thread it runs (or one a park switched to) runs, and its
@@ -388,9 +406,6 @@ class Execution {
   std::uint64_t plain_access_limit_ = 0;
   std::uint32_t preemptions_ = 0;
   bool preempted_ = false;  // the step being recorded began with a preemption
-  // The running step's operation as decide() described it to the scheduler: after() notes it in
-  // the memory graph without describing it again (once per step, on the hot path).
-  OpDesc step_op_;
   // Who was chosen at each point with two or more enabled, and each value choice's alternative.
   std::vector<ScheduleChoice> choices_;
   MemoryGraph memory_;

@@ -171,6 +171,27 @@ struct PendingOp {
   SourceLoc loc;
 };
 
+// Whether a parked thread's pending operation of this kind can run when picked: always, never
+// (a join is woken by the thread it joins, a false assumption waits forever), or as the object's
+// state says (Execution::parked_enabled() asks it, and keeps in step with this). The execution
+// files each parked thread by it, so that the enabled set, computed every step, looks only at the
+// threads whose operation may block. Inline: mostly of a constant kind (Execution::before()).
+enum class Gate : std::uint8_t { kAlways, kNever, kConditional };
+constexpr Gate gate(OpKind kind) {
+  switch (kind) {
+    case OpKind::kLock:
+    case OpKind::kLockShared:
+    case OpKind::kCallOnce:
+    case OpKind::kWake:
+      return Gate::kConditional;
+    case OpKind::kJoin:
+    case OpKind::kAssume:
+      return Gate::kNever;
+    default:
+      return Gate::kAlways;
+  }
+}
+
 // How an operation conflicts with others, for partial-order reduction: two operations are
 // dependent when they act on the same object and their order can matter.
 enum class OpClass : std::uint8_t {
@@ -197,59 +218,49 @@ struct OpDesc {
   bool operator==(const OpDesc&) const = default;
 };
 
-// Inline: the step loop describes every step's operation (and, for DPOR, every enabled thread's).
-inline OpDesc describe_op(const PendingOp& op) {
-  OpDesc desc;
-  desc.object = op.object != nullptr ? op.object->id : 0;
-  switch (op.kind) {
+// The class of an operation of this kind (describe_op()).
+constexpr OpClass op_class(OpKind kind) {
+  switch (kind) {
     case OpKind::kLoad:
     case OpKind::kRead:
-      desc.cls = OpClass::kRead;
-      break;
+      return OpClass::kRead;
     case OpKind::kStore:
     case OpKind::kRmw:
     case OpKind::kWrite:
-      desc.cls = OpClass::kWrite;
-      break;
+      return OpClass::kWrite;
     case OpKind::kLock:
-      desc.cls = OpClass::kLock;
-      break;
+      return OpClass::kLock;
     case OpKind::kTryLock:
-      desc.cls = OpClass::kTryLock;
-      break;
+      return OpClass::kTryLock;
     case OpKind::kUnlock:
-      desc.cls = OpClass::kUnlock;
-      break;
+      return OpClass::kUnlock;
     case OpKind::kCallOnce:
-      desc.cls = OpClass::kOnce;
-      break;
+      return OpClass::kOnce;
     case OpKind::kLockShared:
-      desc.cls = OpClass::kLockShared;
-      break;
+      return OpClass::kLockShared;
     case OpKind::kTryLockShared:
-      desc.cls = OpClass::kTryLockShared;
-      break;
+      return OpClass::kTryLockShared;
     case OpKind::kUnlockShared:
-      desc.cls = OpClass::kUnlockShared;
-      break;
+      return OpClass::kUnlockShared;
     case OpKind::kSleep:
-      desc.cls = OpClass::kSleep;
-      break;
+      return OpClass::kSleep;
     // Not dependent with call_once (as an unlock is not with lock): the race to reverse is between
     // the two callers, not between a waiter and the completion that let it through.
     case OpKind::kOnceDone:
-      desc.cls = OpClass::kUnlock;
-      break;
+      return OpClass::kUnlock;
     case OpKind::kWait:
     case OpKind::kWake:
     case OpKind::kNotify:
-      desc.cls = OpClass::kCondVar;
-      break;
+      return OpClass::kCondVar;
     default:
-      desc.cls = OpClass::kNone;
-      break;
+      return OpClass::kNone;
   }
-  return desc;
+}
+
+// Inline: the step loop describes the steps' operations for a scheduler that wants them (DPOR's,
+// every enabled thread's at a choice) and for symmetry.
+inline OpDesc describe_op(const PendingOp& op) {
+  return OpDesc{op.object != nullptr ? op.object->id : 0, op_class(op.kind)};
 }
 
 // Whether swapping two adjacent operations of different threads can change the outcome:

@@ -12,17 +12,8 @@ void Symmetry::reset() {
   step_thread_ = kNoThread;
 }
 
-void Symmetry::add_thread(ThreadId parent, ThreadId child, ThreadId predecessor,
-                          std::uint64_t steps) {
-  last_parent_ = parent;
-  last_child_ = child;
-  last_spawn_steps_ = steps;
-  count_ = std::max(count_, child + 1);
+void Symmetry::add_symmetric(ThreadId child, ThreadId predecessor) {
   PerThread& self = threads_[child];
-  // While no thread is symmetric to another, every thread's entry is as constructed (only a
-  // symmetric pair changes one, and reset() clears them): nothing to clear.
-  if (active_) self = PerThread{};
-  if (predecessor == kNoThread) return;
   self.predecessor = predecessor;
   self.lockstep = true;
   threads_[predecessor].has_successor = true;

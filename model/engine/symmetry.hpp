@@ -51,8 +51,19 @@ class Symmetry {
     return predecessor == last_child_ && parent == last_parent_ && steps == last_spawn_steps_;
   }
   // Thread `child` was spawned by `parent` after `steps` steps, symmetric to `predecessor`
-  // (kNoThread: to none; the main thread has no parent).
-  void add_thread(ThreadId parent, ThreadId child, ThreadId predecessor, std::uint64_t steps);
+  // (kNoThread: to none; the main thread has no parent). Inline: at every spawn.
+  void add_thread(ThreadId parent, ThreadId child, ThreadId predecessor, std::uint64_t steps) {
+    last_parent_ = parent;
+    last_child_ = child;
+    last_spawn_steps_ = steps;
+    count_ = std::max(count_, child + 1);
+    // While no thread is symmetric to another, every thread's entry is as constructed (only a
+    // symmetric pair changes one, and reset() clears them): nothing to clear.
+    if (active_) threads_[child] = PerThread{};
+    if (predecessor != kNoThread) [[unlikely]] {
+      add_symmetric(child, predecessor);
+    }
+  }
   // Whether some thread of the execution is symmetric to another (else nothing here runs).
   [[nodiscard]] bool active() const { return active_; }
 
@@ -96,6 +107,8 @@ class Symmetry {
     return a.kind == b.kind && a.object == b.object && a.target == b.target && a.order == b.order;
   }
   std::uint32_t& writes_of(std::uint32_t object);
+  // add_thread() of a thread symmetric to `predecessor`.
+  void add_symmetric(ThreadId child, ThreadId predecessor);
 
   bool active_ = false;
   // The last spawn: by whom, of whom, and the steps taken then (follows_last_spawn()).
