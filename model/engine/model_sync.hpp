@@ -119,10 +119,10 @@ void yield(SourceLoc loc = SourceLoc::current());
 // The lock and the unlock of a mutex, one visible operation each: the bodies of Mutex::lock and
 // Mutex::unlock, and what a decision that releases a held mutex performs (`detail`, for the trace,
 // says so). lock_mutex_state returns whether it took the mutex (not on a relock, which fails the
-// execution).
-bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
+// execution). The place by value: Mutex::lock and unlock pass theirs on in registers.
+bool lock_mutex_state(Execution& ex, MutexState& mutex, SourceLoc loc,
                       std::string_view detail = {});
-void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
+void unlock_mutex_state(Execution& ex, MutexState& mutex, SourceLoc loc,
                         std::string_view detail = {});
 // What the calling thread's exclusive lock of `mutex` acquires: the last unlock, and of a shared
 // mutex also the unlock_shared()s since.
