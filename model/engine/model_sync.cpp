@@ -395,15 +395,6 @@ void unlock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
   });
 }
 
-[[gnu::always_inline]] inline void lock_mutex(MutexState& state, SourceLoc loc) {
-  Execution* const ex = Execution::current_or_null();
-  if (plain_operation(ex, state, loc)) [[likely]] {
-    lock_mutex_state(*ex, state, loc);
-    return;
-  }
-  general_lock(state, loc);
-}
-
 [[gnu::noinline]] void general_unlock(MutexState& state, SourceLoc loc) {
   Execution& ex = Execution::current(loc);
   intercepted(ex, SiteOp::kUnlock, state, loc, std::memory_order_seq_cst, [&](const Decision& d) {
@@ -416,13 +407,21 @@ void unlock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
   });
 }
 
-[[gnu::always_inline]] inline void unlock_mutex(MutexState& state, SourceLoc loc) {
+// A lock or an unlock: its step `kStep` directly where plain_operation(), else `kGeneral`.
+template <auto kStep, auto kGeneral>
+[[gnu::always_inline]] inline void mutex_operation(MutexState& state, SourceLoc loc) {
   Execution* const ex = Execution::current_or_null();
   if (plain_operation(ex, state, loc)) [[likely]] {
-    unlock_mutex_state(*ex, state, loc);
+    kStep(*ex, state, loc, std::string_view{});
     return;
   }
-  general_unlock(state, loc);
+  kGeneral(state, loc);
+}
+[[gnu::always_inline]] inline void lock_mutex(MutexState& state, SourceLoc loc) {
+  mutex_operation<lock_mutex_state, general_lock>(state, loc);
+}
+[[gnu::always_inline]] inline void unlock_mutex(MutexState& state, SourceLoc loc) {
+  mutex_operation<unlock_mutex_state, general_unlock>(state, loc);
 }
 
 bool try_lock_step(Execution& ex, MutexState& state, const SourceLoc& loc) {
