@@ -368,22 +368,23 @@ void unlock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
 // The lock(), unlock() and try_lock() of either kind of mutex, through the interception point. A
 // decision may take a shared mutex's lock shared (a mutant): then its unlock is decided so too.
 // With no hook attached and the mutex alive, the interception point is only the note of where the
-// thread is (intercepted()): then a lock or an unlock runs its step directly, not through the
-// interception point's lambda, a call of its own.
-bool plain_operation(Execution& ex, const MutexState& state, const SourceLoc& loc) {
-  if (!state.alive() || ex.intercepting()) [[unlikely]] {
+// thread is (intercepted()): then a lock or an unlock runs its step directly, as the tail call of
+// Mutex::lock or unlock (lock_mutex() and unlock_mutex() are inlined there, and every path takes
+// the place by value, so that it stays in registers), not through the interception point's
+// lambda, a frame and a call of its own; with no hook there is no one to tell that a lock acquired
+// the mutex (Execution::acquired). Anything else, a foreign thread's call too (which
+// Execution::current() reports), takes the general path, out of line.
+[[gnu::always_inline]] inline bool plain_operation(Execution* ex, const MutexState& state,
+                                                   const SourceLoc& loc) {
+  if (ex == nullptr || !state.alive() || ex->intercepting()) [[unlikely]] {
     return false;
   }
-  ex.lifetimes().note(ex.self(), loc);
+  ex->lifetimes().note(ex->self(), loc);
   return true;
 }
 
-void lock_mutex(MutexState& state, const SourceLoc& loc) {
+[[gnu::noinline]] void general_lock(MutexState& state, SourceLoc loc) {
   Execution& ex = Execution::current(loc);
-  if (plain_operation(ex, state, loc)) [[likely]] {
-    if (lock_mutex_state(ex, state, loc)) ex.acquired(SiteOp::kLock, state, loc);
-    return;
-  }
   intercepted(ex, SiteOp::kLock, state, loc, std::memory_order_seq_cst, [&](const Decision& d) {
     if (d.skip) return;
     if (d.shared && state.shared) {
@@ -394,12 +395,8 @@ void lock_mutex(MutexState& state, const SourceLoc& loc) {
   });
 }
 
-void unlock_mutex(MutexState& state, const SourceLoc& loc) {
+[[gnu::noinline]] void general_unlock(MutexState& state, SourceLoc loc) {
   Execution& ex = Execution::current(loc);
-  if (plain_operation(ex, state, loc)) [[likely]] {
-    unlock_mutex_state(ex, state, loc);
-    return;
-  }
   intercepted(ex, SiteOp::kUnlock, state, loc, std::memory_order_seq_cst, [&](const Decision& d) {
     if (d.skip) return;
     if (d.shared && state.shared) {
@@ -408,6 +405,23 @@ void unlock_mutex(MutexState& state, const SourceLoc& loc) {
       unlock_mutex_state(ex, state, loc);
     }
   });
+}
+
+// A lock or an unlock: its step `kStep` directly where plain_operation(), else `kGeneral`.
+template <auto kStep, auto kGeneral>
+[[gnu::always_inline]] inline void mutex_operation(MutexState& state, SourceLoc loc) {
+  Execution* const ex = Execution::current_or_null();
+  if (plain_operation(ex, state, loc)) [[likely]] {
+    kStep(*ex, state, loc, std::string_view{});
+    return;
+  }
+  kGeneral(state, loc);
+}
+[[gnu::always_inline]] inline void lock_mutex(MutexState& state, SourceLoc loc) {
+  mutex_operation<lock_mutex_state, general_lock>(state, loc);
+}
+[[gnu::always_inline]] inline void unlock_mutex(MutexState& state, SourceLoc loc) {
+  mutex_operation<unlock_mutex_state, general_unlock>(state, loc);
 }
 
 bool try_lock_step(Execution& ex, MutexState& state, const SourceLoc& loc) {
@@ -437,8 +451,7 @@ bool try_lock_mutex(MutexState& state, const SourceLoc& loc) {
 
 }  // namespace
 
-bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
-                      std::string_view detail) {
+bool lock_mutex_state(Execution& ex, MutexState& mutex, SourceLoc loc, std::string_view detail) {
   if (relocks(ex, mutex, "locks", loc)) return false;
   const PendingOp op{OpKind::kLock, &mutex, kNoThread, std::memory_order_acquire, loc};
   ex.before(op);  // while abandoning, until the mutex is free (then it is taken, unchecked)
@@ -449,8 +462,7 @@ bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
   return true;
 }
 
-void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
-                        std::string_view detail) {
+void unlock_mutex_state(Execution& ex, MutexState& mutex, SourceLoc loc, std::string_view detail) {
   if (mutex.owner != ex.self()) {
     unlock_not_owner(ex, mutex, "unlocks",
                      mutex.held_shared_by(ex.self())

@@ -119,10 +119,10 @@ void yield(SourceLoc loc = SourceLoc::current());
 // The lock and the unlock of a mutex, one visible operation each: the bodies of Mutex::lock and
 // Mutex::unlock, and what a decision that releases a held mutex performs (`detail`, for the trace,
 // says so). lock_mutex_state returns whether it took the mutex (not on a relock, which fails the
-// execution).
-bool lock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
+// execution). The place by value: Mutex::lock and unlock pass theirs on in registers.
+bool lock_mutex_state(Execution& ex, MutexState& mutex, SourceLoc loc,
                       std::string_view detail = {});
-void unlock_mutex_state(Execution& ex, MutexState& mutex, const SourceLoc& loc,
+void unlock_mutex_state(Execution& ex, MutexState& mutex, SourceLoc loc,
                         std::string_view detail = {});
 // What the calling thread's exclusive lock of `mutex` acquires: the last unlock, and of a shared
 // mutex also the unlock_shared()s since.
@@ -723,7 +723,7 @@ struct ModelSync {
       if (ex.plain_shared_access()) [[likely]] {
         const Epoch epoch{ex.self(), ex.clock()[ex.self()]};
         ex.note_plain_shared_access(true);
-        history_.note_construction(epoch, loc, ex.trace_row());
+        history_.note_construction(epoch, loc);
       } else {
         general_construction(ex, loc);
       }
@@ -752,10 +752,11 @@ struct ModelSync {
     //
     // The common case (a model thread's access, plain_shared_access(), the object alive, no race)
     // is inline and calls nothing but in tail position, so that it saves no registers: what
-    // plain_unit() and access() do then, in their order. Anything else goes out of line, to the
-    // general path (nothing done yet: not even Execution::current(), whose report of a foreign
-    // thread it makes) or to the race's report (the access done, as access() does it); both take
-    // the place by value, so that the common case keeps it in registers and needs no frame.
+    // plain_unit() and access() do then, in their order, but for the trace row, which an untraced
+    // access does not keep (race_detector.hpp). Anything else goes out of line, to the general
+    // path (nothing done yet: not even Execution::current(), whose report of a foreign thread it
+    // makes) or to the race's report (the access done, as access() does it); both take the place
+    // by value, so that the common case keeps it in registers and needs no frame.
     const T& load(SourceLoc loc = SourceLoc::current()) const {
       auto* self = const_cast<Shared*>(this);
       Execution* const ex = Execution::current_or_null();
@@ -764,10 +765,9 @@ struct ModelSync {
       }
       ex->lifetimes().note(ex->self(), loc);
       const Epoch epoch{ex->self(), ex->clock()[ex->self()]};
-      const std::uint32_t row = ex->trace_row();
       ex->note_plain_shared_access(false);
-      if (!self->history_.read_if_ordered(epoch, ex->clock(), loc, row)) [[unlikely]] {
-        return self->racing_load(*ex, epoch, loc, row);
+      if (!self->history_.read_if_ordered(epoch, ex->clock(), loc)) [[unlikely]] {
+        return self->racing_load(*ex, epoch, loc);
       }
       return value_;
     }
@@ -779,11 +779,10 @@ struct ModelSync {
       }
       ex->lifetimes().note(ex->self(), loc);
       const Epoch epoch{ex->self(), ex->clock()[ex->self()]};
-      const std::uint32_t row = ex->trace_row();
       value_ = std::move(value);
       ex->note_plain_shared_access(true);
-      if (!history_.write_if_ordered(epoch, ex->clock(), loc, row)) [[unlikely]] {
-        racing_access<true>(*ex, epoch, loc, row);
+      if (!history_.write_if_ordered(epoch, ex->clock(), loc)) [[unlikely]] {
+        racing_store(*ex, epoch, loc);
       }
     }
     // The plain `x += d`: a read and then a write, not atomic (two accesses, and in symptom mode
@@ -832,14 +831,11 @@ struct ModelSync {
       access<true>(ex, loc, [] {});
     }
     // The race check of a common-case access that found a race (and recorded nothing): check()'s.
-    template <bool kWrite>
-    [[gnu::noinline, gnu::cold]] void racing_access(Execution& ex, Epoch epoch, SourceLoc loc,
-                                                    std::uint32_t row) {
-      check<kWrite>(ex, epoch, loc, row);
+    [[gnu::noinline, gnu::cold]] void racing_store(Execution& ex, Epoch epoch, SourceLoc loc) {
+      check<true>(ex, epoch, loc, ex.trace_row());
     }
-    [[gnu::noinline, gnu::cold]] const T& racing_load(Execution& ex, Epoch epoch, SourceLoc loc,
-                                                      std::uint32_t row) {
-      check<false>(ex, epoch, loc, row);
+    [[gnu::noinline, gnu::cold]] const T& racing_load(Execution& ex, Epoch epoch, SourceLoc loc) {
+      check<false>(ex, epoch, loc, ex.trace_row());
       return value_;
     }
 
@@ -916,8 +912,8 @@ struct ModelSync {
     template <bool kWrite>
     [[gnu::always_inline]] void check(Execution& ex, Epoch epoch, const SourceLoc& loc,
                                       std::uint32_t row) {
-      const auto race = kWrite ? history_.on_write(epoch, ex.clock(), loc, row)
-                               : history_.on_read(epoch, ex.clock(), loc, row);
+      const auto race = kWrite ? history_.on_write(epoch, ex.clock(), loc, row, ex.tracing())
+                               : history_.on_read(epoch, ex.clock(), loc, row, ex.tracing());
       if (race) [[unlikely]]
         report_race(ex, *race);
     }
@@ -926,7 +922,7 @@ struct ModelSync {
     [[gnu::noinline, gnu::cold]] void racing_destruction(Execution& ex, const Access& destruction,
                                                          Epoch epoch) {
       const std::optional<Race> race =
-          history_.on_write(epoch, ex.clock(), destruction.loc, destruction.step);
+          history_.on_write(epoch, ex.clock(), destruction.loc, destruction.step, ex.tracing());
       end_destruction(ex, header_, destruction, unordered_side(*race));
     }
     // Out of line: a Failure on the access's own frame made every access save six registers and

@@ -5,6 +5,11 @@
 // epoch, so a check is a few comparisons against the accessing thread's vector clock. Those
 // comparisons are inlined into the access, always (a model's plain data is accessed several times
 // a step, and GCC keeps them out of line otherwise); a race, once found, is described out of line.
+//
+// An access's trace row (the report's Access::step) is kept only where the execution keeps a
+// trace (`traced`, Execution::tracing()). Untraced, no row is ever recorded (Execution::trace_row()
+// does not move), so the earlier access of a race has the row of the later one, which the report
+// takes: the common case of Shared<T>, never traced, stores no row.
 #pragma once
 
 #include <array>
@@ -26,12 +31,13 @@ struct Race {
 
 class AccessHistory {
  public:
-  // Records a read by `epoch.thread`, whose clock is `clock`; returns the race with the last
-  // write, if that write does not happen before this read.
+  // Records a read by `epoch.thread`, whose clock is `clock`, at trace row `row`; returns the
+  // race with the last write, if that write does not happen before this read.
   [[gnu::always_inline]] std::optional<Race> on_read(Epoch epoch, const VectorClock& clock,
-                                                     const SourceLoc& loc, std::uint32_t row) {
+                                                     const SourceLoc& loc, std::uint32_t row,
+                                                     bool traced) {
     if (!last_write_before(epoch, clock)) [[unlikely]] {
-      return racing_read(epoch, loc, row);
+      return racing_read(epoch, loc, row, traced);
     }
     note_read(epoch, loc, row);
     return std::nullopt;
@@ -39,9 +45,10 @@ class AccessHistory {
 
   // Records a write; returns a race with the last write or with a read since it.
   [[gnu::always_inline]] std::optional<Race> on_write(Epoch epoch, const VectorClock& clock,
-                                                      const SourceLoc& loc, std::uint32_t row) {
+                                                      const SourceLoc& loc, std::uint32_t row,
+                                                      bool traced) {
     if (!last_write_before(epoch, clock) || !reads_before(epoch, clock)) [[unlikely]] {
-      return racing_write(epoch, clock, loc, row);
+      return racing_write(epoch, clock, loc, row, traced);
     }
     note_write(epoch, loc, row);
     return std::nullopt;
@@ -52,26 +59,25 @@ class AccessHistory {
   [[nodiscard]] bool write_ordered(Epoch epoch, const VectorClock& clock) const {
     return last_write_before(epoch, clock) && reads_before(epoch, clock);
   }
-  // The first write, on a new history: it races with nothing (on_write() without the check).
-  void note_construction(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
-    note_write(epoch, loc, row);
-  }
+  // The first write, on a new history, untraced: it races with nothing (on_write() without the
+  // check).
+  void note_construction(Epoch epoch, const SourceLoc& loc) { note_untraced_write(epoch, loc); }
 
-  // on_read() and on_write() of an access that races with nothing, for the inline common case of
-  // Shared<T> (whose frame then needs no call): false, with nothing recorded, where on_read() or
-  // on_write() would find a race.
+  // on_read() and on_write() of an untraced access that races with nothing, for the inline common
+  // case of Shared<T> (whose frame then needs no call): false, with nothing recorded, where
+  // on_read() or on_write() would find a race.
   [[gnu::always_inline]] bool read_if_ordered(Epoch epoch, const VectorClock& clock,
-                                              const SourceLoc& loc, std::uint32_t row) {
+                                              const SourceLoc& loc) {
     if (!last_write_before(epoch, clock)) [[unlikely]]
       return false;
-    note_read(epoch, loc, row);
+    note_untraced_read(epoch, loc);
     return true;
   }
   [[gnu::always_inline]] bool write_if_ordered(Epoch epoch, const VectorClock& clock,
-                                               const SourceLoc& loc, std::uint32_t row) {
+                                               const SourceLoc& loc) {
     if (!last_write_before(epoch, clock) || !reads_before(epoch, clock)) [[unlikely]]
       return false;
-    note_write(epoch, loc, row);
+    note_untraced_write(epoch, loc);
     return true;
   }
 
@@ -91,23 +97,35 @@ class AccessHistory {
     return true;
   }
   void note_read(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
-    reads_[epoch.thread] = ReadStamp{epoch.tick, loc.line, loc.file, row};
-    readers_ |= 1U << epoch.thread;
+    reads_[epoch.thread].row = row;
+    note_untraced_read(epoch, loc);
   }
   void note_write(Epoch epoch, const SourceLoc& loc, std::uint32_t row) {
-    write_ = epoch;
     write_row_ = row;
+    note_untraced_write(epoch, loc);
+  }
+  // The same, with no row (the stamp's is then left as it was: read only when traced).
+  void note_untraced_read(Epoch epoch, const SourceLoc& loc) {
+    ReadStamp& stamp = reads_[epoch.thread];
+    stamp.tick = epoch.tick;
+    stamp.line = loc.line;
+    stamp.file = loc.file;
+    readers_ |= 1U << epoch.thread;
+  }
+  void note_untraced_write(Epoch epoch, const SourceLoc& loc) {
+    write_ = epoch;
     write_line_ = loc.line;
     write_file_ = loc.file;
     readers_ = 0;
   }
   // The accesses that race (out of line, and rare): recorded all the same, with the race found.
-  Race racing_read(Epoch epoch, const SourceLoc& loc, std::uint32_t row);
-  Race racing_write(Epoch epoch, const VectorClock& clock, const SourceLoc& loc, std::uint32_t row);
+  Race racing_read(Epoch epoch, const SourceLoc& loc, std::uint32_t row, bool traced);
+  Race racing_write(Epoch epoch, const VectorClock& clock, const SourceLoc& loc, std::uint32_t row,
+                    bool traced);
 
   // The last write, word by word (a write stores each; a stamp built and then copied cost every
   // write half a dozen instructions more): its thread and the thread's clock then (tick 0: no
-  // write yet), its trace row, for the report, and its place.
+  // write yet), its trace row, for the report (traced only), and its place.
   Epoch write_;
   std::uint32_t write_row_ = 0;
   std::uint32_t write_line_ = 0;
@@ -115,7 +133,8 @@ class AccessHistory {
   [[nodiscard]] SourceLoc write_loc() const { return SourceLoc{write_file_, write_line_}; }
   // A read's stamp: trivially constructible and left uninitialised, as a Shared<T> is built many
   // times an execution and zero-filling kMaxThreads stamps cost more than the rest of its
-  // constructor. Entry t is valid only while bit t of readers_ is set.
+  // constructor. Entry t is valid only while bit t of readers_ is set (and its row only when
+  // traced).
   // (The row last: next to the tick, GCC packed the two through a vector register, at more
   // instructions than two stores.)
   struct ReadStamp {

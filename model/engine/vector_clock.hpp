@@ -2,7 +2,8 @@
 //
 // A model has few threads, so a clock is a fixed array (no allocation on the step path). It knows
 // how many of its lanes are in use (the ones past the highest thread it has a tick of are zero),
-// so a join, several a step, reads those and not all sixteen.
+// so a join, several a step, reads the first eight (two vector operations, no loop) and the
+// other eight only when the joined clock has a tick in them.
 #pragma once
 
 #include <algorithm>
@@ -38,18 +39,19 @@ class VectorClock {
     const std::uint32_t width = other.width_;
     // Four lanes at a time, as one vector operation (GCC's and Clang's vector extension: the
     // optimiser does not vectorise a loop of unknown length at -O2, and a lane took seven
-    // instructions). The lanes of `other` from its width on are 0, so the last group's lanes past
-    // it are left as they are.
-    for (std::uint32_t i = 0; i < width; i += kLanes) {
-      Lanes mine;
-      Lanes theirs;
-      std::memcpy(&mine, &ticks_[i], sizeof(Lanes));
-      std::memcpy(&theirs, &other.ticks_[i], sizeof(Lanes));
-      const Lanes mine_newer = mine > theirs;  // all ones where this lane is the later tick
-      const Lanes joined = (mine & mine_newer) | (theirs & ~mine_newer);
-      std::memcpy(&ticks_[i], &joined, sizeof(Lanes));
+    // instructions). The lanes of `other` from its width on are 0, and joining a 0 changes
+    // nothing: so the first two groups, all a model of up to eight threads has (nearly every
+    // model), are joined whatever the width, with no loop and no test; the other two only when
+    // `other` has a tick in them.
+    join_lanes(other, 0);
+    join_lanes(other, kLanes);
+    if (width > 2 * kLanes) [[unlikely]] {
+      join_lanes(other, 2 * kLanes);
+      join_lanes(other, 3 * kLanes);
     }
-    width_ = std::max(width_, width);
+    // (A store only where the width grows: std::max() stored it always, and GCC then computed
+    // the clock's address again, twice.)
+    if (width > width_) width_ = width;
   }
 
   // join(), saying which lanes it raised, a bit each: what a caller that keeps track of a clock's
@@ -57,18 +59,12 @@ class VectorClock {
   std::uint32_t join_raising(const VectorClock& other) {
     const std::uint32_t width = other.width_;
     if (width == 0) return 0;  // (often: an object's reads since its last write)
-    std::uint32_t raised = 0;
-    for (std::uint32_t i = 0; i < width; i += kLanes) {
-      Lanes mine;
-      Lanes theirs;
-      std::memcpy(&mine, &ticks_[i], sizeof(Lanes));
-      std::memcpy(&theirs, &other.ticks_[i], sizeof(Lanes));
-      const Lanes theirs_newer = theirs > mine;
-      const Lanes joined = (theirs & theirs_newer) | (mine & ~theirs_newer);
-      std::memcpy(&ticks_[i], &joined, sizeof(Lanes));
-      raised |= lane_bits(theirs_newer) << i;
+    // As join() does, and for the same reasons: the first two groups whatever the width.
+    std::uint32_t raised = join_lanes_raising(other, 0) | join_lanes_raising(other, kLanes);
+    if (width > 2 * kLanes) [[unlikely]] {
+      raised |= join_lanes_raising(other, 2 * kLanes) | join_lanes_raising(other, 3 * kLanes);
     }
-    width_ = std::max(width_, width);
+    if (width > width_) width_ = width;
     return raised;
   }
 
@@ -89,9 +85,31 @@ class VectorClock {
  private:
   static constexpr std::uint32_t kLanes = 4;
   using Lanes [[gnu::vector_size(kLanes * sizeof(std::uint32_t))]] = std::uint32_t;
-  static_assert(kMaxThreads % kLanes == 0, "join() reads whole groups of lanes");
+  static_assert(kMaxThreads == 4 * kLanes, "join() reads four whole groups of lanes");
 
   void widen(ThreadId t) { width_ = std::max(width_, t + 1); }
+  // Lanes `first` to `first` + kLanes - 1 of join(), and of join_raising() with the lanes it
+  // raised (a bit each, at their place).
+  [[gnu::always_inline]] void join_lanes(const VectorClock& other, std::uint32_t first) {
+    Lanes mine;
+    Lanes theirs;
+    std::memcpy(&mine, &ticks_[first], sizeof(Lanes));
+    std::memcpy(&theirs, &other.ticks_[first], sizeof(Lanes));
+    const Lanes mine_newer = mine > theirs;  // all ones where this lane is the later tick
+    const Lanes joined = (mine & mine_newer) | (theirs & ~mine_newer);
+    std::memcpy(&ticks_[first], &joined, sizeof(Lanes));
+  }
+  [[gnu::always_inline]] std::uint32_t join_lanes_raising(const VectorClock& other,
+                                                          std::uint32_t first) {
+    Lanes mine;
+    Lanes theirs;
+    std::memcpy(&mine, &ticks_[first], sizeof(Lanes));
+    std::memcpy(&theirs, &other.ticks_[first], sizeof(Lanes));
+    const Lanes theirs_newer = theirs > mine;
+    const Lanes joined = (theirs & theirs_newer) | (mine & ~theirs_newer);
+    std::memcpy(&ticks_[first], &joined, sizeof(Lanes));
+    return lane_bits(theirs_newer) << first;
+  }
   // A comparison's result (each lane all ones or zero) as a bit per lane, in a few vector
   // operations and no branch.
   static std::uint32_t lane_bits(Lanes all_or_none) {
