@@ -43,7 +43,8 @@ bool changes_shared_state(OpKind kind) {
 // (clock_role() of its class: kRead or kReadAndWaiter), which the memory graph notes of every step
 // (MemoryGraph::note_step). One bit of a table made at compile time: after() tests it every step.
 bool reads_object(OpKind kind) {
-  static_assert(static_cast<unsigned>(OpKind::kSleep) < 32, "kSleep is the last kind");
+  // kSleep is the last kind (operation.hpp), and each kind needs a bit of the table.
+  static_assert(static_cast<unsigned>(OpKind::kSleep) < 32, "the kinds outgrew the table");
   constexpr std::uint32_t kKinds = [] {
     std::uint32_t kinds = 0;
     for (unsigned k = 0; k <= static_cast<unsigned>(OpKind::kSleep); ++k) {

@@ -281,8 +281,8 @@ class Execution {
     parked_conditional_ =
         gated == Gate::kConditional ? parked_conditional_ | bit : parked_conditional_ & ~bit;
   }
-  // Inlined, always, into the enabled set computed every step (defined in execution.cpp, its
-  // only user).
+  // Whether thread `id` is parked on an operation that could run now (defined in execution.cpp;
+  // can_run_out() asks it, the enabled set asks parked_enabled() of the conditional kinds only).
   [[nodiscard, gnu::always_inline]] bool enabled(ThreadId id) const;
   // enabled() of a thread known to be parked (a bit of parked_): its operation alone decides.
   [[nodiscard, gnu::always_inline]] bool parked_enabled(ThreadId id) const;

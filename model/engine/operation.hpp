@@ -43,6 +43,7 @@ enum class OpKind : std::uint8_t {
   kTryLockShared,  // shared mutex: try_lock_shared
   kUnlockShared,   // shared mutex: unlock_shared
   kSleep,          // atomic wait: sleeps (joins the waiters) unless the newest value changed
+  // (kSleep is the last kind: reads_object()'s table in execution.cpp covers the kinds up to it.)
 };
 
 // The verb the trace prints for an operation.

@@ -7,9 +7,10 @@
 // a step, and GCC keeps them out of line otherwise); a race, once found, is described out of line.
 //
 // An access's trace row (the report's Access::step) is kept only where the execution keeps a
-// trace (`traced`, Execution::tracing()). Untraced, no row is ever recorded (Execution::trace_row()
-// does not move), so the earlier access of a race has the row of the later one, which the report
-// takes: the common case of Shared<T>, never traced, stores no row.
+// trace (`traced`, Execution::tracing()). Untraced, rows are not kept (Execution::trace_row() does
+// not move; the general path still stores that one row, which nothing reads), so the earlier access
+// of a race has the row of the later one, which the report takes: the common case of Shared<T>,
+// never traced, stores no row.
 #pragma once
 
 #include <array>
