@@ -374,14 +374,13 @@ inline bool Execution::parked_enabled(ThreadId id) const {
       const auto* once = static_cast<const OnceState*>(op.object);
       return once->phase != OnceState::Phase::kRunning || once->runner == id;
     }
-    case OpKind::kJoin:
-      return false;  // woken by wake_joiners(), never a choice
-    case OpKind::kAssume:
-      return false;  // waits forever
     case OpKind::kWake:
       return static_cast<const WaiterSet*>(op.object)->may_wake(id, config_.spurious_wakeups);
     default:
-      return true;
+      // The kinds whose object decides are the cases above, and gate() calls them conditional;
+      // of the others it says which never run when picked (a join is woken by wake_joiners(), a
+      // false assumption waits forever).
+      return gate(op.kind) == Gate::kAlways;
   }
 }
 

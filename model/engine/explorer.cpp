@@ -153,9 +153,10 @@ class KeySet {
 // written by different jobs keep between them.
 constexpr std::size_t kCacheLine = 64;
 
-// What the parallel jobs of one search share. Every job reads or writes each member between its
-// executions, so each has a cache line of its own: on one line, a job's write would take the line
-// from the other jobs, whose next read of any member then misses (false sharing).
+// What the parallel jobs of one search share. Every job reads the cancel flag after each execution,
+// takes the graph set's lock after each under RC11 and adds to the progress count every 256, so
+// each has a cache line of its own: on one line, a job's write would take the line from the other
+// jobs, whose next read of any member then misses (false sharing).
 struct Shared {
   alignas(kCacheLine) std::atomic<bool> cancel{
       false};  // a job found a failure that ends the search

@@ -188,7 +188,8 @@ std::uint64_t MemoryGraph::key() const {
   // Once per execution (the explorer's set of graphs). The thread and object keys are already
   // mixed hashes, so they are combined with one multiply each (an order-sensitive step, a
   // bijection in either argument) and the result mixed fully once at the end. Every thread's key
-  // is taken, in thread order (one that did nothing has 0 in every execution), so the place of
+  // is taken, in thread order (0 for one with no atomic or object-less step, in every execution
+  // alike: its other steps are in the objects' keys with its id), so the place of
   // each in the chain names its thread, with no test and no index. The stores' ids (thread and
   // step, not hashes) go through graph_mix itself.
   constexpr std::uint64_t kOdd = 0x9E3779B97F4A7C15ULL;

@@ -186,8 +186,10 @@ class MemoryGraph {
   // A bit per thread whose release_fence_ or acquire_pending_ may not be empty: the only ones
   // reset() clears.
   std::uint32_t fence_clocks_ = 0;
-  std::array<std::uint32_t, kMaxThreads> steps_{};       // visible operations so far, per thread
-  std::array<std::uint64_t, kMaxThreads> thread_key_{};  // per thread: its operations, hashed
+  std::array<std::uint32_t, kMaxThreads> steps_{};  // visible operations so far, per thread
+  // Per thread, hashed: its atomic and object-less operations and what its loads read (its steps
+  // on non-atomic objects are in their objects' keys, with their places among its steps).
+  std::array<std::uint64_t, kMaxThreads> thread_key_{};
   std::vector<std::uint64_t> object_key_;    // per non-atomic object: the order of its operations
   std::vector<std::uint64_t> object_reads_;  // per non-atomic object: its reads since (a sum)
   std::uint32_t seq_cst_events_ = 0;

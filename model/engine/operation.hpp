@@ -174,7 +174,9 @@ struct PendingOp {
 
 // Whether a parked thread's pending operation of this kind can run when picked: always, never
 // (a join is woken by the thread it joins, a false assumption waits forever), or as the object's
-// state says (Execution::parked_enabled() asks it, and keeps in step with this). The execution
+// state says (each such kind has its case in Execution::parked_enabled(), which takes the others'
+// answer from here: a kind that may block and is not kConditional here would never be asked, and
+// a blocked thread would be picked). The execution
 // files each parked thread by it, so that the enabled set, computed every step, looks only at the
 // threads whose operation may block. Inline: mostly of a constant kind (Execution::before()).
 enum class Gate : std::uint8_t { kAlways, kNever, kConditional };
