@@ -126,7 +126,7 @@ void Execution::reset(Scheduler& scheduler) {
   parked_ = 0;
   parked_always_ = 0;
   parked_conditional_ = 0;
-  running_ = 0;
+  run_as(0);
   last_ = 0;
   loop_eh_caught_ = nullptr;
   loop_eh_uncaught_ = 0;
@@ -227,7 +227,7 @@ inline void Execution::jump(Fiber& to, Fiber& here) {
 }
 
 inline void Execution::enter(ThreadId id, ThreadState::Resumer by) {
-  running_ = id;
+  run_as(id);
   ModelThread& thread = threads_[id];
   thread.state.resume(by);
   parked_ &= ~single(id);
@@ -253,7 +253,7 @@ void Execution::resume(ThreadId id) {
   jump(thread.fiber, thread.resumer);
   keep_exception_state(thread);
   *eh = mine;
-  running_ = caller;
+  run_as(caller);
   in_model_thread_ = caller_in_model_thread;
   if (crashing_ == id) [[unlikely]] {
     report_crash(id);
@@ -273,7 +273,7 @@ void Execution::run_from_loop(ThreadId id) {
   keep_exception_state(threads_[running_]);
   *eh = EhGlobals{loop_eh_caught_, loop_eh_uncaught_};
   const ThreadId crashed = crashing_;
-  running_ = caller;
+  run_as(caller);
   in_model_thread_ = caller_in_model_thread;
   if (crashed != kNoThread) [[unlikely]] {
     report_crash(crashed);
@@ -744,7 +744,7 @@ void Execution::after(const PendingOp& op, std::string_view detail) {
     memory_.note_step(running_, static_cast<std::uint32_t>(op.kind),
                       op.object != nullptr ? op.object->id : 0, atomic, reads_object(op.kind));
   }
-  HappensBefore::end_step(threads_[running_].clock, running_);
+  HappensBefore::end_step(running_thread_->clock, running_);
 }
 
 Failure Execution::schedule_mismatch(std::string_view what) const {
@@ -892,7 +892,7 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
   threads_[target].state.join();
   if (scheduler_->wants_reports()) scheduler_->on_join(running_, target);
   if (config_.tracing) record(running_, OpKind::kJoin, nullptr, thread_name(target), loc);
-  HappensBefore::end_step(threads_[running_].clock, running_);
+  HappensBefore::end_step(running_thread_->clock, running_);
 }
 
 void Execution::forget_unjoined(ThreadId thread, const SourceLoc& loc) {

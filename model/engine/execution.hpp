@@ -132,7 +132,7 @@ class Execution {
   // while abandoning, until the run-out loop lets it go on (the caller then runs it unchecked).
   // Inline: every visible operation starts here.
   void before(const PendingOp& op) {
-    threads_[running_].pending = op;
+    running_thread_->pending = op;
     file_pending(op.kind);
     park();
   }
@@ -172,7 +172,7 @@ class Execution {
   [[nodiscard]] std::uint64_t memory_key() const { return memory_.key(); }
 
   [[nodiscard]] ThreadId self() const { return running_; }
-  [[nodiscard]] VectorClock& clock() { return threads_[running_].clock; }
+  [[nodiscard]] VectorClock& clock() { return running_thread_->clock; }
   [[nodiscard]] std::uint32_t trace_row() const { return trace_.next_row(); }
 
   // A Shared access of a thread run on unchecked (abandoning()): now and then a turn of the
@@ -271,6 +271,11 @@ class Execution {
     unsigned int eh_uncaught = 0;
   };
 
+  // Makes `id` the running thread (running_ and running_thread_ together).
+  void run_as(ThreadId id) {
+    running_ = id;
+    running_thread_ = &threads_[id];
+  }
   // Files the running thread, about to park with an operation of `kind` pending, by whether the
   // operation can run when picked (gate(): parked_always_, parked_conditional_). Inline, in
   // before(): the kind is mostly a constant there, and the filing two stores.
@@ -381,7 +386,10 @@ class Execution {
   ThreadSet parked_always_ = 0;
   ThreadSet parked_conditional_ = 0;
   ThreadId running_ = 0;  // the thread executing now
-  ThreadId last_ = 0;     // the thread that ran the last step (a switch away from it preempts)
+  // &threads_[running_], kept with it (run_as()): every access, lock and unlock reads the running
+  // thread's clock, and the pointer saves the index's multiply each time.
+  ModelThread* running_thread_ = &threads_[0];
+  ThreadId last_ = 0;  // the thread that ran the last step (a switch away from it preempts)
   // The step loop's context while a thread it runs (or one a park switched to) runs, and its
   // exception state.
   Fiber loop_;
