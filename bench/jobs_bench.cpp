@@ -1,5 +1,5 @@
 // --jobs N against --jobs 1 (issue 16): the executions of the work-stealing DPOR search, its CPU
-// time and its wall time, medians of the repetitions, on models of 20,000 executions and more.
+// time and its wall time, on an increment model of 22,680 executions and two DCL inits (medians).
 //
 //   build/default/bench/jobs_bench [--repetitions N] [--jobs 1,2,3] [--filter REGEX]
 //                                  [--fixed-split]
@@ -13,6 +13,11 @@
 // (job 0's or the others' mean, whichever is larger) over --jobs 1. On a shared machine wall time
 // counts the other programs too: the busiest job's CPU time is about what the wall time would be
 // on cores of its own (less a job's time waiting for work).
+//
+// Each row runs once unmeasured first; then each repetition runs every row once, in turn, and a
+// speed-up is the median over the repetitions of the ratio within one (the two runs a moment
+// apart): the load of a shared machine drifts over seconds, which a ratio of medians of runs made
+// one row after the other would take for a speed-up or a slow-down. Times are medians.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -118,54 +123,69 @@ int run(int argc, char** argv) {
               "pruned", "steps", "wall s", "cpu s", "job0 s", "rest s", "wall x", "busiest x");
   for (const Model& model : models) {
     if (!std::regex_search(model.name, selected)) continue;
-    double wall_one = 0;
-    double busiest_one = 0;
     std::vector<std::pair<std::uint32_t, bool>> rows;  // jobs, on the fixed split
     rows.reserve(jobs_list.size() + 1);
     for (const std::uint32_t jobs : jobs_list) rows.emplace_back(jobs, false);
     if (fixed_split) rows.emplace_back(2, true);
-    for (const auto& [jobs, split] : rows) {
+    const auto options_of = [](std::uint32_t jobs, bool split) {
       ExploreOptions options;
       options.jobs = jobs;
       options.progress = false;
       if (split) options.shard_count = 1;
-      std::vector<Sample> samples;
-      samples.reserve(static_cast<std::size_t>(repetitions));
-      ExploreResult result;
-      for (int r = 0; r < repetitions; ++r) {
+      return options;
+    };
+    // One run of each row first, not measured (page faults of the first stacks, cold caches).
+    for (const auto& [jobs, split] : rows)
+      (void)Explorer(options_of(jobs, split)).run(model.name, model.body);
+    // Repetition by repetition, every row once each: the machine's load drifts, and a ratio is
+    // taken within one repetition (runs a moment apart), not between medians of runs far apart.
+    std::vector<std::vector<Sample>> samples(rows.size());
+    std::vector<ExploreResult> results(rows.size());
+    for (int r = 0; r < repetitions; ++r) {
+      for (std::size_t row = 0; row < rows.size(); ++row) {
+        const auto& [jobs, split] = rows[row];
         Sample s;
         const double wall = seconds_of(CLOCK_MONOTONIC);
         const double cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID);
         const double main_cpu = seconds_of(CLOCK_THREAD_CPUTIME_ID);
-        result = Explorer(options).run(model.name, model.body);
+        results[row] = Explorer(options_of(jobs, split)).run(model.name, model.body);
         s.wall = seconds_of(CLOCK_MONOTONIC) - wall;
         s.cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID) - cpu;
         s.cpu_main = seconds_of(CLOCK_THREAD_CPUTIME_ID) - main_cpu;
         s.cpu_others = s.cpu - s.cpu_main;
-        samples.push_back(s);
+        samples[row].push_back(s);
       }
-      const auto med = [&samples](double Sample::*field) {
+    }
+    // The row of one job without the fixed split, if any: the speed-ups' base.
+    const auto one = std::find(rows.begin(), rows.end(), std::pair<std::uint32_t, bool>{1, false});
+    for (std::size_t row = 0; row < rows.size(); ++row) {
+      // (Not a structured binding: clang 14 cannot capture one in a lambda.)
+      const std::uint32_t jobs = rows[row].first;
+      const bool split = rows[row].second;
+      const std::vector<Sample>& mine = samples[row];
+      const auto med = [&mine](const std::function<double(std::size_t)>& value) {
         std::vector<double> values;
-        values.reserve(samples.size());
-        for (const Sample& s : samples) values.push_back(s.*field);
+        values.reserve(mine.size());
+        for (std::size_t r = 0; r < mine.size(); ++r) values.push_back(value(r));
         return median(values);
       };
-      std::vector<double> busiest;
-      busiest.reserve(samples.size());
-      for (const Sample& s : samples) busiest.push_back(s.busiest(jobs));
-      const double wall = med(&Sample::wall);
-      const double busy = median(busiest);
-      if (jobs == 1 && !split) {
-        wall_one = wall;
-        busiest_one = busy;
+      double wall_x = 0;
+      double busiest_x = 0;
+      if (one != rows.end()) {
+        const std::vector<Sample>& base = samples[static_cast<std::size_t>(one - rows.begin())];
+        wall_x = med([&](std::size_t r) { return base[r].wall / mine[r].wall; });
+        busiest_x = med([&](std::size_t r) { return base[r].busiest(1) / mine[r].busiest(jobs); });
       }
+      const ExploreResult& result = results[row];
       std::printf("%-24s %5s %10llu %10llu %10llu %8.3f %8.3f %8.3f %8.3f %8.2f %8.2f%s\n",
                   model.name.c_str(), (std::to_string(jobs) + (split ? "f" : "")).c_str(),
                   static_cast<unsigned long long>(result.executions),
                   static_cast<unsigned long long>(result.pruned),
-                  static_cast<unsigned long long>(result.steps), wall, med(&Sample::cpu),
-                  med(&Sample::cpu_main), med(&Sample::cpu_others),
-                  wall_one > 0 ? wall_one / wall : 0.0, busiest_one > 0 ? busiest_one / busy : 0.0,
+                  static_cast<unsigned long long>(result.steps),
+                  med([&](std::size_t r) { return mine[r].wall; }),
+                  med([&](std::size_t r) { return mine[r].cpu; }),
+                  med([&](std::size_t r) { return mine[r].cpu_main; }),
+                  med([&](std::size_t r) { return mine[r].cpu_others; }), wall_x, busiest_x,
                   result.passed() && result.exhaustive ? "" : "  (not exhaustive or failed)");
       std::fflush(stdout);
     }
