@@ -43,11 +43,10 @@ bool changes_shared_state(OpKind kind) {
 // (clock_role() of its class: kRead or kReadAndWaiter), which the memory graph notes of every step
 // (MemoryGraph::note_step). One bit of a table made at compile time: after() tests it every step.
 bool reads_object(OpKind kind) {
-  // kSleep is the last kind (operation.hpp), and each kind needs a bit of the table.
-  static_assert(static_cast<unsigned>(OpKind::kSleep) < 32, "the kinds outgrew the table");
+  static_assert(static_cast<unsigned>(kLastOpKind) < 32, "the kinds outgrew the table");
   constexpr std::uint32_t kKinds = [] {
     std::uint32_t kinds = 0;
-    for (unsigned k = 0; k <= static_cast<unsigned>(OpKind::kSleep); ++k) {
+    for (unsigned k = 0; k <= static_cast<unsigned>(kLastOpKind); ++k) {
       const ClockRole role = clock_role(op_class(static_cast<OpKind>(k)));
       if (role == ClockRole::kRead || role == ClockRole::kReadAndWaiter) kinds |= 1U << k;
     }
@@ -81,21 +80,11 @@ void* eh_globals() { return abi::__cxa_get_globals(); }
 // is these, or abandoning).
 bool uncommon_modes(const ExecutionConfig& config) { return config.symptom_mode || config.tracing; }
 
-// Execution::plain_access_limit_ of an execution not abandoning: the common path's bound on
-// Shared accesses, or none (0) in those modes or with a hook attached.
-std::uint64_t plain_access_limit(const ExecutionConfig& config) {
-  return uncommon_modes(config) || config.hook != nullptr ? 0 : config.max_shared_accesses;
-}
-
 }  // namespace
 
 Execution::Execution(StackPool& stacks, Scheduler& scheduler, ExecutionConfig config)
-    : stacks_(stacks),
-      scheduler_(&scheduler),
-      config_(config),
-      plain_access_limit_(plain_access_limit(config)),
-      memory_(config.memory_model),
-      uncommon_access_(uncommon_modes(config)) {
+    : stacks_(stacks), scheduler_(&scheduler), config_(config), memory_(config.memory_model) {
+  set_uncommon_access(uncommon_modes(config_));
   bounds_checked_until_ = next_bounds_check();
 }
 
@@ -150,8 +139,7 @@ void Execution::reset(Scheduler& scheduler) {
   stopped_ = false;
   pruned_ = false;
   abandoning_ = false;
-  uncommon_access_ = uncommon_modes(config_);
-  plain_access_limit_ = plain_access_limit(config_);
+  set_uncommon_access(uncommon_modes(config_));
   buried_ = 0;
   trace_ = Trace{};
   previous_current_ = nullptr;
@@ -364,9 +352,9 @@ inline bool Execution::enabled(ThreadId id) const {
 
 inline bool Execution::parked_enabled(ThreadId id) const {
   const PendingOp& op = threads_[id].pending;
+  // A lock, the common case, tested before the switch (a jump through a table).
+  if (op.kind == OpKind::kLock) return static_cast<const MutexState*>(op.object)->free();
   switch (op.kind) {
-    case OpKind::kLock:
-      return static_cast<const MutexState*>(op.object)->free();
     case OpKind::kLockShared:
       return static_cast<const MutexState*>(op.object)->owner == kNoThread;
     case OpKind::kCallOnce: {
@@ -389,13 +377,7 @@ ThreadSet Execution::enabled_threads() const {
   // before() filed each by its operation (gate()): only those that may block are asked.
   ThreadSet set = parked_ & parked_always_;
   for (ThreadSet s = parked_ & parked_conditional_; s != 0; s &= s - 1) {
-    const ThreadId t = lowest(s);
-    const PendingOp& op = threads_[t].pending;
-    // A lock, the common case, tested before the switch (a jump through a table).
-    if (op.kind == OpKind::kLock ? static_cast<const MutexState*>(op.object)->free()
-                                 : parked_enabled(t)) {
-      set |= single(t);
-    }
+    if (parked_enabled(lowest(s))) set |= single(lowest(s));
   }
   return set;
 }
@@ -685,8 +667,7 @@ void Execution::abandon_all() {
   // decision is asked of the scheduler and no failure is recorded. Round robin, so that a thread
   // waiting on another (a lock, a join, a spin) lets that one go first.
   abandoning_ = true;
-  uncommon_access_ = true;
-  plain_access_limit_ = 0;
+  set_uncommon_access(true);
   std::uint64_t budget = kRunOutSteps + steps_;
   bool progress = true;
   while (progress && budget > 0) {
@@ -758,7 +739,7 @@ Failure Execution::schedule_mismatch(std::string_view what) const {
 
 void Execution::stop_here() {
   stopped_ = true;
-  threads_[running_].pending.kind = OpKind::kCheck;
+  running_thread_->pending.kind = OpKind::kCheck;
   file_pending(OpKind::kCheck);
   park();  // back to the step loop, which abandons the execution
 }
@@ -864,7 +845,7 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, Thre
   // id left, which runs this body too (start_fiber()).
   ModelThread& child = threads_[id];
   child.body = std::move(body);
-  HappensBefore::fork(threads_[running_].clock, running_, child.clock, id);
+  HappensBefore::fork(running_thread_->clock, running_, child.clock, id);
   symmetry_.add_thread(running_, id, config_.symmetry && !abandoning_ ? symmetric_to : kNoThread,
                        steps_);
   if (config_.tracing && !abandoning_)
@@ -888,7 +869,7 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
     joining_ &= ~single(running_);
   }
   if (abandoning_) return;
-  HappensBefore::join(threads_[running_].clock, threads_[target].clock);
+  HappensBefore::join(running_thread_->clock, threads_[target].clock);
   threads_[target].state.join();
   if (scheduler_->wants_reports()) scheduler_->on_join(running_, target);
   if (config_.tracing) record(running_, OpKind::kJoin, nullptr, thread_name(target), loc);

@@ -271,6 +271,12 @@ class Execution {
     unsigned int eh_uncaught = 0;
   };
 
+  // Takes Shared accesses off their common path (`uncommon`: abandoning, or the config's modes) or
+  // lets them on it: uncommon_access_, and with it plain_access_limit_ (0 with a hook too).
+  void set_uncommon_access(bool uncommon) {
+    uncommon_access_ = uncommon;
+    plain_access_limit_ = uncommon || config_.hook != nullptr ? 0 : config_.max_shared_accesses;
+  }
   // Makes `id` the running thread (running_ and running_thread_ together).
   void run_as(ThreadId id) {
     running_ = id;
@@ -410,7 +416,7 @@ class Execution {
   std::vector<StepRecord> step_log_;  // only when config_.record_steps
   std::uint64_t shared_accesses_ = 0;
   // plain_shared_access()'s limit: config_.max_shared_accesses, or 0 while uncommon_access_ or a
-  // hook takes every access off the common path (set with uncommon_access_).
+  // hook takes every access off the common path (set_uncommon_access()).
   std::uint64_t plain_access_limit_ = 0;
   std::uint32_t preemptions_ = 0;
   bool preempted_ = false;  // the step being recorded began with a preemption
@@ -425,11 +431,12 @@ class Execution {
   bool discarded_ = false;
   bool assumed_false_ = false;  // some thread waits forever on a false assumption
   std::vector<Failure> failures_;
-  bool stopped_ = false;          // a stopping failure (or pruning) ended the execution
-  bool pruned_ = false;           // the scheduler found this execution redundant
-  bool abandoning_ = false;       // running the threads of a stopped execution on to their ends
-  bool uncommon_access_ = false;  // uncommon_access(): abandoning_ or the config's modes
-  std::uint32_t buried_ = 0;      // threads left suspended (abandon_all())
+  bool stopped_ = false;     // a stopping failure (or pruning) ended the execution
+  bool pruned_ = false;      // the scheduler found this execution redundant
+  bool abandoning_ = false;  // running the threads of a stopped execution on to their ends
+  // uncommon_access(): abandoning_ or the config's modes (set_uncommon_access()).
+  bool uncommon_access_ = false;
+  std::uint32_t buried_ = 0;  // threads left suspended (abandon_all())
   Trace trace_;
   Execution* previous_current_ = nullptr;  // restored when this execution ends (nesting)
   Lifetimes lifetimes_;

@@ -43,8 +43,9 @@ enum class OpKind : std::uint8_t {
   kTryLockShared,  // shared mutex: try_lock_shared
   kUnlockShared,   // shared mutex: unlock_shared
   kSleep,          // atomic wait: sleeps (joins the waiters) unless the newest value changed
-  // (kSleep is the last kind: reads_object()'s table in execution.cpp covers the kinds up to it.)
 };
+// The last kind (keep it so): tables over the kinds (reads_object(), execution.cpp) go up to it.
+inline constexpr OpKind kLastOpKind = OpKind::kSleep;
 
 // The verb the trace prints for an operation.
 std::string_view op_name(OpKind kind);
@@ -176,9 +177,9 @@ struct PendingOp {
 // (a join is woken by the thread it joins, a false assumption waits forever), or as the object's
 // state says (each such kind has its case in Execution::parked_enabled(), which takes the others'
 // answer from here: a kind that may block and is not kConditional here would never be asked, and
-// a blocked thread would be picked). The execution
-// files each parked thread by it, so that the enabled set, computed every step, looks only at the
-// threads whose operation may block. Inline: mostly of a constant kind (Execution::before()).
+// a blocked thread would be picked). The execution files each parked thread by it, so that the
+// enabled set, computed every step, looks only at the threads whose operation may block. Inline:
+// mostly of a constant kind (Execution::before()).
 enum class Gate : std::uint8_t { kAlways, kNever, kConditional };
 constexpr Gate gate(OpKind kind) {
   switch (kind) {
