@@ -19,16 +19,22 @@ std::optional<UnorderedAccess> unordered_last_op(const LastOps& ops, ThreadId th
 void Lifetimes::bury_growing(const ObjectHeader& object, ThreadId thread, const SourceLoc& after,
                              std::uint32_t row) noexcept {
   try {
-    // Most executions destroy a few dozen objects: one allocation for them.
-    if (graves_.capacity() == 0) graves_.reserve(kFirstGraves);
-    graves_.push_back(Grave{&object, object.id, object.kind, object.name, thread, after, row});
+    // Most executions destroy a few dozen objects: one allocation for them. The room is made of
+    // graves (resize()), so that bury_if_room() only fills one.
+    const auto buried = static_cast<std::size_t>(next_grave_ - graves_.data());
+    graves_.resize(graves_.empty() ? kFirstGraves : 2 * graves_.size());
+    next_grave_ = graves_.data() + buried;
+    graves_end_ = graves_.data() + graves_.size();
   } catch (const std::bad_alloc&) {  // NOLINT(bugprone-empty-catch): see bury's comment
+    return;
   }
+  bury_if_room(object, thread, after, row);
 }
 
 const Grave* Lifetimes::grave(const void* address) const {
-  for (auto it = graves_.rbegin(); it != graves_.rend(); ++it) {
-    if (it->address == address) return &*it;
+  for (const Grave* grave = next_grave_; grave != graves_.data();) {
+    --grave;
+    if (grave->address == address) return grave;
   }
   return nullptr;
 }

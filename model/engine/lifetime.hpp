@@ -58,6 +58,11 @@ struct Grave {
 
 class Lifetimes {
  public:
+  Lifetimes() = default;
+  // Not copied: next_grave_ points into graves_.
+  Lifetimes(const Lifetimes&) = delete;
+  Lifetimes& operator=(const Lifetimes&) = delete;
+
   // The calling thread `thread` is at `loc` (every operation with a location notes it: one store).
   // Field by field: a copy of the whole SourceLoc went through the stack when `loc` came in
   // registers (Shared<T>'s common case).
@@ -74,28 +79,35 @@ class Lifetimes {
   // they must grow.
   void bury(const ObjectHeader& object, ThreadId thread, const SourceLoc& after,
             std::uint32_t row) noexcept {
-    if (graves_.size() < graves_.capacity()) [[likely]] {
-      // Filled in place: a Grave built first and then copied in cost every destruction a dozen
-      // instructions more. Field by field, not emplace_back(args...): clang 14 (the tsan preset)
-      // has no parenthesised aggregate initialisation.
-      Grave& grave = graves_.emplace_back();
-      grave.address = &object;
-      grave.id = object.id;
-      grave.kind = object.kind;
-      grave.name = object.name;
-      grave.thread = thread;
-      grave.after = after;
-      grave.row = row;
-      return;
+    if (!bury_if_room(object, thread, after, row)) [[unlikely]] {
+      bury_growing(object, thread, after, row);
     }
-    bury_growing(object, thread, after, row);
+  }
+  // bury() while the graves have room; false, with nothing recorded, when they have none (for a
+  // destructor whose common case then calls nothing: Shared<T>'s).
+  [[gnu::always_inline]] bool bury_if_room(const ObjectHeader& object, ThreadId thread,
+                                           const SourceLoc& after, std::uint32_t row) noexcept {
+    if (next_grave_ == graves_end_) [[unlikely]]
+      return false;
+    // Filled in place, field by field, over a grave of an earlier execution (reset() keeps them):
+    // a Grave built first and then copied in cost every destruction a dozen instructions more,
+    // and one value-initialised first (emplace_back()) half a dozen.
+    Grave& grave = *next_grave_++;
+    grave.address = &object;
+    grave.id = object.id;
+    grave.kind = object.kind;
+    grave.name = object.name;
+    grave.thread = thread;
+    grave.after = after;
+    grave.row = row;
+    return true;
   }
   // The last destruction of an object whose header was at `address`, if any.
   [[nodiscard]] const Grave* grave(const void* address) const;
   // As constructed, keeping the graves' capacity (for the next execution).
   void reset() {
     last_.fill(SourceLoc{});
-    graves_.clear();
+    next_grave_ = graves_.data();
   }
 
  private:
@@ -105,7 +117,13 @@ class Lifetimes {
                     std::uint32_t row) noexcept;
 
   std::array<SourceLoc, kMaxThreads> last_{};
-  std::vector<Grave> graves_;  // in destruction order; only searched on a use after free
+  // In destruction order, those before next_grave_ (the rest are room, left as earlier executions
+  // filled them); only searched on a use after free. Two pointers into it, not a count and its
+  // size: the test for room and the grave's address then cost a comparison, not a division and
+  // a multiply.
+  std::vector<Grave> graves_;
+  Grave* next_grave_ = nullptr;
+  Grave* graves_end_ = nullptr;
 };
 
 // "payload", or "shared#3", for a grave.

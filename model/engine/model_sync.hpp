@@ -732,18 +732,23 @@ struct ModelSync {
     Shared(const Shared&) = delete;
     Shared& operator=(const Shared&) = delete;
     // A write (lifetime.hpp): the last write and every read since must happen before it.
+    //
+    // The common case (a model thread's, the object alive, no uncommon mode, no race and room for
+    // the grave) is inline and calls nothing, so that it needs no frame: what the general case
+    // (general_destruction()) does then. Anything else goes there, with nothing done yet.
     ~Shared() {
-      Execution* ex = begin_destruction(header_);
-      if (ex == nullptr) return;
-      const Access destruction = destruction_access(*ex);
-      const Epoch epoch{ex->self(), ex->clock()[ex->self()]};
-      // Checked, and recorded only where it races (on_write(), out of line): the history goes
-      // with the object.
-      if (!history_.write_ordered(epoch, ex->clock())) [[unlikely]] {
-        racing_destruction(*ex, destruction, epoch);
-        return;
+      Execution* const ex = Execution::current_or_null();
+      if (ex != nullptr && header_.alive() && !ex->uncommon_access()) [[likely]] {
+        const ThreadId self = ex->self();
+        const VectorClock& clock = ex->clock();
+        if (history_.write_ordered(Epoch{self, clock[self]}, clock) &&
+            ex->lifetimes().bury_if_room(header_, self, ex->lifetimes().last(self),
+                                         ex->trace_row())) [[likely]] {
+          header_.mark_destroyed();
+          return;
+        }
       }
-      end_destruction(*ex, header_, destruction, std::nullopt);
+      general_destruction();
     }
 
     // Under a decision that releases a held mutex around the read (kAround), the relock (a
@@ -803,6 +808,21 @@ struct ModelSync {
     }
 
    private:
+    // The destruction in general (begin_destruction()'s cases, a race, the graves full).
+    [[gnu::noinline]] void general_destruction() noexcept {
+      Execution* ex = begin_destruction(header_);
+      if (ex == nullptr) return;
+      const Access destruction = destruction_access(*ex);
+      const Epoch epoch{ex->self(), ex->clock()[ex->self()]};
+      // Checked, and recorded only where it races (on_write(), out of line): the history goes
+      // with the object.
+      if (!history_.write_ordered(epoch, ex->clock())) [[unlikely]] {
+        racing_destruction(*ex, destruction, epoch);
+        return;
+      }
+      end_destruction(*ex, header_, destruction, std::nullopt);
+    }
+
     // load() and store() in general (a foreign thread, any mode, a hook, a destroyed object, the
     // bound reached).
     [[gnu::noinline]] const T& general_load(SourceLoc loc) {
