@@ -20,7 +20,8 @@ Race AccessHistory::racing_write(Epoch epoch, const VectorClock& clock, const So
       const auto reader = static_cast<ThreadId>(std::countr_zero(others));
       const ReadStamp& read = reads_[reader];
       if (!Epoch{reader, read.tick}.happens_before(clock)) {
-        race = Race{Access{reader, false, SourceLoc{read.file, read.line}, traced ? read.row : row},
+        race = Race{Access{reader, false, SourceLoc{read.file, read.line},
+                           traced ? read_rows_[reader] : row},
                     write};
         break;
       }
