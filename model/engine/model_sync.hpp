@@ -715,19 +715,22 @@ struct ModelSync {
         : value_(std::move(initial)) {
       header_.kind = "shared";
       header_.name = name;
-      Execution& ex = Execution::current(loc);
-      ex.register_object(header_);
-      // Construction writes the value. In the common case (plain_shared_access()) that is what
-      // access() does then but the race check: a new object's history is empty, and its first
-      // write races with nothing.
-      if (ex.plain_shared_access()) [[likely]] {
-        const Epoch epoch{ex.self(), ex.clock()[ex.self()]};
-        ex.note_plain_shared_access(true);
+      // Construction writes the value. In the common case (a model thread's,
+      // plain_shared_access()) that is what access() does then but the race check: a new
+      // object's history is empty, and its first write races with nothing. Inline, and calling
+      // nothing, so that it needs no frame; anything else goes to general_construction(), with
+      // nothing done yet.
+      Execution* const ex = Execution::current_or_null();
+      if (ex != nullptr && ex->plain_shared_access()) [[likely]] {
+        const ThreadId self = ex->self();
+        const Epoch epoch{self, ex->clock()[self]};
+        ex->lifetimes().note(self, loc);
+        ex->register_object(header_);
+        ex->note_plain_shared_access(true);
         history_.note_construction(epoch, loc);
-      } else {
-        general_construction(ex, loc);
+        return;
       }
-      ex.lifetimes().note(ex.self(), loc);
+      general_construction(loc);
     }
     Shared(const Shared&) = delete;
     Shared& operator=(const Shared&) = delete;
@@ -845,10 +848,13 @@ struct ModelSync {
         access<true>(on, at, [&] { value_ = std::move(value); });
       });
     }
-    // The construction's write in general (any mode, a hook, the bound reached): out of line, so
-    // that the common case's frame holds none of access()'s uncommon paths.
-    [[gnu::noinline]] void general_construction(Execution& ex, SourceLoc loc) {
+    // The construction in general (a foreign thread, any mode, a hook, the bound reached): out of
+    // line, so that the common case's frame holds none of access()'s uncommon paths.
+    [[gnu::noinline]] void general_construction(SourceLoc loc) {
+      Execution& ex = Execution::current(loc);
+      ex.register_object(header_);
       access<true>(ex, loc, [] {});
+      ex.lifetimes().note(ex.self(), loc);
     }
     // The race check of a common-case access that found a race (and recorded nothing): check()'s.
     [[gnu::noinline, gnu::cold]] void racing_store(Execution& ex, Epoch epoch, SourceLoc loc) {
