@@ -133,9 +133,9 @@ void DporScheduler::begin_execution() {
     // without one is as this left it (most objects, Shared<T>'s outside symptom mode, take no
     // steps).
     if (object.classes == 0) continue;
-    object.last_write = VectorClock{};
+    object.last_write.tick = 0;
     object.reads = VectorClock{};
-    object.waits = VectorClock{};
+    object.waits.tick = 0;
     object.sleeps = VectorClock{};
     object.actors_of.fill(0);
     object.classes = 0;
@@ -548,6 +548,23 @@ void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
   }
 }
 
+void DporScheduler::join_step(VectorClock& clock, ThreadId thread, const ClockRef& step) {
+  // The growth it is at: mostly its thread's latest (the thread has not grown since).
+  const std::vector<Growth>& growths = history_[step.thread].growths;
+  if (!growths.empty()) {
+    if (growths.back().step < step.tick) {
+      clock.join(growths.back().clock);
+    } else {
+      const auto after = std::partition_point(
+          growths.begin(), growths.end(), [&step](const Growth& g) { return g.step < step.tick; });
+      if (after != growths.begin()) clock.join(std::prev(after)->clock);
+    }
+  }
+  // The step's own component was not seen: it grows, and it is not `thread`'s.
+  clock.set(step.thread, step.tick);
+  raised_[thread] |= single(step.thread);
+}
+
 template <std::uint8_t kUse>
 inline void DporScheduler::take_step(ThreadId thread, ObjectIndex& object, OpClass cls,
                                      std::int32_t decision) {
@@ -556,12 +573,16 @@ inline void DporScheduler::take_step(ThreadId thread, ObjectIndex& object, OpCla
   // any mutex or once operation) also the reads since it; a waiter operation the last one and
   // the sleeps since it; a sleep the last waiter operation.
   ThreadSet& raised = raised_[thread];
+  // A step seen already (its thread's own component says so) has nothing to join: its own steps
+  // and no step at all (tick 0) are seen, and so are most.
   if constexpr ((kUse & kAfterWrite) != 0) {
-    if (object.writer != thread) raised |= clock.join_raising(object.last_write);
+    if (object.last_write.tick > clock[object.last_write.thread]) {
+      join_step(clock, thread, object.last_write);
+    }
   }
   if constexpr ((kUse & kAfterReads) != 0) raised |= clock.join_raising(object.reads);
   if constexpr ((kUse & kAfterWaits) != 0) {
-    if (object.waiter != thread) raised |= clock.join_raising(object.waits);
+    if (object.waits.tick > clock[object.waits.thread]) join_step(clock, thread, object.waits);
   }
   if constexpr ((kUse & kAfterSleeps) != 0) raised |= clock.join_raising(object.sleeps);
   clock.set(thread, steps_ + 1);
@@ -577,13 +598,11 @@ inline void DporScheduler::take_step(ThreadId thread, ObjectIndex& object, OpCla
   // apart from the waiter operations they follow.
   if constexpr ((kUse & kIsSleep) != 0) object.sleeps.join(clock);
   if constexpr ((kUse & kIsWaiter) != 0) {
-    object.waits = clock;
-    object.waiter = thread;
+    object.waits = ClockRef{thread, steps_ + 1};
     object.sleeps.clear();
   }
   if constexpr ((kUse & kIsWrite) != 0) {
-    object.last_write = clock;
-    object.writer = thread;
+    object.last_write = ClockRef{thread, steps_ + 1};
     object.reads.clear();
   }
 }

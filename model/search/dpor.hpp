@@ -164,12 +164,20 @@ class DporScheduler final : public Scheduler {
     std::array<Latest, kClasses> by_class{};
   };
 
+  // A past step of the current execution whose clock a later step joins, named instead of copied
+  // (a copy a step cost more than finding it in the history when it is joined, a third of the
+  // steps): its thread's clock at it is that thread's latest growth at it, with its own
+  // component `tick`. tick 0: no such step.
+  struct ClockRef {
+    ThreadId thread = 0;
+    std::uint32_t tick = 0;  // its position plus one
+  };
   // What orders steps on one object (the last write-like step, and the reads since), and the
   // index of its steps: per thread id, the latest step of each class.
   struct ObjectIndex {
-    VectorClock last_write;
+    ClockRef last_write;
     VectorClock reads;
-    VectorClock waits;                // the last waiter operation (operation.hpp: ClockRole)
+    ClockRef waits;                   // the last waiter operation (operation.hpp: ClockRole)
     VectorClock sleeps;               // the atomic wait's sleeps since it
     std::vector<ThreadSteps> latest;  // by thread id: kMaxThreads of them, or none yet
     // Per class, the threads with a step of it (its actors), the only ones find_races reads: those
@@ -179,10 +187,6 @@ class DporScheduler final : public Scheduler {
     // Per class (in `classes`), its latest step, by any thread: when a step's dependent classes
     // are all of one chain (kChains), the latest of them is the only possible race.
     std::array<StepRef, kClasses> last_of{};
-    // The threads whose steps last_write and waits are the clocks of: a thread's own clock has
-    // all of them already (stale between executions, when those are empty).
-    ThreadId writer = 0;
-    ThreadId waiter = 0;
   };
 
   // Steps first..end-1 of the execution are one thread's.
@@ -229,6 +233,9 @@ class DporScheduler final : public Scheduler {
   // `cls` whose role's clock uses (dpor.cpp: ClockUse) are `kUse`.
   template <std::uint8_t kUse>
   void take_step(ThreadId thread, ObjectIndex& object, OpClass cls, std::int32_t decision);
+  // `clock` := the join of it and the clock of step `step`, which it has not seen, saying in
+  // raised_ of `thread`, its thread, that a component other than its own grew.
+  void join_step(VectorClock& clock, ThreadId thread, const ClockRef& step);
   // Appends step `step` of `thread`, with its clock, to the thread's history.
   void record(ThreadId thread, std::uint32_t step, const VectorClock& clock);
   // The first step of `thread` after step `step`, or -1.
