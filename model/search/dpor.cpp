@@ -159,6 +159,9 @@ std::size_t DporScheduler::retained_entries() const {
   for (const ObjectIndex& object : objects_) {
     ThreadSet actors = 0;
     for (const ThreadSet of_class : object.actors_of) actors |= of_class;
+    for (std::uint32_t c = object.classes; c != 0; c &= c - 1) {
+      actors |= single(object.last_of[static_cast<std::size_t>(std::countr_zero(c))].thread);
+    }
     entries += static_cast<std::size_t>(std::bit_width(actors));
   }
   for (ThreadId t = 0; t < threads_; ++t) {
@@ -324,7 +327,8 @@ inline void DporScheduler::record(ThreadId thread, std::uint32_t step, const Vec
   }
   // Only the lanes raised since the thread's last step can have grown; about half the steps (a
   // thread going on with what it saw) raise none but its own.
-  if ((raised_[thread] & ~single(thread)) != 0) history_[thread].growths.push_back({step, clock});
+  // (Built in place: a temporary Growth was a second copy of the clock.)
+  if ((raised_[thread] & ~single(thread)) != 0) history_[thread].growths.emplace_back(step, clock);
   raised_[thread] = 0;
 }
 
@@ -474,22 +478,46 @@ inline void DporScheduler::find_races_on(ThreadId thread, const ObjectIndex& obj
 
 void DporScheduler::find_races_by_thread(ThreadId thread, const ObjectIndex& object,
                                          std::uint32_t classes, const VectorClock& clock) {
+  // Of a chain's steps, only its latest (last_of) is a candidate: the chain's others happen
+  // before it, so that one of them races only when it does too, and then is not a race of its
+  // own (a thread's step that happens before a race is not kept: below). The threads' own
+  // entries are kept for the other classes only (take_step()).
+  const std::uint32_t unchained = classes & ~(kChains[0] | kChains[1]);
+  std::array<StepRef, 2> chain_latest{};  // per chain with a dependent class, its latest step
+  std::array<bool, 2> chained{};
   ThreadSet candidates = 0;  // the other threads with a dependent step
-  for (std::uint32_t c = classes; c != 0; c &= c - 1) {
+  for (std::size_t k = 0; k < kChains.size(); ++k) {
+    for (std::uint32_t c = classes & kChains[k]; c != 0; c &= c - 1) {
+      const StepRef& step = object.last_of[static_cast<std::size_t>(std::countr_zero(c))];
+      if (!chained[k] || step.step > chain_latest[k].step) chain_latest[k] = step;
+      chained[k] = true;
+    }
+    if (chained[k]) candidates |= single(chain_latest[k].thread);
+  }
+  for (std::uint32_t c = unchained; c != 0; c &= c - 1) {
     candidates |= object.actors_of[static_cast<std::size_t>(std::countr_zero(c))];
   }
   std::size_t last = 0;  // the latest race, in racing_
   for (ThreadSet others = candidates & ~single(thread); others != 0; others &= others - 1) {
     const ThreadId t = lowest(others);
-    const ThreadSteps& steps = object.latest[t];
     Latest latest;
     OpClass cls = OpClass::kNone;
-    for (std::uint32_t c = classes; c != 0; c &= c - 1) {
-      const auto at = static_cast<std::size_t>(std::countr_zero(c));
-      if (!contains(object.actors_of[at], t)) continue;
-      if (steps.by_class[at].tick > latest.tick) {
-        latest = steps.by_class[at];
-        cls = static_cast<OpClass>(at);
+    if (unchained != 0) {
+      const ThreadSteps& steps = object.latest[t];
+      for (std::uint32_t c = unchained; c != 0; c &= c - 1) {
+        const auto at = static_cast<std::size_t>(std::countr_zero(c));
+        if (!contains(object.actors_of[at], t)) continue;
+        if (steps.by_class[at].tick > latest.tick) {
+          latest = steps.by_class[at];
+          cls = static_cast<OpClass>(at);
+        }
+      }
+    }
+    for (std::size_t k = 0; k < kChains.size(); ++k) {
+      const StepRef& step = chain_latest[k];
+      if (chained[k] && step.thread == t && step.step + 1 > latest.tick) {
+        latest = Latest{step.step + 1, step.decision};
+        cls = step.cls;
       }
     }
     // A race unless `op`'s thread has seen it (then it happens before `op`).
@@ -586,11 +614,15 @@ inline void DporScheduler::take_step(ThreadId thread, ObjectIndex& object, OpCla
   }
   if constexpr ((kUse & kAfterSleeps) != 0) raised |= clock.join_raising(object.sleeps);
   clock.set(thread, steps_ + 1);
-  if (object.latest.empty()) [[unlikely]]
-    object.latest.resize(kMaxThreads);
   const auto c = static_cast<std::size_t>(cls);
-  object.latest[thread].by_class[c] = Latest{steps_ + 1, decision};
-  object.actors_of[c] |= single(thread);
+  // A thread's own latest step of a class is read only for the classes that are not of a chain
+  // (find_races_by_thread()): the reads (the read roles).
+  if constexpr ((kUse & kIsRead) != 0) {
+    if (object.latest.empty()) [[unlikely]]
+      object.latest.resize(kMaxThreads);
+    object.latest[thread].by_class[c] = Latest{steps_ + 1, decision};
+    object.actors_of[c] |= single(thread);
+  }
   object.classes |= 1U << static_cast<std::uint32_t>(cls);
   object.last_of[c] = StepRef{steps_, thread, decision, cls};
   if constexpr ((kUse & kIsRead) != 0) object.reads.join(clock);

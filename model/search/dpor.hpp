@@ -25,12 +25,13 @@
 // step. No list of the steps is kept. Races are found in an index: per object and thread, the
 // latest step of each class of operation, so a step looks at one candidate per other thread, the
 // latest dependent step of that thread, which is the only one of its steps that can be a race
-// (its earlier ones happen before it). Where the dependent classes are all of one chain (steps
-// that each happen after the ones before them on the object, as a mutex's acquisitions do), the
-// object's latest step of those classes is the one candidate. Reversing a race needs the clocks of
-// past steps, which are kept per thread as its clock at the steps where a component of it other
-// than its own grew (a thread running on alone, or reading what it already saw, adds none), beside
-// its runs of consecutive steps; a past step's clock component is then a binary search away.
+// (its earlier ones happen before it). Of a chain's classes (steps that each happen after the
+// ones before them on the object, as a mutex's acquisitions do), only the object's latest step
+// is kept, the one candidate of the chain; per thread, only the other classes' (the reads).
+// Reversing a race needs the clocks of past steps, which are kept per thread as its clock at the
+// steps where a component of it other than its own grew (a thread running on alone, or reading what
+// it already saw, adds none), beside its runs of consecutive steps; a past step's clock component
+// is then a binary search away.
 #pragma once
 
 #include <algorithm>
@@ -159,7 +160,7 @@ class DporScheduler final : public Scheduler {
   static constexpr std::size_t kClasses = kOpClasses;
   // One thread's latest steps on one object, by class: find_races reads those of them that are
   // dependent, often one. Only the classes the object's actors_of has the thread in are this
-  // execution's (the others are stale).
+  // execution's (the others are stale), and only those not of a chain (kChains) are kept.
   struct ThreadSteps {
     std::array<Latest, kClasses> by_class{};
   };
@@ -180,10 +181,10 @@ class DporScheduler final : public Scheduler {
     ClockRef waits;                   // the last waiter operation (operation.hpp: ClockRole)
     VectorClock sleeps;               // the atomic wait's sleeps since it
     std::vector<ThreadSteps> latest;  // by thread id: kMaxThreads of them, or none yet
-    // Per class, the threads with a step of it (its actors), the only ones find_races reads: those
-    // with a dependent one (a mutex's unlock, dependent on try_locks only, mostly has none).
+    // Per class not of a chain, the threads with a step of it (its actors), the only ones
+    // find_races reads: those with a dependent one.
     std::array<ThreadSet, kClasses> actors_of{};
-    std::uint32_t classes = 0;  // the classes with an actor, a bit each (none: no step yet)
+    std::uint32_t classes = 0;  // the classes with a step, a bit each (none: no step yet)
     // Per class (in `classes`), its latest step, by any thread: when a step's dependent classes
     // are all of one chain (kChains), the latest of them is the only possible race.
     std::array<StepRef, kClasses> last_of{};
