@@ -142,7 +142,7 @@ void DporScheduler::begin_execution() {
     // `latest` keeps its entries: only the actors' are read, so no execution resizes it again.
   }
   steps_ = 0;
-  threads_ = 0;
+  threads_ = 1;  // thread 0, the main thread, which no on_spawn() notes
   sleep_ = 0;
   current_decision_ = -1;
   last_thread_ = kNoThread;
@@ -640,7 +640,8 @@ inline void DporScheduler::take_step(ThreadId thread, ObjectIndex& object, OpCla
 }
 
 void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
-  note_thread(thread);
+  // (`thread` is noted already: thread 0 by begin_execution(), any other by its on_spawn(), which
+  // comes before its first step.)
   const std::int32_t decision = std::exchange(current_decision_, -1);
   // Updated in place: find_races reads it before this step's own dependencies join in.
   VectorClock& clock = thread_clock_[thread];
@@ -650,19 +651,25 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     ObjectIndex& object = index_of(op.object);
     find_races_on(thread, object, op.cls, clock);
     // One path per role, its clock uses known at compile time: no test of each use at every step.
-    switch (clock_role(op.cls)) {
-      case ClockRole::kRead:
-        take_step<clock_uses(ClockRole::kRead)>(thread, object, op.cls, decision);
-        break;
-      case ClockRole::kWrite:
-        take_step<clock_uses(ClockRole::kWrite)>(thread, object, op.cls, decision);
-        break;
-      case ClockRole::kWaiter:
-        take_step<clock_uses(ClockRole::kWaiter)>(thread, object, op.cls, decision);
-        break;
-      case ClockRole::kReadAndWaiter:
-        take_step<clock_uses(ClockRole::kReadAndWaiter)>(thread, object, op.cls, decision);
-        break;
+    // The write-like steps first, without the switch: most steps are (a mutex's, an atomic's
+    // stores and read-modify-writes).
+    const ClockRole role = clock_role(op.cls);
+    if (role == ClockRole::kWrite) [[likely]] {
+      take_step<clock_uses(ClockRole::kWrite)>(thread, object, op.cls, decision);
+    } else {
+      switch (role) {
+        case ClockRole::kRead:
+          take_step<clock_uses(ClockRole::kRead)>(thread, object, op.cls, decision);
+          break;
+        case ClockRole::kWrite:
+          break;
+        case ClockRole::kWaiter:
+          take_step<clock_uses(ClockRole::kWaiter)>(thread, object, op.cls, decision);
+          break;
+        case ClockRole::kReadAndWaiter:
+          take_step<clock_uses(ClockRole::kReadAndWaiter)>(thread, object, op.cls, decision);
+          break;
+      }
     }
   } else {
     clock.set(thread, steps_ + 1);
