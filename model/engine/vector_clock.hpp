@@ -68,6 +68,9 @@ class VectorClock {
     return raised;
   }
 
+  // Nothing set, ticked or joined in since the last clear() (every lane is 0).
+  [[nodiscard]] bool empty() const { return width_ == 0; }
+
   // The lanes that hold a tick (not 0), a bit each.
   [[nodiscard]] std::uint32_t nonzero_lanes() const {
     std::uint32_t lanes = 0;

@@ -328,7 +328,7 @@ inline void DporScheduler::record(ThreadId thread, std::uint32_t step, const Vec
   // Only the lanes raised since the thread's last step can have grown; about half the steps (a
   // thread going on with what it saw) raise none but its own.
   // (Built in place: a temporary Growth was a second copy of the clock.)
-  if ((raised_[thread] & ~single(thread)) != 0) history_[thread].growths.emplace_back(step, clock);
+  if (raised_[thread] != 0) history_[thread].growths.emplace_back(step, clock);
   raised_[thread] = 0;
 }
 
@@ -608,11 +608,25 @@ inline void DporScheduler::take_step(ThreadId thread, ObjectIndex& object, OpCla
       join_step(clock, thread, object.last_write);
     }
   }
-  if constexpr ((kUse & kAfterReads) != 0) raised |= clock.join_raising(object.reads);
+  // The reads since the last write: joined by a write, which the next ones follow instead.
+  static_assert((kUse & kAfterReads) == 0 || (kUse & kIsWrite) != 0);
+  if constexpr ((kUse & kAfterReads) != 0) {
+    if (!object.reads.empty()) {
+      raised |= clock.join_raising(object.reads);
+      object.reads.clear();
+    }
+  }
   if constexpr ((kUse & kAfterWaits) != 0) {
     if (object.waits.tick > clock[object.waits.thread]) join_step(clock, thread, object.waits);
   }
-  if constexpr ((kUse & kAfterSleeps) != 0) raised |= clock.join_raising(object.sleeps);
+  // Likewise the sleeps since the last waiter operation.
+  static_assert((kUse & kAfterSleeps) == 0 || (kUse & kIsWaiter) != 0);
+  if constexpr ((kUse & kAfterSleeps) != 0) {
+    if (!object.sleeps.empty()) {
+      raised |= clock.join_raising(object.sleeps);
+      object.sleeps.clear();
+    }
+  }
   clock.set(thread, steps_ + 1);
   const auto c = static_cast<std::size_t>(cls);
   // A thread's own latest step of a class is read only for the classes that are not of a chain
@@ -631,11 +645,9 @@ inline void DporScheduler::take_step(ThreadId thread, ObjectIndex& object, OpCla
   if constexpr ((kUse & kIsSleep) != 0) object.sleeps.join(clock);
   if constexpr ((kUse & kIsWaiter) != 0) {
     object.waits = ClockRef{thread, steps_ + 1};
-    object.sleeps.clear();
   }
   if constexpr ((kUse & kIsWrite) != 0) {
     object.last_write = ClockRef{thread, steps_ + 1};
-    object.reads.clear();
   }
 }
 
@@ -689,18 +701,16 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
 }
 
 void DporScheduler::on_spawn(ThreadId parent, ThreadId child) {
-  note_thread(parent);
-  note_thread(child);
+  note_thread(child);  // (the parent, a thread that runs, is noted)
   thread_clock_[child] = thread_clock_[parent];
   raised_[child] = thread_clock_[child].nonzero_lanes();
 }
 
 void DporScheduler::on_join(ThreadId joiner, ThreadId target) {
-  note_thread(joiner);
-  note_thread(target);
-  // Every lane may grow: a join learns most of what the target saw.
+  // (Both are noted: the joiner runs, and the target was spawned.) Every lane but the joiner's
+  // own may grow: a join learns most of what the target saw.
   thread_clock_[joiner].join(thread_clock_[target]);
-  raised_[joiner] |= single(threads_) - 1;
+  raised_[joiner] |= (single(threads_) - 1) & ~single(joiner);
 }
 
 void DporScheduler::on_ordered_after(ThreadId thread, ThreadId before, std::uint32_t nth) {

@@ -267,8 +267,9 @@ class DporScheduler final : public Scheduler {
   ThreadId threads_ = 0;     // threads seen (ids below it); the others' state is empty
   std::array<VectorClock, kMaxThreads> thread_clock_{};  // per thread: its last step's clock
   std::array<History, kMaxThreads> history_{};
-  // Per thread: the lanes of its clock raised since its last step (or more): when one of them is
-  // not its own, record() appends a growth.
+  // Per thread: the lanes of its clock raised since its last step (or more), never its own (no
+  // other clock is ahead of a thread in its own lane): when there is one, record() appends a
+  // growth.
   std::array<ThreadSet, kMaxThreads> raised_{};
   std::vector<ObjectIndex> objects_;             // by object id
   std::uint32_t object_count_ = 0;               // objects_.size(), without its division
