@@ -90,7 +90,10 @@ class VectorClock {
   using Lanes [[gnu::vector_size(kLanes * sizeof(std::uint32_t))]] = std::uint32_t;
   static_assert(kMaxThreads == 4 * kLanes, "join() reads four whole groups of lanes");
 
-  void widen(ThreadId t) { width_ = std::max(width_, t + 1); }
+  // (A store only where the width grows, as in join(): most ticks are of a lane in use.)
+  void widen(ThreadId t) {
+    if (t >= width_) width_ = t + 1;
+  }
   // Lanes `first` to `first` + kLanes - 1 of join(), and of join_raising() with the lanes it
   // raised (a bit each, at their place).
   [[gnu::always_inline]] void join_lanes(const VectorClock& other, std::uint32_t first) {

@@ -470,7 +470,9 @@ inline void DporScheduler::find_races_on(ThreadId thread, const ObjectIndex& obj
     const StepRef& candidate = object.last_of[static_cast<std::size_t>(std::countr_zero(c))];
     if (candidate.step >= latest.step) latest = candidate;
   }
-  if (latest.thread != thread && latest.step >= clock[latest.thread]) {
+  // Kept only if its reversal may add to a backtrack set (no other race to compare it with): most
+  // races are with a step no other thread could have run instead of.
+  if (latest.thread != thread && latest.step >= clock[latest.thread] && reversible(latest)) {
     racing_[0] = latest;
     races_ = 1;
   }
@@ -665,11 +667,11 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     // One path per role, its clock uses known at compile time: no test of each use at every step.
     // The write-like steps first, without the switch: most steps are (a mutex's, an atomic's
     // stores and read-modify-writes).
-    const ClockRole role = clock_role(op.cls);
-    if (role == ClockRole::kWrite) [[likely]] {
+    // (The role's uses, from the table: one load, where clock_role() is a switch.)
+    if (kClockUses[static_cast<std::size_t>(op.cls)] == clock_uses(ClockRole::kWrite)) [[likely]] {
       take_step<clock_uses(ClockRole::kWrite)>(thread, object, op.cls, decision);
     } else {
-      switch (role) {
+      switch (clock_role(op.cls)) {
         case ClockRole::kRead:
           take_step<clock_uses(ClockRole::kRead)>(thread, object, op.cls, decision);
           break;

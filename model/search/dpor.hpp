@@ -278,7 +278,8 @@ class DporScheduler final : public Scheduler {
   std::int32_t current_decision_ = -1;           // the decision point the next step was chosen at
   // The thread of the last step (kNoThread: none yet), whose run the next step of it extends.
   ThreadId last_thread_ = kNoThread;
-  // The races find_races found, racing_[0, races_): one per other thread at most.
+  // The races find_races found, racing_[0, races_): one per other thread at most (where the
+  // dependent classes are of one chain, its one race, and only when reversible()).
   std::array<StepRef, kMaxThreads> racing_{};
   std::size_t races_ = 0;
 };
