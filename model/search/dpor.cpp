@@ -629,27 +629,30 @@ inline void DporScheduler::take_step(ThreadId thread, ObjectIndex& object, OpCla
       object.sleeps.clear();
     }
   }
-  clock.set(thread, steps_ + 1);
+  // (Read once: the stores below could alias steps_ as far as the compiler knows, and it loaded
+  // it again for each.)
+  const std::uint32_t step = steps_;
+  clock.set(thread, step + 1);
   const auto c = static_cast<std::size_t>(cls);
   // A thread's own latest step of a class is read only for the classes that are not of a chain
   // (find_races_by_thread()): the reads (the read roles).
   if constexpr ((kUse & kIsRead) != 0) {
     if (object.latest.empty()) [[unlikely]]
       object.latest.resize(kMaxThreads);
-    object.latest[thread].by_class[c] = Latest{steps_ + 1, decision};
+    object.latest[thread].by_class[c] = Latest{step + 1, decision};
     object.actors_of[c] |= single(thread);
   }
   object.classes |= 1U << static_cast<std::uint32_t>(cls);
-  object.last_of[c] = StepRef{steps_, thread, decision, cls};
+  object.last_of[c] = StepRef{step, thread, decision, cls};
   if constexpr ((kUse & kIsRead) != 0) object.reads.join(clock);
   // Sleeps commute with each other (each only joins the waiters): like reads, they are kept
   // apart from the waiter operations they follow.
   if constexpr ((kUse & kIsSleep) != 0) object.sleeps.join(clock);
   if constexpr ((kUse & kIsWaiter) != 0) {
-    object.waits = ClockRef{thread, steps_ + 1};
+    object.waits = ClockRef{thread, step + 1};
   }
   if constexpr ((kUse & kIsWrite) != 0) {
-    object.last_write = ClockRef{thread, steps_ + 1};
+    object.last_write = ClockRef{thread, step + 1};
   }
 }
 
