@@ -465,10 +465,12 @@ inline void DporScheduler::find_races_on(ThreadId thread, const ObjectIndex& obj
   }
   // One chain: its other steps happen before its latest, so that one is the only race, if it is
   // one (of another thread, and not seen by this one, which then saw none of the chain's others).
-  StepRef latest;
-  for (std::uint32_t c = classes; c != 0; c &= c - 1) {
+  // (Mostly one class: a lock's dependent ones are locks and try_locks, and a mutex sees few of
+  // the second.)
+  StepRef latest = object.last_of[static_cast<std::size_t>(std::countr_zero(classes))];
+  for (std::uint32_t c = classes & (classes - 1); c != 0; c &= c - 1) {
     const StepRef& candidate = object.last_of[static_cast<std::size_t>(std::countr_zero(c))];
-    if (candidate.step >= latest.step) latest = candidate;
+    if (candidate.step > latest.step) latest = candidate;
   }
   // Kept only if its reversal may add to a backtrack set (no other race to compare it with): most
   // races are with a step no other thread could have run instead of.
