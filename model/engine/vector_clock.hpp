@@ -68,6 +68,9 @@ class VectorClock {
     return raised;
   }
 
+  // Nothing set, ticked or joined in since the last clear() (every lane is 0).
+  [[nodiscard]] bool empty() const { return width_ == 0; }
+
   // The lanes that hold a tick (not 0), a bit each.
   [[nodiscard]] std::uint32_t nonzero_lanes() const {
     std::uint32_t lanes = 0;
@@ -87,7 +90,10 @@ class VectorClock {
   using Lanes [[gnu::vector_size(kLanes * sizeof(std::uint32_t))]] = std::uint32_t;
   static_assert(kMaxThreads == 4 * kLanes, "join() reads four whole groups of lanes");
 
-  void widen(ThreadId t) { width_ = std::max(width_, t + 1); }
+  // (A store only where the width grows, as in join(): most ticks are of a lane in use.)
+  void widen(ThreadId t) {
+    if (t >= width_) width_ = t + 1;
+  }
   // Lanes `first` to `first` + kLanes - 1 of join(), and of join_raising() with the lanes it
   // raised (a bit each, at their place).
   [[gnu::always_inline]] void join_lanes(const VectorClock& other, std::uint32_t first) {

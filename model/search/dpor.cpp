@@ -133,16 +133,16 @@ void DporScheduler::begin_execution() {
     // without one is as this left it (most objects, Shared<T>'s outside symptom mode, take no
     // steps).
     if (object.classes == 0) continue;
-    object.last_write = VectorClock{};
+    object.last_write.tick = 0;
     object.reads = VectorClock{};
-    object.waits = VectorClock{};
+    object.waits.tick = 0;
     object.sleeps = VectorClock{};
     object.actors_of.fill(0);
     object.classes = 0;
     // `latest` keeps its entries: only the actors' are read, so no execution resizes it again.
   }
   steps_ = 0;
-  threads_ = 0;
+  threads_ = 1;  // thread 0, the main thread, which no on_spawn() notes
   sleep_ = 0;
   current_decision_ = -1;
   last_thread_ = kNoThread;
@@ -159,6 +159,9 @@ std::size_t DporScheduler::retained_entries() const {
   for (const ObjectIndex& object : objects_) {
     ThreadSet actors = 0;
     for (const ThreadSet of_class : object.actors_of) actors |= of_class;
+    for (std::uint32_t c = object.classes; c != 0; c &= c - 1) {
+      actors |= single(object.last_of[static_cast<std::size_t>(std::countr_zero(c))].thread);
+    }
     entries += static_cast<std::size_t>(std::bit_width(actors));
   }
   for (ThreadId t = 0; t < threads_; ++t) {
@@ -324,7 +327,8 @@ inline void DporScheduler::record(ThreadId thread, std::uint32_t step, const Vec
   }
   // Only the lanes raised since the thread's last step can have grown; about half the steps (a
   // thread going on with what it saw) raise none but its own.
-  if ((raised_[thread] & ~single(thread)) != 0) history_[thread].growths.push_back({step, clock});
+  // (Built in place: a temporary Growth was a second copy of the clock.)
+  if (raised_[thread] != 0) history_[thread].growths.emplace_back(step, clock);
   raised_[thread] = 0;
 }
 
@@ -461,12 +465,16 @@ inline void DporScheduler::find_races_on(ThreadId thread, const ObjectIndex& obj
   }
   // One chain: its other steps happen before its latest, so that one is the only race, if it is
   // one (of another thread, and not seen by this one, which then saw none of the chain's others).
-  StepRef latest;
-  for (std::uint32_t c = classes; c != 0; c &= c - 1) {
+  // (Mostly one class: a lock's dependent ones are locks and try_locks, and a mutex sees few of
+  // the second.)
+  StepRef latest = object.last_of[static_cast<std::size_t>(std::countr_zero(classes))];
+  for (std::uint32_t c = classes & (classes - 1); c != 0; c &= c - 1) {
     const StepRef& candidate = object.last_of[static_cast<std::size_t>(std::countr_zero(c))];
-    if (candidate.step >= latest.step) latest = candidate;
+    if (candidate.step > latest.step) latest = candidate;
   }
-  if (latest.thread != thread && latest.step >= clock[latest.thread]) {
+  // Kept only if its reversal may add to a backtrack set (no other race to compare it with): most
+  // races are with a step no other thread could have run instead of.
+  if (latest.thread != thread && latest.step >= clock[latest.thread] && reversible(latest)) {
     racing_[0] = latest;
     races_ = 1;
   }
@@ -474,22 +482,46 @@ inline void DporScheduler::find_races_on(ThreadId thread, const ObjectIndex& obj
 
 void DporScheduler::find_races_by_thread(ThreadId thread, const ObjectIndex& object,
                                          std::uint32_t classes, const VectorClock& clock) {
+  // Of a chain's steps, only its latest (last_of) is a candidate: the chain's others happen
+  // before it, so that one of them races only when it does too, and then is not a race of its
+  // own (a thread's step that happens before a race is not kept: below). The threads' own
+  // entries are kept for the other classes only (take_step()).
+  const std::uint32_t unchained = classes & ~(kChains[0] | kChains[1]);
+  std::array<StepRef, 2> chain_latest{};  // per chain with a dependent class, its latest step
+  std::array<bool, 2> chained{};
   ThreadSet candidates = 0;  // the other threads with a dependent step
-  for (std::uint32_t c = classes; c != 0; c &= c - 1) {
+  for (std::size_t k = 0; k < kChains.size(); ++k) {
+    for (std::uint32_t c = classes & kChains[k]; c != 0; c &= c - 1) {
+      const StepRef& step = object.last_of[static_cast<std::size_t>(std::countr_zero(c))];
+      if (!chained[k] || step.step > chain_latest[k].step) chain_latest[k] = step;
+      chained[k] = true;
+    }
+    if (chained[k]) candidates |= single(chain_latest[k].thread);
+  }
+  for (std::uint32_t c = unchained; c != 0; c &= c - 1) {
     candidates |= object.actors_of[static_cast<std::size_t>(std::countr_zero(c))];
   }
   std::size_t last = 0;  // the latest race, in racing_
   for (ThreadSet others = candidates & ~single(thread); others != 0; others &= others - 1) {
     const ThreadId t = lowest(others);
-    const ThreadSteps& steps = object.latest[t];
     Latest latest;
     OpClass cls = OpClass::kNone;
-    for (std::uint32_t c = classes; c != 0; c &= c - 1) {
-      const auto at = static_cast<std::size_t>(std::countr_zero(c));
-      if (!contains(object.actors_of[at], t)) continue;
-      if (steps.by_class[at].tick > latest.tick) {
-        latest = steps.by_class[at];
-        cls = static_cast<OpClass>(at);
+    if (unchained != 0) {
+      const ThreadSteps& steps = object.latest[t];
+      for (std::uint32_t c = unchained; c != 0; c &= c - 1) {
+        const auto at = static_cast<std::size_t>(std::countr_zero(c));
+        if (!contains(object.actors_of[at], t)) continue;
+        if (steps.by_class[at].tick > latest.tick) {
+          latest = steps.by_class[at];
+          cls = static_cast<OpClass>(at);
+        }
+      }
+    }
+    for (std::size_t k = 0; k < kChains.size(); ++k) {
+      const StepRef& step = chain_latest[k];
+      if (chained[k] && step.thread == t && step.step + 1 > latest.tick) {
+        latest = Latest{step.step + 1, step.decision};
+        cls = step.cls;
       }
     }
     // A race unless `op`'s thread has seen it (then it happens before `op`).
@@ -548,6 +580,23 @@ void DporScheduler::on_unfinished(ThreadId thread, const OpDesc& op) {
   }
 }
 
+void DporScheduler::join_step(VectorClock& clock, ThreadId thread, const ClockRef& step) {
+  // The growth it is at: mostly its thread's latest (the thread has not grown since).
+  const std::vector<Growth>& growths = history_[step.thread].growths;
+  if (!growths.empty()) {
+    if (growths.back().step < step.tick) {
+      clock.join(growths.back().clock);
+    } else {
+      const auto after = std::partition_point(
+          growths.begin(), growths.end(), [&step](const Growth& g) { return g.step < step.tick; });
+      if (after != growths.begin()) clock.join(std::prev(after)->clock);
+    }
+  }
+  // The step's own component was not seen: it grows, and it is not `thread`'s.
+  clock.set(step.thread, step.tick);
+  raised_[thread] |= single(step.thread);
+}
+
 template <std::uint8_t kUse>
 inline void DporScheduler::take_step(ThreadId thread, ObjectIndex& object, OpClass cls,
                                      std::int32_t decision) {
@@ -556,40 +605,62 @@ inline void DporScheduler::take_step(ThreadId thread, ObjectIndex& object, OpCla
   // any mutex or once operation) also the reads since it; a waiter operation the last one and
   // the sleeps since it; a sleep the last waiter operation.
   ThreadSet& raised = raised_[thread];
+  // A step seen already (its thread's own component says so) has nothing to join: its own steps
+  // and no step at all (tick 0) are seen, and so are most.
   if constexpr ((kUse & kAfterWrite) != 0) {
-    if (object.writer != thread) raised |= clock.join_raising(object.last_write);
+    if (object.last_write.tick > clock[object.last_write.thread]) {
+      join_step(clock, thread, object.last_write);
+    }
   }
-  if constexpr ((kUse & kAfterReads) != 0) raised |= clock.join_raising(object.reads);
+  // The reads since the last write: joined by a write, which the next ones follow instead.
+  static_assert((kUse & kAfterReads) == 0 || (kUse & kIsWrite) != 0);
+  if constexpr ((kUse & kAfterReads) != 0) {
+    if (!object.reads.empty()) {
+      raised |= clock.join_raising(object.reads);
+      object.reads.clear();
+    }
+  }
   if constexpr ((kUse & kAfterWaits) != 0) {
-    if (object.waiter != thread) raised |= clock.join_raising(object.waits);
+    if (object.waits.tick > clock[object.waits.thread]) join_step(clock, thread, object.waits);
   }
-  if constexpr ((kUse & kAfterSleeps) != 0) raised |= clock.join_raising(object.sleeps);
-  clock.set(thread, steps_ + 1);
-  if (object.latest.empty()) [[unlikely]]
-    object.latest.resize(kMaxThreads);
+  // Likewise the sleeps since the last waiter operation.
+  static_assert((kUse & kAfterSleeps) == 0 || (kUse & kIsWaiter) != 0);
+  if constexpr ((kUse & kAfterSleeps) != 0) {
+    if (!object.sleeps.empty()) {
+      raised |= clock.join_raising(object.sleeps);
+      object.sleeps.clear();
+    }
+  }
+  // (Read once: the stores below could alias steps_ as far as the compiler knows, and it loaded
+  // it again for each.)
+  const std::uint32_t step = steps_;
+  clock.set(thread, step + 1);
   const auto c = static_cast<std::size_t>(cls);
-  object.latest[thread].by_class[c] = Latest{steps_ + 1, decision};
-  object.actors_of[c] |= single(thread);
+  // A thread's own latest step of a class is read only for the classes that are not of a chain
+  // (find_races_by_thread()): the reads (the read roles).
+  if constexpr ((kUse & kIsRead) != 0) {
+    if (object.latest.empty()) [[unlikely]]
+      object.latest.resize(kMaxThreads);
+    object.latest[thread].by_class[c] = Latest{step + 1, decision};
+    object.actors_of[c] |= single(thread);
+  }
   object.classes |= 1U << static_cast<std::uint32_t>(cls);
-  object.last_of[c] = StepRef{steps_, thread, decision, cls};
+  object.last_of[c] = StepRef{step, thread, decision, cls};
   if constexpr ((kUse & kIsRead) != 0) object.reads.join(clock);
   // Sleeps commute with each other (each only joins the waiters): like reads, they are kept
   // apart from the waiter operations they follow.
   if constexpr ((kUse & kIsSleep) != 0) object.sleeps.join(clock);
   if constexpr ((kUse & kIsWaiter) != 0) {
-    object.waits = clock;
-    object.waiter = thread;
-    object.sleeps.clear();
+    object.waits = ClockRef{thread, step + 1};
   }
   if constexpr ((kUse & kIsWrite) != 0) {
-    object.last_write = clock;
-    object.writer = thread;
-    object.reads.clear();
+    object.last_write = ClockRef{thread, step + 1};
   }
 }
 
 void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
-  note_thread(thread);
+  // (`thread` is noted already: thread 0 by begin_execution(), any other by its on_spawn(), which
+  // comes before its first step.)
   const std::int32_t decision = std::exchange(current_decision_, -1);
   // Updated in place: find_races reads it before this step's own dependencies join in.
   VectorClock& clock = thread_clock_[thread];
@@ -599,19 +670,25 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
     ObjectIndex& object = index_of(op.object);
     find_races_on(thread, object, op.cls, clock);
     // One path per role, its clock uses known at compile time: no test of each use at every step.
-    switch (clock_role(op.cls)) {
-      case ClockRole::kRead:
-        take_step<clock_uses(ClockRole::kRead)>(thread, object, op.cls, decision);
-        break;
-      case ClockRole::kWrite:
-        take_step<clock_uses(ClockRole::kWrite)>(thread, object, op.cls, decision);
-        break;
-      case ClockRole::kWaiter:
-        take_step<clock_uses(ClockRole::kWaiter)>(thread, object, op.cls, decision);
-        break;
-      case ClockRole::kReadAndWaiter:
-        take_step<clock_uses(ClockRole::kReadAndWaiter)>(thread, object, op.cls, decision);
-        break;
+    // The write-like steps first, without the switch: most steps are (a mutex's, an atomic's
+    // stores and read-modify-writes).
+    // (The role's uses, from the table: one load, where clock_role() is a switch.)
+    if (kClockUses[static_cast<std::size_t>(op.cls)] == clock_uses(ClockRole::kWrite)) [[likely]] {
+      take_step<clock_uses(ClockRole::kWrite)>(thread, object, op.cls, decision);
+    } else {
+      switch (clock_role(op.cls)) {
+        case ClockRole::kRead:
+          take_step<clock_uses(ClockRole::kRead)>(thread, object, op.cls, decision);
+          break;
+        case ClockRole::kWrite:
+          break;
+        case ClockRole::kWaiter:
+          take_step<clock_uses(ClockRole::kWaiter)>(thread, object, op.cls, decision);
+          break;
+        case ClockRole::kReadAndWaiter:
+          take_step<clock_uses(ClockRole::kReadAndWaiter)>(thread, object, op.cls, decision);
+          break;
+      }
     }
   } else {
     clock.set(thread, steps_ + 1);
@@ -631,18 +708,16 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
 }
 
 void DporScheduler::on_spawn(ThreadId parent, ThreadId child) {
-  note_thread(parent);
-  note_thread(child);
+  note_thread(child);  // (the parent, a thread that runs, is noted)
   thread_clock_[child] = thread_clock_[parent];
   raised_[child] = thread_clock_[child].nonzero_lanes();
 }
 
 void DporScheduler::on_join(ThreadId joiner, ThreadId target) {
-  note_thread(joiner);
-  note_thread(target);
-  // Every lane may grow: a join learns most of what the target saw.
+  // (Both are noted: the joiner runs, and the target was spawned.) Every lane but the joiner's
+  // own may grow: a join learns most of what the target saw.
   thread_clock_[joiner].join(thread_clock_[target]);
-  raised_[joiner] |= single(threads_) - 1;
+  raised_[joiner] |= (single(threads_) - 1) & ~single(joiner);
 }
 
 void DporScheduler::on_ordered_after(ThreadId thread, ThreadId before, std::uint32_t nth) {

@@ -25,12 +25,13 @@
 // step. No list of the steps is kept. Races are found in an index: per object and thread, the
 // latest step of each class of operation, so a step looks at one candidate per other thread, the
 // latest dependent step of that thread, which is the only one of its steps that can be a race
-// (its earlier ones happen before it). Where the dependent classes are all of one chain (steps
-// that each happen after the ones before them on the object, as a mutex's acquisitions do), the
-// object's latest step of those classes is the one candidate. Reversing a race needs the clocks of
-// past steps, which are kept per thread as its clock at the steps where a component of it other
-// than its own grew (a thread running on alone, or reading what it already saw, adds none), beside
-// its runs of consecutive steps; a past step's clock component is then a binary search away.
+// (its earlier ones happen before it). Of a chain's classes (steps that each happen after the
+// ones before them on the object, as a mutex's acquisitions do), only the object's latest step
+// is kept, the one candidate of the chain; per thread, only the other classes' (the reads).
+// Reversing a race needs the clocks of past steps, which are kept per thread as its clock at the
+// steps where a component of it other than its own grew (a thread running on alone, or reading what
+// it already saw, adds none), beside its runs of consecutive steps; a past step's clock component
+// is then a binary search away.
 #pragma once
 
 #include <algorithm>
@@ -159,30 +160,34 @@ class DporScheduler final : public Scheduler {
   static constexpr std::size_t kClasses = kOpClasses;
   // One thread's latest steps on one object, by class: find_races reads those of them that are
   // dependent, often one. Only the classes the object's actors_of has the thread in are this
-  // execution's (the others are stale).
+  // execution's (the others are stale), and only those not of a chain (kChains) are kept.
   struct ThreadSteps {
     std::array<Latest, kClasses> by_class{};
   };
 
+  // A past step of the current execution whose clock a later step joins, named instead of copied
+  // (a copy a step cost more than finding it in the history when it is joined, a third of the
+  // steps): its thread's clock at it is that thread's latest growth at it, with its own
+  // component `tick`. tick 0: no such step.
+  struct ClockRef {
+    ThreadId thread = 0;
+    std::uint32_t tick = 0;  // its position plus one
+  };
   // What orders steps on one object (the last write-like step, and the reads since), and the
   // index of its steps: per thread id, the latest step of each class.
   struct ObjectIndex {
-    VectorClock last_write;
+    ClockRef last_write;
     VectorClock reads;
-    VectorClock waits;                // the last waiter operation (operation.hpp: ClockRole)
+    ClockRef waits;                   // the last waiter operation (operation.hpp: ClockRole)
     VectorClock sleeps;               // the atomic wait's sleeps since it
     std::vector<ThreadSteps> latest;  // by thread id: kMaxThreads of them, or none yet
-    // Per class, the threads with a step of it (its actors), the only ones find_races reads: those
-    // with a dependent one (a mutex's unlock, dependent on try_locks only, mostly has none).
+    // Per class not of a chain, the threads with a step of it (its actors), the only ones
+    // find_races reads: those with a dependent one.
     std::array<ThreadSet, kClasses> actors_of{};
-    std::uint32_t classes = 0;  // the classes with an actor, a bit each (none: no step yet)
+    std::uint32_t classes = 0;  // the classes with a step, a bit each (none: no step yet)
     // Per class (in `classes`), its latest step, by any thread: when a step's dependent classes
     // are all of one chain (kChains), the latest of them is the only possible race.
     std::array<StepRef, kClasses> last_of{};
-    // The threads whose steps last_write and waits are the clocks of: a thread's own clock has
-    // all of them already (stale between executions, when those are empty).
-    ThreadId writer = 0;
-    ThreadId waiter = 0;
   };
 
   // Steps first..end-1 of the execution are one thread's.
@@ -229,6 +234,9 @@ class DporScheduler final : public Scheduler {
   // `cls` whose role's clock uses (dpor.cpp: ClockUse) are `kUse`.
   template <std::uint8_t kUse>
   void take_step(ThreadId thread, ObjectIndex& object, OpClass cls, std::int32_t decision);
+  // `clock` := the join of it and the clock of step `step`, which it has not seen, saying in
+  // raised_ of `thread`, its thread, that a component other than its own grew.
+  void join_step(VectorClock& clock, ThreadId thread, const ClockRef& step);
   // Appends step `step` of `thread`, with its clock, to the thread's history.
   void record(ThreadId thread, std::uint32_t step, const VectorClock& clock);
   // The first step of `thread` after step `step`, or -1.
@@ -259,8 +267,9 @@ class DporScheduler final : public Scheduler {
   ThreadId threads_ = 0;     // threads seen (ids below it); the others' state is empty
   std::array<VectorClock, kMaxThreads> thread_clock_{};  // per thread: its last step's clock
   std::array<History, kMaxThreads> history_{};
-  // Per thread: the lanes of its clock raised since its last step (or more): when one of them is
-  // not its own, record() appends a growth.
+  // Per thread: the lanes of its clock raised since its last step (or more), never its own (no
+  // other clock is ahead of a thread in its own lane): when there is one, record() appends a
+  // growth.
   std::array<ThreadSet, kMaxThreads> raised_{};
   std::vector<ObjectIndex> objects_;             // by object id
   std::uint32_t object_count_ = 0;               // objects_.size(), without its division
@@ -269,7 +278,8 @@ class DporScheduler final : public Scheduler {
   std::int32_t current_decision_ = -1;           // the decision point the next step was chosen at
   // The thread of the last step (kNoThread: none yet), whose run the next step of it extends.
   ThreadId last_thread_ = kNoThread;
-  // The races find_races found, racing_[0, races_): one per other thread at most.
+  // The races find_races found, racing_[0, races_): one per other thread at most (where the
+  // dependent classes are of one chain, its one race, and only when reversible()).
   std::array<StepRef, kMaxThreads> racing_{};
   std::size_t races_ = 0;
 };
