@@ -104,7 +104,8 @@ void Execution::reset(Scheduler& scheduler) {
     }
     // A thread's stack is its fiber's: kept with it, and made again with a new fiber.
     if (!thread.fiber) stacks_of_[t] = boost::context::stack_context{};
-    thread.clock.clear();
+    // Its clock is left as it is: nothing reads the clock of a thread not yet spawned, and the
+    // spawn (HappensBefore::fork) or, of the main thread, run() (start) sets every lane of it.
     thread.pending = PendingOp{};
     thread.state = ThreadState{};
     thread.eh_caught = nullptr;
@@ -172,7 +173,15 @@ Fiber Execution::start_fiber(ThreadId id) {
 void Execution::finish(ThreadId id) {
   ModelThread& self = threads_[id];
   self.state.finish();
-  joiner_may_wake_ = true;
+  // Only a joiner parked on this very thread can wake now (every other parked joiner's target
+  // is still running: wake_joiners() woke those whose target had finished), so the next decision
+  // scans the joiners only then, not after every end.
+  for (ThreadSet s = joining_ & parked_; s != 0; s &= s - 1) {
+    if (threads_[lowest(s)].pending.target == id) {
+      joiner_may_wake_ = true;
+      break;
+    }
+  }
   if (config_.tracing && !abandoning_) record(id, OpKind::kFinish, nullptr, {}, SourceLoc{});
   if (self.resumer) {
     jump(self.resumer, self.fiber);  // back to its caller

@@ -404,7 +404,8 @@ class Execution {
   // Where the context a switch suspends is kept: set by the switching side, read by the side
   // switched to (jump()).
   Fiber* back_slot_ = nullptr;
-  bool joiner_may_wake_ = false;  // a thread finished since joiners were last looked at
+  // A thread finished since joiners were last looked at, and a parked joiner waits for it.
+  bool joiner_may_wake_ = false;
   // The threads in join() waiting for their target (a bit stays set if one is unwound there:
   // wake_joiners() asks each thread's state too).
   ThreadSet joining_ = 0;
