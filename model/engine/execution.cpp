@@ -122,6 +122,7 @@ void Execution::reset(Scheduler& scheduler) {
   loop_eh_uncaught_ = 0;
   back_slot_ = nullptr;
   joiner_may_wake_ = false;
+  awaited_ = 0;
   joining_ = 0;
   next_object_id_ = 1;
   steps_ = 0;
@@ -176,12 +177,7 @@ void Execution::finish(ThreadId id) {
   // Only a joiner parked on this very thread can wake now (every other parked joiner's target
   // is still running: wake_joiners() woke those whose target had finished), so the next decision
   // scans the joiners only then, not after every end.
-  for (ThreadSet s = joining_ & parked_; s != 0; s &= s - 1) {
-    if (threads_[lowest(s)].pending.target == id) {
-      joiner_may_wake_ = true;
-      break;
-    }
-  }
+  if (contains(awaited_, id)) joiner_may_wake_ = true;
   if (config_.tracing && !abandoning_) record(id, OpKind::kFinish, nullptr, {}, SourceLoc{});
   if (self.resumer) {
     jump(self.resumer, self.fiber);  // back to its caller
@@ -200,20 +196,18 @@ void Execution::run_thread(Execution& ex, ThreadId id) {
   } catch (const Unwinding&) {
     // A thread of a stopped execution, unwound: nothing to report.
   } catch (const std::exception& e) {
-    if (!ex.abandoning_) {
-      ex.failures_.push_back(
-          Failure::make(FailureKind::kUncaughtException,
-                        "an exception escaped model thread " + thread_name(id) + ": " + e.what()));
-      ex.stopped_ = true;
-    }
+    if (!ex.abandoning_) ex.escaped(id, e.what());
   } catch (...) {
-    if (!ex.abandoning_) {
-      ex.failures_.push_back(
-          Failure::make(FailureKind::kUncaughtException,
-                        "an exception of unknown type escaped model thread " + thread_name(id)));
-      ex.stopped_ = true;
-    }
+    if (!ex.abandoning_) ex.escaped(id, nullptr);
   }
+}
+
+void Execution::escaped(ThreadId id, const char* what) {
+  failures_.push_back(Failure::make(
+      FailureKind::kUncaughtException,
+      what != nullptr ? "an exception escaped model thread " + thread_name(id) + ": " + what
+                      : "an exception of unknown type escaped model thread " + thread_name(id)));
+  stopped_ = true;
 }
 
 inline void Execution::jump(Fiber& to, Fiber& here) {
@@ -833,21 +827,12 @@ void Execution::fail(Failure failure) {
 }
 
 ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, ThreadId symmetric_to) {
-  if (symmetric_to != kNoThread && !symmetry_.follows_last_spawn(running_, symmetric_to, steps_)) {
-    fail(Failure::make(FailureKind::kUsageError,
-                       "a symmetric thread must be spawned right after the thread it is symmetric "
-                       "to (" +
-                           thread_name(symmetric_to) +
-                           "), by the same thread, with no operation between (spawn them all "
-                           "with model::symmetric_threads)",
-                       {}, {Access{running_, false, loc, trace_.next_row()}}));
-    symmetric_to = kNoThread;  // (only while abandoning: spawned as an ordinary thread)
+  if (symmetric_to != kNoThread && !symmetry_.follows_last_spawn(running_, symmetric_to, steps_))
+      [[unlikely]] {
+    symmetric_to = misplaced_symmetric(symmetric_to, loc);
   }
-  if (thread_count_ == kMaxThreads) {
-    fail(Failure::make(FailureKind::kUsageError,
-                       "too many model threads: at most " + std::to_string(kMaxThreads), {},
-                       {Access{running_, false, loc, trace_.next_row()}}));
-    return kNoThread;  // only while abandoning: the body never runs, its join fails unchecked
+  if (thread_count_ == kMaxThreads) [[unlikely]] {
+    return too_many_threads(loc);
   }
   const ThreadId id = thread_count_++;
   // As constructed, or as reset() left it: then perhaps with the fiber a finished thread of this
@@ -866,14 +851,37 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, Thre
   return id;
 }
 
+ThreadId Execution::misplaced_symmetric(ThreadId symmetric_to, const SourceLoc& loc) {
+  fail(Failure::make(FailureKind::kUsageError,
+                     "a symmetric thread must be spawned right after the thread it is symmetric "
+                     "to (" +
+                         thread_name(symmetric_to) +
+                         "), by the same thread, with no operation between (spawn them all "
+                         "with model::symmetric_threads)",
+                     {}, {Access{running_, false, loc, trace_.next_row()}}));
+  return kNoThread;  // (only while abandoning: spawned as an ordinary thread)
+}
+
+ThreadId Execution::too_many_threads(const SourceLoc& loc) {
+  fail(Failure::make(FailureKind::kUsageError,
+                     "too many model threads: at most " + std::to_string(kMaxThreads), {},
+                     {Access{running_, false, loc, trace_.next_row()}}));
+  return kNoThread;  // only while abandoning: the body never runs, its join fails unchecked
+}
+
+void Execution::invalid_join(ThreadId target, const SourceLoc& loc) {
+  fail(Failure::make(FailureKind::kUsageError, "join of an invalid thread " + thread_name(target),
+                     {}, {Access{running_, false, loc, trace_.next_row()}}));
+}
+
 void Execution::join(ThreadId target, const SourceLoc& loc) {
-  if (target >= thread_count_ || target == running_) {
-    fail(Failure::make(FailureKind::kUsageError, "join of an invalid thread " + thread_name(target),
-                       {}, {Access{running_, false, loc, trace_.next_row()}}));
+  if (target >= thread_count_ || target == running_) [[unlikely]] {
+    invalid_join(target, loc);
     return;
   }
   if (!threads_[target].state.finished()) {
     joining_ |= single(running_);
+    awaited_ |= single(target);
     before(PendingOp{OpKind::kJoin, nullptr, target, std::memory_order_seq_cst, loc});
     joining_ &= ~single(running_);
   }

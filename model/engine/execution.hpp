@@ -365,6 +365,16 @@ class Execution {
   // A model thread's body and the handler every exception that leaves it meets (the unwinding of
   // a stopped execution's thread ends here: its address is what park()'s probe looks for).
   [[gnu::noinline]] static void run_thread(Execution& ex, ThreadId id);
+  // An exception escaped thread `id`'s body (`what` it says, or null for one of unknown type): the
+  // failure, out of line (run_thread()'s frame stays that of a call).
+  [[gnu::cold, gnu::noinline]] void escaped(ThreadId id, const char* what);
+  // spawn()'s misuses, out of line: a symmetric thread not spawned right after its predecessor
+  // (returns kNoThread: spawned as an ordinary one), too many threads (returns kNoThread, the id).
+  [[gnu::cold, gnu::noinline]] ThreadId misplaced_symmetric(ThreadId symmetric_to,
+                                                            const SourceLoc& loc);
+  [[gnu::cold, gnu::noinline]] ThreadId too_many_threads(const SourceLoc& loc);
+  // join()'s misuse, out of line: a join of no thread, or of the calling thread itself.
+  [[gnu::cold, gnu::noinline]] void invalid_join(ThreadId target, const SourceLoc& loc);
   // Moves the thread's suspended fiber into the graveyard (fiber.hpp: bury_forever), so that it is
   // never resumed nor destroyed.
   void bury(ThreadId id);
@@ -406,6 +416,10 @@ class Execution {
   Fiber* back_slot_ = nullptr;
   // A thread finished since joiners were last looked at, and a parked joiner waits for it.
   bool joiner_may_wake_ = false;
+  // The threads some join() parked to wait for (a bit stays set once the thread finished: a
+  // thread finishes once an execution), so that finish() tells with one test whether a joiner may
+  // wake.
+  ThreadSet awaited_ = 0;
   // The threads in join() waiting for their target (a bit stays set if one is unwound there:
   // wake_joiners() asks each thread's state too).
   ThreadSet joining_ = 0;
