@@ -123,6 +123,8 @@ void Execution::reset(Scheduler& scheduler) {
   back_slot_ = nullptr;
   joiner_may_wake_ = false;
   awaited_ = 0;
+  finished_ = 0;
+  joinable_ = 0;
   joining_ = 0;
   next_object_id_ = 1;
   steps_ = 0;
@@ -174,6 +176,7 @@ Fiber Execution::start_fiber(ThreadId id) {
 void Execution::finish(ThreadId id) {
   ModelThread& self = threads_[id];
   self.state.finish();
+  ++finished_;
   // Only a joiner parked on this very thread can wake now (every other parked joiner's target
   // is still running: wake_joiners() woke those whose target had finished), so the next decision
   // scans the joiners only then, not after every end.
@@ -416,7 +419,6 @@ void Execution::run(const std::function<void()>& body) {
   if (config_.hook != nullptr) config_.hook->begin_execution();
 
   thread_count_ = 1;
-  symmetry_.reset();
   symmetry_.add_thread(kNoThread, 0, kNoThread, 0);
   ModelThread& main = threads_[0];
   main.body = body;
@@ -523,9 +525,7 @@ ThreadId Execution::decide() {
 }
 
 void Execution::end_with_none_ready() {
-  bool all_finished = true;
-  for (ThreadId t = 0; t < thread_count_; ++t) all_finished &= threads_[t].state.finished();
-  if (all_finished) return;
+  if (finished_ == thread_count_) return;  // every thread finished
   if (assumed_false_) {
     // A thread waits forever on a false assumption: this is not an execution to count (the
     // ones where it goes on are reached by running the store it waits for first), and what
@@ -651,6 +651,7 @@ void Execution::observe(const ObjectHeader& object, std::uint32_t read, std::uin
 }
 
 void Execution::finish_checks() {
+  if (joinable_ == 0) return;  // every spawned thread was joined (or reported, forgotten)
   for (ThreadId t = 1; t < thread_count_; ++t) {
     const ModelThread& thread = threads_[t];
     if (thread.state.handle() == ThreadState::Handle::kJoinable) {
@@ -835,6 +836,7 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, Thre
     return too_many_threads(loc);
   }
   const ThreadId id = thread_count_++;
+  ++joinable_;
   // As constructed, or as reset() left it: then perhaps with the fiber a finished thread of this
   // id left, which runs this body too (start_fiber()).
   ModelThread& child = threads_[id];
@@ -888,6 +890,7 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
   if (abandoning_) return;
   HappensBefore::join(running_thread_->clock, threads_[target].clock);
   threads_[target].state.join();
+  --joinable_;
   if (scheduler_->wants_reports()) scheduler_->on_join(running_, target);
   if (config_.tracing) record(running_, OpKind::kJoin, nullptr, thread_name(target), loc);
   HappensBefore::end_step(running_thread_->clock, running_);
@@ -896,6 +899,7 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
 void Execution::forget_unjoined(ThreadId thread, const SourceLoc& loc) {
   if (abandoning_ || stopped_) return;
   threads_[thread].state.forget();
+  --joinable_;
   // Reported without parking: this runs in a destructor, which must not throw. The thread goes
   // on to its next operation, where the step loop abandons the execution.
   failures_.push_back(Failure::make(FailureKind::kThreadNotJoined,

@@ -138,6 +138,9 @@ class Execution {
   }
   // Ends the step of an operation: ticks the thread's clock, records the trace row.
   void after(const PendingOp& op, std::string_view detail = {});
+  // The running thread's operation, as its before() left it: after(pending()) ends its step with
+  // no copy of the operation of its own on the caller's stack.
+  [[nodiscard]] const PendingOp& pending() const { return running_thread_->pending; }
 
   // Tracing: the step just ended read the store traced at `row` (0: the initial value); `stale`
   // when a newer store had been made.
@@ -420,6 +423,10 @@ class Execution {
   // thread finishes once an execution), so that finish() tells with one test whether a joiner may
   // wake.
   ThreadSet awaited_ = 0;
+  // How many threads have finished, and how many spawned ones are still joinable: the end of an
+  // execution asks these counts, not each thread's state.
+  std::uint32_t finished_ = 0;
+  std::uint32_t joinable_ = 0;
   // The threads in join() waiting for their target (a bit stays set if one is unwound there:
   // wake_joiners() asks each thread's state too).
   ThreadSet joining_ = 0;

@@ -370,12 +370,12 @@ void unlock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
 [[gnu::always_inline]] inline bool lock_step(Execution& ex, MutexState& mutex, SourceLoc loc,
                                              std::string_view detail) {
   if (relocks(ex, mutex, "locks", loc)) return false;
-  const PendingOp op{OpKind::kLock, &mutex, kNoThread, std::memory_order_acquire, loc};
-  ex.before(op);  // while abandoning, until the mutex is free (then it is taken, unchecked)
+  // Parks; while abandoning, until the mutex is free (then it is taken, unchecked).
+  ex.before(PendingOp{OpKind::kLock, &mutex, kNoThread, std::memory_order_acquire, loc});
   mutex.owner = ex.self();
   acquire_exclusive(ex, mutex);
   mutex.last_ops.note(ex.self(), ex.clock(), OpKind::kLock, loc, ex.trace_row());
-  ex.after(op, detail);
+  ex.after(ex.pending(), detail);  // the lock, as before() left it
   return true;
 }
 
@@ -389,12 +389,11 @@ void unlock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
                      loc);
     return;
   }
-  const PendingOp op{OpKind::kUnlock, &mutex, kNoThread, std::memory_order_release, loc};
-  ex.before(op);
+  ex.before(PendingOp{OpKind::kUnlock, &mutex, kNoThread, std::memory_order_release, loc});
   HappensBefore::unlock(mutex.released, ex.clock());
   mutex.owner = kNoThread;
   mutex.last_ops.note(ex.self(), ex.clock(), OpKind::kUnlock, loc, ex.trace_row());
-  ex.after(op, detail);
+  ex.after(ex.pending(), detail);  // the unlock, as before() left it
 }
 
 // The lock(), unlock() and try_lock() of either kind of mutex, through the interception point. A
