@@ -840,7 +840,7 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, Thre
   // As constructed, or as reset() left it: then perhaps with the fiber a finished thread of this
   // id left, which runs this body too (start_fiber()).
   ModelThread& child = threads_[id];
-  child.body = std::move(body);
+  child.body.swap(body);  // (reset() left child.body empty: the caller's copy ends empty)
   HappensBefore::fork(running_thread_->clock, running_, child.clock, id);
   symmetry_.add_thread(running_, id, config_.symmetry && !abandoning_ ? symmetric_to : kNoThread,
                        steps_);
