@@ -147,6 +147,7 @@ void Execution::reset(Scheduler& scheduler) {
   buried_ = 0;
   trace_ = Trace{};
   previous_current_ = nullptr;
+  main_body_ = nullptr;
   lifetimes_.reset();
   in_model_thread_ = false;
   crashing_ = kNoThread;
@@ -193,7 +194,11 @@ void Execution::finish(ThreadId id) {
 
 void Execution::run_thread(Execution& ex, ThreadId id) {
   try {
-    ex.threads_[id].body();
+    if (id == 0) {
+      (*ex.main_body_)();  // run()'s, not copied (see main_body_)
+    } else {
+      ex.threads_[id].body();
+    }
   } catch (const boost::context::detail::forced_unwind&) {
     throw;  // Boost.Context tearing the fiber down: must reach its entry
   } catch (const Unwinding&) {
@@ -421,7 +426,7 @@ void Execution::run(const std::function<void()>& body) {
   thread_count_ = 1;
   symmetry_.add_thread(kNoThread, 0, kNoThread, 0);
   ModelThread& main = threads_[0];
-  main.body = body;
+  main_body_ = &body;
   HappensBefore::start(main.clock, 0);
   main.state = ThreadState::main_thread();
   if (!main.fiber) main.fiber = start_fiber(0);
