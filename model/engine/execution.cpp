@@ -104,7 +104,8 @@ void Execution::reset(Scheduler& scheduler) {
     }
     // A thread's stack is its fiber's: kept with it, and made again with a new fiber.
     if (!thread.fiber) stacks_of_[t] = boost::context::stack_context{};
-    thread.clock.clear();
+    // Its clock is left as it is: nothing reads the clock of a thread not yet spawned, and the
+    // spawn (HappensBefore::fork) or, of the main thread, run() (start) sets every lane of it.
     thread.pending = PendingOp{};
     thread.state = ThreadState{};
     thread.eh_caught = nullptr;
@@ -121,6 +122,9 @@ void Execution::reset(Scheduler& scheduler) {
   loop_eh_uncaught_ = 0;
   back_slot_ = nullptr;
   joiner_may_wake_ = false;
+  awaited_ = 0;
+  finished_ = 0;
+  joinable_ = 0;
   joining_ = 0;
   next_object_id_ = 1;
   steps_ = 0;
@@ -143,6 +147,7 @@ void Execution::reset(Scheduler& scheduler) {
   buried_ = 0;
   trace_ = Trace{};
   previous_current_ = nullptr;
+  main_body_ = nullptr;
   lifetimes_.reset();
   in_model_thread_ = false;
   crashing_ = kNoThread;
@@ -172,7 +177,11 @@ Fiber Execution::start_fiber(ThreadId id) {
 void Execution::finish(ThreadId id) {
   ModelThread& self = threads_[id];
   self.state.finish();
-  joiner_may_wake_ = true;
+  ++finished_;
+  // Only a joiner parked on this very thread can wake now (every other parked joiner's target
+  // is still running: wake_joiners() woke those whose target had finished), so the next decision
+  // scans the joiners only then, not after every end.
+  if (contains(awaited_, id)) joiner_may_wake_ = true;
   if (config_.tracing && !abandoning_) record(id, OpKind::kFinish, nullptr, {}, SourceLoc{});
   if (self.resumer) {
     jump(self.resumer, self.fiber);  // back to its caller
@@ -185,26 +194,28 @@ void Execution::finish(ThreadId id) {
 
 void Execution::run_thread(Execution& ex, ThreadId id) {
   try {
-    ex.threads_[id].body();
+    if (id == 0) {
+      (*ex.main_body_)();  // run()'s, not copied (see main_body_)
+    } else {
+      ex.threads_[id].body();
+    }
   } catch (const boost::context::detail::forced_unwind&) {
     throw;  // Boost.Context tearing the fiber down: must reach its entry
   } catch (const Unwinding&) {
     // A thread of a stopped execution, unwound: nothing to report.
   } catch (const std::exception& e) {
-    if (!ex.abandoning_) {
-      ex.failures_.push_back(
-          Failure::make(FailureKind::kUncaughtException,
-                        "an exception escaped model thread " + thread_name(id) + ": " + e.what()));
-      ex.stopped_ = true;
-    }
+    if (!ex.abandoning_) ex.escaped(id, e.what());
   } catch (...) {
-    if (!ex.abandoning_) {
-      ex.failures_.push_back(
-          Failure::make(FailureKind::kUncaughtException,
-                        "an exception of unknown type escaped model thread " + thread_name(id)));
-      ex.stopped_ = true;
-    }
+    if (!ex.abandoning_) ex.escaped(id, nullptr);
   }
+}
+
+void Execution::escaped(ThreadId id, const char* what) {
+  failures_.push_back(Failure::make(
+      FailureKind::kUncaughtException,
+      what != nullptr ? "an exception escaped model thread " + thread_name(id) + ": " + what
+                      : "an exception of unknown type escaped model thread " + thread_name(id)));
+  stopped_ = true;
 }
 
 inline void Execution::jump(Fiber& to, Fiber& here) {
@@ -413,10 +424,9 @@ void Execution::run(const std::function<void()>& body) {
   if (config_.hook != nullptr) config_.hook->begin_execution();
 
   thread_count_ = 1;
-  symmetry_.reset();
   symmetry_.add_thread(kNoThread, 0, kNoThread, 0);
   ModelThread& main = threads_[0];
-  main.body = body;
+  main_body_ = &body;
   HappensBefore::start(main.clock, 0);
   main.state = ThreadState::main_thread();
   if (!main.fiber) main.fiber = start_fiber(0);
@@ -520,9 +530,7 @@ ThreadId Execution::decide() {
 }
 
 void Execution::end_with_none_ready() {
-  bool all_finished = true;
-  for (ThreadId t = 0; t < thread_count_; ++t) all_finished &= threads_[t].state.finished();
-  if (all_finished) return;
+  if (finished_ == thread_count_) return;  // every thread finished
   if (assumed_false_) {
     // A thread waits forever on a false assumption: this is not an execution to count (the
     // ones where it goes on are reached by running the store it waits for first), and what
@@ -648,6 +656,7 @@ void Execution::observe(const ObjectHeader& object, std::uint32_t read, std::uin
 }
 
 void Execution::finish_checks() {
+  if (joinable_ == 0) return;  // every spawned thread was joined (or reported, forgotten)
   for (ThreadId t = 1; t < thread_count_; ++t) {
     const ModelThread& thread = threads_[t];
     if (thread.state.handle() == ThreadState::Handle::kJoinable) {
@@ -824,27 +833,19 @@ void Execution::fail(Failure failure) {
 }
 
 ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, ThreadId symmetric_to) {
-  if (symmetric_to != kNoThread && !symmetry_.follows_last_spawn(running_, symmetric_to, steps_)) {
-    fail(Failure::make(FailureKind::kUsageError,
-                       "a symmetric thread must be spawned right after the thread it is symmetric "
-                       "to (" +
-                           thread_name(symmetric_to) +
-                           "), by the same thread, with no operation between (spawn them all "
-                           "with model::symmetric_threads)",
-                       {}, {Access{running_, false, loc, trace_.next_row()}}));
-    symmetric_to = kNoThread;  // (only while abandoning: spawned as an ordinary thread)
+  if (symmetric_to != kNoThread && !symmetry_.follows_last_spawn(running_, symmetric_to, steps_))
+      [[unlikely]] {
+    symmetric_to = misplaced_symmetric(symmetric_to, loc);
   }
-  if (thread_count_ == kMaxThreads) {
-    fail(Failure::make(FailureKind::kUsageError,
-                       "too many model threads: at most " + std::to_string(kMaxThreads), {},
-                       {Access{running_, false, loc, trace_.next_row()}}));
-    return kNoThread;  // only while abandoning: the body never runs, its join fails unchecked
+  if (thread_count_ == kMaxThreads) [[unlikely]] {
+    return too_many_threads(loc);
   }
   const ThreadId id = thread_count_++;
+  ++joinable_;
   // As constructed, or as reset() left it: then perhaps with the fiber a finished thread of this
   // id left, which runs this body too (start_fiber()).
   ModelThread& child = threads_[id];
-  child.body = std::move(body);
+  child.body.swap(body);  // (reset() left child.body empty: the caller's copy ends empty)
   HappensBefore::fork(running_thread_->clock, running_, child.clock, id);
   symmetry_.add_thread(running_, id, config_.symmetry && !abandoning_ ? symmetric_to : kNoThread,
                        steps_);
@@ -857,20 +858,44 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, Thre
   return id;
 }
 
+ThreadId Execution::misplaced_symmetric(ThreadId symmetric_to, const SourceLoc& loc) {
+  fail(Failure::make(FailureKind::kUsageError,
+                     "a symmetric thread must be spawned right after the thread it is symmetric "
+                     "to (" +
+                         thread_name(symmetric_to) +
+                         "), by the same thread, with no operation between (spawn them all "
+                         "with model::symmetric_threads)",
+                     {}, {Access{running_, false, loc, trace_.next_row()}}));
+  return kNoThread;  // (only while abandoning: spawned as an ordinary thread)
+}
+
+ThreadId Execution::too_many_threads(const SourceLoc& loc) {
+  fail(Failure::make(FailureKind::kUsageError,
+                     "too many model threads: at most " + std::to_string(kMaxThreads), {},
+                     {Access{running_, false, loc, trace_.next_row()}}));
+  return kNoThread;  // only while abandoning: the body never runs, its join fails unchecked
+}
+
+void Execution::invalid_join(ThreadId target, const SourceLoc& loc) {
+  fail(Failure::make(FailureKind::kUsageError, "join of an invalid thread " + thread_name(target),
+                     {}, {Access{running_, false, loc, trace_.next_row()}}));
+}
+
 void Execution::join(ThreadId target, const SourceLoc& loc) {
-  if (target >= thread_count_ || target == running_) {
-    fail(Failure::make(FailureKind::kUsageError, "join of an invalid thread " + thread_name(target),
-                       {}, {Access{running_, false, loc, trace_.next_row()}}));
+  if (target >= thread_count_ || target == running_) [[unlikely]] {
+    invalid_join(target, loc);
     return;
   }
   if (!threads_[target].state.finished()) {
     joining_ |= single(running_);
+    awaited_ |= single(target);
     before(PendingOp{OpKind::kJoin, nullptr, target, std::memory_order_seq_cst, loc});
     joining_ &= ~single(running_);
   }
   if (abandoning_) return;
   HappensBefore::join(running_thread_->clock, threads_[target].clock);
   threads_[target].state.join();
+  --joinable_;
   if (scheduler_->wants_reports()) scheduler_->on_join(running_, target);
   if (config_.tracing) record(running_, OpKind::kJoin, nullptr, thread_name(target), loc);
   HappensBefore::end_step(running_thread_->clock, running_);
@@ -879,6 +904,7 @@ void Execution::join(ThreadId target, const SourceLoc& loc) {
 void Execution::forget_unjoined(ThreadId thread, const SourceLoc& loc) {
   if (abandoning_ || stopped_) return;
   threads_[thread].state.forget();
+  --joinable_;
   // Reported without parking: this runs in a destructor, which must not throw. The thread goes
   // on to its next operation, where the step loop abandons the execution.
   failures_.push_back(Failure::make(FailureKind::kThreadNotJoined,

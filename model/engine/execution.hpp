@@ -138,6 +138,9 @@ class Execution {
   }
   // Ends the step of an operation: ticks the thread's clock, records the trace row.
   void after(const PendingOp& op, std::string_view detail = {});
+  // The running thread's operation, as its before() left it: after(pending()) ends its step with
+  // no copy of the operation of its own on the caller's stack.
+  [[nodiscard]] const PendingOp& pending() const { return running_thread_->pending; }
 
   // Tracing: the step just ended read the store traced at `row` (0: the initial value); `stale`
   // when a newer store had been made.
@@ -262,7 +265,7 @@ class Execution {
     // (a thread the step loop runs, or one a park switched to, goes back to loop_ or on to the
     // next thread: see park()).
     Fiber resumer;
-    std::function<void()> body;
+    std::function<void()> body;  // (the main thread's is main_body_)
     VectorClock clock;
     PendingOp pending;  // what it waits to do while parked
     ThreadState state;  // new, running, parked or finished; joinable, joined or forgotten
@@ -365,6 +368,16 @@ class Execution {
   // A model thread's body and the handler every exception that leaves it meets (the unwinding of
   // a stopped execution's thread ends here: its address is what park()'s probe looks for).
   [[gnu::noinline]] static void run_thread(Execution& ex, ThreadId id);
+  // An exception escaped thread `id`'s body (`what` it says, or null for one of unknown type): the
+  // failure, out of line (run_thread()'s frame stays that of a call).
+  [[gnu::cold, gnu::noinline]] void escaped(ThreadId id, const char* what);
+  // spawn()'s misuses, out of line: a symmetric thread not spawned right after its predecessor
+  // (returns kNoThread: spawned as an ordinary one), too many threads (returns kNoThread, the id).
+  [[gnu::cold, gnu::noinline]] ThreadId misplaced_symmetric(ThreadId symmetric_to,
+                                                            const SourceLoc& loc);
+  [[gnu::cold, gnu::noinline]] ThreadId too_many_threads(const SourceLoc& loc);
+  // join()'s misuse, out of line: a join of no thread, or of the calling thread itself.
+  [[gnu::cold, gnu::noinline]] void invalid_join(ThreadId target, const SourceLoc& loc);
   // Moves the thread's suspended fiber into the graveyard (fiber.hpp: bury_forever), so that it is
   // never resumed nor destroyed.
   void bury(ThreadId id);
@@ -404,7 +417,16 @@ class Execution {
   // Where the context a switch suspends is kept: set by the switching side, read by the side
   // switched to (jump()).
   Fiber* back_slot_ = nullptr;
-  bool joiner_may_wake_ = false;  // a thread finished since joiners were last looked at
+  // A thread finished since joiners were last looked at, and a parked joiner waits for it.
+  bool joiner_may_wake_ = false;
+  // The threads some join() parked to wait for (a bit stays set once the thread finished: a
+  // thread finishes once an execution), so that finish() tells with one test whether a joiner may
+  // wake.
+  ThreadSet awaited_ = 0;
+  // How many threads have finished, and how many spawned ones are still joinable: the end of an
+  // execution asks these counts, not each thread's state.
+  std::uint32_t finished_ = 0;
+  std::uint32_t joinable_ = 0;
   // The threads in join() waiting for their target (a bit stays set if one is unwound there:
   // wake_joiners() asks each thread's state too).
   ThreadSet joining_ = 0;
@@ -439,6 +461,9 @@ class Execution {
   std::uint32_t buried_ = 0;  // threads left suspended (abandon_all())
   Trace trace_;
   Execution* previous_current_ = nullptr;  // restored when this execution ends (nesting)
+  // The main thread's body: run()'s argument, which outlives the run, called where it is (a copy
+  // into threads_[0].body, to be destroyed again at the end, cost a call of its manager each).
+  const std::function<void()>* main_body_ = nullptr;
   Lifetimes lifetimes_;
   bool in_model_thread_ = false;   // a model thread's fiber runs now (crash.hpp)
   ThreadId crashing_ = kNoThread;  // set by crash_out, for the resumer to bury and report

@@ -365,6 +365,37 @@ void unlock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
   ex.after(op, detail);
 }
 
+// lock_mutex_state() and unlock_mutex_state(), inline: also the steps of Mutex::lock and unlock
+// themselves (mutex_operation()), which then run them with no call of their own.
+[[gnu::always_inline]] inline bool lock_step(Execution& ex, MutexState& mutex, SourceLoc loc,
+                                             std::string_view detail) {
+  if (relocks(ex, mutex, "locks", loc)) return false;
+  // Parks; while abandoning, until the mutex is free (then it is taken, unchecked).
+  ex.before(PendingOp{OpKind::kLock, &mutex, kNoThread, std::memory_order_acquire, loc});
+  mutex.owner = ex.self();
+  acquire_exclusive(ex, mutex);
+  mutex.last_ops.note(ex.self(), ex.clock(), OpKind::kLock, loc, ex.trace_row());
+  ex.after(ex.pending(), detail);  // the lock, as before() left it
+  return true;
+}
+
+[[gnu::always_inline]] inline void unlock_step(Execution& ex, MutexState& mutex, SourceLoc loc,
+                                               std::string_view detail) {
+  if (mutex.owner != ex.self()) [[unlikely]] {
+    unlock_not_owner(ex, mutex, "unlocks",
+                     mutex.held_shared_by(ex.self())
+                         ? " (it holds it shared: unlock_shared() releases a shared lock)"
+                         : "",
+                     loc);
+    return;
+  }
+  ex.before(PendingOp{OpKind::kUnlock, &mutex, kNoThread, std::memory_order_release, loc});
+  HappensBefore::unlock(mutex.released, ex.clock());
+  mutex.owner = kNoThread;
+  mutex.last_ops.note(ex.self(), ex.clock(), OpKind::kUnlock, loc, ex.trace_row());
+  ex.after(ex.pending(), detail);  // the unlock, as before() left it
+}
+
 // The lock(), unlock() and try_lock() of either kind of mutex, through the interception point. A
 // decision may take a shared mutex's lock shared (a mutant): then its unlock is decided so too.
 // With no hook attached and the mutex alive, the interception point is only the note of where the
@@ -418,10 +449,10 @@ template <auto kStep, auto kGeneral>
   kGeneral(state, loc);
 }
 [[gnu::always_inline]] inline void lock_mutex(MutexState& state, SourceLoc loc) {
-  mutex_operation<lock_mutex_state, general_lock>(state, loc);
+  mutex_operation<lock_step, general_lock>(state, loc);
 }
 [[gnu::always_inline]] inline void unlock_mutex(MutexState& state, SourceLoc loc) {
-  mutex_operation<unlock_mutex_state, general_unlock>(state, loc);
+  mutex_operation<unlock_step, general_unlock>(state, loc);
 }
 
 bool try_lock_step(Execution& ex, MutexState& state, const SourceLoc& loc) {
@@ -452,31 +483,11 @@ bool try_lock_mutex(MutexState& state, const SourceLoc& loc) {
 }  // namespace
 
 bool lock_mutex_state(Execution& ex, MutexState& mutex, SourceLoc loc, std::string_view detail) {
-  if (relocks(ex, mutex, "locks", loc)) return false;
-  const PendingOp op{OpKind::kLock, &mutex, kNoThread, std::memory_order_acquire, loc};
-  ex.before(op);  // while abandoning, until the mutex is free (then it is taken, unchecked)
-  mutex.owner = ex.self();
-  acquire_exclusive(ex, mutex);
-  mutex.last_ops.note(ex.self(), ex.clock(), OpKind::kLock, loc, ex.trace_row());
-  ex.after(op, detail);
-  return true;
+  return lock_step(ex, mutex, loc, detail);
 }
 
 void unlock_mutex_state(Execution& ex, MutexState& mutex, SourceLoc loc, std::string_view detail) {
-  if (mutex.owner != ex.self()) {
-    unlock_not_owner(ex, mutex, "unlocks",
-                     mutex.held_shared_by(ex.self())
-                         ? " (it holds it shared: unlock_shared() releases a shared lock)"
-                         : "",
-                     loc);
-    return;
-  }
-  const PendingOp op{OpKind::kUnlock, &mutex, kNoThread, std::memory_order_release, loc};
-  ex.before(op);
-  HappensBefore::unlock(mutex.released, ex.clock());
-  mutex.owner = kNoThread;
-  mutex.last_ops.note(ex.self(), ex.clock(), OpKind::kUnlock, loc, ex.trace_row());
-  ex.after(op, detail);
+  unlock_step(ex, mutex, loc, detail);
 }
 
 Decision begin_intercepted(Execution& ex, const OperationSite& site) {

@@ -12,6 +12,7 @@
 // a load may still read.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <concepts>
 #include <functional>
@@ -225,7 +226,10 @@ class thread {
 template <class F>
 std::vector<thread> symmetric_threads(std::size_t count, const F& body, SourceLoc loc) {
   std::vector<thread> threads;
-  threads.reserve(count);
+  // Room for every thread a model can have (kMaxThreads): a caller that adds others to these
+  // (a harness's readers: model/emitter/harness.hpp) reserves again, which then reallocates
+  // nothing.
+  threads.reserve(std::max(count, kMaxThreads));
   for (std::size_t i = 0; i < count; ++i) {
     const ThreadId predecessor = i == 0 ? kNoThread : threads.back().id();
     threads.push_back(thread(symmetric_body(body, i), predecessor, loc));
