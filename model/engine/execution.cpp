@@ -116,6 +116,7 @@ void Execution::reset(Scheduler& scheduler) {
   parked_ = 0;
   parked_always_ = 0;
   parked_conditional_ = 0;
+  parked_locking_ = 0;
   run_as(0);
   last_ = 0;
   loop_eh_caught_ = nullptr;
@@ -385,8 +386,12 @@ inline bool Execution::parked_enabled(ThreadId id) const {
 
 ThreadSet Execution::enabled_threads() const {
   // parked_ is kept with each thread's state (park(), resume()): no need to ask it again; and
-  // before() filed each by its operation (gate()): only those that may block are asked.
+  // before() filed each by its operation (gate()): only those that may block are asked, a lock
+  // of its mutex alone.
   ThreadSet set = parked_ & parked_always_;
+  for (ThreadSet s = parked_ & parked_locking_; s != 0; s &= s - 1) {
+    if (locking_[lowest(s)]->free()) set |= single(lowest(s));
+  }
   for (ThreadSet s = parked_ & parked_conditional_; s != 0; s &= s - 1) {
     if (parked_enabled(lowest(s))) set |= single(lowest(s));
   }
@@ -749,7 +754,7 @@ Failure Execution::schedule_mismatch(std::string_view what) const {
 void Execution::stop_here() {
   stopped_ = true;
   running_thread_->pending.kind = OpKind::kCheck;
-  file_pending(OpKind::kCheck);
+  file_pending(OpKind::kCheck, nullptr);
   park();  // back to the step loop, which abandons the execution
 }
 

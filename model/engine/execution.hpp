@@ -133,7 +133,7 @@ class Execution {
   // Inline: every visible operation starts here.
   void before(const PendingOp& op) {
     running_thread_->pending = op;
-    file_pending(op.kind);
+    file_pending(op.kind, op.object);
     park();
   }
   // Ends the step of an operation: ticks the thread's clock, records the trace row.
@@ -285,15 +285,19 @@ class Execution {
     running_ = id;
     running_thread_ = &threads_[id];
   }
-  // Files the running thread, about to park with an operation of `kind` pending, by whether the
-  // operation can run when picked (gate(): parked_always_, parked_conditional_). Inline, in
-  // before(): the kind is mostly a constant there, and the filing two stores.
-  [[gnu::always_inline]] void file_pending(OpKind kind) {
+  // Files the running thread, about to park with an operation of `kind` on `object` pending, by
+  // whether the operation can run when picked (gate(): parked_always_, parked_conditional_; a
+  // lock, the common conditional kind, in parked_locking_ with its mutex). Inline, in before():
+  // the kind is mostly a constant there, and the filing a few stores.
+  [[gnu::always_inline]] void file_pending(OpKind kind, const ObjectHeader* object) {
     const ThreadSet bit = single(running_);
     const Gate gated = gate(kind);
     parked_always_ = gated == Gate::kAlways ? parked_always_ | bit : parked_always_ & ~bit;
-    parked_conditional_ =
-        gated == Gate::kConditional ? parked_conditional_ | bit : parked_conditional_ & ~bit;
+    const bool lock = kind == OpKind::kLock;
+    parked_locking_ = lock ? parked_locking_ | bit : parked_locking_ & ~bit;
+    if (lock) locking_[running_] = static_cast<const MutexState*>(object);
+    parked_conditional_ = gated == Gate::kConditional && !lock ? parked_conditional_ | bit
+                                                               : parked_conditional_ & ~bit;
   }
   // Whether thread `id` is parked on an operation that could run now (defined in execution.cpp;
   // can_run_out() asks it, the enabled set asks parked_enabled() of the conditional kinds only).
@@ -399,11 +403,17 @@ class Execution {
   // enabled set, computed every step, needs to look at.
   ThreadSet parked_ = 0;
   // Of the threads parked, those whose pending operation runs whenever picked, and those whose
-  // operation may block (its object says: parked_enabled()); the rest (a join, a false assumption)
-  // never run when picked. Filed as a thread parks (file_pending()); a thread's bits are stale
-  // while it is not parked (enabled_threads() masks them with parked_).
+  // operation may block (its object says: parked_enabled()), a lock's in parked_locking_ below;
+  // the rest (a join, a false assumption) never run when picked. Filed as a thread parks
+  // (file_pending()); a thread's bits are stale while it is not parked (enabled_threads() masks
+  // them with parked_).
   ThreadSet parked_always_ = 0;
   ThreadSet parked_conditional_ = 0;
+  // Of the threads parked, those waiting to lock a mutex (not in parked_conditional_), and each
+  // one's mutex: the enabled set asks the mutex straight away, not by way of the thread's pending
+  // operation and its kind (a lock is most conditional steps). Stale as parked_always_'s bits.
+  ThreadSet parked_locking_ = 0;
+  std::array<const MutexState*, kMaxThreads> locking_{};
   ThreadId running_ = 0;  // the thread executing now
   // &threads_[running_], kept with it (run_as()): every access, lock and unlock reads the running
   // thread's clock, and the pointer saves the index's multiply each time.

@@ -178,8 +178,7 @@ void MemoryGraph::reset() {
   thread_key_.fill(0);
   // Zeroed, not emptied: key() skips an object whose entries are 0, as it skips one past their
   // end, and note_step() then need not grow them again in every execution.
-  std::fill(object_key_.begin(), object_key_.end(), 0);
-  std::fill(object_reads_.begin(), object_reads_.end(), 0);
+  std::fill(object_keys_.begin(), object_keys_.end(), ObjectKey{});
   seq_cst_events_ = 0;
   against_execution_order_ = false;
 }
@@ -202,10 +201,10 @@ std::uint64_t MemoryGraph::key() const {
     key = graph_mix(key, id);
     for (std::uint32_t i = 0; i < mo.size(); ++i) key = graph_mix(key, events_[mo[i].event].id);
   }
-  for (std::size_t id = 0; id < object_key_.size(); ++id) {
-    if (object_key_[id] != 0 || object_reads_[id] != 0) {
-      key = step(step(key, (std::uint64_t{1} << 63U) | id),
-                 graph_mix(object_key_[id], object_reads_[id]));
+  for (std::size_t id = 0; id < object_keys_.size(); ++id) {
+    const ObjectKey& object = object_keys_[id];
+    if (object.key != 0 || object.reads != 0) {
+      key = step(step(key, (std::uint64_t{1} << 63U) | id), graph_mix(object.key, object.reads));
     }
   }
   return graph_mix(0, key);

@@ -130,18 +130,18 @@ class MemoryGraph {
       // place among its thread's steps: the thread's key need not have it (one mix a step, not
       // two), since the objects' keys say which of each thread's steps are on which object, and
       // the thread's key orders the others.
-      if (object >= object_key_.size()) [[unlikely]] {
-        object_key_.resize(object + 1);
-        object_reads_.resize(object + 1);
+      if (object >= object_keys_.size()) [[unlikely]] {
+        object_keys_.resize(object + 1);
       }
+      ObjectKey& keys = object_keys_[object];
       const std::uint64_t step = (std::uint64_t{kind} << 40U) | step_id(thread);
       if (reads) {
-        object_reads_[object] += graph_mix(0, step);  // a sum: the reads' order is lost
+        keys.reads += graph_mix(0, step);  // a sum: the reads' order is lost
       } else {
         // The reads since the last write (a sum of mixed values, 0 when none) folded into the
         // key before this write: one mix, not one for the reads and one for the write.
-        object_key_[object] = step_mix(object_key_[object] ^ object_reads_[object], step);
-        object_reads_[object] = 0;
+        keys.key = step_mix(keys.key ^ keys.reads, step);
+        keys.reads = 0;
       }
     }
     ++steps_[thread];
@@ -190,8 +190,13 @@ class MemoryGraph {
   // Per thread, hashed: its atomic and object-less operations and what its loads read (its steps
   // on non-atomic objects are in their objects' keys, with their places among its steps).
   std::array<std::uint64_t, kMaxThreads> thread_key_{};
-  std::vector<std::uint64_t> object_key_;    // per non-atomic object: the order of its operations
-  std::vector<std::uint64_t> object_reads_;  // per non-atomic object: its reads since (a sum)
+  // Per non-atomic object: the order of its operations, and its reads since (a sum). One vector
+  // of both, not two: note_step() then checks one bound and finds one entry.
+  struct ObjectKey {
+    std::uint64_t key = 0;
+    std::uint64_t reads = 0;
+  };
+  std::vector<ObjectKey> object_keys_;
   std::uint32_t seq_cst_events_ = 0;
   // Some edge of mo or rb points against the order events were executed in: only then can psc
   // (every other edge of which follows that order) have a cycle.
