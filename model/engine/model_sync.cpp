@@ -399,12 +399,13 @@ void unlock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
 // The lock(), unlock() and try_lock() of either kind of mutex, through the interception point. A
 // decision may take a shared mutex's lock shared (a mutant): then its unlock is decided so too.
 // With no hook attached and the mutex alive, the interception point is only the note of where the
-// thread is (intercepted()): then a lock or an unlock runs its step directly, as the tail call of
-// Mutex::lock or unlock (lock_mutex() and unlock_mutex() are inlined there, and every path takes
-// the place by value, so that it stays in registers), not through the interception point's
-// lambda, a frame and a call of its own; with no hook there is no one to tell that a lock acquired
-// the mutex (Execution::acquired). Anything else, a foreign thread's call too (which
-// Execution::current() reports), takes the general path, out of line.
+// thread is (intercepted()): then a lock or an unlock runs its step directly, inline in
+// Mutex::lock or unlock (lock_mutex() and unlock_mutex(), and with them lock_step() and
+// unlock_step(), are inlined there, and every path takes the place by value, so that it stays in
+// registers), not through the interception point's lambda, a frame and a call of its own; with no
+// hook there is no one to tell that a lock acquired the mutex (Execution::acquired). Anything else,
+// a foreign thread's call too (which Execution::current() reports), takes the general path, out of
+// line.
 [[gnu::always_inline]] inline bool plain_operation(Execution* ex, const MutexState& state,
                                                    const SourceLoc& loc) {
   if (ex == nullptr || !state.alive() || ex->intercepting()) [[unlikely]] {

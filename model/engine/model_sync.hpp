@@ -120,7 +120,8 @@ void yield(SourceLoc loc = SourceLoc::current());
 // The lock and the unlock of a mutex, one visible operation each: the bodies of Mutex::lock and
 // Mutex::unlock, and what a decision that releases a held mutex performs (`detail`, for the trace,
 // says so). lock_mutex_state returns whether it took the mutex (not on a relock, which fails the
-// execution). The place by value: Mutex::lock and unlock pass theirs on in registers.
+// execution). The place by value, in registers (Mutex::lock and unlock run the same steps inline:
+// lock_step() and unlock_step(), model_sync.cpp).
 bool lock_mutex_state(Execution& ex, MutexState& mutex, SourceLoc loc,
                       std::string_view detail = {});
 void unlock_mutex_state(Execution& ex, MutexState& mutex, SourceLoc loc,
