@@ -148,7 +148,6 @@ void Execution::reset(Scheduler& scheduler) {
   buried_ = 0;
   trace_ = Trace{};
   previous_current_ = nullptr;
-  main_body_ = nullptr;
   lifetimes_.reset();
   in_model_thread_ = false;
   crashing_ = kNoThread;
@@ -195,11 +194,7 @@ void Execution::finish(ThreadId id) {
 
 void Execution::run_thread(Execution& ex, ThreadId id) {
   try {
-    if (id == 0) {
-      (*ex.main_body_)();  // run()'s, not copied (see main_body_)
-    } else {
-      ex.threads_[id].body();
-    }
+    ex.threads_[id].body();
   } catch (const boost::context::detail::forced_unwind&) {
     throw;  // Boost.Context tearing the fiber down: must reach its entry
   } catch (const Unwinding&) {
@@ -431,7 +426,10 @@ void Execution::run(const std::function<void()>& body) {
   thread_count_ = 1;
   symmetry_.add_thread(kNoThread, 0, kNoThread, 0);
   ModelThread& main = threads_[0];
-  main_body_ = &body;
+  // A copy for every execution, not the caller's body called in place: a body that changes its own
+  // state (a mutable lambda) must be the same program in every execution, and jobs must not share
+  // one callable (Completeness.EveryExecutionRunsTheBodyAsGivenNotAsTheLastOneLeftIt).
+  main.body = body;
   HappensBefore::start(main.clock, 0);
   main.state = ThreadState::main_thread();
   if (!main.fiber) main.fiber = start_fiber(0);

@@ -265,7 +265,7 @@ class Execution {
     // (a thread the step loop runs, or one a park switched to, goes back to loop_ or on to the
     // next thread: see park()).
     Fiber resumer;
-    std::function<void()> body;  // (the main thread's is main_body_)
+    std::function<void()> body;
     VectorClock clock;
     PendingOp pending;  // what it waits to do while parked
     ThreadState state;  // new, running, parked or finished; joinable, joined or forgotten
@@ -471,9 +471,6 @@ class Execution {
   std::uint32_t buried_ = 0;  // threads left suspended (abandon_all())
   Trace trace_;
   Execution* previous_current_ = nullptr;  // restored when this execution ends (nesting)
-  // The main thread's body: run()'s argument, which outlives the run, called where it is (a copy
-  // into threads_[0].body, to be destroyed again at the end, cost a call of its manager each).
-  const std::function<void()>* main_body_ = nullptr;
   Lifetimes lifetimes_;
   bool in_model_thread_ = false;   // a model thread's fiber runs now (crash.hpp)
   ThreadId crashing_ = kNoThread;  // set by crash_out, for the resumer to bury and report

@@ -108,6 +108,32 @@ TEST(Completeness, EveryOrderOfTwoStoresIsObserved) {
   EXPECT_EQ(outcomes, (std::set<std::pair<int, int>>{{0, 1}, {1, 1}}));
 }
 
+// Every execution runs a copy of the body as it was given: a body that changes its own state (a
+// mutable lambda, a functor with a non-const call) starts each execution with that state fresh, so
+// it is the same program every time. Run in place, this body would skip its threads from the second
+// execution on and pass with the lost update unexplored; every search and job count must find it.
+TEST(Completeness, EveryExecutionRunsTheBodyAsGivenNotAsTheLastOneLeftIt) {
+  for (const Search search : {Search::kPlain, Search::kDpor}) {
+    for (const std::uint32_t jobs : {1U, 2U}) {
+      ExploreOptions options = plain();
+      options.search = search;
+      options.jobs = jobs;
+      Explorer explorer(options);
+      const ExploreResult result = explorer.run("mutable body", [runs = 0]() mutable {
+        if (runs++ != 0) return;  // fresh in every execution: never taken
+        ModelSync::Atomic<int> n(0, "n");
+        thread other([&n] { n.store(n.load() + 1); });
+        n.store(n.load() + 1);
+        other.join();
+        check(n.load() == 2, "an update was lost");
+      });
+      ASSERT_FALSE(result.passed()) << "search " << static_cast<int>(search) << ", jobs " << jobs
+                                    << ": " << result.executions << " executions";
+      EXPECT_EQ(result.failures.front().kind, FailureKind::kAssertion);
+    }
+  }
+}
+
 TEST(Completeness, MemoryStaysFlatInTheNumberOfExecutions) {
   // The search keeps one path (depth-first, stateless): a 4-thread run of tens of thousands of
   // executions must not grow the path beyond one execution's decisions. Checked indirectly: the
