@@ -848,7 +848,7 @@ ThreadId Execution::spawn(std::function<void()> body, const SourceLoc& loc, Thre
   // As constructed, or as reset() left it: then perhaps with the fiber a finished thread of this
   // id left, which runs this body too (start_fiber()).
   ModelThread& child = threads_[id];
-  child.body.swap(body);  // (reset() left child.body empty: the caller's copy ends empty)
+  child.body.swap(body);  // (empty since run()'s end, or reset(): the caller's copy ends empty)
   HappensBefore::fork(running_thread_->clock, running_, child.clock, id);
   symmetry_.add_thread(running_, id, config_.symmetry && !abandoning_ ? symmetric_to : kNoThread,
                        steps_);

@@ -680,7 +680,8 @@ void DporScheduler::on_step(ThreadId thread, const OpDesc& op) {
         case ClockRole::kRead:
           take_step<clock_uses(ClockRole::kRead)>(thread, object, op.cls, decision);
           break;
-        case ClockRole::kWrite:
+        case ClockRole::kWrite:  // taken above; here too, so that no role is ever skipped
+          take_step<clock_uses(ClockRole::kWrite)>(thread, object, op.cls, decision);
           break;
         case ClockRole::kWaiter:
           take_step<clock_uses(ClockRole::kWaiter)>(thread, object, op.cls, decision);
