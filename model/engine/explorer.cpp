@@ -303,7 +303,10 @@ class Job {
       outcome_.stopped_by = "execution limit";
       return false;
     }
-    if ((outcome_.executions & 0xFF) == 0) {
+    // Every 256 executions run, pruned ones included: a plain search can run thousands of
+    // interleavings that repeat an execution graph already counted, and a check on the counted
+    // ones alone left the time limit unread (and the progress line still) for as long.
+    if (((outcome_.executions + outcome_.pruned) & 0xFF) == 0) {
       publish();
       if (options_.time_limit_seconds > 0 && seconds_since(start_) > options_.time_limit_seconds) {
         outcome_.stopped_by = "time limit";

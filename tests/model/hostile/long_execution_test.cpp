@@ -126,6 +126,40 @@ TEST(LongExecution, ATimeLimitStopsAnExecutionThatWouldSpinForever) {
   }
 }
 
+// Two threads of `n` relaxed increments each, on atomics of their own: every interleaving (the
+// plain search runs them all, C(2n, n)) is one execution graph under RC11, so one is counted and
+// every other one is pruned as a repeat of it.
+std::function<void()> independent_increments(int n) {
+  return [n] {
+    ModelSync::Atomic<int> mine(0, "mine");
+    ModelSync::Atomic<int> theirs(0, "theirs");
+    thread other([&theirs, n] {
+      for (int i = 0; i < n; ++i) theirs.fetch_add(1, std::memory_order_relaxed);
+    });
+    for (int i = 0; i < n; ++i) mine.fetch_add(1, std::memory_order_relaxed);
+    other.join();
+  };
+}
+
+TEST(LongExecution, ATimeLimitStopsASearchWhoseExecutionsAreRepeatsOfOneCountedAlready) {
+  // 200,000 short executions take a good part of a second; the limit is a millisecond. Were it
+  // read only when the count of counted executions is a multiple of 256, it would never be read
+  // after the first one here, and the execution limit would end the search instead.
+  ExploreOptions options;
+  options.search = Search::kPlain;
+  options.memory_model = MemoryModel::kRc11;
+  options.symmetry = false;
+  options.jobs = 1;
+  options.max_executions = 200'000;
+  options.time_limit_seconds = 0.001;
+  const auto result = Explorer(options).run("independent increments", independent_increments(12));
+  EXPECT_TRUE(result.passed()) << format_report(result);
+  EXPECT_EQ(result.executions, 1U) << "every interleaving is one execution graph";
+  EXPECT_GT(result.pruned, 0U);
+  EXPECT_EQ(result.stopped_by, "time limit") << format_report(result);
+  EXPECT_LT(result.pruned, 200'000U) << format_report(result);
+}
+
 TEST(LongExecution, ATimeLimitThatIsNotReachedLeavesALongExecutionAlone) {
   // 20,000 steps, far inside an hour: the deadline's checks every 1024 steps change nothing.
   ExploreOptions options = dpor_with(20'000);
