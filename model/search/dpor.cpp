@@ -328,7 +328,7 @@ inline void DporScheduler::record(ThreadId thread, std::uint32_t step, const Vec
   // Only the lanes raised since the thread's last step can have grown; about half the steps (a
   // thread going on with what it saw) raise none but its own.
   // (Built in place: a temporary Growth was a second copy of the clock.)
-  if (raised_[thread] != 0) history_[thread].growths.push_back(Growth{step, clock});
+  if (raised_[thread] != 0) history_[thread].growths.emplace_back(step, clock);
   raised_[thread] = 0;
 }
 

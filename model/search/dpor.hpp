@@ -199,6 +199,9 @@ class DporScheduler final : public Scheduler {
   // own are those of `clock`: the whole clock, one copy, where a step grows a few components (a
   // copy per component, each in a list of its own, cost more to append and to clear).
   struct Growth {
+    // A constructor, not an aggregate, so that emplace_back builds it in place on clang 14 too
+    // (which has no parenthesised aggregate initialisation): a temporary is a second clock copy.
+    Growth(std::uint32_t from, const VectorClock& since) : step(from), clock(since) {}
     std::uint32_t step = 0;
     VectorClock clock;
   };
