@@ -9,8 +9,9 @@ std::optional<UnorderedAccess> unordered_last_op(const LastOps& ops, ThreadId th
                                                  const VectorClock& clock, std::uint32_t threads) {
   std::optional<UnorderedAccess> latest;
   for (ThreadId t = 0; t < threads; ++t) {
-    const LastOp& op = ops.by_thread[t];
-    if (t == thread || op.tick == 0 || Epoch{t, op.tick}.happens_before(clock)) continue;
+    const std::uint32_t tick = ops.tick(t);
+    if (t == thread || tick == 0 || Epoch{t, tick}.happens_before(clock)) continue;
+    const LastOp op = ops.of(t);
     if (!latest || op.row > latest->row) latest = UnorderedAccess{t, op.kind, op.loc, op.row};
   }
   return latest;

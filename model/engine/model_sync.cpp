@@ -315,7 +315,7 @@ void destroy_mutex(MutexState& state) {
                                ? static_cast<ThreadId>(std::countr_zero(state.readers))
                                : kNoThread;
   if (holding != kNoThread) {
-    const LastOp& lock = state.last_ops.by_thread[holding];
+    const LastOp lock = state.last_ops.of(holding);
     holder = UnorderedAccess{holding, lock.kind, lock.loc, lock.row};
   }
   end_destruction(*ex, state, destruction,
@@ -578,7 +578,7 @@ ModelSync::OnceFlag::~OnceFlag() {
   const Access destruction = destruction_access(*ex);
   std::optional<UnorderedAccess> runner;
   if (state_.phase == OnceState::Phase::kRunning) {
-    const LastOp& start = state_.last_ops.by_thread[state_.runner];
+    const LastOp start = state_.last_ops.of(state_.runner);
     runner = UnorderedAccess{state_.runner, start.kind, start.loc, start.row};
   }
   end_destruction(*ex, state_, destruction,
@@ -599,7 +599,7 @@ ModelSync::ConditionVariable::~ConditionVariable() {
   std::optional<UnorderedAccess> waiter;
   for (ThreadId t = 0; t < ex->thread_count(); ++t) {
     if ((state_.waiting & (WaiterSet::Threads{1} << t)) == 0) continue;
-    const LastOp& wait = state_.last_ops.by_thread[t];
+    const LastOp wait = state_.last_ops.of(t);
     waiter = UnorderedAccess{t, wait.kind, wait.loc, wait.row};
     break;
   }

@@ -86,15 +86,46 @@ struct LastOp {
   SourceLoc loc;
 };
 
-// Each thread's last operation on a mutex or a once-flag: O(threads) per object and one store per
-// operation. The last one of each thread is enough: its earlier ones happen before it.
-struct LastOps {
-  std::array<LastOp, kMaxThreads> by_thread{};
-
+// Each thread's last operation on a mutex, a once-flag or a condition variable: O(threads) per
+// object and a few stores per operation. The last one of each thread is enough: its earlier ones
+// happen before it.
+//
+// Only the ticks are initialised (0: no operation yet). The rest of a thread's entry is written by
+// note() and read only once its tick is not 0, so it is left uninitialised, as AccessHistory's
+// read stamps are: a model object is built every execution, and filling every thread's whole
+// entry cost each mutex's constructor over a hundred instructions. The ticks apart, so that
+// clearing them is four vector stores.
+class LastOps {
+ public:
   void note(ThreadId thread, const VectorClock& clock, OpKind kind, const SourceLoc& loc,
             std::uint32_t row) {
-    by_thread[thread] = LastOp{clock[thread], kind, row, loc};
+    ticks_[thread] = clock[thread];
+    kinds_[thread] = kind;
+    Place& place = places_[thread];
+    place.file = loc.file;
+    place.line = loc.line;
+    place.row = row;
   }
+  // Thread `thread`'s tick at its last operation; 0 when it has none.
+  [[nodiscard]] std::uint32_t tick(ThreadId thread) const { return ticks_[thread]; }
+  // Thread `thread`'s last operation: only where tick(thread) is not 0 (a thread that holds the
+  // object, or waits on it, has noted its operation).
+  [[nodiscard]] LastOp of(ThreadId thread) const {
+    const Place& place = places_[thread];
+    return LastOp{ticks_[thread], kinds_[thread], place.row, SourceLoc{place.file, place.line}};
+  }
+
+ private:
+  // Trivially constructible, and left uninitialised (see above); sixteen bytes, so that an entry's
+  // address is one shift of the thread.
+  struct Place {
+    const char* file;
+    std::uint32_t line;
+    std::uint32_t row;  // trace row, for the report
+  };
+  std::array<std::uint32_t, kMaxThreads> ticks_{};
+  std::array<OpKind, kMaxThreads> kinds_;
+  std::array<Place, kMaxThreads> places_;
 };
 
 // "metrics.tool_calls", or "mutex#3" for an object without a name.
