@@ -303,6 +303,17 @@ void unlock_not_owner(Execution& ex, const MutexState& mutex, std::string_view v
                         display_name(mutex), {Access{ex.self(), false, loc, ex.trace_row()}}));
 }
 
+// The failure of an exclusive unlock by a thread that does not own the mutex, out of line: built
+// inline, its message's hint and location cost every unlock a frame (registers saved and restored).
+[[gnu::noinline, gnu::cold]] void report_unlock_not_owned(Execution& ex, const MutexState& mutex,
+                                                          SourceLoc loc) {
+  unlock_not_owner(ex, mutex, "unlocks",
+                   mutex.held_shared_by(ex.self())
+                       ? " (it holds it shared: unlock_shared() releases a shared lock)"
+                       : "",
+                   loc);
+}
+
 // A mutex's destructor (either kind): a write to it, with a thread that holds it (in either mode)
 // as the holder that makes it a use after free.
 void destroy_mutex(MutexState& state) {
@@ -382,11 +393,7 @@ void unlock_shared_step(Execution& ex, MutexState& state, const SourceLoc& loc,
 [[gnu::always_inline]] inline void unlock_step(Execution& ex, MutexState& mutex, SourceLoc loc,
                                                std::string_view detail) {
   if (mutex.owner != ex.self()) [[unlikely]] {
-    unlock_not_owner(ex, mutex, "unlocks",
-                     mutex.held_shared_by(ex.self())
-                         ? " (it holds it shared: unlock_shared() releases a shared lock)"
-                         : "",
-                     loc);
+    report_unlock_not_owned(ex, mutex, loc);
     return;
   }
   ex.before(PendingOp{OpKind::kUnlock, &mutex, kNoThread, std::memory_order_release, loc});
